@@ -1,0 +1,68 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "chainflow",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "chainflow", targets: ["chainflow"]),
+        .library(name: "FlowKit", targets: ["FlowKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Value types and in-memory structures; no dependencies.
+        .target(name: "FlowModel", swiftSettings: strict),
+        // Format readers and mappers: bytes -> FlowModel records.
+        .target(
+            name: "FlowIngest",
+            dependencies: [
+                "FlowModel",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        // The SQLite graph store (GRDB stays behind this target's API).
+        .target(
+            name: "FlowStore",
+            dependencies: [
+                "FlowModel",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        // Synthetic data: a valid Bitcoin-like chain.
+        .target(name: "FlowSim", dependencies: ["FlowModel", "FlowIngest"], swiftSettings: strict),
+        // Library entry points the CLI calls: ingest jobs, queries, demo.
+        .target(
+            name: "FlowKit",
+            dependencies: ["FlowModel", "FlowIngest", "FlowStore", "FlowSim"],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "chainflow",
+            dependencies: [
+                "FlowKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "chainflow-bench",
+            dependencies: ["FlowKit", "FlowSim", "FlowModel"],
+            path: "Benchmarks/IngestBench",
+            swiftSettings: strict
+        ),
+        .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"]),
+        .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowModel"]),
+        .testTarget(name: "FlowKitTests", dependencies: ["FlowKit", "FlowStore", "FlowIngest", "FlowSim", "FlowModel"]),
+    ]
+)

@@ -1,0 +1,265 @@
+public import FlowModel
+
+import struct Foundation.Data
+import class Foundation.FileManager
+import struct Foundation.URL
+
+/// Where one block's bytes are in an input file.
+public struct BlockFrame: Sendable, Hashable {
+    /// Byte offset of the block (after any framing) in the file.
+    public var offset: Int
+    public var length: Int
+    public var network: Network
+    /// 0-based position of the block in the file.
+    public var index: Int
+}
+
+/// The kinds of Bitcoin block input chainflow reads.
+public enum BlockInputKind: String, Sendable, CaseIterable {
+    /// Bitcoin Core blk*.dat: network magic + little-endian length + block, repeated.
+    case blk
+    /// One serialized block, nothing else.
+    case raw
+    /// Hex text: one block per line (whitespace ignored).
+    case hex
+}
+
+/// An input file loaded into memory and split into blocks.
+public struct BlockSource: Sendable {
+    public var path: String
+    public var kind: BlockInputKind
+    /// The block bytes (de-obfuscated for XORed blk files; decoded for hex).
+    public var bytes: [UInt8]
+    public var frames: [BlockFrame]
+    /// For hex input: the 1-based line of each frame, so errors can name the line.
+    public var lines: [Int]
+    /// True when the file was XOR-obfuscated (Bitcoin Core 28+).
+    public var deobfuscated: Bool
+
+    /// Reads `path`, detects its kind from the content, and frames its blocks.
+    ///
+    /// - Parameters:
+    ///   - xorKey: an explicit obfuscation key; when nil, `xor.dat` beside the file is used if the
+    ///     file only makes sense de-obfuscated.
+    ///   - network: the network of raw and hex blocks (blk files say it with their magic).
+    public static func load(path: String, xorKey: [UInt8]? = nil, network: Network = .mainnet) throws(IngestError)
+        -> BlockSource
+    {
+        var bytes: [UInt8]
+        do {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw IngestError(.missingFile, "no such file", file: path)
+            }
+            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+        } catch let error as IngestError {
+            throw error
+        } catch {
+            throw IngestError(.io, "cannot read: \(error)", file: path)
+        }
+        return try parse(path: path, bytes: bytes, xorKey: xorKey, network: network)
+    }
+
+    /// Detects the kind of `bytes` and frames its blocks (see `load`).
+    public static func parse(path: String, bytes input: [UInt8], xorKey: [UInt8]?, network: Network)
+        throws(IngestError) -> BlockSource
+    {
+        var bytes = input
+        var deobfuscated = false
+        if let key = xorKey, key.contains(where: { $0 != 0 }) {
+            xor(&bytes, key: key)
+            deobfuscated = true
+        } else if !startsWithMagic(bytes), let key = xorKeyBeside(path), startsWithMagic(xored(prefix: bytes, key: key)) {
+            xor(&bytes, key: key)
+            deobfuscated = true
+        }
+        if bytes.isEmpty {
+            throw IngestError(.truncated, "empty file: expected a blk*.dat file, a raw block or block hex", file: path)
+        }
+        if startsWithMagic(bytes) {
+            let frames = try frameBlockFile(path: path, bytes: bytes)
+            return BlockSource(path: path, kind: .blk, bytes: bytes, frames: frames, lines: [], deobfuscated: deobfuscated)
+        }
+        if looksLikeHex(bytes) {
+            let (decoded, frames, lines) = try decodeHexLines(path: path, text: bytes, network: network)
+            return BlockSource(path: path, kind: .hex, bytes: decoded, frames: frames, lines: lines, deobfuscated: false)
+        }
+        // A raw block starts with an 80-byte header; anything shorter cannot be one.
+        if bytes.count < 81 {
+            throw IngestError(
+                .unknownFormat,
+                "not a block file: \(bytes.count) bytes, no network magic, not hex text (formats: blk, raw, hex)",
+                file: path, offset: 0)
+        }
+        let frame = BlockFrame(offset: 0, length: bytes.count, network: network, index: 0)
+        return BlockSource(path: path, kind: .raw, bytes: bytes, frames: [frame], lines: [], deobfuscated: false)
+    }
+
+    static func startsWithMagic(_ bytes: [UInt8]) -> Bool {
+        guard bytes.count >= 4 else { return false }
+        let value = UInt32(bytes[0]) | UInt32(bytes[1]) << 8 | UInt32(bytes[2]) << 16 | UInt32(bytes[3]) << 24
+        return Network(magicValue: value) != nil
+    }
+
+    static func xored(prefix bytes: [UInt8], key: [UInt8]) -> [UInt8] {
+        var head = Array(bytes.prefix(8))
+        xor(&head, key: key)
+        return head
+    }
+
+    /// XORs `bytes` with `key` repeated from file offset 0, as Bitcoin Core obfuscates blk files.
+    static func xor(_ bytes: inout [UInt8], key: [UInt8]) {
+        guard !key.isEmpty else { return }
+        let k = key.count
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            for i in 0..<buffer.count { buffer[i] ^= key[i % k] }
+        }
+    }
+
+    /// The key in `xor.dat` next to `path`, when present and not all zero.
+    static func xorKeyBeside(_ path: String) -> [UInt8]? {
+        let url = URL(fileURLWithPath: path).deletingLastPathComponent().appendingPathComponent("xor.dat")
+        guard let data = try? Data(contentsOf: url), !data.isEmpty, data.contains(where: { $0 != 0 }) else {
+            return nil
+        }
+        return [UInt8](data)
+    }
+
+    /// Splits a blk file into blocks: 4-byte magic, 4-byte little-endian length, block; stops at
+    /// the zero padding Bitcoin Core leaves at the end of a preallocated file.
+    static func frameBlockFile(path: String, bytes: [UInt8]) throws(IngestError) -> [BlockFrame] {
+        var frames = [BlockFrame]()
+        var offset = 0
+        let count = bytes.count
+        while offset < count {
+            let remaining = count - offset
+            if bytes[offset..<min(count, offset + 8)].allSatisfy({ $0 == 0 }) {
+                // Zero padding: the rest of the file must be zeros too.
+                if let junk = bytes[offset...].firstIndex(where: { $0 != 0 }) {
+                    throw IngestError(
+                        .badMagic, "data after zero padding: expected zeros or network magic, found byte 0x\(String(bytes[junk], radix: 16))",
+                        file: path, offset: junk, blockIndex: frames.count)
+                }
+                break
+            }
+            guard remaining >= 8 else {
+                throw IngestError(
+                    .truncated, "truncated block header: need 8 bytes (magic + length), \(remaining) left",
+                    file: path, offset: offset, blockIndex: frames.count)
+            }
+            let magic = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+                | UInt32(bytes[offset + 3]) << 24
+            guard let network = Network(magicValue: magic) else {
+                let expected = frames.first?.network ?? .mainnet
+                throw IngestError(
+                    .badMagic,
+                    "bad network magic: expected \(Hex.encode(expected.magic)) (\(expected.rawValue)), found \(Hex.encode(bytes[offset..<(offset + 4)]))",
+                    file: path, offset: offset, blockIndex: frames.count)
+            }
+            if let first = frames.first, first.network != network {
+                throw IngestError(
+                    .badMagic,
+                    "network magic changes within the file: expected \(Hex.encode(first.network.magic)) (\(first.network.rawValue)), found \(Hex.encode(network.magic)) (\(network.rawValue))",
+                    file: path, offset: offset, blockIndex: frames.count)
+            }
+            let length = Int(
+                UInt32(bytes[offset + 4]) | UInt32(bytes[offset + 5]) << 8 | UInt32(bytes[offset + 6]) << 16
+                    | UInt32(bytes[offset + 7]) << 24)
+            guard length >= 81, length <= 4_000_000 else {
+                throw IngestError(
+                    .badLength, "impossible block length \(length): expected 81...4000000 bytes",
+                    file: path, offset: offset + 4, blockIndex: frames.count)
+            }
+            guard length <= remaining - 8 else {
+                throw IngestError(
+                    .truncated, "truncated block: length says \(length) bytes, \(remaining - 8) left in the file",
+                    file: path, offset: offset + 8, blockIndex: frames.count)
+            }
+            frames.append(BlockFrame(offset: offset + 8, length: length, network: network, index: frames.count))
+            offset += 8 + length
+        }
+        return frames
+    }
+
+    static func isHexOrSpace(_ c: UInt8) -> Bool {
+        Hex.nibble(c) != nil || c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09
+    }
+
+    /// Text made only of hex digits and whitespace in its first kilobyte.
+    static func looksLikeHex(_ bytes: [UInt8]) -> Bool {
+        let head = bytes.prefix(1024)
+        return head.contains(where: { Hex.nibble($0) != nil }) && head.allSatisfy(isHexOrSpace)
+    }
+
+    /// Decodes hex text, one block per non-empty line; errors name the line and column.
+    static func decodeHexLines(path: String, text: [UInt8], network: Network) throws(IngestError)
+        -> ([UInt8], [BlockFrame], [Int])
+    {
+        var out = [UInt8]()
+        out.reserveCapacity(text.count / 2)
+        var frames = [BlockFrame]()
+        var lines = [Int]()
+        var line = 1
+        var lineStart = 0
+        var blockStart = 0
+        var high: UInt8?
+        var i = 0
+        func finishLine() throws(IngestError) {
+            if high != nil {
+                throw IngestError(
+                    .badHex, "odd number of hex digits in the block", file: path, line: line, blockIndex: frames.count)
+            }
+            if out.count > blockStart {
+                frames.append(BlockFrame(offset: blockStart, length: out.count - blockStart, network: network, index: frames.count))
+                lines.append(line)
+                blockStart = out.count
+            }
+        }
+        while i < text.count {
+            let c = text[i]
+            if c == 0x0a {
+                try finishLine()
+                line += 1
+                lineStart = i + 1
+            } else if let v = Hex.nibble(c) {
+                if let h = high {
+                    out.append(h << 4 | v)
+                    high = nil
+                } else {
+                    high = v
+                }
+            } else if c != 0x20 && c != 0x0d && c != 0x09 {
+                let shown = String(decoding: text[i..<min(text.count, i + 8)], as: UTF8.self)
+                throw IngestError(
+                    .badHex, "bad hex at column \(i - lineStart + 1): expected a hex digit, found \(quoted(shown, limit: 8))",
+                    file: path, offset: i, line: line, blockIndex: frames.count)
+            }
+            i += 1
+        }
+        try finishLine()
+        return (out, frames, lines)
+    }
+}
+
+extension BlockSource {
+    /// Decodes the block in `frame`, turning a decoding problem into an error that names this
+    /// file, the byte offset in it (or the hex line) and the block's index.
+    public func decode(_ frame: BlockFrame, verifyMerkleRoot: Bool = true) throws(IngestError) -> BitcoinBlock {
+        let result: Result<BitcoinBlock, DecodeFailure> = bytes.withUnsafeBytes { all in
+            let slice = UnsafeRawBufferPointer(rebasing: all[frame.offset..<(frame.offset + frame.length)])
+            return Result { () throws(DecodeFailure) in
+                try BlockDecoder.decode(slice, network: frame.network, verifyMerkleRoot: verifyMerkleRoot)
+            }
+        }
+        do {
+            return try result.get()
+        } catch {
+            if kind == .hex {
+                let line = frame.index < lines.count ? lines[frame.index] : nil
+                throw IngestError(
+                    error.code, "\(error.message) (decoded byte \(error.offset) of the block)", file: path, line: line,
+                    blockIndex: frame.index)
+            }
+            throw IngestError(error.code, error.message, file: path, offset: frame.offset + error.offset, blockIndex: frame.index)
+        }
+    }
+}

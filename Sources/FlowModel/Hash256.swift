@@ -1,0 +1,77 @@
+/// A 32-byte hash (block hash, txid, wtxid, merkle root) stored in the byte order it has on the wire.
+///
+/// Bitcoin shows these hashes reversed ("display order"); `hex` gives that form and
+/// `init(displayHex:)` parses it, so that values round-trip with explorers and Bitcoin Core.
+public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// Four little-endian words holding bytes 0..<32 in wire order.
+    public var w0: UInt64
+    public var w1: UInt64
+    public var w2: UInt64
+    public var w3: UInt64
+
+    public static let zero = Hash256(w0: 0, w1: 0, w2: 0, w3: 0)
+
+    @inlinable
+    public init(w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64) {
+        self.w0 = w0
+        self.w1 = w1
+        self.w2 = w2
+        self.w3 = w3
+    }
+
+    /// Reads 32 bytes in wire order from `bytes` starting at `offset`. The caller checks bounds.
+    @inlinable
+    public init(wire bytes: UnsafeRawBufferPointer, at offset: Int) {
+        w0 = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        w1 = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+        w2 = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
+        w3 = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self))
+    }
+
+    /// Builds a hash from exactly 32 bytes in wire order.
+    public init?(wireBytes: some Collection<UInt8>) {
+        guard wireBytes.count == 32 else { return nil }
+        let array = Array(wireBytes)
+        self = array.withUnsafeBytes { Hash256(wire: $0, at: 0) }
+    }
+
+    /// Parses 64 hex digits in display (reversed) order, as Bitcoin Core prints txids.
+    public init?(displayHex: some StringProtocol) {
+        guard let bytes = Hex.decode(displayHex), bytes.count == 32 else { return nil }
+        self.init(wireBytes: bytes.reversed())
+    }
+
+    /// The 32 bytes in wire order.
+    public var wireBytes: [UInt8] {
+        var out = [UInt8](repeating: 0, count: 32)
+        out.withUnsafeMutableBytes { buffer in
+            buffer.storeBytes(of: w0.littleEndian, toByteOffset: 0, as: UInt64.self)
+            buffer.storeBytes(of: w1.littleEndian, toByteOffset: 8, as: UInt64.self)
+            buffer.storeBytes(of: w2.littleEndian, toByteOffset: 16, as: UInt64.self)
+            buffer.storeBytes(of: w3.littleEndian, toByteOffset: 24, as: UInt64.self)
+        }
+        return out
+    }
+
+    /// The 32 bytes in display order (reversed wire order), as stored in the database.
+    public var displayBytes: [UInt8] { wireBytes.reversed() }
+
+    /// Builds a hash from 32 bytes in display order (as stored in the database).
+    public init?(displayBytes: some Collection<UInt8>) {
+        guard displayBytes.count == 32 else { return nil }
+        self.init(wireBytes: displayBytes.reversed())
+    }
+
+    /// Hex in display order, as Bitcoin Core and explorers print it.
+    public var hex: String { Hex.encode(displayBytes) }
+
+    public var description: String { hex }
+
+    /// Orders by the display-order value (the number the hash represents).
+    public static func < (a: Hash256, b: Hash256) -> Bool {
+        if a.w3 != b.w3 { return a.w3.byteSwapped < b.w3.byteSwapped }
+        if a.w2 != b.w2 { return a.w2.byteSwapped < b.w2.byteSwapped }
+        if a.w1 != b.w1 { return a.w1.byteSwapped < b.w1.byteSwapped }
+        return a.w0.byteSwapped < b.w0.byteSwapped
+    }
+}
