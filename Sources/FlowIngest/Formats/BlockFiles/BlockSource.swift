@@ -35,6 +35,9 @@ public struct BlockSource: Sendable {
     public var lines: [Int]
     /// True when the file was XOR-obfuscated (Bitcoin Core 28+).
     public var deobfuscated: Bool
+    /// A framing problem after the last good frame (truncated block, bad magic, bad hex): the
+    /// frames before it are valid and should be ingested before reporting it.
+    public var framingError: IngestError? = nil
 
     /// Reads `path`, detects its kind from the content, and frames its blocks.
     ///
@@ -76,12 +79,30 @@ public struct BlockSource: Sendable {
             throw IngestError(.truncated, "empty file: expected a blk*.dat file, a raw block or block hex", file: path)
         }
         if startsWithMagic(bytes) {
-            let frames = try frameBlockFile(path: path, bytes: bytes)
-            return BlockSource(path: path, kind: .blk, bytes: bytes, frames: frames, lines: [], deobfuscated: deobfuscated)
+            var frames = [BlockFrame]()
+            var failure: IngestError?
+            do {
+                try frameBlockFile(path: path, bytes: bytes, into: &frames)
+            } catch {
+                failure = error
+            }
+            return BlockSource(
+                path: path, kind: .blk, bytes: bytes, frames: frames, lines: [], deobfuscated: deobfuscated,
+                framingError: failure)
         }
         if looksLikeHex(bytes) {
-            let (decoded, frames, lines) = try decodeHexLines(path: path, text: bytes, network: network)
-            return BlockSource(path: path, kind: .hex, bytes: decoded, frames: frames, lines: lines, deobfuscated: false)
+            var decoded = [UInt8]()
+            var frames = [BlockFrame]()
+            var lines = [Int]()
+            var failure: IngestError?
+            do {
+                try decodeHexLines(path: path, text: bytes, network: network, out: &decoded, frames: &frames, lines: &lines)
+            } catch {
+                failure = error
+            }
+            return BlockSource(
+                path: path, kind: .hex, bytes: decoded, frames: frames, lines: lines, deobfuscated: false,
+                framingError: failure)
         }
         // A raw block starts with an 80-byte header; anything shorter cannot be one.
         if bytes.count < 81 {
@@ -126,8 +147,7 @@ public struct BlockSource: Sendable {
 
     /// Splits a blk file into blocks: 4-byte magic, 4-byte little-endian length, block; stops at
     /// the zero padding Bitcoin Core leaves at the end of a preallocated file.
-    static func frameBlockFile(path: String, bytes: [UInt8]) throws(IngestError) -> [BlockFrame] {
-        var frames = [BlockFrame]()
+    static func frameBlockFile(path: String, bytes: [UInt8], into frames: inout [BlockFrame]) throws(IngestError) {
         var offset = 0
         let count = bytes.count
         while offset < count {
@@ -177,7 +197,6 @@ public struct BlockSource: Sendable {
             frames.append(BlockFrame(offset: offset + 8, length: length, network: network, index: frames.count))
             offset += 8 + length
         }
-        return frames
     }
 
     static func isHexOrSpace(_ c: UInt8) -> Bool {
@@ -191,13 +210,11 @@ public struct BlockSource: Sendable {
     }
 
     /// Decodes hex text, one block per non-empty line; errors name the line and column.
-    static func decodeHexLines(path: String, text: [UInt8], network: Network) throws(IngestError)
-        -> ([UInt8], [BlockFrame], [Int])
-    {
-        var out = [UInt8]()
+    static func decodeHexLines(
+        path: String, text: [UInt8], network: Network, out: inout [UInt8], frames: inout [BlockFrame],
+        lines: inout [Int]
+    ) throws(IngestError) {
         out.reserveCapacity(text.count / 2)
-        var frames = [BlockFrame]()
-        var lines = [Int]()
         var line = 1
         var lineStart = 0
         var blockStart = 0
@@ -236,7 +253,6 @@ public struct BlockSource: Sendable {
             i += 1
         }
         try finishLine()
-        return (out, frames, lines)
     }
 }
 

@@ -1,0 +1,84 @@
+import FlowModel
+import FlowStore
+import Foundation
+
+/// The `demo` command: ingests the bundled SampleData into fresh databases and prints what it
+/// found — counts, a famous transaction, an address profile, an idempotent re-run and a reorg.
+public enum Demo {
+    /// Finds SampleData: in the current directory or a parent, else beside this source tree.
+    public static func locateSamples() -> String? {
+        var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        for _ in 0..<6 {
+            let candidate = dir.appendingPathComponent("SampleData/bitcoin").path
+            if FileManager.default.fileExists(atPath: candidate) { return dir.appendingPathComponent("SampleData").path }
+            dir.deleteLastPathComponent()
+        }
+        let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("SampleData")
+        return FileManager.default.fileExists(atPath: source.path) ? source.path : nil
+    }
+
+    /// Runs the demo with databases in `workdir`, writing what it does through `say`.
+    public static func run(samples: String, workdir: String, say: (String) -> Void) throws {
+        try FileManager.default.createDirectory(atPath: workdir, withIntermediateDirectories: true)
+        let btc = samples + "/bitcoin"
+        let dbPath = workdir + "/demo.db"
+        removeDatabase(dbPath)
+        let store = try GraphStore(path: dbPath)
+
+        say("== 1. Ingest real mainnet blocks from SampleData into \(dbPath)\n")
+        let files = [
+            "\(btc)/blk/blocks1-256.dat", "\(btc)/blk/277647.dat", "\(btc)/raw/block_13b8a.hex",
+            "\(btc)/core-json/block766390.raw",
+        ]
+        let report = try BitcoinIngest.run(store: store, options: IngestOptions(paths: files))
+        say(IngestRender.text(report))
+        say("\n" + Render.statsText(try store.stats()))
+
+        say("== 2. The first bitcoin payment between people: Satoshi to Hal Finney, block 170\n")
+        if let hash = Hash256(displayHex: "f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16"),
+            let tx = try store.transaction(hash)
+        {
+            say(Render.transactionText(tx))
+        }
+        say("\n")
+        if let profile = try store.address("12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S") {
+            say(Render.addressText(profile))
+        }
+
+        say("\n== 3. A busy 2013 block: fees resolved where the spent outputs are known\n")
+        if let hash = Hash256(displayHex: "d1e594eabe8c582dc01a8768cb01679aea6956165806f69f40e22e5e352b3bd1"),
+            let tx = try store.transaction(hash)
+        {
+            say(Render.transactionText(tx))
+        }
+
+        say("\n== 4. Ingesting the same file again changes nothing\n")
+        let again = try BitcoinIngest.run(store: store, options: IngestOptions(paths: [files[0]]))
+        say(IngestRender.text(again))
+
+        say("\n== 5. A fork: blocks 0-4, then a competing branch 3A-5A with more work\n")
+        let reorgPath = workdir + "/demo-reorg.db"
+        removeDatabase(reorgPath)
+        let reorg = try GraphStore(path: reorgPath)
+        let watched = "1NiEGXeURREqqMjCvjCeZn6SwEBZ9AdVet"
+        _ = try BitcoinIngest.run(store: reorg, options: IngestOptions(paths: ["\(btc)/blk/blk_0_to_4.dat"]))
+        let before = try reorg.stats()
+        let balanceBefore = try reorg.address(watched)?.balance ?? 0
+        say("before: tip height \(before.maxHeight.map(String.init) ?? "?"), \(watched) holds \(Render.btc(balanceBefore)) BTC\n")
+        let fork = try BitcoinIngest.run(
+            store: reorg,
+            options: IngestOptions(paths: ["\(btc)/blk/blk_3A.dat", "\(btc)/blk/blk_4A.dat", "\(btc)/blk/blk_5A.dat"]))
+        say(IngestRender.text(fork))
+        let after = try reorg.stats()
+        let balanceAfter = try reorg.address(watched)?.balance ?? 0
+        say(
+            "after:  tip height \(after.maxHeight.map(String.init) ?? "?"), \(after.orphanedBlocks) blocks orphaned, \(watched) holds \(Render.btc(balanceAfter)) BTC\n"
+        )
+        say("\nTry: chainflow stats --db \(dbPath)\n     chainflow address 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S --db \(dbPath) --json\n")
+    }
+
+    static func removeDatabase(_ path: String) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+    }
+}

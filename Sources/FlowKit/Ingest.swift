@@ -1,0 +1,258 @@
+import Dispatch
+import FlowIngest
+public import FlowModel
+public import FlowStore
+import Foundation
+
+/// What to ingest and how.
+public struct IngestOptions: Sendable {
+    public var paths: [String]
+    /// Obfuscation key for Bitcoin Core 28+ blk files; when nil, `xor.dat` beside a file is used.
+    public var xorKey: [UInt8]?
+    /// Network of raw and hex blocks (blk files carry theirs in the magic).
+    public var network: Network
+    /// Decoding threads (the single writer is extra).
+    public var threads: Int
+    /// Block bytes per committed batch: a crash loses at most the batch being written.
+    public var batchBytes: Int
+
+    public init(
+        paths: [String], xorKey: [UInt8]? = nil, network: Network = .mainnet,
+        threads: Int? = nil, batchBytes: Int = 4 << 20
+    ) {
+        self.paths = paths
+        self.xorKey = xorKey
+        self.network = network
+        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.batchBytes = batchBytes
+    }
+}
+
+/// What happened to one input file.
+public struct FileIngestReport: Sendable, Codable, Equatable {
+    public var path: String
+    public var kind: String
+    public var blocks: Int
+    public var added: Int
+    public var alreadyPresent: Int
+    public var xorObfuscated: Bool
+}
+
+/// The outcome of an ingest run.
+public struct IngestReport: Sendable, Codable {
+    public var files: [FileIngestReport]
+    public var summary: WriteSummary
+    public var seconds: Double
+    /// Transactions written per second, end to end (read, decode, write, indexes).
+    public var transactionsPerSecond: Double
+}
+
+/// Progress of a running ingest, for a status line.
+public struct IngestProgress: Sendable {
+    public var blocks: Int
+    public var transactions: Int
+    public var seconds: Double
+    public var bytesDone: Int
+    public var bytesTotal: Int
+    public var file: String
+
+    public var transactionsPerSecond: Double { seconds > 0 ? Double(transactions) / seconds : 0 }
+    /// Seconds left, estimated from the bytes read so far.
+    public var eta: Double? {
+        guard bytesDone > 0, bytesTotal > bytesDone, seconds > 0 else { return nil }
+        return seconds * Double(bytesTotal - bytesDone) / Double(bytesDone)
+    }
+}
+
+/// Ingest of Bitcoin block input (blk*.dat, raw blocks, block hex) into a graph store.
+///
+/// Read and decode run on a producer thread that decodes each batch of blocks in parallel; one
+/// writer stores the batches in input order and commits each, so every block is written
+/// atomically and the result does not depend on the thread count.
+public enum BitcoinIngest {
+    /// A decoded batch: whole blocks in input order, and the error that ended the file, if any.
+    struct Batch: Sendable {
+        var fileIndex: Int
+        var blocks: [(block: BitcoinBlock, offset: Int)]
+        var error: IngestError?
+        var fileDone: Bool
+        var bytes: Int
+    }
+
+    public static func run(
+        store: GraphStore, options: IngestOptions, progress: (@Sendable (IngestProgress) -> Void)? = nil
+    ) throws -> IngestReport {
+        let start = DispatchTime.now()
+        var totalBytes = 0
+        for path in options.paths {
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw IngestError(.missingFile, "no such file", file: path)
+            }
+            totalBytes += (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        }
+        var files = options.paths.map {
+            FileIngestReport(path: $0, kind: "?", blocks: 0, added: 0, alreadyPresent: 0, xorObfuscated: false)
+        }
+        let queue = BatchQueue<Batch>(capacity: 3)
+        let kinds = KindBox(count: options.paths.count)
+        let producer = Thread {
+            produce(options: options, into: queue, kinds: kinds)
+        }
+        producer.stackSize = 8 << 20
+        producer.start()
+        defer { queue.cancel() }
+
+        var bytesDone = 0
+        var lastReport = start
+        let summary = try store.withWriter(encodeAddress: { AddressCodec.encode($0, network: $1) }) { writer in
+            while let batch = queue.pop() {
+                let before = writer.summary
+                for (block, offset) in batch.blocks {
+                    try writer.write(block, sourceFile: options.paths[batch.fileIndex], sourceOffset: offset)
+                }
+                try writer.commit()
+                let after = writer.summary
+                files[batch.fileIndex].blocks += batch.blocks.count
+                files[batch.fileIndex].added += after.blocksAdded - before.blocksAdded
+                files[batch.fileIndex].alreadyPresent += after.blocksSkipped - before.blocksSkipped
+                bytesDone += batch.bytes
+                if let error = batch.error { throw error }
+                if let progress {
+                    let now = DispatchTime.now()
+                    if now.uptimeNanoseconds - lastReport.uptimeNanoseconds > 1_000_000_000 {
+                        lastReport = now
+                        progress(
+                            IngestProgress(
+                                blocks: after.blocksAdded + after.blocksSkipped, transactions: after.transactions,
+                                seconds: seconds(since: start), bytesDone: bytesDone, bytesTotal: totalBytes,
+                                file: options.paths[batch.fileIndex]))
+                    }
+                }
+            }
+        }
+        for (i, info) in kinds.values.enumerated() {
+            files[i].kind = info.kind
+            files[i].xorObfuscated = info.xor
+        }
+        let elapsed = seconds(since: start)
+        return IngestReport(
+            files: files, summary: summary, seconds: elapsed,
+            transactionsPerSecond: elapsed > 0 ? Double(summary.transactions) / elapsed : 0)
+    }
+
+    static func seconds(since start: DispatchTime) -> Double {
+        Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    }
+
+    /// Reads each file, frames it, decodes batches of blocks in parallel and queues them in order.
+    static func produce(options: IngestOptions, into queue: BatchQueue<Batch>, kinds: KindBox) {
+        defer { queue.close() }
+        for (fileIndex, path) in options.paths.enumerated() {
+            let source: BlockSource
+            do {
+                source = try BlockSource.load(path: path, xorKey: options.xorKey, network: options.network)
+            } catch {
+                queue.push(Batch(fileIndex: fileIndex, blocks: [], error: error, fileDone: true, bytes: 0))
+                return
+            }
+            kinds.set(fileIndex, kind: source.kind.rawValue, xor: source.deobfuscated)
+            let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            var start = 0
+            var reportedBytes = 0
+            while start < source.frames.count || (start == 0 && source.frames.isEmpty) {
+                if queue.isCancelled { return }
+                var end = start
+                var bytes = 0
+                while end < source.frames.count && (end == start || bytes < options.batchBytes) {
+                    bytes += source.frames[end].length
+                    end += 1
+                }
+                let (blocks, error) = decode(source, frames: start..<end, threads: options.threads)
+                let last = end >= source.frames.count
+                var failure = error
+                if failure == nil && last { failure = source.framingError }
+                let share = last ? fileBytes - reportedBytes : min(fileBytes - reportedBytes, bytes)
+                reportedBytes += share
+                guard queue.push(Batch(fileIndex: fileIndex, blocks: blocks, error: failure, fileDone: last, bytes: share))
+                else { return }
+                if failure != nil { return }
+                start = end
+                if source.frames.isEmpty { break }
+            }
+        }
+    }
+
+    /// Decodes `frames` of `source` on up to `threads` threads; returns the blocks in order up to
+    /// the first failing block, and that block's error.
+    static func decode(_ source: BlockSource, frames: Range<Int>, threads: Int) -> (
+        [(block: BitcoinBlock, offset: Int)], IngestError?
+    ) {
+        let count = frames.count
+        let chunks = min(count, threads * 4)
+        guard chunks > 0 else { return ([], nil) }
+        let results = ChunkResults(count: chunks)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            let lo = frames.lowerBound + chunk * count / chunks
+            let hi = frames.lowerBound + (chunk + 1) * count / chunks
+            var blocks = [(block: BitcoinBlock, offset: Int)]()
+            blocks.reserveCapacity(hi - lo)
+            var failure: IngestError?
+            for i in lo..<hi {
+                let frame = source.frames[i]
+                switch Result(catching: { () throws(IngestError) in try source.decode(frame) }) {
+                case .success(let block): blocks.append((block, frame.offset))
+                case .failure(let error): failure = error
+                }
+                if failure != nil { break }
+            }
+            results.set(chunk, blocks, failure)
+        }
+        var all = [(block: BitcoinBlock, offset: Int)]()
+        all.reserveCapacity(count)
+        for (blocks, failure) in results.values {
+            all.append(contentsOf: blocks)
+            if let failure { return (all, failure) }
+        }
+        return (all, nil)
+    }
+}
+
+/// Per-chunk decode results, written by concurrent workers into their own slots.
+final class ChunkResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [([(block: BitcoinBlock, offset: Int)], IngestError?)]
+
+    init(count: Int) { slots = Array(repeating: ([], nil), count: count) }
+
+    func set(_ i: Int, _ blocks: [(block: BitcoinBlock, offset: Int)], _ error: IngestError?) {
+        lock.lock()
+        slots[i] = (blocks, error)
+        lock.unlock()
+    }
+
+    var values: [([(block: BitcoinBlock, offset: Int)], IngestError?)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
+}
+
+/// The detected kind of each file, filled in by the producer.
+final class KindBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var slots: [(kind: String, xor: Bool)]
+
+    init(count: Int) { slots = Array(repeating: ("?", false), count: count) }
+
+    func set(_ i: Int, kind: String, xor: Bool) {
+        lock.lock()
+        slots[i] = (kind, xor)
+        lock.unlock()
+    }
+
+    var values: [(kind: String, xor: Bool)] {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots
+    }
+}

@@ -1,0 +1,61 @@
+/// Renderings of an ingest run's report.
+public enum IngestRender {
+    public static func text(_ r: IngestReport) -> String {
+        var out = ""
+        for f in r.files {
+            let xor = f.xorObfuscated ? ", XOR-obfuscated" : ""
+            if f.blocks > 0 && f.added == 0 {
+                out += "\(f.path) (\(f.kind)\(xor)): \(f.blocks) blocks, all already in the database: nothing changed\n"
+            } else {
+                out += "\(f.path) (\(f.kind)\(xor)): \(f.blocks) blocks, \(f.added) added, \(f.alreadyPresent) already present\n"
+            }
+        }
+        let s = r.summary
+        out += "added \(Render.grouped(s.blocksAdded)) blocks, \(Render.grouped(s.transactions)) transactions, "
+        out += "\(Render.grouped(s.inputs)) inputs, \(Render.grouped(s.outputs)) outputs, \(Render.grouped(s.newAddresses)) new addresses"
+        out += " in \(formatSeconds(r.seconds)) (\(Render.grouped(Int(r.transactionsPerSecond))) tx/s)\n"
+        if s.lateResolvedInputs > 0 {
+            out += "linked \(Render.grouped(s.lateResolvedInputs)) inputs to outputs stored later in the files or in earlier runs\n"
+        }
+        if s.unresolvedInputs > 0 {
+            out += "\(Render.grouped(s.unresolvedInputs)) inputs spend outputs not in the database (value unknown until those blocks are ingested)\n"
+        }
+        if s.orphanedBlocks > 0 {
+            out += "\(s.orphanedBlocks) blocks are off the chain with the most work (orphaned; not counted in balances)\n"
+        }
+        return out
+    }
+
+    static func formatSeconds(_ s: Double) -> String {
+        let tenths = Int((s * 10).rounded())
+        return "\(tenths / 10).\(tenths % 10)s"
+    }
+
+    public static func json(_ r: IngestReport) -> JSONValue {
+        let s = r.summary
+        return .object([
+            (
+                "files",
+                .array(
+                    r.files.map { f in
+                        .object([
+                            ("path", .string(f.path)), ("kind", .string(f.kind)), ("blocks", .int(f.blocks)),
+                            ("added", .int(f.added)), ("already_present", .int(f.alreadyPresent)),
+                            ("xor_obfuscated", .bool(f.xorObfuscated)),
+                        ])
+                    })
+            ),
+            ("blocks_added", .int(s.blocksAdded)),
+            ("blocks_skipped", .int(s.blocksSkipped)),
+            ("transactions", .int(s.transactions)),
+            ("inputs", .int(s.inputs)),
+            ("outputs", .int(s.outputs)),
+            ("new_addresses", .int(s.newAddresses)),
+            ("late_resolved_inputs", .int(s.lateResolvedInputs)),
+            ("unresolved_inputs", .int(s.unresolvedInputs)),
+            ("orphaned_blocks", .int(s.orphanedBlocks)),
+            ("seconds", .double((r.seconds * 1000).rounded() / 1000)),
+            ("transactions_per_second", .int(Int(r.transactionsPerSecond))),
+        ])
+    }
+}

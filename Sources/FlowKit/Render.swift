@@ -1,0 +1,173 @@
+public import FlowStore
+
+/// Text and JSON renderings of store answers, shared by the CLI and the demo.
+public enum Render {
+    /// Satoshi as BTC with 8 decimals, exact (integer arithmetic).
+    public static func btc(_ sats: Int64) -> String {
+        let negative = sats < 0
+        let magnitude = sats.magnitude
+        let whole = magnitude / 100_000_000
+        let frac = String(magnitude % 100_000_000)
+        return (negative ? "-" : "") + "\(whole)." + String(repeating: "0", count: 8 - frac.count) + frac
+    }
+
+    /// An integer with thousands separators.
+    public static func grouped(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    public static func statsJSON(_ s: StoreStats) -> JSONValue {
+        .object([
+            ("blocks", .int(s.blocks)),
+            ("transactions", .int(s.transactions)),
+            ("inputs", .int(s.inputs)),
+            ("outputs", .int(s.outputs)),
+            ("addresses", .int(s.addresses)),
+            ("min_height", .optional(s.minHeight)),
+            ("max_height", .optional(s.maxHeight)),
+            ("orphaned_blocks", .int(s.orphanedBlocks)),
+            ("unresolved_inputs", .int(s.unresolvedInputs)),
+            ("networks", .array(s.networks.map { .string($0) })),
+        ])
+    }
+
+    public static func statsText(_ s: StoreStats) -> String {
+        let heights = s.minHeight.map { min in "\(min)…\(s.maxHeight.map(String.init) ?? "?")" } ?? "unknown"
+        return """
+            blocks        \(grouped(s.blocks))  (heights \(heights); \(s.orphanedBlocks) orphaned)
+            transactions  \(grouped(s.transactions))
+            inputs        \(grouped(s.inputs))  (\(grouped(s.unresolvedInputs)) spend outputs not in the store)
+            outputs       \(grouped(s.outputs))
+            addresses     \(grouped(s.addresses))
+            networks      \(s.networks.joined(separator: ", "))
+
+            """
+    }
+
+    public static func transactionJSON(_ t: TransactionDetail) -> JSONValue {
+        .object([
+            ("txid", .string(t.txid)),
+            ("wtxid", .string(t.wtxid)),
+            ("block_hash", .string(t.blockHash)),
+            ("block_height", .optional(t.blockHeight)),
+            ("block_time", .int(t.blockTime)),
+            ("in_main_chain", .bool(t.inMainChain)),
+            ("position", .int(t.position)),
+            ("size", .int(t.size)),
+            ("weight", .int(t.weight)),
+            ("version", .int(t.version)),
+            ("locktime", .int(t.locktime)),
+            ("coinbase", .bool(t.coinbase)),
+            ("fee", .optional(t.fee)),
+            ("input_value", .optional(t.inputValue)),
+            ("output_value", .int(t.outputValue)),
+            (
+                "inputs",
+                .array(
+                    t.inputs.map { i in
+                        .object([
+                            ("prev_txid", .optional(i.prevTxid)),
+                            ("prev_vout", .optional(i.prevVout)),
+                            ("value", .optional(i.value)),
+                            ("address", .optional(i.address)),
+                            ("sequence", .int(i.sequence)),
+                        ])
+                    })
+            ),
+            (
+                "outputs",
+                .array(
+                    t.outputs.map { o in
+                        .object([
+                            ("n", .int(o.n)),
+                            ("value", .int(o.value)),
+                            ("type", .string(o.type)),
+                            ("address", .optional(o.address)),
+                            ("spent_by", .optional(o.spentBy)),
+                        ])
+                    })
+            ),
+        ])
+    }
+
+    public static func transactionText(_ t: TransactionDetail) -> String {
+        var out = "transaction \(t.txid)\n"
+        if t.wtxid != t.txid { out += "  wtxid     \(t.wtxid)\n" }
+        out += "  block     \(t.blockHash) (height \(t.blockHeight.map(String.init) ?? "unknown")\(t.inMainChain ? "" : ", ORPHANED"))\n"
+        out += "  size      \(t.size) bytes, weight \(t.weight)\n"
+        if t.coinbase {
+            out += "  coinbase  yes\n"
+        } else {
+            out += "  fee       \(t.fee.map { "\(btc($0)) BTC (\($0) sat)" } ?? "unknown (an input's value is not in the store)")\n"
+        }
+        out += "inputs (\(t.inputs.count))\n"
+        for (n, i) in t.inputs.enumerated() {
+            if i.coinbase {
+                out += "  #\(n)  coinbase\n"
+            } else {
+                let value = i.value.map { "\(btc($0)) BTC" } ?? "value unknown"
+                out += "  #\(n)  \(i.prevTxid ?? "?"):\(i.prevVout.map(String.init) ?? "?")  \(value)  \(i.address ?? "-")\n"
+            }
+        }
+        out += "outputs (\(t.outputs.count))\n"
+        for o in t.outputs {
+            let spent = o.spentBy.map { "  spent by \($0)" } ?? ""
+            out += "  #\(o.n)  \(btc(o.value)) BTC  \(o.type)  \(o.address ?? "-")\(spent)\n"
+        }
+        return out
+    }
+
+    public static func addressJSON(_ a: AddressSummary) -> JSONValue {
+        .object([
+            ("address", .string(a.address)),
+            ("chain", .string(a.chain)),
+            ("received", .int(a.received)),
+            ("sent", .int(a.sent)),
+            ("balance", .int(a.balance)),
+            ("tx_count", .int(a.txCount)),
+            ("output_count", .int(a.outputCount)),
+            ("spent_output_count", .int(a.spentOutputCount)),
+            ("first_seen_time", .optional(a.firstSeenTime)),
+            ("last_seen_time", .optional(a.lastSeenTime)),
+            ("first_seen_height", .optional(a.firstSeenHeight)),
+            ("last_seen_height", .optional(a.lastSeenHeight)),
+        ])
+    }
+
+    public static func addressText(_ a: AddressSummary) -> String {
+        """
+        address   \(a.address) (\(a.chain))
+          received  \(btc(a.received)) BTC in \(a.outputCount) outputs
+          sent      \(btc(a.sent)) BTC from \(a.spentOutputCount) outputs
+          balance   \(btc(a.balance)) BTC
+          txs       \(a.txCount)
+          first     height \(a.firstSeenHeight.map(String.init) ?? "?") time \(a.firstSeenTime.map(isoTime) ?? "?")
+          last      height \(a.lastSeenHeight.map(String.init) ?? "?") time \(a.lastSeenTime.map(isoTime) ?? "?")
+
+        """
+    }
+
+    /// Unix seconds as ISO-8601 UTC, computed without locale or time zone dependence.
+    public static func isoTime(_ t: Int64) -> String {
+        let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
+        let secs = t - days * 86_400
+        // Civil-from-days (proleptic Gregorian).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return "\(y)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))Z"
+    }
+}

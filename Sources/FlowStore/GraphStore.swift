@@ -1,0 +1,84 @@
+import Foundation
+import GRDB
+
+/// The address/transfer graph database: an SQLite file behind this API.
+///
+/// Open one per database path. Writes go through one writer at a time (SQLite's own lock);
+/// readers can read while a write is in progress (WAL journal).
+public final class GraphStore: Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Opens (creating when needed) the database at `path` and brings its schema up to date.
+    public init(path: String, readOnly: Bool = false) throws(StoreError) {
+        self.path = path
+        var config = Configuration()
+        config.readonly = readOnly
+        config.busyMode = .timeout(10)
+        // References are documented in the schema but not enforced: the bulk writer inserts a
+        // transaction's outputs and inputs before its row, inside one SQLite transaction.
+        config.foreignKeysEnabled = false
+        config.label = "chainflow"
+        config.prepareDatabase { db in
+            if !readOnly {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA cache_size = -262144")
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+        }
+        do {
+            if readOnly && !FileManager.default.fileExists(atPath: path) {
+                throw StoreError(.cannotOpen, "no database here; create one with `chainflow ingest --db \(path) FILE…`", path: path)
+            }
+            queue = try DatabaseQueue(path: path, configuration: config)
+            if !readOnly {
+                try Schema.migrator.migrate(queue)
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.wrap(error, path: path, doing: "opening the database")
+        }
+    }
+
+    /// Runs `body` with the database, mapping SQLite errors to `StoreError`.
+    func read<T>(_ doing: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.read(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.wrap(error, path: path, doing: doing)
+        }
+    }
+
+    func write<T>(_ doing: String, _ body: (Database) throws -> T) throws(StoreError) -> T {
+        do {
+            return try queue.writeWithoutTransaction(body)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError.wrap(error, path: path, doing: doing)
+        }
+    }
+}
+
+extension StoreError {
+    static func wrap(_ error: any Error, path: String, doing: String) -> StoreError {
+        if let db = error as? DatabaseError {
+            let code: Code = db.resultCode == .SQLITE_BUSY || db.resultCode == .SQLITE_LOCKED ? .busy : .io
+            let hint: String
+            switch db.resultCode {
+            case .SQLITE_BUSY, .SQLITE_LOCKED: hint = "another process is writing this database; retry when it is done"
+            case .SQLITE_FULL: hint = "the disk is full; free space and re-run (completed blocks are kept)"
+            case .SQLITE_READONLY: hint = "the database or its folder is read-only"
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT: hint = "this file is not a chainflow database (or it is damaged)"
+            case .SQLITE_CANTOPEN: hint = "cannot open the file; check the path and permissions"
+            default: hint = db.message ?? "\(db.resultCode)"
+            }
+            return StoreError(code, "\(doing) failed: \(hint) (SQLite \(db.resultCode.primaryResultCode.rawValue))", path: path)
+        }
+        return StoreError(.io, "\(doing) failed: \(error)", path: path)
+    }
+}

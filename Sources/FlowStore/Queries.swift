@@ -1,0 +1,236 @@
+public import FlowModel
+import Foundation
+import GRDB
+
+/// Counts over the main chain (orphaned blocks are counted separately).
+public struct StoreStats: Sendable, Codable, Equatable {
+    public var blocks: Int
+    public var orphanedBlocks: Int
+    public var transactions: Int
+    public var inputs: Int
+    public var outputs: Int
+    public var addresses: Int
+    public var minHeight: Int?
+    public var maxHeight: Int?
+    /// Inputs whose spent output is not in the store (value and address unknown).
+    public var unresolvedInputs: Int
+    /// Networks present, sorted.
+    public var networks: [String]
+}
+
+/// One input of a transaction as the `tx` command shows it.
+public struct InputDetail: Sendable, Codable, Equatable {
+    public var prevTxid: String?
+    public var prevVout: Int?
+    /// Value of the spent output in satoshi; nil when the spent output is not in the store.
+    public var value: Int64?
+    public var address: String?
+    public var sequence: Int64
+    public var coinbase: Bool
+}
+
+/// One output of a transaction.
+public struct OutputDetail: Sendable, Codable, Equatable {
+    public var n: Int
+    public var value: Int64
+    /// Bitcoin Core's script type name.
+    public var type: String
+    public var address: String?
+    /// The txid of the main-chain transaction that spends it, if stored.
+    public var spentBy: String?
+}
+
+/// A transaction with its block, inputs, outputs and fee.
+public struct TransactionDetail: Sendable, Codable, Equatable {
+    public var txid: String
+    public var wtxid: String
+    public var blockHash: String
+    public var blockHeight: Int?
+    public var blockTime: Int64
+    public var inMainChain: Bool
+    public var position: Int
+    public var size: Int
+    public var weight: Int
+    public var version: Int64
+    public var locktime: Int64
+    public var coinbase: Bool
+    /// Inputs minus outputs in satoshi; nil when an input's value is unknown (and for coinbase).
+    public var fee: Int64?
+    public var inputValue: Int64?
+    public var outputValue: Int64
+    public var inputs: [InputDetail]
+    public var outputs: [OutputDetail]
+}
+
+/// Totals for one address over the main chain.
+public struct AddressSummary: Sendable, Codable, Equatable {
+    public var address: String
+    public var chain: String
+    /// Sum of outputs paying the address, in satoshi.
+    public var received: Int64
+    /// Sum of those outputs spent by main-chain inputs, in satoshi.
+    public var sent: Int64
+    public var balance: Int64
+    public var txCount: Int
+    public var outputCount: Int
+    public var spentOutputCount: Int
+    public var firstSeenTime: Int64?
+    public var lastSeenTime: Int64?
+    public var firstSeenHeight: Int?
+    public var lastSeenHeight: Int?
+}
+
+extension GraphStore {
+    /// Counts of what the store holds on its main chain.
+    public func stats() throws(StoreError) -> StoreStats {
+        try read("reading counts") { db in
+            let main = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*), COALESCE(SUM(tx_count), 0), MIN(height), MAX(height) FROM blocks WHERE in_main_chain = 1
+                    """)
+            let orphaned = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blocks WHERE in_main_chain = 0") ?? 0
+            let io = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COALESCE(SUM(t.input_count), 0), COALESCE(SUM(t.output_count), 0)
+                    FROM blocks b JOIN transactions t ON t.id BETWEEN b.first_tx_id AND b.first_tx_id + b.tx_count - 1
+                    WHERE b.in_main_chain = 1
+                    """)
+            let addresses = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM addresses") ?? 0
+            let unresolved =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inputs WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL") ?? 0
+            let networks = try String.fetchAll(db, sql: "SELECT DISTINCT network FROM blocks ORDER BY network")
+            return StoreStats(
+                blocks: main?[0] ?? 0, orphanedBlocks: orphaned, transactions: main?[1] ?? 0, inputs: io?[0] ?? 0,
+                outputs: io?[1] ?? 0, addresses: addresses, minHeight: main?[2], maxHeight: main?[3],
+                unresolvedInputs: unresolved, networks: networks)
+        }
+    }
+
+    /// The transaction with `txid` (its main-chain copy when it was confirmed in several forks).
+    public func transaction(_ txid: Hash256) throws(StoreError) -> TransactionDetail? {
+        try read("reading a transaction") { db in
+            guard
+                let tx = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT t.id, t.txid, t.wtxid, b.hash, b.height, b.time, b.in_main_chain, t.position, t.size, t.weight,
+                          t.version, t.locktime, t.is_coinbase, t.fee, t.output_value, t.first_input_id, t.input_count,
+                          t.first_output_id, t.output_count
+                        FROM transactions t JOIN blocks b ON b.id = t.block_id
+                        WHERE t.txid = ? ORDER BY b.in_main_chain DESC, t.id DESC LIMIT 1
+                        """, arguments: [Data(txid.displayBytes)])
+            else { return nil }
+            let coinbase = (tx[12] as Int64) != 0
+            let inputs = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT i.prev_txid, i.prev_vout, i.value, a.address, i.sequence, pt.txid
+                    FROM inputs i LEFT JOIN addresses a ON a.id = i.address_id
+                    LEFT JOIN outputs o ON o.id = i.spent_output_id LEFT JOIN transactions pt ON pt.id = o.tx_id
+                    WHERE i.id BETWEEN ? AND ? ORDER BY i.id
+                    """, arguments: [tx[15] as Int64, (tx[15] as Int64) + (tx[16] as Int64) - 1]
+            ).map { row -> InputDetail in
+                let prev = row.optionalBytes(5) ?? row.optionalBytes(0)
+                return InputDetail(
+                    prevTxid: coinbase ? nil : prev.flatMap { Hash256(displayBytes: $0)?.hex },
+                    prevVout: row[1], value: row[2], address: row[3], sequence: row[4], coinbase: coinbase)
+            }
+            let outputs = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT o.n, o.value, o.type, a.address,
+                      (SELECT st.txid FROM inputs si JOIN transactions st ON st.id = si.tx_id JOIN blocks sb ON sb.id = st.block_id
+                       WHERE si.spent_output_id = o.id ORDER BY sb.in_main_chain DESC, si.id LIMIT 1)
+                    FROM outputs o LEFT JOIN addresses a ON a.id = o.address_id
+                    WHERE o.id BETWEEN ? AND ? ORDER BY o.id
+                    """, arguments: [tx[17] as Int64, (tx[17] as Int64) + (tx[18] as Int64) - 1]
+            ).map { row -> OutputDetail in
+                OutputDetail(
+                    n: row[0], value: row[1],
+                    type: ScriptType(rawValue: UInt8(truncatingIfNeeded: row[2] as Int64))?.coreName ?? "nonstandard",
+                    address: row[3], spentBy: row.optionalBytes(4).flatMap { Hash256(displayBytes: $0)?.hex })
+            }
+            let txidHex = Hash256(displayBytes: tx.bytes(1))?.hex ?? ""
+            let fee: Int64? = tx[13]
+            let outputValue: Int64 = tx[14]
+            return TransactionDetail(
+                txid: txidHex, wtxid: tx.optionalBytes(2).flatMap { Hash256(displayBytes: $0)?.hex } ?? txidHex,
+                blockHash: Hash256(displayBytes: tx.bytes(3))?.hex ?? "", blockHeight: tx[4], blockTime: tx[5],
+                inMainChain: (tx[6] as Int64) != 0, position: tx[7], size: tx[8], weight: tx[9], version: tx[10],
+                locktime: tx[11], coinbase: coinbase, fee: fee, inputValue: fee.map { $0 + outputValue },
+                outputValue: outputValue, inputs: inputs, outputs: outputs)
+        }
+    }
+
+    /// Received, sent, balance and activity of `address` over the main chain; nil when unknown.
+    public func address(_ text: String) throws(StoreError) -> AddressSummary? {
+        try read("reading an address") { db in
+            guard let a = try Row.fetchOne(db, sql: "SELECT id, address, chain FROM addresses WHERE address = ?", arguments: [text])
+            else { return nil }
+            let id: Int64 = a[0]
+            // Outputs paying the address, and inputs spending them, on the main chain.
+            let received = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COALESCE(SUM(o.value), 0), COUNT(*) FROM outputs o JOIN transactions t ON t.id = o.tx_id
+                    JOIN blocks b ON b.id = t.block_id WHERE o.address_id = ? AND b.in_main_chain = 1
+                    """, arguments: [id])
+            let sent = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COALESCE(SUM(i.value), 0), COUNT(*) FROM inputs i JOIN transactions t ON t.id = i.tx_id
+                    JOIN blocks b ON b.id = t.block_id WHERE i.address_id = ? AND b.in_main_chain = 1
+                    """, arguments: [id])
+            let activity = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(DISTINCT tx_id), MIN(time), MAX(time), MIN(height), MAX(height) FROM (
+                      SELECT o.tx_id AS tx_id FROM outputs o WHERE o.address_id = ?1
+                      UNION SELECT i.tx_id FROM inputs i WHERE i.address_id = ?1
+                    ) x JOIN transactions t ON t.id = x.tx_id JOIN blocks b ON b.id = t.block_id WHERE b.in_main_chain = 1
+                    """, arguments: [id])
+            let r: Int64 = received?[0] ?? 0
+            let s: Int64 = sent?[0] ?? 0
+            return AddressSummary(
+                address: a[1], chain: a[2], received: r, sent: s, balance: r - s, txCount: activity?[0] ?? 0,
+                outputCount: received?[1] ?? 0, spentOutputCount: sent?[1] ?? 0, firstSeenTime: activity?[1],
+                lastSeenTime: activity?[2], firstSeenHeight: activity?[3], lastSeenHeight: activity?[4])
+        }
+    }
+
+    /// Per-table row counts and content checksums, for comparing two databases built from the
+    /// same input (the `runs` table, which records wall-clock times, is left out).
+    public func contentFingerprint() throws(StoreError) -> [String: String] {
+        try read("fingerprinting the database") { db in
+            var out = [String: String]()
+            for table in ["blocks", "transactions", "inputs", "outputs", "addresses"] {
+                let columns = try db.columns(in: table).map(\.name)
+                let expr = columns.map { "quote(\($0))" }.joined(separator: " || ',' || ")
+                var hasher = FNV1a()
+                var count = 0
+                let rows = try String.fetchCursor(db, sql: "SELECT \(expr) FROM \(table) ORDER BY id")
+                while let line = try rows.next() {
+                    hasher.add(line)
+                    count += 1
+                }
+                out[table] = "\(count) rows, fnv1a \(String(hasher.value, radix: 16))"
+            }
+            return out
+        }
+    }
+}
+
+/// 64-bit FNV-1a over strings: a cheap, stable content checksum.
+struct FNV1a {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    mutating func add(_ s: String) {
+        for b in s.utf8 {
+            value ^= UInt64(b)
+            value = value &* 0x100_0000_01b3
+        }
+        value ^= 0x0a
+        value = value &* 0x100_0000_01b3
+    }
+}

@@ -1,0 +1,94 @@
+import FlowModel
+import Foundation
+import GRDB
+
+/// Links inputs to the outputs they spend when that could not be done in memory during the run:
+/// the funding transaction came later in the files, or in another run.
+enum Resolver {
+    /// Resolves every pending input whose funding transaction is now stored, preferring a copy of
+    /// that transaction on the main chain, then the latest stored. Fees of transactions whose
+    /// inputs are now all known are computed. Returns the number of inputs resolved.
+    static func resolvePending(_ db: Database) throws -> Int {
+        let pending = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, tx_id, prev_txid, prev_vout FROM inputs
+                WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL ORDER BY id
+                """)
+        guard !pending.isEmpty else { return 0 }
+        let find = try db.makeStatement(
+            sql: """
+                SELECT t.first_output_id, t.output_count FROM transactions t JOIN blocks b ON b.id = t.block_id
+                WHERE t.txid = ? ORDER BY b.in_main_chain DESC, t.id DESC LIMIT 1
+                """)
+        let output = try db.makeStatement(sql: "SELECT value, address_id FROM outputs WHERE id = ?")
+        let update = try db.makeStatement(
+            sql: "UPDATE inputs SET spent_output_id = ?, value = ?, address_id = ?, prev_txid = NULL WHERE id = ?")
+        var resolved = 0
+        var touched = Set<Int64>()
+        for row in pending {
+            let prevTxid = row[2] as Data? ?? Data()
+            let vout: Int64 = row[3]
+            guard let funding = try Row.fetchOne(find, arguments: [prevTxid]) else { continue }
+            let first: Int64 = funding[0]
+            let count: Int64 = funding[1]
+            guard vout >= 0, vout < count else { continue }
+            guard let out = try Row.fetchOne(output, arguments: [first + vout]) else { continue }
+            let value: Int64 = out[0]
+            let address: Int64? = out[1]
+            try update.execute(arguments: [first + vout, value, address, row[0] as Int64])
+            touched.insert(row[1])
+            resolved += 1
+        }
+        try computeFees(db, transactions: touched.sorted())
+        return resolved
+    }
+
+    /// Sets the fee of each listed transaction whose inputs are all resolved.
+    static func computeFees(_ db: Database, transactions: [Int64]) throws {
+        let sums = try db.makeStatement(
+            sql: """
+                SELECT t.output_value, t.is_coinbase, COUNT(i.spent_output_id), COUNT(*), SUM(i.value)
+                FROM transactions t JOIN inputs i ON i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1
+                WHERE t.id = ?
+                """)
+        let update = try db.makeStatement(sql: "UPDATE transactions SET fee = ? WHERE id = ?")
+        for tx in transactions {
+            guard let row = try Row.fetchOne(sums, arguments: [tx]) else { continue }
+            let coinbase: Int64 = row[1]
+            let resolved: Int64 = row[2]
+            let total: Int64 = row[3]
+            guard coinbase == 0, resolved == total, let inputs: Int64 = row[4] else { continue }
+            let outputs: Int64 = row[0]
+            try update.execute(arguments: [inputs - outputs, tx])
+        }
+    }
+
+    /// Inputs that spend an output of a transaction in an orphaned block are moved to the same
+    /// transaction's copy on the main chain, when there is one (a transaction confirmed in both
+    /// forks has the same txid and outputs).
+    static func repointOrphanedSpends(_ db: Database) throws {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT i.id, t.txid, o.n FROM blocks b
+                JOIN transactions t ON t.id BETWEEN b.first_tx_id AND b.first_tx_id + b.tx_count - 1
+                JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1
+                JOIN inputs i ON i.spent_output_id = o.id
+                WHERE b.in_main_chain = 0 ORDER BY i.id
+                """)
+        guard !rows.isEmpty else { return }
+        let find = try db.makeStatement(
+            sql: """
+                SELECT t.first_output_id FROM transactions t JOIN blocks b ON b.id = t.block_id
+                WHERE t.txid = ? AND b.in_main_chain = 1 ORDER BY t.id DESC LIMIT 1
+                """)
+        let update = try db.makeStatement(sql: "UPDATE inputs SET spent_output_id = ? WHERE id = ?")
+        for row in rows {
+            let txid = row[1] as Data? ?? Data()
+            guard let first = try Int64.fetchOne(find, arguments: [txid]) else { continue }
+            let n: Int64 = row[2]
+            try update.execute(arguments: [first + n, row[0] as Int64])
+        }
+    }
+}

@@ -1,0 +1,29 @@
+/// An error from the database layer: what failed, on which database, and how to fix it.
+/// Bound values are kept out of the message.
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public enum Code: String, Sendable {
+        /// The file is not a chainflow database or cannot be opened.
+        case cannotOpen
+        /// Another process holds the write lock.
+        case busy
+        /// A statement failed (disk full, read-only file, corruption).
+        case io
+        /// A lookup found nothing (unknown txid or address).
+        case notFound
+    }
+
+    public var code: Code
+    public var message: String
+    public var path: String
+
+    public init(_ code: Code, _ message: String, path: String) {
+        self.code = code
+        self.message = message
+        self.path = path
+    }
+
+    public var description: String { "\(path): error: \(message)" }
+
+    /// sysexits-style code: 74 for I/O and database problems, 66 for not found.
+    public var exitCode: Int32 { code == .notFound ? 66 : 74 }
+}

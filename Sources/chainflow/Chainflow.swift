@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct Chainflow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chainflow",
+        abstract: "Blockchain money-flow analytics: ingest block exports into a graph database and query it.",
+        subcommands: [
+            IngestCommand.self, StatsCommand.self, TxCommand.self, AddressCommand.self, DemoCommand.self,
+        ])
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import FlowIngest
+import FlowStore
+import Foundation
+
+/// Prints `error` to stderr as one line and returns the exit code for it (sysexits style:
+/// 64 usage, 65 bad input data, 66 missing input, 74 I/O or database, 70 internal).
+func fail(_ error: any Error) -> ExitCode {
+    let line: String
+    let code: Int32
+    switch error {
+    case let e as IngestError:
+        line = e.description
+        code = e.exitCode
+    case let e as StoreError:
+        line = e.description
+        code = e.exitCode
+    case let e as ExitCode:
+        return e
+    default:
+        line = "chainflow: internal error: \(error)"
+        code = 70
+    }
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+    return ExitCode(code)
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// The `--db` option every database command takes.
+struct DatabaseOption: ParsableArguments {
+    @Option(name: .long, help: "The chainflow database file (SQLite).")
+    var db: String
+}
+
+/// The `--json` flag of read commands.
+struct JSONFlag: ParsableArguments {
+    @Flag(name: .long, help: "Print JSON (snake_case keys, amounts in base units) instead of text.")
+    var json = false
+}
