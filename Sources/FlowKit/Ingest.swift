@@ -90,6 +90,25 @@ public enum BitcoinIngest {
             }
             totalBytes += (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         }
+        let parameters = JSONValue.object([
+            ("files", .array(options.paths.map { .string($0) })), ("network", .string(options.network.rawValue)),
+            ("xor_key", options.xorKey.map { .string(Hex.encode($0)) } ?? .null),
+        ])
+        let runId = try store.startRun(command: "ingest", parameters: parameters.rendered())
+        do {
+            let report = try ingest(store: store, options: options, start: start, totalBytes: totalBytes, progress: progress)
+            try store.finishRun(runId, status: "ok", summary: IngestRender.json(report).rendered())
+            return report
+        } catch {
+            try? store.finishRun(runId, status: "failed", summary: JSONValue.object([("error", .string("\(error)"))]).rendered())
+            throw error
+        }
+    }
+
+    static func ingest(
+        store: GraphStore, options: IngestOptions, start: DispatchTime, totalBytes: Int,
+        progress: (@Sendable (IngestProgress) -> Void)?
+    ) throws -> IngestReport {
         var files = options.paths.map {
             FileIngestReport(path: $0, kind: "?", blocks: 0, added: 0, alreadyPresent: 0, xorObfuscated: false)
         }

@@ -22,8 +22,8 @@ public enum Render {
         return (n < 0 ? "-" : "") + out
     }
 
-    public static func statsJSON(_ s: StoreStats) -> JSONValue {
-        .object([
+    public static func statsJSON(_ s: StoreStats, checksums: [String: String]? = nil) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
             ("blocks", .int(s.blocks)),
             ("transactions", .int(s.transactions)),
             ("inputs", .int(s.inputs)),
@@ -34,7 +34,11 @@ public enum Render {
             ("orphaned_blocks", .int(s.orphanedBlocks)),
             ("unresolved_inputs", .int(s.unresolvedInputs)),
             ("networks", .array(s.networks.map { .string($0) })),
-        ])
+        ]
+        if let checksums {
+            fields.append(("checksums", .object(checksums.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+        }
+        return .object(fields)
     }
 
     public static func statsText(_ s: StoreStats) -> String {

@@ -234,3 +234,95 @@ struct FNV1a {
         value = value &* 0x100_0000_01b3
     }
 }
+
+/// Fee figures of one block, as Bitcoin Core's `getblockstats` reports them.
+public struct BlockFees: Sendable, Equatable {
+    public var height: Int?
+    public var transactions: Int
+    /// Inputs and outputs of non-coinbase transactions.
+    public var inputs: Int
+    public var outputs: Int
+    public var totalFee: Int64?
+    public var minFee: Int64?
+    public var maxFee: Int64?
+    /// Output value of non-coinbase transactions.
+    public var totalOut: Int64
+}
+
+extension GraphStore {
+    /// Fee figures of the block with `hash` (nil fees when some input value is unknown).
+    public func blockFees(_ hash: Hash256) throws(StoreError) -> BlockFees {
+        try read("reading block fees") { db in
+            guard
+                let b = try Row.fetchOne(
+                    db, sql: "SELECT id, height, first_tx_id, tx_count FROM blocks WHERE hash = ?",
+                    arguments: [Data(hash.displayBytes)])
+            else { throw StoreError(.notFound, "no block \(hash)", path: path) }
+            let first: Int64 = b[2]
+            let count: Int64 = b[3]
+            let row = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COUNT(*), COALESCE(SUM(input_count), 0), COALESCE(SUM(output_count), 0), SUM(fee), MIN(fee), MAX(fee),
+                      COALESCE(SUM(output_value), 0), COUNT(fee)
+                    FROM transactions WHERE id BETWEEN ? AND ? AND is_coinbase = 0
+                    """, arguments: [first, first + count - 1])
+            let nonCoinbase: Int = row?[0] ?? 0
+            let known: Int = row?[7] ?? 0
+            let complete = known == nonCoinbase
+            return BlockFees(
+                height: b[1], transactions: Int(count), inputs: row?[1] ?? 0, outputs: row?[2] ?? 0,
+                totalFee: complete ? (row?[3] ?? 0) : nil, minFee: complete ? (row?[4] ?? 0) : nil,
+                maxFee: complete ? (row?[5] ?? 0) : nil, totalOut: row?[6] ?? 0)
+        }
+    }
+
+    /// Transactions that break value conservation: all inputs known, yet the sum of the spent
+    /// outputs' values is not the sum of the outputs plus the stored fee, or the fee is negative.
+    /// Recomputed from the outputs table, independently of the writer's running sums.
+    public func conservationViolations() throws(StoreError) -> [String] {
+        try read("checking value conservation") { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.txid, t.fee,
+                      (SELECT SUM(o.value) FROM inputs i JOIN outputs o ON o.id = i.spent_output_id
+                       WHERE i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1) AS spent,
+                      (SELECT SUM(o.value) FROM outputs o
+                       WHERE o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1) AS paid
+                    FROM transactions t WHERE t.is_coinbase = 0 AND t.fee IS NOT NULL
+                    """)
+            return rows.compactMap { row in
+                let fee: Int64 = row[1]
+                let spent: Int64 = row[2] ?? -1
+                let paid: Int64 = row[3] ?? 0
+                if fee >= 0 && spent == paid + fee { return nil }
+                return "\(Hash256(displayBytes: row.bytes(0))?.hex ?? "?"): inputs \(spent) != outputs \(paid) + fee \(fee)"
+            }
+        }
+    }
+}
+
+extension GraphStore {
+    /// Records the start of a command run against this database; returns the run id.
+    public func startRun(command: String, parameters: String) throws(StoreError) -> Int64 {
+        try write("recording the run") { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO runs (command, parameters, started_at, status)
+                    VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), 'running')
+                    """, arguments: [command, parameters])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// Records how a run ended: `status` is `ok` or `failed`, `summary` a JSON text.
+    public func finishRun(_ id: Int64, status: String, summary: String) throws(StoreError) {
+        try write("recording the run") { db in
+            try db.execute(
+                sql: """
+                    UPDATE runs SET finished_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now'), status = ?, summary = ? WHERE id = ?
+                    """, arguments: [status, summary, id])
+        }
+    }
+}

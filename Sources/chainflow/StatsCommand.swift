@@ -9,10 +9,20 @@ struct StatsCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @OptionGroup var output: JSONFlag
 
+    @Flag(name: .long, help: "Also print per-table row counts and content checksums (to compare two databases).")
+    var checksums = false
+
     func run() throws {
         do {
-            let stats = try GraphStore(path: database.db, readOnly: true).stats()
-            print(output.json ? Render.statsJSON(stats).rendered() : Render.statsText(stats), terminator: "")
+            let store = try GraphStore(path: database.db, readOnly: true)
+            let stats = try store.stats()
+            let sums = checksums ? try store.contentFingerprint() : nil
+            if output.json {
+                print(Render.statsJSON(stats, checksums: sums).rendered(), terminator: "")
+            } else {
+                print(Render.statsText(stats), terminator: "")
+                for (table, sum) in (sums ?? [:]).sorted(by: { $0.key < $1.key }) { print("checksum  \(table): \(sum)") }
+            }
         } catch {
             throw fail(error)
         }
