@@ -1,1 +1,57 @@
-print("bench")
+// Ingest benchmark: generates a synthetic chain (once, cached in the work folder) and ingests it
+// into a fresh database several times, printing transactions per second end to end (read,
+// decode, resolve prevouts, write, build indexes) for each run, their median, and peak memory.
+//
+//   swift run -c release chainflow-bench [--txs 1000000] [--runs 3] [--dir /tmp/chainflow-bench] [--threads N]
+import FlowKit
+import FlowSim
+import FlowStore
+import Foundation
+
+func argument(_ name: String) -> String? {
+    let args = CommandLine.arguments
+    guard let i = args.firstIndex(of: name), i + 1 < args.count else { return nil }
+    return args[i + 1]
+}
+
+/// Peak resident memory of this process so far (VmHWM), in MiB.
+func peakMemoryMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+        return kb / 1024
+    }
+    return 0
+}
+
+let txs = Int(argument("--txs") ?? "") ?? 1_000_000
+let runs = Int(argument("--runs") ?? "") ?? 3
+let dir = argument("--dir") ?? "/tmp/chainflow-bench"
+let threads = Int(argument("--threads") ?? "")
+let chainDir = "\(dir)/chain-\(txs)"
+
+if !FileManager.default.fileExists(atPath: chainDir + "/truth.json") {
+    print("generating \(txs) transactions into \(chainDir) …")
+    try? FileManager.default.removeItem(atPath: chainDir)
+    try FileManager.default.createDirectory(atPath: chainDir, withIntermediateDirectories: true)
+    let start = Date()
+    let summary = try ChainGenerator.write(options: ChainGeneratorOptions(transactions: txs, seed: 7), to: chainDir)
+    print("generated \(summary.blocks) blocks, \(summary.transactions) tx, \(summary.bytes) bytes in \(String(format: "%.1f", Date().timeIntervalSince(start)))s")
+}
+let files = try FileManager.default.contentsOfDirectory(atPath: chainDir).filter { $0.hasPrefix("blk") && $0.hasSuffix(".dat") }
+    .sorted().map { "\(chainDir)/\($0)" }
+
+var rates = [Double]()
+for run in 1...runs {
+    let db = "\(dir)/bench.db"
+    for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+    let store = try GraphStore(path: db)
+    let report = try BitcoinIngest.run(store: store, options: IngestOptions(paths: files, threads: threads))
+    rates.append(report.transactionsPerSecond)
+    let dbSize = ((try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0) >> 20
+    print(
+        "run \(run): \(report.summary.transactions) tx in \(String(format: "%.2f", report.seconds))s = \(Int(report.transactionsPerSecond)) tx/s"
+            + " (unresolved inputs \(report.summary.unresolvedInputs), db \(dbSize) MiB, peak RSS so far \(Int(peakMemoryMiB())) MiB)")
+}
+let sorted = rates.sorted()
+print("median: \(Int(sorted[sorted.count / 2])) tx/s over \(runs) runs; peak memory \(Int(peakMemoryMiB())) MiB")

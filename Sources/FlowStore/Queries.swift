@@ -177,18 +177,20 @@ extension GraphStore {
                     SELECT COALESCE(SUM(o.value), 0), COUNT(*) FROM outputs o JOIN transactions t ON t.id = o.tx_id
                     JOIN blocks b ON b.id = t.block_id WHERE o.address_id = ? AND b.in_main_chain = 1
                     """, arguments: [id])
+            // Spent: the address's outputs spent by main-chain inputs.
             let sent = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT COALESCE(SUM(i.value), 0), COUNT(*) FROM inputs i JOIN transactions t ON t.id = i.tx_id
-                    JOIN blocks b ON b.id = t.block_id WHERE i.address_id = ? AND b.in_main_chain = 1
+                    SELECT COALESCE(SUM(o.value), 0), COUNT(*) FROM outputs o JOIN inputs i ON i.spent_output_id = o.id
+                    JOIN transactions t ON t.id = i.tx_id JOIN blocks b ON b.id = t.block_id
+                    WHERE o.address_id = ? AND b.in_main_chain = 1
                     """, arguments: [id])
             let activity = try Row.fetchOne(
                 db,
                 sql: """
                     SELECT COUNT(DISTINCT tx_id), MIN(time), MAX(time), MIN(height), MAX(height) FROM (
                       SELECT o.tx_id AS tx_id FROM outputs o WHERE o.address_id = ?1
-                      UNION SELECT i.tx_id FROM inputs i WHERE i.address_id = ?1
+                      UNION SELECT i.tx_id FROM outputs o JOIN inputs i ON i.spent_output_id = o.id WHERE o.address_id = ?1
                     ) x JOIN transactions t ON t.id = x.tx_id JOIN blocks b ON b.id = t.block_id WHERE b.in_main_chain = 1
                     """, arguments: [id])
             let r: Int64 = received?[0] ?? 0

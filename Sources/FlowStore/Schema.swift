@@ -18,7 +18,6 @@ enum Schema {
         "CREATE INDEX IF NOT EXISTS transactions_by_txid ON transactions(txid)",
         "CREATE INDEX IF NOT EXISTS outputs_by_address ON outputs(address_id)",
         "CREATE INDEX IF NOT EXISTS inputs_by_spent_output ON inputs(spent_output_id)",
-        "CREATE INDEX IF NOT EXISTS inputs_by_address ON inputs(address_id)",
     ]
 
     static let v1 = """

@@ -18,7 +18,8 @@ enum Fixtures {
     static let sample: URL = packageRoot.appendingPathComponent("SampleData/bitcoin")
 
     /// ../shared/data/bitcoin: the full set of real chain data.
-    static let shared: URL = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data/bitcoin")
+    static let shared: URL = packageRoot.deletingLastPathComponent().appendingPathComponent(
+        "shared/data/bitcoin")
 
     /// True when ../shared/data/bitcoin exists.
     static let sharedIsAvailable: Bool = FileManager.default.fileExists(atPath: shared.path)
@@ -32,7 +33,7 @@ enum Fixtures {
     /// A file under ../shared/data/bitcoin.
     static func shared(_ relative: String) -> URL { shared.appendingPathComponent(relative) }
 
-    /// The bytes of `url`, or a test failure naming the file.
+    /// The bytes of the file at `url`.
     static func bytes(_ url: URL) throws -> [UInt8] {
         [UInt8](try Data(contentsOf: url))
     }
@@ -65,10 +66,22 @@ struct Mismatches {
         if actual != expected { all.append("\(what()): got \(actual), expected \(expected)") }
     }
 
+    /// Optional values, shown as the value or `nil`.
+    mutating func check<T: Equatable>(_ actual: T?, _ expected: T?, _ what: @autoclosure () -> String) {
+        if actual != expected {
+            all.append(
+                "\(what()): got \(actual.map { "\($0)" } ?? "nil"), expected \(expected.map { "\($0)" } ?? "nil")"
+            )
+        }
+    }
+
     /// Records a mismatch with a free-form message.
     mutating func fail(_ message: String) { all.append(message) }
 
-    var isEmpty: Bool { all.isEmpty }
+    /// Records one test issue listing the first mismatches, when there are any.
+    func expectNone(sourceLocation: SourceLocation = #_sourceLocation) {
+        if !all.isEmpty { Issue.record("\(summary())", sourceLocation: sourceLocation) }
+    }
 
     /// The first `limit` mismatches, one a line, with the total.
     func summary(limit: Int = 10) -> String {

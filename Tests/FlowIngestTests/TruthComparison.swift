@@ -1,11 +1,13 @@
-@testable import FlowIngest
+import FlowIngest
 import FlowModel
 
 /// Compares one decoded block with its truth record: identity, header, sizes, counts and
 /// values, then every transaction and output. Mismatches are collected in `m`, prefixed by `label`.
 func compare(_ block: BitcoinBlock, with truth: TruthBlock, label: String, into m: inout Mismatches) {
     m.check(block.hash.hex, truth.blockHash, "\(label) hash")
-    m.check(block.network.rawValue, Network(truthName: truth.network)?.rawValue ?? truth.network, "\(label) network")
+    m.check(
+        block.network.rawValue, Network(truthName: truth.network)?.rawValue ?? truth.network,
+        "\(label) network")
     compareHeader(block.header, with: truth, label: label, into: &m)
     m.check(truth.merkleRootMatchesComputed, true, "\(label) truth's merkle_root_matches_computed")
 
@@ -15,7 +17,8 @@ func compare(_ block: BitcoinBlock, with truth: TruthBlock, label: String, into 
     m.check(block.transactions.count, truth.txCount, "\(label) tx_count")
     m.check(block.transactions.filter(\.hasWitness).count, truth.segwitTxCount, "\(label) segwit_tx_count")
     m.check(block.transactions.reduce(0) { $0 + $1.inputs.count }, truth.inputCount, "\(label) input_count")
-    m.check(block.transactions.reduce(0) { $0 + $1.outputs.count }, truth.outputCount, "\(label) output_count")
+    m.check(
+        block.transactions.reduce(0) { $0 + $1.outputs.count }, truth.outputCount, "\(label) output_count")
     m.check(
         block.transactions.reduce(0) { $0 + $1.outputValue }, truth.totalOutputValueSats,
         "\(label) total_output_value_sats")
@@ -42,7 +45,9 @@ func compare(_ block: BitcoinBlock, with truth: TruthBlock, label: String, into 
     }
 }
 
-private func compareHeader(_ header: BlockHeader, with truth: TruthBlock, label: String, into m: inout Mismatches) {
+private func compareHeader(
+    _ header: BlockHeader, with truth: TruthBlock, label: String, into m: inout Mismatches
+) {
     m.check(UInt32(bitPattern: header.version), UInt32(truncatingIfNeeded: truth.version), "\(label) version")
     m.check(header.prevHash.hex, truth.prevBlockHash, "\(label) prev_block_hash")
     m.check(header.merkleRoot.hex, truth.merkleRoot, "\(label) merkle_root")
@@ -52,7 +57,8 @@ private func compareHeader(_ header: BlockHeader, with truth: TruthBlock, label:
 }
 
 func compare(
-    _ tx: BitcoinTransaction, with truth: TruthTransaction, network: Network, label: String, into m: inout Mismatches
+    _ tx: BitcoinTransaction, with truth: TruthTransaction, network: Network, label: String,
+    into m: inout Mismatches
 ) {
     m.check(tx.txid.hex, truth.txid, "\(label) txid")
     m.check(tx.wtxid.hex, truth.wtxid, "\(label) wtxid")
@@ -76,13 +82,16 @@ func compare(
 
     m.check(tx.outputs.count, truth.outputs.count, "\(label) output count")
     for (output, truthOutput) in zip(tx.outputs, truth.outputs) {
-        compare(output, with: truthOutput, network: network, label: "\(label) output \(truthOutput.n)", into: &m)
+        compare(
+            output, with: truthOutput, network: network, label: "\(label) output \(truthOutput.n)", into: &m)
     }
 }
 
 /// Value, Core type name and address of one output. A pay-to-pubkey output's address is the
 /// P2PKH address of its key; an output without a truth address has no address key.
-func compare(_ output: TxOutput, with truth: TruthOutput, network: Network, label: String, into m: inout Mismatches) {
+func compare(
+    _ output: TxOutput, with truth: TruthOutput, network: Network, label: String, into m: inout Mismatches
+) {
     m.check(output.value, truth.valueSats, "\(label) value_sats")
     m.check(output.type.coreName, truth.type, "\(label) type")
 
@@ -94,7 +103,9 @@ func compare(_ output: TxOutput, with truth: TruthOutput, network: Network, labe
     if let script = output.script {
         m.check(Hex.encode(script), truth.scriptPubkeyHex, "\(label) kept script")
     } else if let key = output.addressKey {
-        m.check(Hex.encode(AddressCodec.script(for: key)), truth.scriptPubkeyHex, "\(label) script rebuilt from address")
+        m.check(
+            Hex.encode(AddressCodec.script(for: key)), truth.scriptPubkeyHex,
+            "\(label) script rebuilt from address")
     } else {
         m.fail("\(label): neither a script nor an address was kept")
     }

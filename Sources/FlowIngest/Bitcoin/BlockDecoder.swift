@@ -91,7 +91,9 @@ package enum BlockDecoder {
             let prevTxid = try r.hash("input previous txid")
             let prevVout = try r.u32("input previous vout")
             let scriptLength = try r.compactSize("input script length", limit: r.remaining)
-            r.position += scriptLength
+            // Skipped through `slice`, which checks the length against what is left after the
+            // length prefix itself (the limit above was taken before reading the prefix).
+            _ = try r.slice(scriptLength, "input script")
             let sequence = try r.u32("input sequence")
             inputs.append(TxInput(prevTxid: prevTxid, prevVout: prevVout, sequence: sequence, witnessItems: 0))
         }
@@ -116,7 +118,7 @@ package enum BlockDecoder {
                 let items = try r.compactSize("witness item count", limit: r.remaining)
                 for _ in 0..<items {
                     let length = try r.compactSize("witness item length", limit: r.remaining)
-                    r.position += length
+                    _ = try r.slice(length, "witness item")
                 }
                 inputs[i].witnessItems = items
             }
