@@ -241,7 +241,7 @@ struct FNV1a {
 public struct BlockFees: Sendable, Equatable {
     public var height: Int?
     public var transactions: Int
-    /// Inputs and outputs of non-coinbase transactions.
+    /// Inputs of non-coinbase transactions, and outputs of all (as `getblockstats` counts them).
     public var inputs: Int
     public var outputs: Int
     public var totalFee: Int64?
@@ -265,17 +265,21 @@ extension GraphStore {
             let row = try Row.fetchOne(
                 db,
                 sql: """
-                    SELECT COUNT(*), COALESCE(SUM(input_count), 0), COALESCE(SUM(output_count), 0), SUM(fee), MIN(fee), MAX(fee),
-                      COALESCE(SUM(output_value), 0), COUNT(fee)
+                    SELECT COUNT(*), COALESCE(SUM(input_count), 0), COALESCE(SUM(fee), 0), COALESCE(MIN(fee), 0),
+                      COALESCE(MAX(fee), 0), COALESCE(SUM(output_value), 0), COUNT(fee)
                     FROM transactions WHERE id BETWEEN ? AND ? AND is_coinbase = 0
                     """, arguments: [first, first + count - 1])
+            let outputs =
+                try Int.fetchOne(
+                    db, sql: "SELECT COALESCE(SUM(output_count), 0) FROM transactions WHERE id BETWEEN ? AND ?",
+                    arguments: [first, first + count - 1]) ?? 0
             let nonCoinbase: Int = row?[0] ?? 0
-            let known: Int = row?[7] ?? 0
+            let known: Int = row?[6] ?? 0
             let complete = known == nonCoinbase
             return BlockFees(
-                height: b[1], transactions: Int(count), inputs: row?[1] ?? 0, outputs: row?[2] ?? 0,
-                totalFee: complete ? (row?[3] ?? 0) : nil, minFee: complete ? (row?[4] ?? 0) : nil,
-                maxFee: complete ? (row?[5] ?? 0) : nil, totalOut: row?[6] ?? 0)
+                height: b[1], transactions: Int(count), inputs: row?[1] ?? 0, outputs: outputs,
+                totalFee: complete ? row?[2] : nil, minFee: complete ? row?[3] : nil,
+                maxFee: complete ? row?[4] : nil, totalOut: row?[5] ?? 0)
         }
     }
 
