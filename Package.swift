@@ -63,6 +63,7 @@ let package = Package(
         ),
         .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowModel"]),
+        .testTarget(name: "FlowSimTests", dependencies: ["FlowSim", "FlowIngest", "FlowModel"]),
         .testTarget(name: "FlowKitTests", dependencies: ["FlowKit", "FlowStore", "FlowIngest", "FlowSim", "FlowModel"]),
     ]
 )

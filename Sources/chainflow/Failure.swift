@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowIngest
+import FlowSim
 import FlowStore
 import Foundation
 
@@ -15,6 +16,9 @@ func fail(_ error: any Error) -> ExitCode {
     case let e as StoreError:
         line = e.description
         code = e.exitCode
+    case let e as ChainGeneratorError:
+        line = "chainflow: error: \(e)"
+        code = e.code == .io ? 74 : 64
     case let e as ExitCode:
         return e
     default:
