@@ -57,7 +57,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "chainflow-bench",
-            dependencies: ["FlowKit", "FlowSim", "FlowModel"],
+            dependencies: ["FlowKit", "FlowSim", "FlowModel", "FlowIngest", "FlowStore"],
             path: "Benchmarks/IngestBench",
             swiftSettings: strict
         ),

@@ -218,7 +218,7 @@ public enum BitcoinIngest {
             var failure: IngestError?
             for i in lo..<hi {
                 let frame = source.frames[i]
-                switch Result(catching: { () throws(IngestError) in try source.decode(frame) }) {
+                switch Result(catching: { () throws(IngestError) in try source.decode(frame, addressText: true) }) {
                 case .success(let block): blocks.append((block, frame.offset))
                 case .failure(let error): failure = error
                 }

@@ -50,6 +50,13 @@ public struct AddressKey: Hashable, Sendable {
         return withUnsafeBytes(of: &words) { Array($0.prefix(Int(length))) }
     }
 
+    /// Hashes the kind and the first program word: programs are hashes or keys, uniformly
+    /// distributed (equality still compares everything).
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(UInt16(kind) << 8 | UInt16(length))
+        hasher.combine(p0)
+    }
+
     /// True for segwit keys (witness version 0...16).
     public var isWitness: Bool { kind <= 16 }
 }

@@ -26,6 +26,9 @@ public final class GraphStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -262144")
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            if let extra = ProcessInfo.processInfo.environment["CHAINFLOW_PRAGMAS"] {
+                for p in extra.split(separator: ";") { try db.execute(sql: "PRAGMA \(p)") }
+            }
         }
         do {
             if readOnly && !FileManager.default.fileExists(atPath: path) {

@@ -9,13 +9,14 @@ enum Resolver {
     /// that transaction on the main chain, then the latest stored. Fees of transactions whose
     /// inputs are now all known are computed. Returns the number of inputs resolved.
     static func resolvePending(_ db: Database) throws -> Int {
-        let pending = try Row.fetchAll(
+        var pending = try Row.fetchAll(
             db,
             sql: """
-                SELECT id, tx_id, prev_txid, prev_vout FROM inputs
-                WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL ORDER BY id
+                SELECT id, tx_id, prev_txid, prev_vout FROM inputs INDEXED BY inputs_unresolved
+                WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL
                 """)
         guard !pending.isEmpty else { return 0 }
+        pending.sort { ($0[0] as Int64) < ($1[0] as Int64) }
         let find = try db.makeStatement(
             sql: """
                 SELECT t.first_output_id, t.output_count FROM transactions t JOIN blocks b ON b.id = t.block_id
@@ -68,13 +69,17 @@ enum Resolver {
     /// transaction's copy on the main chain, when there is one (a transaction confirmed in both
     /// forks has the same txid and outputs).
     static func repointOrphanedSpends(_ db: Database) throws {
+        // (The CROSS JOINs fix the join order: from the few orphaned blocks outwards.)
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM blocks WHERE in_main_chain = 0)") == true else {
+            return
+        }
         let rows = try Row.fetchAll(
             db,
             sql: """
                 SELECT i.id, t.txid, o.n FROM blocks b
-                JOIN transactions t ON t.id BETWEEN b.first_tx_id AND b.first_tx_id + b.tx_count - 1
-                JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1
-                JOIN inputs i ON i.spent_output_id = o.id
+                CROSS JOIN transactions t ON t.id BETWEEN b.first_tx_id AND b.first_tx_id + b.tx_count - 1
+                CROSS JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1
+                CROSS JOIN inputs i ON i.spent_output_id = o.id
                 WHERE b.in_main_chain = 0 ORDER BY i.id
                 """)
         guard !rows.isEmpty else { return }

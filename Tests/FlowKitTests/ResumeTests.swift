@@ -86,7 +86,7 @@ struct ResumeTests {
         let (one, _) = try Fixtures.freshStore()
         try Fixtures.ingest(one, files, threads: 1)
         let (many, _) = try Fixtures.freshStore()
-        try BitcoinIngest.run(store: many, options: IngestOptions(paths: files, threads: 4, batchBytes: 4096))
+        _ = try BitcoinIngest.run(store: many, options: IngestOptions(paths: files, threads: 4, batchBytes: 4096))
         #expect(try one.contentFingerprint() == many.contentFingerprint())
     }
 

@@ -10,27 +10,43 @@ package enum Base58 {
         return table
     }()
 
-    /// Base58 text of `bytes` (no checksum).
+    /// 58^9: the largest power of 58 whose product with 256 plus a carry still fits in 64 bits.
+    private static let limbBase: UInt64 = 7_427_658_739_644_928 // 58^9
+
+    /// Base58 text of `bytes` (no checksum). The number is converted in limbs of nine base-58
+    /// digits, so a 25-byte address takes about a hundred 64-bit operations.
     package static func encode(_ bytes: [UInt8]) -> String {
         let zeros = bytes.prefix { $0 == 0 }.count
-        // Big-number conversion base 256 -> base 58, least significant digit first.
-        var digits = [UInt8](repeating: 0, count: (bytes.count - zeros) * 138 / 100 + 1)
-        var length = 0
+        var limbs = [UInt64]()
+        limbs.reserveCapacity(bytes.count / 6 + 1)
         for byte in bytes[zeros...] {
-            var carry = Int(byte)
-            var i = 0
-            while carry != 0 || i < length {
-                carry += 256 * Int(digits[i])
-                digits[i] = UInt8(carry % 58)
-                carry /= 58
-                i += 1
+            var carry = UInt64(byte)
+            for i in 0..<limbs.count {
+                let x = limbs[i] &* 256 &+ carry
+                limbs[i] = x % limbBase
+                carry = x / limbBase
             }
-            length = i
+            while carry > 0 {
+                limbs.append(carry % limbBase)
+                carry /= limbBase
+            }
         }
-        var out = [UInt8](repeating: alphabet[0], count: zeros)
-        out.reserveCapacity(zeros + length)
-        for i in stride(from: length - 1, through: 0, by: -1) { out.append(alphabet[Int(digits[i])]) }
-        return String(decoding: out, as: UTF8.self)
+        var digits = [UInt8]()
+        digits.reserveCapacity(limbs.count * 9 + zeros)
+        for (i, limb) in limbs.enumerated() {
+            var v = limb
+            // Every limb but the most significant holds exactly nine digits.
+            let last = i == limbs.count - 1
+            var n = 0
+            while (last && v > 0) || (!last && n < 9) {
+                digits.append(alphabet[Int(v % 58)])
+                v /= 58
+                n += 1
+            }
+        }
+        digits.append(contentsOf: repeatElement(alphabet[0], count: zeros))
+        digits.reverse()
+        return String(decoding: digits, as: UTF8.self)
     }
 
     /// Bytes of Base58 text (no checksum); nil on a character outside the alphabet.
@@ -56,9 +72,13 @@ package enum Base58 {
 
     /// Base58Check of `version` + `payload`.
     package static func encodeCheck(version: UInt8, payload: [UInt8]) -> String {
-        let body = [version] + payload
-        let check = BitcoinHash.doubleSHA256(body).wireBytes.prefix(4)
-        return encode(body + check)
+        var body = [UInt8]()
+        body.reserveCapacity(payload.count + 5)
+        body.append(version)
+        body.append(contentsOf: payload)
+        let check = BitcoinHash.doubleSHA256(body).w0
+        for i in 0..<4 { body.append(UInt8(truncatingIfNeeded: check >> UInt64(8 * i))) }
+        return encode(body)
     }
 
     /// Version byte and payload of Base58Check text; nil when the text or checksum is bad.

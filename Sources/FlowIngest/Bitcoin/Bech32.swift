@@ -49,14 +49,52 @@ package enum Bech32 {
         return out
     }
 
+    @inline(__always)
+    private static func step(_ chk: UInt32, _ v: UInt8) -> UInt32 {
+        let top = chk >> 25
+        var c = (chk & 0x1ff_ffff) << 5 ^ UInt32(v)
+        if top & 1 != 0 { c ^= 0x3b6a_57b2 }
+        if top & 2 != 0 { c ^= 0x2650_8e6d }
+        if top & 4 != 0 { c ^= 0x1ea1_19fa }
+        if top & 8 != 0 { c ^= 0x3d42_33dd }
+        if top & 16 != 0 { c ^= 0x2a14_62b3 }
+        return c
+    }
+
     /// Segwit address for witness `version` and `program` (Bech32 for v0, Bech32m for v1+).
+    /// Written without intermediate arrays: this runs once per new address during ingest.
     package static func segwitAddress(hrp: String, version: UInt8, program: [UInt8]) -> String {
         let variant: Variant = version == 0 ? .bech32 : .bech32m
         let hrpBytes = Array(hrp.utf8)
-        let data = [version] + (convertBits(program, from: 8, to: 5, pad: true) ?? [])
-        let mod = polymod(expandHRP(hrpBytes) + data + [0, 0, 0, 0, 0, 0]) ^ variant.constant
-        var out = hrpBytes + [UInt8(ascii: "1")]
-        for v in data { out.append(charset[Int(v)]) }
+        var out = [UInt8]()
+        out.reserveCapacity(hrpBytes.count + 1 + 1 + (program.count * 8 + 4) / 5 + 6)
+        var chk: UInt32 = 1
+        for c in hrpBytes { chk = step(chk, c >> 5) }
+        chk = step(chk, 0)
+        for c in hrpBytes { chk = step(chk, c & 31) }
+        out.append(contentsOf: hrpBytes)
+        out.append(UInt8(ascii: "1"))
+        chk = step(chk, version)
+        out.append(charset[Int(version)])
+        var acc: UInt32 = 0
+        var bits = 0
+        for byte in program {
+            acc = (acc << 8) | UInt32(byte)
+            bits += 8
+            while bits >= 5 {
+                bits -= 5
+                let v = UInt8((acc >> UInt32(bits)) & 31)
+                chk = step(chk, v)
+                out.append(charset[Int(v)])
+            }
+        }
+        if bits > 0 {
+            let v = UInt8((acc << UInt32(5 - bits)) & 31)
+            chk = step(chk, v)
+            out.append(charset[Int(v)])
+        }
+        for _ in 0..<6 { chk = step(chk, 0) }
+        let mod = chk ^ variant.constant
         for i in 0..<6 { out.append(charset[Int((mod >> UInt32(5 * (5 - i))) & 31)]) }
         return String(decoding: out, as: UTF8.self)
     }

@@ -7,7 +7,7 @@ package enum BlockDecoder {
     /// Decodes the block in `bytes` (exactly one block, no trailing bytes). Errors carry the byte
     /// offset within `bytes`; the caller adds the file position.
     package static func decode(
-        _ bytes: UnsafeRawBufferPointer, network: Network, verifyMerkleRoot: Bool = true
+        _ bytes: UnsafeRawBufferPointer, network: Network, verifyMerkleRoot: Bool = true, addressText: Bool = false
     ) throws(DecodeFailure) -> BitcoinBlock {
         var r = ByteReader(bytes)
         try r.need(80, "block header")
@@ -29,7 +29,12 @@ package enum BlockDecoder {
         transactions.reserveCapacity(txCount)
         var strippedSize = 80 + compactSizeLength(txCount)
         for _ in 0..<txCount {
-            let tx = try decodeTransaction(&r)
+            var tx = try decodeTransaction(&r)
+            if addressText {
+                for i in tx.outputs.indices {
+                    if let key = tx.outputs[i].addressKey { tx.outputs[i].address = AddressCodec.encode(key, network: network) }
+                }
+            }
             strippedSize += tx.strippedSize
             transactions.append(tx)
         }
