@@ -2,7 +2,7 @@
 import PackageDescription
 
 let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("InternalImportsByDefault")
 ]
 
 let package = Package(
@@ -64,6 +64,8 @@ let package = Package(
         .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowModel"]),
         .testTarget(name: "FlowSimTests", dependencies: ["FlowSim", "FlowIngest", "FlowModel"]),
-        .testTarget(name: "FlowKitTests", dependencies: ["FlowKit", "FlowStore", "FlowIngest", "FlowSim", "FlowModel"]),
+        .testTarget(
+            name: "FlowKitTests",
+            dependencies: ["FlowKit", "FlowStore", "FlowIngest", "FlowSim", "FlowModel"]),
     ]
 )

@@ -19,10 +19,14 @@ start=$(date +%s.%N)
 clean_seconds=$(echo "$(date +%s.%N) - $start" | bc)
 "$BIN" stats --db "$WORK/clean.db" --checksums > "$WORK/clean.txt"
 
-# Kill points spread over the uninterrupted run's duration (seeded, so reruns are comparable).
+# Kill points spread over the uninterrupted run's duration, with seeded jitter: each resumed run
+# skips what the previous ones committed and is killed further along (late kills land in the
+# index build at the end).
 RANDOM=42
 for i in $(seq 1 "$KILLS"); do
-    delay=$(echo "scale=2; $clean_seconds * ($RANDOM % 90 + 5) / 100" | bc)
+    jitter=$((RANDOM % 15))
+    percent=$(( (i * 90) / (KILLS + 1) + jitter ))
+    delay=$(echo "scale=2; $clean_seconds * $percent / 100" | bc)
     "$BIN" ingest --quiet --db "$WORK/crash.db" "${FILES[@]}" >/dev/null 2>&1 &
     pid=$!
     sleep "$delay"

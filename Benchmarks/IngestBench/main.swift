@@ -36,11 +36,16 @@ if !FileManager.default.fileExists(atPath: chainDir + "/truth.json") {
     try? FileManager.default.removeItem(atPath: chainDir)
     try FileManager.default.createDirectory(atPath: chainDir, withIntermediateDirectories: true)
     let start = Date()
-    let summary = try ChainGenerator.write(options: ChainGeneratorOptions(transactions: txs, seed: 7), to: chainDir)
-    print("generated \(summary.blocks) blocks, \(summary.transactions) tx, \(summary.bytes) bytes in \(String(format: "%.1f", Date().timeIntervalSince(start)))s")
+    let summary = try ChainGenerator.write(
+        options: ChainGeneratorOptions(transactions: txs, seed: 7), to: chainDir)
+    print(
+        "generated \(summary.blocks) blocks, \(summary.transactions) tx, \(summary.bytes) bytes in \(String(format: "%.1f", Date().timeIntervalSince(start)))s"
+    )
 }
-let files = try FileManager.default.contentsOfDirectory(atPath: chainDir).filter { $0.hasPrefix("blk") && $0.hasSuffix(".dat") }
-    .sorted().map { "\(chainDir)/\($0)" }
+let files = try FileManager.default.contentsOfDirectory(atPath: chainDir).filter {
+    $0.hasPrefix("blk") && $0.hasSuffix(".dat")
+}
+.sorted().map { "\(chainDir)/\($0)" }
 
 if CommandLine.arguments.contains("--decode-only") {
     let start = Date()
@@ -49,7 +54,8 @@ if CommandLine.arguments.contains("--decode-only") {
         let source = try BlockSource.load(path: file)
         for frame in source.frames { count += try source.decode(frame).transactions.count }
     }
-    print("decode only (1 thread): \(count) tx in \(String(format: "%.2f", Date().timeIntervalSince(start)))s")
+    print(
+        "decode only (1 thread): \(count) tx in \(String(format: "%.2f", Date().timeIntervalSince(start)))s")
     exit(0)
 }
 
@@ -63,8 +69,13 @@ for run in 1...runs {
     let dbSize = ((try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0) >> 20
     print(
         "run \(run): \(report.summary.transactions) tx in \(String(format: "%.2f", report.seconds))s = \(Int(report.transactionsPerSecond)) tx/s"
-            + String(format: " [indexes %.2fs, chain %.2fs, late prevouts %.2fs]", report.summary.indexSeconds, report.summary.chainSeconds, report.summary.resolveSeconds)
-            + " (unresolved inputs \(report.summary.unresolvedInputs), db \(dbSize) MiB, peak RSS so far \(Int(peakMemoryMiB())) MiB)")
+            + String(
+                format: " [indexes %.2fs, chain %.2fs, late prevouts %.2fs]", report.summary.indexSeconds,
+                report.summary.chainSeconds, report.summary.resolveSeconds)
+            + " (unresolved inputs \(report.summary.unresolvedInputs), db \(dbSize) MiB, peak RSS so far \(Int(peakMemoryMiB())) MiB)"
+    )
 }
 let sorted = rates.sorted()
-print("median: \(Int(sorted[sorted.count / 2])) tx/s over \(runs) runs; peak memory \(Int(peakMemoryMiB())) MiB")
+print(
+    "median: \(Int(sorted[sorted.count / 2])) tx/s over \(runs) runs; peak memory \(Int(peakMemoryMiB())) MiB"
+)

@@ -10,7 +10,9 @@ public enum Demo {
         var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         for _ in 0..<6 {
             let candidate = dir.appendingPathComponent("SampleData/bitcoin").path
-            if FileManager.default.fileExists(atPath: candidate) { return dir.appendingPathComponent("SampleData").path }
+            if FileManager.default.fileExists(atPath: candidate) {
+                return dir.appendingPathComponent("SampleData").path
+            }
             dir.deleteLastPathComponent()
         }
         let source = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
@@ -65,17 +67,23 @@ public enum Demo {
         _ = try BitcoinIngest.run(store: reorg, options: IngestOptions(paths: ["\(btc)/blk/blk_0_to_4.dat"]))
         let before = try reorg.stats()
         let balanceBefore = try reorg.address(watched)?.balance ?? 0
-        say("before: tip height \(before.maxHeight.map(String.init) ?? "?"), \(watched) holds \(Render.btc(balanceBefore)) BTC\n")
+        say(
+            "before: tip height \(before.maxHeight.map(String.init) ?? "?"), \(watched) holds \(Render.btc(balanceBefore)) BTC\n"
+        )
         let fork = try BitcoinIngest.run(
             store: reorg,
-            options: IngestOptions(paths: ["\(btc)/blk/blk_3A.dat", "\(btc)/blk/blk_4A.dat", "\(btc)/blk/blk_5A.dat"]))
+            options: IngestOptions(paths: [
+                "\(btc)/blk/blk_3A.dat", "\(btc)/blk/blk_4A.dat", "\(btc)/blk/blk_5A.dat",
+            ]))
         say(IngestRender.text(fork))
         let after = try reorg.stats()
         let balanceAfter = try reorg.address(watched)?.balance ?? 0
         say(
             "after:  tip height \(after.maxHeight.map(String.init) ?? "?"), \(after.orphanedBlocks) blocks orphaned, \(watched) holds \(Render.btc(balanceAfter)) BTC\n"
         )
-        say("\nTry: chainflow stats --db \(dbPath)\n     chainflow address 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S --db \(dbPath) --json\n")
+        say(
+            "\nTry: chainflow stats --db \(dbPath)\n     chainflow address 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S --db \(dbPath) --json\n"
+        )
     }
 
     static func removeDatabase(_ path: String) {

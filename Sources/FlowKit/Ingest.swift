@@ -91,16 +91,20 @@ public enum BitcoinIngest {
             totalBytes += (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
         }
         let parameters = JSONValue.object([
-            ("files", .array(options.paths.map { .string($0) })), ("network", .string(options.network.rawValue)),
+            ("files", .array(options.paths.map { .string($0) })),
+            ("network", .string(options.network.rawValue)),
             ("xor_key", options.xorKey.map { .string(Hex.encode($0)) } ?? .null),
         ])
         let runId = try store.startRun(command: "ingest", parameters: parameters.rendered())
         do {
-            let report = try ingest(store: store, options: options, start: start, totalBytes: totalBytes, progress: progress)
+            let report = try ingest(
+                store: store, options: options, start: start, totalBytes: totalBytes, progress: progress)
             try store.finishRun(runId, status: "ok", summary: IngestRender.json(report).rendered())
             return report
         } catch {
-            try? store.finishRun(runId, status: "failed", summary: JSONValue.object([("error", .string("\(error)"))]).rendered())
+            try? store.finishRun(
+                runId, status: "failed",
+                summary: JSONValue.object([("error", .string("\(error)"))]).rendered())
             throw error
         }
     }
@@ -110,7 +114,8 @@ public enum BitcoinIngest {
         progress: (@Sendable (IngestProgress) -> Void)?
     ) throws -> IngestReport {
         var files = options.paths.map {
-            FileIngestReport(path: $0, kind: "?", blocks: 0, added: 0, alreadyPresent: 0, xorObfuscated: false)
+            FileIngestReport(
+                path: $0, kind: "?", blocks: 0, added: 0, alreadyPresent: 0, xorObfuscated: false)
         }
         let queue = BatchQueue<Batch>(capacity: 3)
         let kinds = KindBox(count: options.paths.count)
@@ -123,7 +128,8 @@ public enum BitcoinIngest {
 
         var bytesDone = 0
         var lastReport = start
-        let summary = try store.withWriter(encodeAddress: { AddressCodec.encode($0, network: $1) }) { writer in
+        let summary = try store.withWriter(encodeAddress: { AddressCodec.encode($0, network: $1) }) {
+            writer in
             while let batch = queue.pop() {
                 let before = writer.summary
                 for (block, offset) in batch.blocks {
@@ -142,7 +148,8 @@ public enum BitcoinIngest {
                         lastReport = now
                         progress(
                             IngestProgress(
-                                blocks: after.blocksAdded + after.blocksSkipped, transactions: after.transactions,
+                                blocks: after.blocksAdded + after.blocksSkipped,
+                                transactions: after.transactions,
                                 seconds: seconds(since: start), bytesDone: bytesDone, bytesTotal: totalBytes,
                                 file: options.paths[batch.fileIndex]))
                     }
@@ -192,7 +199,11 @@ public enum BitcoinIngest {
                 if failure == nil && last { failure = source.framingError }
                 let share = last ? fileBytes - reportedBytes : min(fileBytes - reportedBytes, bytes)
                 reportedBytes += share
-                guard queue.push(Batch(fileIndex: fileIndex, blocks: blocks, error: failure, fileDone: last, bytes: share))
+                guard
+                    queue.push(
+                        Batch(
+                            fileIndex: fileIndex, blocks: blocks, error: failure, fileDone: last, bytes: share
+                        ))
                 else { return }
                 if failure != nil { return }
                 start = end
@@ -218,7 +229,9 @@ public enum BitcoinIngest {
             var failure: IngestError?
             for i in lo..<hi {
                 let frame = source.frames[i]
-                switch Result(catching: { () throws(IngestError) in try source.decode(frame, addressText: true) }) {
+                switch Result(catching: { () throws(IngestError) in
+                    try source.decode(frame, addressText: true)
+                }) {
                 case .success(let block): blocks.append((block, frame.offset))
                 case .failure(let error): failure = error
                 }

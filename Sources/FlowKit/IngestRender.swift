@@ -5,23 +5,30 @@ public enum IngestRender {
         for f in r.files {
             let xor = f.xorObfuscated ? ", XOR-obfuscated" : ""
             if f.blocks > 0 && f.added == 0 {
-                out += "\(f.path) (\(f.kind)\(xor)): \(f.blocks) blocks, all already in the database: nothing changed\n"
+                out +=
+                    "\(f.path) (\(f.kind)\(xor)): \(f.blocks) blocks, all already in the database: nothing changed\n"
             } else {
-                out += "\(f.path) (\(f.kind)\(xor)): \(f.blocks) blocks, \(f.added) added, \(f.alreadyPresent) already present\n"
+                out +=
+                    "\(f.path) (\(f.kind)\(xor)): \(f.blocks) blocks, \(f.added) added, \(f.alreadyPresent) already present\n"
             }
         }
         let s = r.summary
-        out += "added \(Render.grouped(s.blocksAdded)) blocks, \(Render.grouped(s.transactions)) transactions, "
-        out += "\(Render.grouped(s.inputs)) inputs, \(Render.grouped(s.outputs)) outputs, \(Render.grouped(s.newAddresses)) new addresses"
+        out +=
+            "added \(Render.grouped(s.blocksAdded)) blocks, \(Render.grouped(s.transactions)) transactions, "
+        out +=
+            "\(Render.grouped(s.inputs)) inputs, \(Render.grouped(s.outputs)) outputs, \(Render.grouped(s.newAddresses)) new addresses"
         out += " in \(formatSeconds(r.seconds)) (\(Render.grouped(Int(r.transactionsPerSecond))) tx/s)\n"
         if s.lateResolvedInputs > 0 {
-            out += "linked \(Render.grouped(s.lateResolvedInputs)) inputs to outputs stored later in the files or in earlier runs\n"
+            out +=
+                "linked \(Render.grouped(s.lateResolvedInputs)) inputs to outputs stored later in the files or in earlier runs\n"
         }
         if s.unresolvedInputs > 0 {
-            out += "\(Render.grouped(s.unresolvedInputs)) inputs spend outputs not in the database (value unknown until those blocks are ingested)\n"
+            out +=
+                "\(Render.grouped(s.unresolvedInputs)) inputs spend outputs not in the database (value unknown until those blocks are ingested)\n"
         }
         if s.orphanedBlocks > 0 {
-            out += "\(s.orphanedBlocks) blocks are off the chain with the most work (orphaned; not counted in balances)\n"
+            out +=
+                "\(s.orphanedBlocks) blocks are off the chain with the most work (orphaned; not counted in balances)\n"
         }
         return out
     }

@@ -36,7 +36,11 @@ public enum Render {
             ("networks", .array(s.networks.map { .string($0) })),
         ]
         if let checksums {
-            fields.append(("checksums", .object(checksums.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
+            fields.append(
+                (
+                    "checksums",
+                    .object(checksums.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                ))
         }
         return .object(fields)
     }
@@ -103,12 +107,14 @@ public enum Render {
     public static func transactionText(_ t: TransactionDetail) -> String {
         var out = "transaction \(t.txid)\n"
         if t.wtxid != t.txid { out += "  wtxid     \(t.wtxid)\n" }
-        out += "  block     \(t.blockHash) (height \(t.blockHeight.map(String.init) ?? "unknown")\(t.inMainChain ? "" : ", ORPHANED"))\n"
+        out +=
+            "  block     \(t.blockHash) (height \(t.blockHeight.map(String.init) ?? "unknown")\(t.inMainChain ? "" : ", ORPHANED"))\n"
         out += "  size      \(t.size) bytes, weight \(t.weight)\n"
         if t.coinbase {
             out += "  coinbase  yes\n"
         } else {
-            out += "  fee       \(t.fee.map { "\(btc($0)) BTC (\($0) sat)" } ?? "unknown (an input's value is not in the store)")\n"
+            out +=
+                "  fee       \(t.fee.map { "\(btc($0)) BTC (\($0) sat)" } ?? "unknown (an input's value is not in the store)")\n"
         }
         out += "inputs (\(t.inputs.count))\n"
         for (n, i) in t.inputs.enumerated() {
@@ -116,7 +122,8 @@ public enum Render {
                 out += "  #\(n)  coinbase\n"
             } else {
                 let value = i.value.map { "\(btc($0)) BTC" } ?? "value unknown"
-                out += "  #\(n)  \(i.prevTxid ?? "?"):\(i.prevVout.map(String.init) ?? "?")  \(value)  \(i.address ?? "-")\n"
+                out +=
+                    "  #\(n)  \(i.prevTxid ?? "?"):\(i.prevVout.map(String.init) ?? "?")  \(value)  \(i.address ?? "-")\n"
             }
         }
         out += "outputs (\(t.outputs.count))\n"

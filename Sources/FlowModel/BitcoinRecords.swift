@@ -52,7 +52,9 @@ public struct TxOutput: Sendable, Hashable {
     /// ingest pipeline does, on its parallel decoding threads, so the single writer need not).
     public var address: String?
 
-    public init(value: UInt64, type: ScriptType, addressKey: AddressKey?, script: [UInt8]?, address: String? = nil) {
+    public init(
+        value: UInt64, type: ScriptType, addressKey: AddressKey?, script: [UInt8]?, address: String? = nil
+    ) {
         self.value = value
         self.type = type
         self.addressKey = addressKey

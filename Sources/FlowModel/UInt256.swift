@@ -81,12 +81,13 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible {
     func bit(_ i: Int) -> Bool { (self[i / 64] >> UInt64(i % 64)) & 1 == 1 }
 
     func shiftedLeftOne() -> UInt256 {
-        UInt256(limbs: (
-            limbs.0 << 1,
-            limbs.1 << 1 | limbs.0 >> 63,
-            limbs.2 << 1 | limbs.1 >> 63,
-            limbs.3 << 1 | limbs.2 >> 63
-        ))
+        UInt256(
+            limbs: (
+                limbs.0 << 1,
+                limbs.1 << 1 | limbs.0 >> 63,
+                limbs.2 << 1 | limbs.1 >> 63,
+                limbs.3 << 1 | limbs.2 >> 63
+            ))
     }
 
     /// Shifts left by `n` bits (bits beyond 256 are dropped).
@@ -152,7 +153,9 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible {
         out.reserveCapacity(32)
         for i in stride(from: 3, through: 0, by: -1) {
             let limb = self[i]
-            for s in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: limb >> UInt64(s))) }
+            for s in stride(from: 56, through: 0, by: -8) {
+                out.append(UInt8(truncatingIfNeeded: limb >> UInt64(s)))
+            }
         }
         return out
     }

@@ -124,7 +124,9 @@ public final class BitcoinWriter {
             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
             """)
         insertOutput = try BulkStatement(
-            db, "INSERT INTO outputs (id, tx_id, n, value, type, address_id, script) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)")
+            db,
+            "INSERT INTO outputs (id, tx_id, n, value, type, address_id, script) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+        )
         insertAddress = try BulkStatement(
             db, "INSERT INTO addresses (id, address, chain, kind, program) VALUES (?1, ?2, ?3, ?4, ?5)")
     }
@@ -200,7 +202,9 @@ public final class BitcoinWriter {
         summary.blocksAdded += 1
     }
 
-    private func write(_ tx: BitcoinTransaction, position: Int, blockId: Int64, family: UInt8, network: Network) throws {
+    private func write(
+        _ tx: BitcoinTransaction, position: Int, blockId: Int64, family: UInt8, network: Network
+    ) throws {
         let txId = nextTxId
         nextTxId += 1
         let firstOutputId = nextOutputId
@@ -344,7 +348,9 @@ public final class BitcoinWriter {
         try Resolver.repointOrphanedSpends(db)
         summary.resolveSeconds = lap()
         summary.unresolvedInputs =
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inputs WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL") ?? 0
+            try Int.fetchOne(
+                db, sql: "SELECT COUNT(*) FROM inputs WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL"
+            ) ?? 0
         try commit()
     }
 }
@@ -352,7 +358,10 @@ public final class BitcoinWriter {
 /// Binds a hash in display order (as explorers print it), the form the database stores.
 @inline(__always)
 func bindHash(_ s: BulkStatement, _ i: Int32, _ h: Hash256) {
-    var words = (h.w3.byteSwapped.littleEndian, h.w2.byteSwapped.littleEndian, h.w1.byteSwapped.littleEndian, h.w0.byteSwapped.littleEndian)
+    var words = (
+        h.w3.byteSwapped.littleEndian, h.w2.byteSwapped.littleEndian, h.w1.byteSwapped.littleEndian,
+        h.w0.byteSwapped.littleEndian
+    )
     withUnsafeBytes(of: &words) { s.bind(i, blob: $0) }
 }
 

@@ -40,7 +40,8 @@ enum ChainSelector {
                 FROM blocks ORDER BY id
                 """)
         while let row = try cursor.next() {
-            guard let hash = Hash256(displayBytes: row.bytes(1)), let prev = Hash256(displayBytes: row.bytes(2))
+            guard let hash = Hash256(displayBytes: row.bytes(1)),
+                let prev = Hash256(displayBytes: row.bytes(2))
             else { continue }
             nodes.append(
                 Node(
@@ -74,7 +75,8 @@ enum ChainSelector {
             var stack = [root]
             while let i = stack.popLast() {
                 let cw = nodes[i].chainWork
-                if nodes[best].chainWork < cw || (nodes[best].chainWork == cw && nodes[i].id < nodes[best].id) {
+                if nodes[best].chainWork < cw || (nodes[best].chainWork == cw && nodes[i].id < nodes[best].id)
+                {
                     best = i
                 }
                 for c in children[i] {

@@ -89,7 +89,8 @@ extension GraphStore {
                 sql: """
                     SELECT COUNT(*), COALESCE(SUM(tx_count), 0), MIN(height), MAX(height) FROM blocks WHERE in_main_chain = 1
                     """)
-            let orphaned = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blocks WHERE in_main_chain = 0") ?? 0
+            let orphaned =
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blocks WHERE in_main_chain = 0") ?? 0
             let io = try Row.fetchOne(
                 db,
                 sql: """
@@ -99,10 +100,15 @@ extension GraphStore {
                     """)
             let addresses = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM addresses") ?? 0
             let unresolved =
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM inputs WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL") ?? 0
-            let networks = try String.fetchAll(db, sql: "SELECT DISTINCT network FROM blocks ORDER BY network")
+                try Int.fetchOne(
+                    db,
+                    sql: "SELECT COUNT(*) FROM inputs WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL"
+                ) ?? 0
+            let networks = try String.fetchAll(
+                db, sql: "SELECT DISTINCT network FROM blocks ORDER BY network")
             return StoreStats(
-                blocks: main?[0] ?? 0, orphanedBlocks: orphaned, transactions: main?[1] ?? 0, inputs: io?[0] ?? 0,
+                blocks: main?[0] ?? 0, orphanedBlocks: orphaned, transactions: main?[1] ?? 0,
+                inputs: io?[0] ?? 0,
                 outputs: io?[1] ?? 0, addresses: addresses, minHeight: main?[2], maxHeight: main?[3],
                 unresolvedInputs: unresolved, networks: networks)
         }
@@ -149,16 +155,20 @@ extension GraphStore {
             ).map { row -> OutputDetail in
                 OutputDetail(
                     n: row[0], value: row[1],
-                    type: ScriptType(rawValue: UInt8(truncatingIfNeeded: row[2] as Int64))?.coreName ?? "nonstandard",
+                    type: ScriptType(rawValue: UInt8(truncatingIfNeeded: row[2] as Int64))?.coreName
+                        ?? "nonstandard",
                     address: row[3], spentBy: row.optionalBytes(4).flatMap { Hash256(displayBytes: $0)?.hex })
             }
             let txidHex = Hash256(displayBytes: tx.bytes(1))?.hex ?? ""
             let fee: Int64? = tx[13]
             let outputValue: Int64 = tx[14]
             return TransactionDetail(
-                txid: txidHex, wtxid: tx.optionalBytes(2).flatMap { Hash256(displayBytes: $0)?.hex } ?? txidHex,
-                blockHash: Hash256(displayBytes: tx.bytes(3))?.hex ?? "", blockHeight: tx[4], blockTime: tx[5],
-                inMainChain: (tx[6] as Int64) != 0, position: tx[7], size: tx[8], weight: tx[9], version: tx[10],
+                txid: txidHex,
+                wtxid: tx.optionalBytes(2).flatMap { Hash256(displayBytes: $0)?.hex } ?? txidHex,
+                blockHash: Hash256(displayBytes: tx.bytes(3))?.hex ?? "", blockHeight: tx[4],
+                blockTime: tx[5],
+                inMainChain: (tx[6] as Int64) != 0, position: tx[7], size: tx[8], weight: tx[9],
+                version: tx[10],
                 locktime: tx[11], coinbase: coinbase, fee: fee, inputValue: fee.map { $0 + outputValue },
                 outputValue: outputValue, inputs: inputs, outputs: outputs)
         }
@@ -167,7 +177,9 @@ extension GraphStore {
     /// Received, sent, balance and activity of `address` over the main chain; nil when unknown.
     public func address(_ text: String) throws(StoreError) -> AddressSummary? {
         try read("reading an address") { db in
-            guard let a = try Row.fetchOne(db, sql: "SELECT id, address, chain FROM addresses WHERE address = ?", arguments: [text])
+            guard
+                let a = try Row.fetchOne(
+                    db, sql: "SELECT id, address, chain FROM addresses WHERE address = ?", arguments: [text])
             else { return nil }
             let id: Int64 = a[0]
             // Outputs paying the address, and inputs spending them, on the main chain.
@@ -271,7 +283,8 @@ extension GraphStore {
                     """, arguments: [first, first + count - 1])
             let outputs =
                 try Int.fetchOne(
-                    db, sql: "SELECT COALESCE(SUM(output_count), 0) FROM transactions WHERE id BETWEEN ? AND ?",
+                    db,
+                    sql: "SELECT COALESCE(SUM(output_count), 0) FROM transactions WHERE id BETWEEN ? AND ?",
                     arguments: [first, first + count - 1]) ?? 0
             let nonCoinbase: Int = row?[0] ?? 0
             let known: Int = row?[6] ?? 0
@@ -303,7 +316,8 @@ extension GraphStore {
                 let spent: Int64 = row[2] ?? -1
                 let paid: Int64 = row[3] ?? 0
                 if fee >= 0 && spent == paid + fee { return nil }
-                return "\(Hash256(displayBytes: row.bytes(0))?.hex ?? "?"): inputs \(spent) != outputs \(paid) + fee \(fee)"
+                return
+                    "\(Hash256(displayBytes: row.bytes(0))?.hex ?? "?"): inputs \(spent) != outputs \(paid) + fee \(fee)"
             }
         }
     }

@@ -24,7 +24,9 @@ enum Resolver {
                 """)
         let output = try db.makeStatement(sql: "SELECT value, address_id FROM outputs WHERE id = ?")
         let update = try db.makeStatement(
-            sql: "UPDATE inputs SET spent_output_id = ?, value = ?, address_id = ?, prev_txid = NULL WHERE id = ?")
+            sql:
+                "UPDATE inputs SET spent_output_id = ?, value = ?, address_id = ?, prev_txid = NULL WHERE id = ?"
+        )
         var resolved = 0
         var touched = Set<Int64>()
         for row in pending {
@@ -70,7 +72,9 @@ enum Resolver {
     /// forks has the same txid and outputs).
     static func repointOrphanedSpends(_ db: Database) throws {
         // (The CROSS JOINs fix the join order: from the few orphaned blocks outwards.)
-        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM blocks WHERE in_main_chain = 0)") == true else {
+        guard
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM blocks WHERE in_main_chain = 0)") == true
+        else {
             return
         }
         let rows = try Row.fetchAll(

@@ -19,7 +19,9 @@ final class BulkStatement {
         self.sql = sql
         let rc = sqlite3_prepare_v3(connection, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &stmt, nil)
         guard rc == SQLITE_OK else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)),
+                sql: sql)
         }
     }
 
@@ -36,7 +38,9 @@ final class BulkStatement {
     func bind(_ i: Int32, text: String) {
         var text = text
         text.withUTF8 { utf8 in
-            _ = sqlite3_bind_text(stmt, i, UnsafeRawPointer(utf8.baseAddress)?.assumingMemoryBound(to: CChar.self), Int32(utf8.count), Self.transient)
+            _ = sqlite3_bind_text(
+                stmt, i, UnsafeRawPointer(utf8.baseAddress)?.assumingMemoryBound(to: CChar.self),
+                Int32(utf8.count), Self.transient)
         }
     }
 
@@ -53,7 +57,9 @@ final class BulkStatement {
         let rc = sqlite3_step(stmt)
         sqlite3_reset(stmt)
         guard rc == SQLITE_DONE || rc == SQLITE_ROW else {
-            throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)), sql: sql)
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: rc), message: String(cString: sqlite3_errmsg(connection)),
+                sql: sql)
         }
     }
 }

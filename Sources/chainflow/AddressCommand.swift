@@ -4,7 +4,8 @@ import FlowStore
 
 struct AddressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "address", abstract: "Received, sent, balance, transaction count and first/last seen of an address.")
+        commandName: "address",
+        abstract: "Received, sent, balance, transaction count and first/last seen of an address.")
 
     @Argument(help: "The address (Base58 or bech32).")
     var address: String
@@ -15,9 +16,13 @@ struct AddressCommand: ParsableCommand {
     func run() throws {
         do {
             guard let summary = try GraphStore(path: database.db, readOnly: true).address(address) else {
-                throw StoreError(.notFound, "address '\(address.prefix(90))' does not occur in this database", path: database.db)
+                throw StoreError(
+                    .notFound, "address '\(address.prefix(90))' does not occur in this database",
+                    path: database.db)
             }
-            print(output.json ? Render.addressJSON(summary).rendered() : Render.addressText(summary), terminator: "")
+            print(
+                output.json ? Render.addressJSON(summary).rendered() : Render.addressText(summary),
+                terminator: "")
         } catch {
             throw fail(error)
         }

@@ -4,7 +4,8 @@ import Foundation
 
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Ingest the bundled SampleData into fresh databases and show what chainflow finds.")
+        commandName: "demo",
+        abstract: "Ingest the bundled SampleData into fresh databases and show what chainflow finds.")
 
     @Option(name: .long, help: "The SampleData folder (default: found from the current directory).")
     var samples: String?
@@ -14,7 +15,9 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         guard let samples = samples ?? Demo.locateSamples() else {
-            printError("chainflow: error: cannot find SampleData; run from the chainflow checkout or pass --samples DIR")
+            printError(
+                "chainflow: error: cannot find SampleData; run from the chainflow checkout or pass --samples DIR"
+            )
             throw ExitCode(66)
         }
         do {

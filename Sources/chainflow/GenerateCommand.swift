@@ -12,7 +12,9 @@ struct GenerateCommand: ParsableCommand {
 struct GenerateBitcoinCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bitcoin",
-        abstract: "Write a valid synthetic Bitcoin chain as blk*.dat files (with truth.json), deterministic from --seed.")
+        abstract:
+            "Write a valid synthetic Bitcoin chain as blk*.dat files (with truth.json), deterministic from --seed."
+    )
 
     @Option(name: .long, help: "Number of transactions.")
     var txs: Int = 100_000
@@ -30,7 +32,8 @@ struct GenerateBitcoinCommand: ParsableCommand {
         guard txs > 0 else { throw ValidationError("--txs must be positive, got \(txs)") }
         guard Network(rawValue: network) != nil else {
             throw ValidationError(
-                "unknown network '\(network)'; expected one of: \(Network.allCases.map(\.rawValue).joined(separator: ", "))")
+                "unknown network '\(network)'; expected one of: \(Network.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
     }
 

@@ -37,7 +37,8 @@ struct IngestCommand: ParsableCommand {
     func validate() throws {
         guard Network(rawValue: network) != nil else {
             throw ValidationError(
-                "unknown network '\(network)'; expected one of: \(Network.allCases.map(\.rawValue).joined(separator: ", "))")
+                "unknown network '\(network)'; expected one of: \(Network.allCases.map(\.rawValue).joined(separator: ", "))"
+            )
         }
         if let xorKey, Hex.decode(xorKey) == nil || xorKey.isEmpty {
             throw ValidationError("--xor-key '\(xorKey)' is not hex bytes (e.g. 0123456789abcdef)")
@@ -49,7 +50,8 @@ struct IngestCommand: ParsableCommand {
         do {
             let store = try GraphStore(path: database.db)
             let options = IngestOptions(
-                paths: files, xorKey: xorKey.flatMap { Hex.decode($0) }, network: Network(rawValue: network) ?? .mainnet,
+                paths: files, xorKey: xorKey.flatMap { Hex.decode($0) },
+                network: Network(rawValue: network) ?? .mainnet,
                 threads: threads)
             let interactive = isatty(STDERR_FILENO) != 0
             var progress: (@Sendable (IngestProgress) -> Void)?

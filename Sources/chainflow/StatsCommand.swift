@@ -4,12 +4,15 @@ import FlowStore
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "stats", abstract: "Counts of blocks, transactions, inputs, outputs and addresses on the main chain.")
+        commandName: "stats",
+        abstract: "Counts of blocks, transactions, inputs, outputs and addresses on the main chain.")
 
     @OptionGroup var database: DatabaseOption
     @OptionGroup var output: JSONFlag
 
-    @Flag(name: .long, help: "Also print per-table row counts and content checksums (to compare two databases).")
+    @Flag(
+        name: .long, help: "Also print per-table row counts and content checksums (to compare two databases)."
+    )
     var checksums = false
 
     func run() throws {
@@ -21,7 +24,9 @@ struct StatsCommand: ParsableCommand {
                 print(Render.statsJSON(stats, checksums: sums).rendered(), terminator: "")
             } else {
                 print(Render.statsText(stats), terminator: "")
-                for (table, sum) in (sums ?? [:]).sorted(by: { $0.key < $1.key }) { print("checksum  \(table): \(sum)") }
+                for (table, sum) in (sums ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    print("checksum  \(table): \(sum)")
+                }
             }
         } catch {
             throw fail(error)

@@ -5,7 +5,8 @@ import FlowStore
 
 struct TxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tx", abstract: "Show one transaction: block, inputs with the outputs they spend, outputs, fee.")
+        commandName: "tx",
+        abstract: "Show one transaction: block, inputs with the outputs they spend, outputs, fee.")
 
     @Argument(help: "The txid (64 hex digits, as explorers show it).")
     var txid: String
@@ -25,7 +26,9 @@ struct TxCommand: ParsableCommand {
             guard let tx = try GraphStore(path: database.db, readOnly: true).transaction(hash) else {
                 throw StoreError(.notFound, "no transaction \(txid) in this database", path: database.db)
             }
-            print(output.json ? Render.transactionJSON(tx).rendered() : Render.transactionText(tx), terminator: "")
+            print(
+                output.json ? Render.transactionJSON(tx).rendered() : Render.transactionText(tx),
+                terminator: "")
         } catch {
             throw fail(error)
         }

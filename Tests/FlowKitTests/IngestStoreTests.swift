@@ -49,7 +49,8 @@ struct IngestStoreTests {
 
     @Test("fees and block figures equal Bitcoin Core's getblockstats (regtest 0-103)")
     func feesMatchGetBlockStats() throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: Fixtures.sample("vectors/rpc_getblockstats.json")))
+        let data = try Data(
+            contentsOf: URL(fileURLWithPath: Fixtures.sample("vectors/rpc_getblockstats.json")))
         let root = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         let blocks = try #require(root["blocks"] as? [String])
         let stats = try #require(root["stats"] as? [[String: Any]])
@@ -93,10 +94,13 @@ struct IngestStoreTests {
         #expect(try store.contentFingerprint() == before)
     }
 
-    @Test("the store follows the chain with the most work; orphaned blocks do not count", arguments: [false, true])
+    @Test(
+        "the store follows the chain with the most work; orphaned blocks do not count",
+        arguments: [false, true])
     func reorg(reversedOrder: Bool) throws {
         let (store, _) = try Fixtures.freshStore()
-        var files = ["blk/blk_0_to_4.dat", "blk/blk_3A.dat", "blk/blk_4A.dat", "blk/blk_5A.dat"].map(Fixtures.sample)
+        var files = ["blk/blk_0_to_4.dat", "blk/blk_3A.dat", "blk/blk_4A.dat", "blk/blk_5A.dat"].map(
+            Fixtures.sample)
         if reversedOrder { files.reverse() }
         // One file per run, as blocks arrive over time.
         for file in files { try Fixtures.ingest(store, [file]) }

@@ -73,7 +73,8 @@ struct ResumeTests {
         for address in ["12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S", "1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3"] {
             #expect(try shuffled.address(address) == ordered.address(address))
         }
-        let hal = try #require(Hash256(displayHex: "f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16"))
+        let hal = try #require(
+            Hash256(displayHex: "f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16"))
         let a = try #require(try ordered.transaction(hal))
         let b = try #require(try shuffled.transaction(hal))
         #expect(a.fee == 0 && b.fee == 0)
@@ -82,11 +83,14 @@ struct ResumeTests {
 
     @Test("the database is identical with one decoding thread and with several")
     func threadIndependence() throws {
-        let files = [Self.chainFile, Fixtures.sample("blk/277647.dat"), Fixtures.sample("raw/block_13b8a.hex")]
+        let files = [
+            Self.chainFile, Fixtures.sample("blk/277647.dat"), Fixtures.sample("raw/block_13b8a.hex"),
+        ]
         let (one, _) = try Fixtures.freshStore()
         try Fixtures.ingest(one, files, threads: 1)
         let (many, _) = try Fixtures.freshStore()
-        _ = try BitcoinIngest.run(store: many, options: IngestOptions(paths: files, threads: 4, batchBytes: 4096))
+        _ = try BitcoinIngest.run(
+            store: many, options: IngestOptions(paths: files, threads: 4, batchBytes: 4096))
         #expect(try one.contentFingerprint() == many.contentFingerprint())
     }
 
@@ -95,7 +99,8 @@ struct ResumeTests {
         let plain = [UInt8](try Data(contentsOf: URL(fileURLWithPath: Self.chainFile)))
         let key: [UInt8] = [0x3c, 0xa1, 0x07, 0xfe, 0x11, 0x80, 0x5b, 0x92]
         let (store, dir) = try Fixtures.freshStore()
-        try Fixtures.write(plain.enumerated().map { $0.element ^ key[$0.offset % 8] }, to: dir + "/blk00000.dat")
+        try Fixtures.write(
+            plain.enumerated().map { $0.element ^ key[$0.offset % 8] }, to: dir + "/blk00000.dat")
         try Fixtures.write(key, to: dir + "/xor.dat")
         let report = try Fixtures.ingest(store, [dir + "/blk00000.dat"])
         #expect(report.files[0].xorObfuscated)

@@ -6,7 +6,8 @@ import Testing
 
 /// Paths and helpers shared by the store-level tests.
 enum Fixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent()
         .deletingLastPathComponent()
     static let samples = packageRoot.appendingPathComponent("SampleData/bitcoin").path
     static let shared = packageRoot.appendingPathComponent("../shared/data/bitcoin").standardized.path
@@ -16,7 +17,8 @@ enum Fixtures {
 
     /// A fresh temporary directory for one test.
     static func tempDir() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainflow-tests-\(UUID().uuidString)")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chainflow-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir.path
     }
@@ -28,10 +30,13 @@ enum Fixtures {
     }
 
     @discardableResult
-    static func ingest(_ store: GraphStore, _ paths: [String], network: Network = .mainnet, threads: Int? = nil) throws
+    static func ingest(
+        _ store: GraphStore, _ paths: [String], network: Network = .mainnet, threads: Int? = nil
+    ) throws
         -> IngestReport
     {
-        try BitcoinIngest.run(store: store, options: IngestOptions(paths: paths, network: network, threads: threads))
+        try BitcoinIngest.run(
+            store: store, options: IngestOptions(paths: paths, network: network, threads: threads))
     }
 
     /// The truth file's blocks, as JSON dictionaries.
@@ -47,7 +52,8 @@ enum Fixtures {
         var frames = [[UInt8]]()
         var offset = 0
         while offset + 8 <= bytes.count {
-            let length = Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
+            let length =
+                Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
                 | Int(bytes[offset + 7]) << 24
             frames.append(Array(bytes[offset..<(offset + 8 + length)]))
             offset += 8 + length

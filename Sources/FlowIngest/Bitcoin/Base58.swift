@@ -3,7 +3,8 @@ import FlowModel
 /// Base58Check, the encoding of legacy Bitcoin addresses: version byte + payload + the first four
 /// bytes of the payload's double SHA-256, written in the 58-letter alphabet.
 package enum Base58 {
-    private static let alphabet: [UInt8] = Array("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
+    private static let alphabet: [UInt8] = Array(
+        "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz".utf8)
     private static let indexes: [Int8] = {
         var table = [Int8](repeating: -1, count: 128)
         for (i, c) in alphabet.enumerated() { table[Int(c)] = Int8(i) }
@@ -11,7 +12,7 @@ package enum Base58 {
     }()
 
     /// 58^9: the largest power of 58 whose product with 256 plus a carry still fits in 64 bits.
-    private static let limbBase: UInt64 = 7_427_658_739_644_928 // 58^9
+    private static let limbBase: UInt64 = 7_427_658_739_644_928  // 58^9
 
     /// Base58 text of `bytes` (no checksum). The number is converted in limbs of nine base-58
     /// digits, so a 25-byte address takes about a hundred 64-bit operations.
@@ -85,7 +86,9 @@ package enum Base58 {
     package static func decodeCheck(_ text: String) -> (version: UInt8, payload: [UInt8])? {
         guard let raw = decode(text), raw.count >= 5 else { return nil }
         let body = Array(raw.dropLast(4))
-        guard BitcoinHash.doubleSHA256(body).wireBytes.prefix(4).elementsEqual(raw.suffix(4)) else { return nil }
+        guard BitcoinHash.doubleSHA256(body).wireBytes.prefix(4).elementsEqual(raw.suffix(4)) else {
+            return nil
+        }
         return (body[0], Array(body.dropFirst()))
     }
 }

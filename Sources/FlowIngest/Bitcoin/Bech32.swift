@@ -10,7 +10,9 @@ package enum Bech32 {
     }
 
     private static let charset: [UInt8] = Array("qpzry9x8gf2tvdw0s3jn54khce6mua7l".utf8)
-    private static let generator: [UInt32] = [0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3]
+    private static let generator: [UInt32] = [
+        0x3b6a_57b2, 0x2650_8e6d, 0x1ea1_19fa, 0x3d42_33dd, 0x2a14_62b3,
+    ]
 
     private static func polymod(_ values: [UInt8]) -> UInt32 {
         var chk: UInt32 = 1
@@ -103,7 +105,9 @@ package enum Bech32 {
     /// and the program length is valid (BIP173 / BIP350 rules).
     package static func decodeSegwit(_ address: String) -> (hrp: String, version: UInt8, program: [UInt8])? {
         let lower = address.lowercased()
-        guard lower == address || address.uppercased() == address, address.utf8.count <= 90 else { return nil }
+        guard lower == address || address.uppercased() == address, address.utf8.count <= 90 else {
+            return nil
+        }
         let chars = Array(lower.utf8)
         guard let sep = chars.lastIndex(of: UInt8(ascii: "1")), sep >= 1, chars.count - sep - 1 >= 6 else {
             return nil

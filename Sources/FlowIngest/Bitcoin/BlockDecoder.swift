@@ -7,7 +7,8 @@ package enum BlockDecoder {
     /// Decodes the block in `bytes` (exactly one block, no trailing bytes). Errors carry the byte
     /// offset within `bytes`; the caller adds the file position.
     package static func decode(
-        _ bytes: UnsafeRawBufferPointer, network: Network, verifyMerkleRoot: Bool = true, addressText: Bool = false
+        _ bytes: UnsafeRawBufferPointer, network: Network, verifyMerkleRoot: Bool = true,
+        addressText: Bool = false
     ) throws(DecodeFailure) -> BitcoinBlock {
         var r = ByteReader(bytes)
         try r.need(80, "block header")
@@ -32,7 +33,9 @@ package enum BlockDecoder {
             var tx = try decodeTransaction(&r)
             if addressText {
                 for i in tx.outputs.indices {
-                    if let key = tx.outputs[i].addressKey { tx.outputs[i].address = AddressCodec.encode(key, network: network) }
+                    if let key = tx.outputs[i].addressKey {
+                        tx.outputs[i].address = AddressCodec.encode(key, network: network)
+                    }
                 }
             }
             strippedSize += tx.strippedSize
@@ -48,7 +51,8 @@ package enum BlockDecoder {
             if computed != header.merkleRoot {
                 throw DecodeFailure(
                     .merkleMismatch, offset: 36,
-                    "block \(hash): merkle root mismatch: header has \(header.merkleRoot), transactions hash to \(computed)")
+                    "block \(hash): merkle root mismatch: header has \(header.merkleRoot), transactions hash to \(computed)"
+                )
             }
         }
         var coinbaseHeight: Int?
@@ -100,7 +104,8 @@ package enum BlockDecoder {
             // length prefix itself (the limit above was taken before reading the prefix).
             _ = try r.slice(scriptLength, "input script")
             let sequence = try r.u32("input sequence")
-            inputs.append(TxInput(prevTxid: prevTxid, prevVout: prevVout, sequence: sequence, witnessItems: 0))
+            inputs.append(
+                TxInput(prevTxid: prevTxid, prevVout: prevVout, sequence: sequence, witnessItems: 0))
         }
         let outputCount = try r.compactSize("output count", limit: r.remaining / 9)
         var outputs = [TxOutput]()
@@ -110,12 +115,14 @@ package enum BlockDecoder {
             let value = try r.u64("output value")
             guard value <= 21_000_000 * 100_000_000 else {
                 throw DecodeFailure(
-                    .badValue, offset: valueOffset, "output value \(value) satoshi exceeds the 21 million BTC supply")
+                    .badValue, offset: valueOffset,
+                    "output value \(value) satoshi exceeds the 21 million BTC supply")
             }
             let scriptLength = try r.compactSize("output script length", limit: r.remaining)
             let script = try r.slice(scriptLength, "output script")
             let (type, key, keep) = ScriptClassifier.classify(script)
-            outputs.append(TxOutput(value: value, type: type, addressKey: key, script: keep ? Array(script) : nil))
+            outputs.append(
+                TxOutput(value: value, type: type, addressKey: key, script: keep ? Array(script) : nil))
         }
         let bodyEnd = r.position
         if hasWitness {

@@ -68,11 +68,13 @@ struct ByteReader {
         }
         guard value >= minimum else {
             throw DecodeFailure(
-                .badVarint, offset: start, "non-canonical \(field) varint: \(value) encoded with prefix 0x\(String(first, radix: 16))")
+                .badVarint, offset: start,
+                "non-canonical \(field) varint: \(value) encoded with prefix 0x\(String(first, radix: 16))")
         }
         guard value <= UInt64(limit) else {
             throw DecodeFailure(
-                .badLength, offset: start, "impossible \(field) \(value): at most \(limit) fit in the \(remaining) bytes left")
+                .badLength, offset: start,
+                "impossible \(field) \(value): at most \(limit) fit in the \(remaining) bytes left")
         }
         return Int(value)
     }

@@ -62,7 +62,8 @@ enum RIPEMD160 {
         while block < data.count {
             for i in 0..<16 {
                 let o = block + i * 4
-                x[i] = UInt32(data[o]) | UInt32(data[o + 1]) << 8 | UInt32(data[o + 2]) << 16
+                x[i] =
+                    UInt32(data[o]) | UInt32(data[o + 1]) << 8 | UInt32(data[o + 2]) << 16
                     | UInt32(data[o + 3]) << 24
             }
             var (al, bl, cl, dl, el) = h

@@ -120,7 +120,9 @@ package enum ScriptClassifier {
         var value: Int?
         if o.opcode >= 0x51 && o.opcode <= 0x60 {
             value = Int(o.opcode) - 0x50
-        } else if o.opcode == 1 && o.data.count == 1 && s[o.data.lowerBound] > 16 && s[o.data.lowerBound] < 0x80 {
+        } else if o.opcode == 1 && o.data.count == 1 && s[o.data.lowerBound] > 16
+            && s[o.data.lowerBound] < 0x80
+        {
             value = Int(s[o.data.lowerBound])
         }
         guard let v = value, v >= min, v <= max else { return nil }

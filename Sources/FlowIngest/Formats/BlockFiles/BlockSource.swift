@@ -45,7 +45,8 @@ public struct BlockSource: Sendable {
     ///   - xorKey: an explicit obfuscation key; when nil, `xor.dat` beside the file is used if the
     ///     file only makes sense de-obfuscated.
     ///   - network: the network of raw and hex blocks (blk files say it with their magic).
-    public static func load(path: String, xorKey: [UInt8]? = nil, network: Network = .mainnet) throws(IngestError)
+    public static func load(path: String, xorKey: [UInt8]? = nil, network: Network = .mainnet)
+        throws(IngestError)
         -> BlockSource
     {
         var bytes: [UInt8]
@@ -71,12 +72,15 @@ public struct BlockSource: Sendable {
         if let key = xorKey, key.contains(where: { $0 != 0 }) {
             xor(&bytes, key: key)
             deobfuscated = true
-        } else if !startsWithMagic(bytes), let key = xorKeyBeside(path), startsWithMagic(xored(prefix: bytes, key: key)) {
+        } else if !startsWithMagic(bytes), let key = xorKeyBeside(path),
+            startsWithMagic(xored(prefix: bytes, key: key))
+        {
             xor(&bytes, key: key)
             deobfuscated = true
         }
         if bytes.isEmpty {
-            throw IngestError(.truncated, "empty file: expected a blk*.dat file, a raw block or block hex", file: path)
+            throw IngestError(
+                .truncated, "empty file: expected a blk*.dat file, a raw block or block hex", file: path)
         }
         if startsWithMagic(bytes) {
             var frames = [BlockFrame]()
@@ -96,7 +100,8 @@ public struct BlockSource: Sendable {
             var lines = [Int]()
             var failure: IngestError?
             do {
-                try decodeHexLines(path: path, text: bytes, network: network, out: &decoded, frames: &frames, lines: &lines)
+                try decodeHexLines(
+                    path: path, text: bytes, network: network, out: &decoded, frames: &frames, lines: &lines)
             } catch {
                 failure = error
             }
@@ -112,7 +117,8 @@ public struct BlockSource: Sendable {
                 file: path, offset: 0)
         }
         let frame = BlockFrame(offset: 0, length: bytes.count, network: network, index: 0)
-        return BlockSource(path: path, kind: .raw, bytes: bytes, frames: [frame], lines: [], deobfuscated: false)
+        return BlockSource(
+            path: path, kind: .raw, bytes: bytes, frames: [frame], lines: [], deobfuscated: false)
     }
 
     static func startsWithMagic(_ bytes: [UInt8]) -> Bool {
@@ -147,7 +153,9 @@ public struct BlockSource: Sendable {
 
     /// Splits a blk file into blocks: 4-byte magic, 4-byte little-endian length, block; stops at
     /// the zero padding Bitcoin Core leaves at the end of a preallocated file.
-    static func frameBlockFile(path: String, bytes: [UInt8], into frames: inout [BlockFrame]) throws(IngestError) {
+    static func frameBlockFile(path: String, bytes: [UInt8], into frames: inout [BlockFrame])
+        throws(IngestError)
+    {
         var offset = 0
         let count = bytes.count
         while offset < count {
@@ -156,7 +164,8 @@ public struct BlockSource: Sendable {
                 // Zero padding: the rest of the file must be zeros too.
                 if let junk = bytes[offset...].firstIndex(where: { $0 != 0 }) {
                     throw IngestError(
-                        .badMagic, "data after zero padding: expected zeros or network magic, found byte 0x\(String(bytes[junk], radix: 16))",
+                        .badMagic,
+                        "data after zero padding: expected zeros or network magic, found byte 0x\(String(bytes[junk], radix: 16))",
                         file: path, offset: junk, blockIndex: frames.count)
                 }
                 break
@@ -166,7 +175,8 @@ public struct BlockSource: Sendable {
                     .truncated, "truncated block header: need 8 bytes (magic + length), \(remaining) left",
                     file: path, offset: offset, blockIndex: frames.count)
             }
-            let magic = UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
+            let magic =
+                UInt32(bytes[offset]) | UInt32(bytes[offset + 1]) << 8 | UInt32(bytes[offset + 2]) << 16
                 | UInt32(bytes[offset + 3]) << 24
             guard let network = Network(magicValue: magic) else {
                 let expected = frames.first?.network ?? .mainnet
@@ -191,10 +201,12 @@ public struct BlockSource: Sendable {
             }
             guard length <= remaining - 8 else {
                 throw IngestError(
-                    .truncated, "truncated block: length says \(length) bytes, \(remaining - 8) left in the file",
+                    .truncated,
+                    "truncated block: length says \(length) bytes, \(remaining - 8) left in the file",
                     file: path, offset: offset + 8, blockIndex: frames.count)
             }
-            frames.append(BlockFrame(offset: offset + 8, length: length, network: network, index: frames.count))
+            frames.append(
+                BlockFrame(offset: offset + 8, length: length, network: network, index: frames.count))
             offset += 8 + length
         }
     }
@@ -223,10 +235,14 @@ public struct BlockSource: Sendable {
         func finishLine() throws(IngestError) {
             if high != nil {
                 throw IngestError(
-                    .badHex, "odd number of hex digits in the block", file: path, line: line, blockIndex: frames.count)
+                    .badHex, "odd number of hex digits in the block", file: path, line: line,
+                    blockIndex: frames.count)
             }
             if out.count > blockStart {
-                frames.append(BlockFrame(offset: blockStart, length: out.count - blockStart, network: network, index: frames.count))
+                frames.append(
+                    BlockFrame(
+                        offset: blockStart, length: out.count - blockStart, network: network,
+                        index: frames.count))
                 lines.append(line)
                 blockStart = out.count
             }
@@ -247,7 +263,8 @@ public struct BlockSource: Sendable {
             } else if c != 0x20 && c != 0x0d && c != 0x09 {
                 let shown = String(decoding: text[i..<min(text.count, i + 8)], as: UTF8.self)
                 throw IngestError(
-                    .badHex, "bad hex at column \(i - lineStart + 1): expected a hex digit, found \(quoted(shown, limit: 8))",
+                    .badHex,
+                    "bad hex at column \(i - lineStart + 1): expected a hex digit, found \(quoted(shown, limit: 8))",
                     file: path, offset: i, line: line, blockIndex: frames.count)
             }
             i += 1
@@ -260,14 +277,16 @@ extension BlockSource {
     /// Decodes the block in `frame`, turning a decoding problem into an error that names this
     /// file, the byte offset in it (or the hex line) and the block's index.
     /// With `addressText`, each output with an address also gets its text (see `TxOutput.address`).
-    public func decode(_ frame: BlockFrame, verifyMerkleRoot: Bool = true, addressText: Bool = false) throws(IngestError)
+    public func decode(_ frame: BlockFrame, verifyMerkleRoot: Bool = true, addressText: Bool = false)
+        throws(IngestError)
         -> BitcoinBlock
     {
         let result: Result<BitcoinBlock, DecodeFailure> = bytes.withUnsafeBytes { all in
             let slice = UnsafeRawBufferPointer(rebasing: all[frame.offset..<(frame.offset + frame.length)])
             return Result { () throws(DecodeFailure) in
                 try BlockDecoder.decode(
-                    slice, network: frame.network, verifyMerkleRoot: verifyMerkleRoot, addressText: addressText)
+                    slice, network: frame.network, verifyMerkleRoot: verifyMerkleRoot,
+                    addressText: addressText)
             }
         }
         do {
@@ -276,10 +295,13 @@ extension BlockSource {
             if kind == .hex {
                 let line = frame.index < lines.count ? lines[frame.index] : nil
                 throw IngestError(
-                    error.code, "\(error.message) (decoded byte \(error.offset) of the block)", file: path, line: line,
+                    error.code, "\(error.message) (decoded byte \(error.offset) of the block)", file: path,
+                    line: line,
                     blockIndex: frame.index)
             }
-            throw IngestError(error.code, error.message, file: path, offset: frame.offset + error.offset, blockIndex: frame.index)
+            throw IngestError(
+                error.code, error.message, file: path, offset: frame.offset + error.offset,
+                blockIndex: frame.index)
         }
     }
 }
