@@ -37,7 +37,7 @@ public enum Demo {
         say(IngestRender.text(report))
         say("\n" + Render.statsText(try store.stats()))
 
-        say("== 2. The first bitcoin payment between people: Satoshi to Hal Finney, block 170\n")
+        say("\n== 2. The first bitcoin payment between people: Satoshi to Hal Finney, block 170\n")
         if let hash = Hash256(displayHex: "f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16"),
             let tx = try store.transaction(hash)
         {
