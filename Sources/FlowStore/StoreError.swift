@@ -24,6 +24,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     public var description: String { "\(path): error: \(message)" }
 
-    /// sysexits-style code: 74 for I/O and database problems, 66 for not found.
-    public var exitCode: Int32 { code == .notFound ? 66 : 74 }
+    /// sysexits-style code: 66 for a missing database or an unknown txid/address, 74 for I/O and
+    /// database problems.
+    public var exitCode: Int32 { code == .notFound || code == .cannotOpen ? 66 : 74 }
 }

@@ -225,6 +225,20 @@ struct BadInputTests {
         #expect(error.description.hasPrefix("blocks.hex:2: "), "\(error)")
     }
 
+    @Test func garbageInTheFirstHexLineIsStillReadAsHex() throws {
+        let text = try String(contentsOf: Fixtures.sample("raw/block_13b8a.hex"), encoding: .utf8)
+        var damaged = Array(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+        damaged.replaceSubrange(200..<202, with: Array("zz".utf8))
+        let source = try BlockSource.parse(
+            path: "one.hex", bytes: damaged + [0x0a], xorKey: nil, network: .mainnet)
+        #expect(source.kind == .hex)
+        let error = try #require(source.framingError)
+        #expect(error.code == .badHex)
+        #expect(error.line == 1)
+        #expect(error.offset == 200)
+        #expect(error.message.contains("column 201"), "\(error.message)")
+    }
+
     @Test func oddNumberOfHexDigits() throws {
         let text = try String(contentsOf: Fixtures.sample("raw/block_13b8a.hex"), encoding: .utf8)
         let line = text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -215,10 +215,15 @@ public struct BlockSource: Sendable {
         Hex.nibble(c) != nil || c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09
     }
 
-    /// Text made only of hex digits and whitespace in its first kilobyte.
+    /// Text that is (almost) only hex digits and whitespace in its first kilobyte. A few stray
+    /// characters still count as hex, so that a damaged hex file gets an error naming the bad
+    /// character's line and column rather than being misread as a raw block.
     static func looksLikeHex(_ bytes: [UInt8]) -> Bool {
         let head = bytes.prefix(1024)
-        return head.contains(where: { Hex.nibble($0) != nil }) && head.allSatisfy(isHexOrSpace)
+        let hexDigits = head.reduce(0) { $0 + (Hex.nibble($1) != nil ? 1 : 0) }
+        let other = head.reduce(0) { $0 + (isHexOrSpace($1) ? 0 : 1) }
+        guard hexDigits > 0 else { return false }
+        return other == 0 || (head.count >= 160 && other * 50 <= head.count)
     }
 
     /// Decodes hex text, one block per non-empty line; errors name the line and column.
