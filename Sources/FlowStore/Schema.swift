@@ -13,11 +13,14 @@ enum Schema {
 
     /// Secondary indexes, built after a bulk load (`CREATE INDEX IF NOT EXISTS`, so a run that
     /// was interrupted before building them builds them next time).
-    static let secondaryIndexes: [String] = [
-        "CREATE UNIQUE INDEX IF NOT EXISTS addresses_by_text ON addresses(address)",
-        "CREATE INDEX IF NOT EXISTS transactions_by_txid ON transactions(txid)",
-        "CREATE INDEX IF NOT EXISTS outputs_by_address ON outputs(address_id)",
-        "CREATE INDEX IF NOT EXISTS inputs_by_spent_output ON inputs(spent_output_id)",
+    static let secondaryIndexes: [(name: String, sql: String)] = [
+        ("addresses_by_text", "CREATE UNIQUE INDEX IF NOT EXISTS addresses_by_text ON addresses(address)"),
+        ("transactions_by_txid", "CREATE INDEX IF NOT EXISTS transactions_by_txid ON transactions(txid)"),
+        ("outputs_by_address", "CREATE INDEX IF NOT EXISTS outputs_by_address ON outputs(address_id)"),
+        (
+            "inputs_by_spent_output",
+            "CREATE INDEX IF NOT EXISTS inputs_by_spent_output ON inputs(spent_output_id)"
+        ),
     ]
 
     static let v1 = """
