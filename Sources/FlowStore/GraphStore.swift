@@ -28,7 +28,8 @@ public final class GraphStore: Sendable {
             }
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA cache_size = -262144")
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            // temp_store stays FILE: with MEMORY, SQLite's sorter does not sort index builds in
+            // parallel (measured 2.2x slower CREATE INDEX).
         }
         do {
             if readOnly && !FileManager.default.fileExists(atPath: path) {
