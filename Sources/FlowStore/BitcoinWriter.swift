@@ -29,31 +29,16 @@ public struct WriteSummary: Sendable, Codable, Equatable {
 /// Formats the address text of a key on a network (injected: the codec lives in FlowIngest).
 public typealias AddressEncoder = @Sendable (AddressKey, Network) -> String
 
-/// The single writer of an ingest run. Ids are assigned here, in input order, so the same input
-/// always gives the same rows; prevouts are resolved in memory for the run, and in SQL at the
-/// end for the rest.
+/// The single writer of an ingest run: inserts the rows a `BitcoinPlanner` planned, one batch
+/// per SQLite transaction, so every block is written atomically; at the end builds indexes,
+/// resolves what the planner could not and selects the main chain.
 ///
-/// Use: `store.withWriter { writer in try writer.write(block, …) …; try writer.commit() }`; then
-/// `finish()` builds indexes, resolves what is left and selects the main chain.
+/// Use: `store.withWriter { planner, writer in … try writer.write(planner.plan(…)); try writer.commit() … }`;
+/// `finish()` runs when the closure returns.
 public final class BitcoinWriter {
     let db: Database
     let path: String
-    let encodeAddress: AddressEncoder
     public private(set) var summary = WriteSummary()
-
-    private var nextBlockId: Int64
-    private var nextTxId: Int64
-    private var nextInputId: Int64
-    private var nextOutputId: Int64
-    private var nextAddressId: Int64
-    private var knownBlocks: Set<Hash256>
-    private var addressIds: [FamilyKey: Int64]
-
-    /// Transactions of this run by txid: row id, first output id, output count.
-    private var runTxs: [Hash256: TxRef] = [:]
-    private let runFirstOutputId: Int64
-    private var runOutputValues: [Int64] = []
-    private var runOutputAddresses: [Int64] = []
     private var inTransaction = false
 
     private let insertBlock: BulkStatement
@@ -62,47 +47,9 @@ public final class BitcoinWriter {
     private let insertOutput: BulkStatement
     private let insertAddress: BulkStatement
 
-    struct TxRef {
-        var id: Int64
-        var firstOutputId: Int64
-        var outputCount: Int32
-    }
-
-    /// An address key within its address family (mainnet, the shared test networks, regtest).
-    struct FamilyKey: Hashable {
-        var family: UInt8
-        var key: AddressKey
-    }
-
-    init(db: Database, path: String, encodeAddress: @escaping AddressEncoder) throws {
+    init(db: Database, path: String) throws {
         self.db = db
         self.path = path
-        self.encodeAddress = encodeAddress
-        func nextId(_ table: String) throws -> Int64 {
-            (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM \(table)") ?? 0) + 1
-        }
-        nextBlockId = try nextId("blocks")
-        nextTxId = try nextId("transactions")
-        nextInputId = try nextId("inputs")
-        nextOutputId = try nextId("outputs")
-        nextAddressId = try nextId("addresses")
-        runFirstOutputId = nextOutputId
-        knownBlocks = []
-        let hashes = try Row.fetchCursor(db, sql: "SELECT hash FROM blocks")
-        while let row = try hashes.next() {
-            let bytes = row.bytes(0)
-            if let h = Hash256(displayBytes: bytes) { knownBlocks.insert(h) }
-        }
-        addressIds = [:]
-        let addresses = try Row.fetchCursor(db, sql: "SELECT id, chain, kind, program FROM addresses")
-        while let row = try addresses.next() {
-            let chain: String = row[1]
-            let program = row.bytes(3)
-            guard let family = Self.family(ofChain: chain),
-                let key = AddressKey(kind: UInt8(truncatingIfNeeded: row[2] as Int64), program: program)
-            else { continue }
-            addressIds[FamilyKey(family: family, key: key)] = row[0]
-        }
         insertBlock = try BulkStatement(
             db,
             """
@@ -131,191 +78,100 @@ public final class BitcoinWriter {
             db, "INSERT INTO addresses (id, address, chain, kind, program) VALUES (?1, ?2, ?3, ?4, ?5)")
     }
 
-    /// Address families: networks whose addresses are written the same way share one.
-    static func family(of network: Network) -> UInt8 {
-        switch network {
-        case .mainnet: 0
-        case .testnet, .testnet4, .signet: 1
-        case .regtest: 2
-        }
-    }
-
-    static func chainName(ofFamily family: UInt8) -> String {
-        switch family {
-        case 0: "bitcoin"
-        case 1: "bitcoin-testnet"
-        default: "bitcoin-regtest"
-        }
-    }
-
-    static func family(ofChain chain: String) -> UInt8? {
-        switch chain {
-        case "bitcoin": 0
-        case "bitcoin-testnet": 1
-        case "bitcoin-regtest": 2
-        default: nil
-        }
-    }
-
-    /// Reserves room for about `transactions` new transactions in the run's in-memory maps, so
-    /// they are not rehashed as they grow.
-    public func reserve(transactions: Int) {
-        guard transactions > 0 else { return }
-        runTxs.reserveCapacity(transactions)
-        addressIds.reserveCapacity(addressIds.count + transactions)
-        runOutputValues.reserveCapacity(transactions * 3)
-        runOutputAddresses.reserveCapacity(transactions * 3)
-    }
-
-    /// True when a block with this hash is already stored.
-    public func contains(_ hash: Hash256) -> Bool { knownBlocks.contains(hash) }
-
-    /// Writes one block atomically (inside the current batch transaction). A block already in the
-    /// store is skipped and counted in `blocksSkipped`.
-    public func write(_ block: BitcoinBlock, sourceFile: String, sourceOffset: Int) throws {
-        if knownBlocks.contains(block.hash) {
-            summary.blocksSkipped += 1
-            return
-        }
+    /// Inserts a planned batch inside the current SQLite transaction (opened when needed); each
+    /// table's rows go in increasing id order, the B-tree's cheap append path.
+    public func write(_ batch: PlannedBatch) throws {
+        summary.blocksSkipped += batch.skippedBlocks
+        guard !batch.blocks.isEmpty else { return }
         if !inTransaction {
             try db.execute(sql: "BEGIN IMMEDIATE")
             inTransaction = true
         }
-        let blockId = nextBlockId
-        nextBlockId += 1
-        let family = Self.family(of: block.network)
-        let s = insertBlock
-        s.bind(1, blockId)
-        bindHash(s, 2, block.hash)
-        bindHash(s, 3, block.header.prevHash)
-        s.bind(4, text: block.network.rawValue)
-        s.bind(5, Int64(block.header.version))
-        bindHash(s, 6, block.header.merkleRoot)
-        s.bind(7, Int64(block.header.time))
-        s.bind(8, Int64(block.header.bits))
-        s.bind(9, Int64(block.header.nonce))
-        s.bind(10, block.size)
-        s.bind(11, block.strippedSize)
-        s.bind(12, block.weight)
-        s.bind(13, block.transactions.count)
-        s.bind(14, nextTxId)
-        s.bind(15, block.coinbaseHeight.map(Int64.init))
-        s.bind(16, blob: UInt256.work(bits: block.header.bits).bigEndianBytes)
-        s.bind(17, text: sourceFile)
-        s.bind(18, sourceOffset)
-        try s.run()
-
-        for (position, tx) in block.transactions.enumerated() {
-            try write(tx, position: position, blockId: blockId, family: family, network: block.network)
+        for row in batch.blocks {
+            let b = row.block
+            let s = insertBlock
+            s.bind(1, row.id)
+            bindHash(s, 2, b.hash)
+            bindHash(s, 3, b.header.prevHash)
+            s.bind(4, text: b.network.rawValue)
+            s.bind(5, Int64(b.header.version))
+            bindHash(s, 6, b.header.merkleRoot)
+            s.bind(7, Int64(b.header.time))
+            s.bind(8, Int64(b.header.bits))
+            s.bind(9, Int64(b.header.nonce))
+            s.bind(10, b.size)
+            s.bind(11, b.strippedSize)
+            s.bind(12, b.weight)
+            s.bind(13, b.txCount)
+            s.bind(14, row.firstTxId)
+            s.bind(15, b.coinbaseHeight.map(Int64.init))
+            s.bind(16, blob: UInt256.work(bits: b.header.bits).bigEndianBytes)
+            s.bind(17, text: row.sourceFile)
+            s.bind(18, row.sourceOffset)
+            try s.run()
         }
-        knownBlocks.insert(block.hash)
-        summary.blocksAdded += 1
-    }
-
-    private func write(
-        _ tx: BitcoinTransaction, position: Int, blockId: Int64, family: UInt8, network: Network
-    ) throws {
-        let txId = nextTxId
-        nextTxId += 1
-        let firstOutputId = nextOutputId
-        let firstInputId = nextInputId
-        var outputValue: Int64 = 0
-        for (n, output) in tx.outputs.enumerated() {
-            var addressId: Int64?
-            if let key = output.addressKey {
-                addressId = try intern(key, family: family, network: network, text: output.address)
-            }
-            let value = Int64(output.value)
-            outputValue += value
+        for a in batch.addresses {
+            let s = insertAddress
+            s.bind(1, a.id)
+            s.bind(2, text: a.text)
+            s.bind(3, text: BitcoinPlanner.chainName(ofFamily: a.family))
+            s.bind(4, Int64(a.key.kind))
+            s.bind(5, blob: a.key.program)
+            try s.run()
+        }
+        var id = batch.firstOutputId
+        for o in batch.outputs {
             let s = insertOutput
-            s.bind(1, nextOutputId)
-            s.bind(2, txId)
-            s.bind(3, n)
-            s.bind(4, value)
-            s.bind(5, Int64(output.type.rawValue))
-            s.bind(6, addressId)
-            if let script = output.script { s.bind(7, blob: script) } else { s.bindNull(7) }
+            s.bind(1, id)
+            s.bind(2, o.txId)
+            s.bind(3, Int64(o.n))
+            s.bind(4, o.value)
+            s.bind(5, Int64(o.type))
+            s.bind(6, o.addressId)
+            if let script = o.script { s.bind(7, blob: script) } else { s.bindNull(7) }
             try s.run()
-            runOutputValues.append(value)
-            runOutputAddresses.append(addressId ?? -1)
-            nextOutputId += 1
+            id += 1
         }
-        let coinbase = tx.isCoinbase
-        var inputValue: Int64 = 0
-        var allResolved = !coinbase
-        for (n, input) in tx.inputs.enumerated() {
+        id = batch.firstInputId
+        for i in batch.inputs {
             let s = insertInput
-            s.bind(1, nextInputId)
-            s.bind(2, txId)
-            s.bind(3, n)
-            s.bind(6, Int64(input.sequence))
-            if coinbase {
-                s.bindNull(4)
-                s.bindNull(5)
-                s.bindNull(7)
-                s.bindNull(8)
-                s.bindNull(9)
-            } else if let ref = runTxs[input.prevTxid], input.prevVout < UInt32(ref.outputCount) {
-                let outputId = ref.firstOutputId + Int64(input.prevVout)
-                let slot = Int(outputId - runFirstOutputId)
-                let value = runOutputValues[slot]
-                let address = runOutputAddresses[slot]
-                inputValue += value
-                s.bindNull(4)
-                s.bind(5, Int64(input.prevVout))
-                s.bind(7, outputId)
-                s.bind(8, value)
-                s.bind(9, address >= 0 ? address : nil)
-            } else {
-                allResolved = false
-                bindHash(s, 4, input.prevTxid)
-                s.bind(5, Int64(input.prevVout))
-                s.bindNull(7)
-                s.bindNull(8)
-                s.bindNull(9)
-            }
+            s.bind(1, id)
+            s.bind(2, i.txId)
+            s.bind(3, Int64(i.n))
+            if let prev = i.prevTxid { bindHash(s, 4, prev) } else { s.bindNull(4) }
+            s.bind(5, i.prevVout.map(Int64.init))
+            s.bind(6, Int64(i.sequence))
+            s.bind(7, i.spentOutputId)
+            s.bind(8, i.value)
+            s.bind(9, i.addressId)
             try s.run()
-            nextInputId += 1
+            id += 1
         }
-        let s = insertTx
-        s.bind(1, txId)
-        bindHash(s, 2, tx.txid)
-        if tx.wtxid != tx.txid { bindHash(s, 3, tx.wtxid) } else { s.bindNull(3) }
-        s.bind(4, blockId)
-        s.bind(5, position)
-        s.bind(6, Int64(tx.version))
-        s.bind(7, Int64(tx.locktime))
-        s.bind(8, tx.size)
-        s.bind(9, tx.weight)
-        s.bind(10, coinbase ? 1 : 0)
-        s.bind(11, tx.inputs.count)
-        s.bind(12, tx.outputs.count)
-        s.bind(13, firstInputId)
-        s.bind(14, firstOutputId)
-        s.bind(15, outputValue)
-        s.bind(16, allResolved ? inputValue - outputValue : nil)
-        try s.run()
-        runTxs[tx.txid] = TxRef(id: txId, firstOutputId: firstOutputId, outputCount: Int32(tx.outputs.count))
-        summary.transactions += 1
-        summary.inputs += tx.inputs.count
-        summary.outputs += tx.outputs.count
-    }
-
-    private func intern(_ key: AddressKey, family: UInt8, network: Network, text: String?) throws -> Int64 {
-        let fk = FamilyKey(family: family, key: key)
-        if let id = addressIds[fk] { return id }
-        let id = nextAddressId
-        nextAddressId += 1
-        addressIds[fk] = id
-        let s = insertAddress
-        s.bind(1, id)
-        s.bind(2, text: text ?? encodeAddress(key, network))
-        s.bind(3, text: Self.chainName(ofFamily: family))
-        s.bind(4, Int64(key.kind))
-        s.bind(5, blob: key.program)
-        try s.run()
-        summary.newAddresses += 1
-        return id
+        for t in batch.transactions {
+            let s = insertTx
+            s.bind(1, t.id)
+            bindHash(s, 2, t.txid)
+            if let w = t.wtxid { bindHash(s, 3, w) } else { s.bindNull(3) }
+            s.bind(4, t.blockId)
+            s.bind(5, Int64(t.position))
+            s.bind(6, Int64(t.version))
+            s.bind(7, Int64(t.locktime))
+            s.bind(8, Int64(t.size))
+            s.bind(9, Int64(t.weight))
+            s.bind(10, t.coinbase ? 1 : 0)
+            s.bind(11, Int64(t.inputCount))
+            s.bind(12, Int64(t.outputCount))
+            s.bind(13, t.firstInputId)
+            s.bind(14, t.firstOutputId)
+            s.bind(15, t.outputValue)
+            s.bind(16, t.fee)
+            try s.run()
+        }
+        summary.blocksAdded += batch.blocks.count
+        summary.transactions += batch.transactions.count
+        summary.inputs += batch.inputs.count
+        summary.outputs += batch.outputs.count
+        summary.newAddresses += batch.addresses.count
     }
 
     /// Builds the secondary indexes that are missing, in one transaction. (Switching to a
@@ -393,17 +249,19 @@ func bindHash(_ s: BulkStatement, _ i: Int32, _ h: Hash256) {
 }
 
 extension GraphStore {
-    /// Runs one ingest: `body` writes blocks through the writer and commits batches; on return
-    /// the writer finishes (indexes, late prevouts, main chain). Blocks committed before an error
-    /// stay in the store; the uncommitted batch is rolled back.
+    /// Runs one ingest: `body` plans batches with the planner (on any one thread at a time) and
+    /// writes and commits them with the writer (on this thread); on return the writer finishes
+    /// (indexes, late prevouts, main chain). Blocks committed before an error stay in the store;
+    /// the uncommitted batch is rolled back.
     public func withWriter(
-        encodeAddress: @escaping AddressEncoder, _ body: (BitcoinWriter) throws -> Void
+        encodeAddress: @escaping AddressEncoder, _ body: (BitcoinPlanner, BitcoinWriter) throws -> Void
     ) throws -> WriteSummary {
         do {
             return try queue.writeWithoutTransaction { db in
-                let writer = try BitcoinWriter(db: db, path: path, encodeAddress: encodeAddress)
+                let planner = try BitcoinPlanner(db: db, encodeAddress: encodeAddress)
+                let writer = try BitcoinWriter(db: db, path: path)
                 do {
-                    try body(writer)
+                    try body(planner, writer)
                     try writer.finish()
                 } catch {
                     writer.rollback()
