@@ -46,6 +46,20 @@ public final class BitcoinWriter {
     private let insertInput: BulkStatement
     private let insertOutput: BulkStatement
     private let insertAddress: BulkStatement
+    private let insertOutputs: BulkStatement
+    private let insertInputs: BulkStatement
+    private let insertTxs: BulkStatement
+
+    /// Rows per multi-row INSERT: one statement execution per this many rows saves SQLite's
+    /// per-execution setup (cursor open, transaction checks) for the big tables.
+    static let rowsPerInsert = 16
+
+    static func multiRow(_ head: String, columns: Int, rows: Int) -> String {
+        head + " VALUES "
+            + (0..<rows).map { r in
+                "(" + (1...columns).map { "?\(r * columns + $0)" }.joined(separator: ", ") + ")"
+            }.joined(separator: ", ")
+    }
 
     init(db: Database, path: String) throws {
         self.db = db
@@ -76,6 +90,42 @@ public final class BitcoinWriter {
         )
         insertAddress = try BulkStatement(
             db, "INSERT INTO addresses (id, address, chain, kind, program) VALUES (?1, ?2, ?3, ?4, ?5)")
+        let k = Self.rowsPerInsert
+        insertOutputs = try BulkStatement(
+            db,
+            Self.multiRow(
+                "INSERT INTO outputs (id, tx_id, n, value, type, address_id, script)", columns: 7, rows: k))
+        insertInputs = try BulkStatement(
+            db,
+            Self.multiRow(
+                "INSERT INTO inputs (id, tx_id, n, prev_txid, prev_vout, sequence, spent_output_id, value, address_id)",
+                columns: 9, rows: k))
+        insertTxs = try BulkStatement(
+            db,
+            Self.multiRow(
+                """
+                INSERT INTO transactions (id, txid, wtxid, block_id, position, version, locktime, size, weight,
+                  is_coinbase, input_count, output_count, first_input_id, first_output_id, output_value, fee)
+                """, columns: 16, rows: k))
+    }
+
+    /// Inserts `rows` through the multi-row statement in chunks, and the rest one by one.
+    private func insertAll<Row>(
+        _ rows: [Row], multi: BulkStatement, single: BulkStatement, columns: Int32,
+        bind: (BulkStatement, Int32, Int, Row) -> Void
+    ) throws {
+        let k = Self.rowsPerInsert
+        var i = 0
+        while i + k <= rows.count {
+            for r in 0..<k { bind(multi, Int32(r) * columns, i + r, rows[i + r]) }
+            try multi.run()
+            i += k
+        }
+        while i < rows.count {
+            bind(single, 0, i, rows[i])
+            try single.run()
+            i += 1
+        }
     }
 
     /// Inserts a planned batch inside the current SQLite transaction (opened when needed); each
@@ -119,53 +169,45 @@ public final class BitcoinWriter {
             s.bind(5, blob: a.key.program)
             try s.run()
         }
-        var id = batch.firstOutputId
-        for o in batch.outputs {
-            let s = insertOutput
-            s.bind(1, id)
-            s.bind(2, o.txId)
-            s.bind(3, Int64(o.n))
-            s.bind(4, o.value)
-            s.bind(5, Int64(o.type))
-            s.bind(6, o.addressId)
-            if let script = o.script { s.bind(7, blob: script) } else { s.bindNull(7) }
-            try s.run()
-            id += 1
+        let firstOutput = batch.firstOutputId
+        try insertAll(batch.outputs, multi: insertOutputs, single: insertOutput, columns: 7) { s, b, i, o in
+            s.bind(b + 1, firstOutput + Int64(i))
+            s.bind(b + 2, o.txId)
+            s.bind(b + 3, Int64(o.n))
+            s.bind(b + 4, o.value)
+            s.bind(b + 5, Int64(o.type))
+            s.bind(b + 6, o.addressId)
+            if let script = o.script { s.bind(b + 7, blob: script) } else { s.bindNull(b + 7) }
         }
-        id = batch.firstInputId
-        for i in batch.inputs {
-            let s = insertInput
-            s.bind(1, id)
-            s.bind(2, i.txId)
-            s.bind(3, Int64(i.n))
-            if let prev = i.prevTxid { bindHash(s, 4, prev) } else { s.bindNull(4) }
-            s.bind(5, i.prevVout.map(Int64.init))
-            s.bind(6, Int64(i.sequence))
-            s.bind(7, i.spentOutputId)
-            s.bind(8, i.value)
-            s.bind(9, i.addressId)
-            try s.run()
-            id += 1
+        let firstInput = batch.firstInputId
+        try insertAll(batch.inputs, multi: insertInputs, single: insertInput, columns: 9) { s, b, i, r in
+            s.bind(b + 1, firstInput + Int64(i))
+            s.bind(b + 2, r.txId)
+            s.bind(b + 3, Int64(r.n))
+            if let prev = r.prevTxid { bindHash(s, b + 4, prev) } else { s.bindNull(b + 4) }
+            s.bind(b + 5, r.prevVout.map(Int64.init))
+            s.bind(b + 6, Int64(r.sequence))
+            s.bind(b + 7, r.spentOutputId)
+            s.bind(b + 8, r.value)
+            s.bind(b + 9, r.addressId)
         }
-        for t in batch.transactions {
-            let s = insertTx
-            s.bind(1, t.id)
-            bindHash(s, 2, t.txid)
-            if let w = t.wtxid { bindHash(s, 3, w) } else { s.bindNull(3) }
-            s.bind(4, t.blockId)
-            s.bind(5, Int64(t.position))
-            s.bind(6, Int64(t.version))
-            s.bind(7, Int64(t.locktime))
-            s.bind(8, Int64(t.size))
-            s.bind(9, Int64(t.weight))
-            s.bind(10, t.coinbase ? 1 : 0)
-            s.bind(11, Int64(t.inputCount))
-            s.bind(12, Int64(t.outputCount))
-            s.bind(13, t.firstInputId)
-            s.bind(14, t.firstOutputId)
-            s.bind(15, t.outputValue)
-            s.bind(16, t.fee)
-            try s.run()
+        try insertAll(batch.transactions, multi: insertTxs, single: insertTx, columns: 16) { s, b, _, t in
+            s.bind(b + 1, t.id)
+            bindHash(s, b + 2, t.txid)
+            if let w = t.wtxid { bindHash(s, b + 3, w) } else { s.bindNull(b + 3) }
+            s.bind(b + 4, t.blockId)
+            s.bind(b + 5, Int64(t.position))
+            s.bind(b + 6, Int64(t.version))
+            s.bind(b + 7, Int64(t.locktime))
+            s.bind(b + 8, Int64(t.size))
+            s.bind(b + 9, Int64(t.weight))
+            s.bind(b + 10, t.coinbase ? 1 : 0)
+            s.bind(b + 11, Int64(t.inputCount))
+            s.bind(b + 12, Int64(t.outputCount))
+            s.bind(b + 13, t.firstInputId)
+            s.bind(b + 14, t.firstOutputId)
+            s.bind(b + 15, t.outputValue)
+            s.bind(b + 16, t.fee)
         }
         summary.blocksAdded += batch.blocks.count
         summary.transactions += batch.transactions.count
