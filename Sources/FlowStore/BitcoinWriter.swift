@@ -49,6 +49,7 @@ public final class BitcoinWriter {
     private let insertOutputs: BulkStatement
     private let insertInputs: BulkStatement
     private let insertTxs: BulkStatement
+    private let insertAddresses: BulkStatement
 
     /// Rows per multi-row INSERT: one statement execution per this many rows saves SQLite's
     /// per-execution setup (cursor open, transaction checks) for the big tables.
@@ -91,6 +92,8 @@ public final class BitcoinWriter {
         insertAddress = try BulkStatement(
             db, "INSERT INTO addresses (id, address, chain, kind, program) VALUES (?1, ?2, ?3, ?4, ?5)")
         let k = Self.rowsPerInsert
+        insertAddresses = try BulkStatement(
+            db, Self.multiRow("INSERT INTO addresses (id, address, chain, kind, program)", columns: 5, rows: k))
         insertOutputs = try BulkStatement(
             db,
             Self.multiRow(
@@ -160,14 +163,12 @@ public final class BitcoinWriter {
             s.bind(18, row.sourceOffset)
             try s.run()
         }
-        for a in batch.addresses {
-            let s = insertAddress
-            s.bind(1, a.id)
-            s.bind(2, text: a.text)
-            s.bind(3, text: BitcoinPlanner.chainName(ofFamily: a.family))
-            s.bind(4, Int64(a.key.kind))
-            s.bind(5, blob: a.key.program)
-            try s.run()
+        try insertAll(batch.addresses, multi: insertAddresses, single: insertAddress, columns: 5) { s, b, _, a in
+            s.bind(b + 1, a.id)
+            s.bind(b + 2, text: a.text)
+            s.bind(b + 3, text: BitcoinPlanner.chainName(ofFamily: a.family))
+            s.bind(b + 4, Int64(a.key.kind))
+            s.bind(b + 5, blob: a.key.program)
         }
         let firstOutput = batch.firstOutputId
         try insertAll(batch.outputs, multi: insertOutputs, single: insertOutput, columns: 7) { s, b, i, o in
