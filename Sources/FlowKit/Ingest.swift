@@ -257,7 +257,7 @@ public enum BitcoinIngest {
             for i in lo..<hi {
                 let frame = source.frames[i]
                 switch Result(catching: { () throws(IngestError) in
-                    try source.decode(frame, addressText: true)
+                    try source.decode(frame)
                 }) {
                 case .success(let block): blocks.append((block, frame.offset))
                 case .failure(let error): failure = error

@@ -48,18 +48,14 @@ public struct TxOutput: Sendable, Hashable {
     /// The script, kept only for outputs without an address and for pay-to-pubkey (it holds the
     /// key); nil otherwise, since it can be rebuilt from the type and address.
     public var script: [UInt8]?
-    /// The address as text on the block's network, when the decoder was asked to write it (the
-    /// ingest pipeline does, on its parallel decoding threads, so the single writer need not).
-    public var address: String?
 
     public init(
-        value: UInt64, type: ScriptType, addressKey: AddressKey?, script: [UInt8]?, address: String? = nil
+        value: UInt64, type: ScriptType, addressKey: AddressKey?, script: [UInt8]?
     ) {
         self.value = value
         self.type = type
         self.addressKey = addressKey
         self.script = script
-        self.address = address
     }
 }
 

@@ -225,7 +225,7 @@ public final class BitcoinPlanner: @unchecked Sendable {
             let output = tx.outputs[n]
             var addressId: Int64?
             if let key = output.addressKey {
-                addressId = intern(key, family: family, network: network, text: output.address, into: &batch)
+                addressId = intern(key, family: family, network: network, into: &batch)
             }
             let value = Int64(output.value)
             outputValue += value
@@ -274,7 +274,7 @@ public final class BitcoinPlanner: @unchecked Sendable {
     }
 
     private func intern(
-        _ key: AddressKey, family: UInt8, network: Network, text: String?, into batch: inout PlannedBatch
+        _ key: AddressKey, family: UInt8, network: Network, into batch: inout PlannedBatch
     ) -> Int64 {
         let fk = FamilyKey(family: family, key: key)
         if let id = addressIds[fk] { return id }
@@ -283,7 +283,7 @@ public final class BitcoinPlanner: @unchecked Sendable {
         addressIds[fk] = id
         batch.addresses.append(
             PlannedBatch.AddressRow(
-                id: id, text: text ?? encodeAddress(key, network), family: family, key: key))
+                id: id, text: encodeAddress(key, network), family: family, key: key))
         return id
     }
 }

@@ -93,7 +93,8 @@ public final class BitcoinWriter {
             db, "INSERT INTO addresses (id, address, chain, kind, program) VALUES (?1, ?2, ?3, ?4, ?5)")
         let k = Self.rowsPerInsert
         insertAddresses = try BulkStatement(
-            db, Self.multiRow("INSERT INTO addresses (id, address, chain, kind, program)", columns: 5, rows: k))
+            db,
+            Self.multiRow("INSERT INTO addresses (id, address, chain, kind, program)", columns: 5, rows: k))
         insertOutputs = try BulkStatement(
             db,
             Self.multiRow(
@@ -163,7 +164,8 @@ public final class BitcoinWriter {
             s.bind(18, row.sourceOffset)
             try s.run()
         }
-        try insertAll(batch.addresses, multi: insertAddresses, single: insertAddress, columns: 5) { s, b, _, a in
+        try insertAll(batch.addresses, multi: insertAddresses, single: insertAddress, columns: 5) {
+            s, b, _, a in
             s.bind(b + 1, a.id)
             s.bind(b + 2, text: a.text)
             s.bind(b + 3, text: BitcoinPlanner.chainName(ofFamily: a.family))

@@ -7,8 +7,7 @@ package enum BlockDecoder {
     /// Decodes the block in `bytes` (exactly one block, no trailing bytes). Errors carry the byte
     /// offset within `bytes`; the caller adds the file position.
     package static func decode(
-        _ bytes: UnsafeRawBufferPointer, network: Network, verifyMerkleRoot: Bool = true,
-        addressText: Bool = false
+        _ bytes: UnsafeRawBufferPointer, network: Network, verifyMerkleRoot: Bool = true
     ) throws(DecodeFailure) -> BitcoinBlock {
         var r = ByteReader(bytes)
         try r.need(80, "block header")
@@ -30,14 +29,7 @@ package enum BlockDecoder {
         transactions.reserveCapacity(txCount)
         var strippedSize = 80 + compactSizeLength(txCount)
         for _ in 0..<txCount {
-            var tx = try decodeTransaction(&r)
-            if addressText {
-                for i in tx.outputs.indices {
-                    if let key = tx.outputs[i].addressKey {
-                        tx.outputs[i].address = AddressCodec.encode(key, network: network)
-                    }
-                }
-            }
+            let tx = try decodeTransaction(&r)
             strippedSize += tx.strippedSize
             transactions.append(tx)
         }

@@ -281,17 +281,14 @@ public struct BlockSource: Sendable {
 extension BlockSource {
     /// Decodes the block in `frame`, turning a decoding problem into an error that names this
     /// file, the byte offset in it (or the hex line) and the block's index.
-    /// With `addressText`, each output with an address also gets its text (see `TxOutput.address`).
-    public func decode(_ frame: BlockFrame, verifyMerkleRoot: Bool = true, addressText: Bool = false)
+    public func decode(_ frame: BlockFrame, verifyMerkleRoot: Bool = true)
         throws(IngestError)
         -> BitcoinBlock
     {
         let result: Result<BitcoinBlock, DecodeFailure> = bytes.withUnsafeBytes { all in
             let slice = UnsafeRawBufferPointer(rebasing: all[frame.offset..<(frame.offset + frame.length)])
             return Result { () throws(DecodeFailure) in
-                try BlockDecoder.decode(
-                    slice, network: frame.network, verifyMerkleRoot: verifyMerkleRoot,
-                    addressText: addressText)
+                try BlockDecoder.decode(slice, network: frame.network, verifyMerkleRoot: verifyMerkleRoot)
             }
         }
         do {
