@@ -59,8 +59,6 @@ public struct PlannedBatch: Sendable {
         /// Kept only while unresolved.
         var prevTxid: Hash256?
         var spentOutputId: Int64?
-        var value: Int64?
-        var addressId: Int64?
     }
 
     struct AddressRow: Sendable {
@@ -99,11 +97,11 @@ public final class BitcoinPlanner: @unchecked Sendable {
     private var knownBlocks: Set<Hash256>
     private var addressIds: [FamilyKey: Int64]
 
-    /// Transactions of this run by txid: first output id and output count.
+    /// Transactions of this run by txid: first output id and output count; and the values of
+    /// this run's outputs by id, to compute fees without reading them back.
     private var runTxs: [Hash256: TxRef] = [:]
     private let runFirstOutputId: Int64
     private var runOutputValues: [Int64] = []
-    private var runOutputAddresses: [Int64] = []
 
     struct TxRef {
         var firstOutputId: Int64
@@ -176,7 +174,6 @@ public final class BitcoinPlanner: @unchecked Sendable {
         runTxs.reserveCapacity(transactions)
         addressIds.reserveCapacity(addressIds.count + transactions)
         runOutputValues.reserveCapacity(transactions * 3)
-        runOutputAddresses.reserveCapacity(transactions * 3)
     }
 
     /// Plans the rows of `blocks` (in order). Blocks already stored, or seen earlier in the run,
@@ -234,7 +231,6 @@ public final class BitcoinPlanner: @unchecked Sendable {
                     txId: txId, n: Int32(n), type: output.type.rawValue, value: value, addressId: addressId,
                     script: output.script))
             runOutputValues.append(value)
-            runOutputAddresses.append(addressId ?? -1)
         }
         nextOutputId += Int64(tx.outputs.count)
         let coinbase = tx.isCoinbase
@@ -248,12 +244,8 @@ public final class BitcoinPlanner: @unchecked Sendable {
                 if let ref = runTxs[input.prevTxid], input.prevVout < UInt32(ref.outputCount) {
                     let outputId = ref.firstOutputId + Int64(input.prevVout)
                     let slot = Int(outputId - runFirstOutputId)
-                    let value = runOutputValues[slot]
-                    let address = runOutputAddresses[slot]
-                    inputValue += value
+                    inputValue += runOutputValues[slot]
                     row.spentOutputId = outputId
-                    row.value = value
-                    row.addressId = address >= 0 ? address : nil
                 } else {
                     allResolved = false
                     row.prevTxid = input.prevTxid

@@ -82,8 +82,8 @@ public final class BitcoinWriter {
         insertInput = try BulkStatement(
             db,
             """
-            INSERT INTO inputs (id, tx_id, n, prev_txid, prev_vout, sequence, spent_output_id, value, address_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+            INSERT INTO inputs (id, tx_id, n, prev_txid, prev_vout, sequence, spent_output_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
             """)
         insertOutput = try BulkStatement(
             db,
@@ -102,8 +102,8 @@ public final class BitcoinWriter {
         insertInputs = try BulkStatement(
             db,
             Self.multiRow(
-                "INSERT INTO inputs (id, tx_id, n, prev_txid, prev_vout, sequence, spent_output_id, value, address_id)",
-                columns: 9, rows: k))
+                "INSERT INTO inputs (id, tx_id, n, prev_txid, prev_vout, sequence, spent_output_id)",
+                columns: 7, rows: k))
         insertTxs = try BulkStatement(
             db,
             Self.multiRow(
@@ -183,7 +183,7 @@ public final class BitcoinWriter {
             if let script = o.script { s.bind(b + 7, blob: script) } else { s.bindNull(b + 7) }
         }
         let firstInput = batch.firstInputId
-        try insertAll(batch.inputs, multi: insertInputs, single: insertInput, columns: 9) { s, b, i, r in
+        try insertAll(batch.inputs, multi: insertInputs, single: insertInput, columns: 7) { s, b, i, r in
             s.bind(b + 1, firstInput + Int64(i))
             s.bind(b + 2, r.txId)
             s.bind(b + 3, Int64(r.n))
@@ -191,8 +191,6 @@ public final class BitcoinWriter {
             s.bind(b + 5, r.prevVout.map(Int64.init))
             s.bind(b + 6, Int64(r.sequence))
             s.bind(b + 7, r.spentOutputId)
-            s.bind(b + 8, r.value)
-            s.bind(b + 9, r.addressId)
         }
         try insertAll(batch.transactions, multi: insertTxs, single: insertTx, columns: 16) { s, b, _, t in
             s.bind(b + 1, t.id)

@@ -132,9 +132,9 @@ extension GraphStore {
             let inputs = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT i.prev_txid, i.prev_vout, i.value, a.address, i.sequence, pt.txid
-                    FROM inputs i LEFT JOIN addresses a ON a.id = i.address_id
-                    LEFT JOIN outputs o ON o.id = i.spent_output_id LEFT JOIN transactions pt ON pt.id = o.tx_id
+                    SELECT i.prev_txid, i.prev_vout, o.value, a.address, i.sequence, pt.txid
+                    FROM inputs i LEFT JOIN outputs o ON o.id = i.spent_output_id
+                    LEFT JOIN addresses a ON a.id = o.address_id LEFT JOIN transactions pt ON pt.id = o.tx_id
                     WHERE i.id BETWEEN ? AND ? ORDER BY i.id
                     """, arguments: [tx[15] as Int64, (tx[15] as Int64) + (tx[16] as Int64) - 1]
             ).map { row -> InputDetail in

@@ -22,10 +22,9 @@ enum Resolver {
                 SELECT t.first_output_id, t.output_count FROM transactions t JOIN blocks b ON b.id = t.block_id
                 WHERE t.txid = ? ORDER BY b.in_main_chain DESC, t.id DESC LIMIT 1
                 """)
-        let output = try db.makeStatement(sql: "SELECT value, address_id FROM outputs WHERE id = ?")
         let update = try db.makeStatement(
             sql:
-                "UPDATE inputs SET spent_output_id = ?, value = ?, address_id = ?, prev_txid = NULL WHERE id = ?"
+                "UPDATE inputs SET spent_output_id = ?, prev_txid = NULL WHERE id = ?"
         )
         var resolved = 0
         var touched = Set<Int64>()
@@ -36,10 +35,7 @@ enum Resolver {
             let first: Int64 = funding[0]
             let count: Int64 = funding[1]
             guard vout >= 0, vout < count else { continue }
-            guard let out = try Row.fetchOne(output, arguments: [first + vout]) else { continue }
-            let value: Int64 = out[0]
-            let address: Int64? = out[1]
-            try update.execute(arguments: [first + vout, value, address, row[0] as Int64])
+            try update.execute(arguments: [first + vout, row[0] as Int64])
             touched.insert(row[1])
             resolved += 1
         }
@@ -51,8 +47,9 @@ enum Resolver {
     static func computeFees(_ db: Database, transactions: [Int64]) throws {
         let sums = try db.makeStatement(
             sql: """
-                SELECT t.output_value, t.is_coinbase, COUNT(i.spent_output_id), COUNT(*), SUM(i.value)
+                SELECT t.output_value, t.is_coinbase, COUNT(i.spent_output_id), COUNT(*), SUM(o.value)
                 FROM transactions t JOIN inputs i ON i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1
+                LEFT JOIN outputs o ON o.id = i.spent_output_id
                 WHERE t.id = ?
                 """)
         let update = try db.makeStatement(sql: "UPDATE transactions SET fee = ? WHERE id = ?")

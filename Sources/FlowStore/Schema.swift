@@ -101,9 +101,7 @@ enum Schema {
             prev_txid BLOB,
             prev_vout INTEGER,
             sequence INTEGER NOT NULL,
-            spent_output_id INTEGER REFERENCES outputs(id),
-            value INTEGER,
-            address_id INTEGER REFERENCES addresses(id)
+            spent_output_id INTEGER REFERENCES outputs(id)
         );
         CREATE INDEX inputs_unresolved ON inputs(prev_txid)
             WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL;
