@@ -29,6 +29,7 @@ let txs = Int(argument("--txs") ?? "") ?? 1_000_000
 let runs = Int(argument("--runs") ?? "") ?? 3
 let dir = argument("--dir") ?? "/tmp/chainflow-bench"
 let threads = Int(argument("--threads") ?? "")
+let batchMiB = Int(argument("--batch-mib") ?? "") ?? 4
 let chainDir = "\(dir)/chain-\(txs)"
 
 if !FileManager.default.fileExists(atPath: chainDir + "/truth.json") {
@@ -64,7 +65,7 @@ for run in 1...runs {
     let db = "\(dir)/bench.db"
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
     let store = try GraphStore(path: db)
-    let report = try BitcoinIngest.run(store: store, options: IngestOptions(paths: files, threads: threads))
+    let report = try BitcoinIngest.run(store: store, options: IngestOptions(paths: files, threads: threads, batchBytes: batchMiB << 20))
     rates.append(report.transactionsPerSecond)
     let dbSize = ((try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0) >> 20
     print(
