@@ -184,7 +184,7 @@ struct BadInputTests {
         // its first input's previous txid follows its version and 1-byte input count.
         let tx1 = frame.offset + 80 + 1 + block.transactions[0].size
         let prevTxidByte = tx1 + 4 + 1
-        var bytes = original.bytes
+        var bytes = [UInt8](original.bytes)
         bytes[prevTxidByte] ^= 0x01
         let altered = try BlockSource.parse(path: url.path, bytes: bytes, xorKey: nil, network: .mainnet)
 

@@ -1,8 +1,8 @@
 public import FlowModel
 
-import struct Foundation.Data
-import class Foundation.FileManager
-import struct Foundation.URL
+package import struct Foundation.Data
+package import class Foundation.FileManager
+package import struct Foundation.URL
 
 /// Where one block's bytes are in an input file.
 public struct BlockFrame: Sendable, Hashable {
@@ -28,8 +28,9 @@ public enum BlockInputKind: String, Sendable, CaseIterable {
 public struct BlockSource: Sendable {
     public var path: String
     public var kind: BlockInputKind
-    /// The block bytes (de-obfuscated for XORed blk files; decoded for hex).
-    public var bytes: [UInt8]
+    /// The block bytes: the file itself, memory-mapped, for blk and raw input (no copy); a
+    /// de-obfuscated copy for XORed blk files; the decoded bytes for hex.
+    package var bytes: Data
     public var frames: [BlockFrame]
     /// For hex input: the 1-based line of each frame, so errors can name the line.
     public var lines: [Int]
@@ -49,64 +50,80 @@ public struct BlockSource: Sendable {
         throws(IngestError)
         -> BlockSource
     {
-        var bytes: [UInt8]
+        let data: Data
         do {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw IngestError(.missingFile, "no such file", file: path)
             }
-            bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch let error as IngestError {
             throw error
         } catch {
             throw IngestError(.io, "cannot read: \(error)", file: path)
         }
-        return try parse(path: path, bytes: bytes, xorKey: xorKey, network: network)
+        return try parse(path: path, data: data, xorKey: xorKey, network: network)
     }
 
     /// Detects the kind of `bytes` and frames its blocks (see `load`).
-    public static func parse(path: String, bytes input: [UInt8], xorKey: [UInt8]?, network: Network)
+    public static func parse(path: String, bytes: [UInt8], xorKey: [UInt8]?, network: Network)
+        throws(IngestError) -> BlockSource
+    {
+        try parse(path: path, data: Data(bytes), xorKey: xorKey, network: network)
+    }
+
+    static func parse(path: String, data input: Data, xorKey: [UInt8]?, network: Network)
         throws(IngestError) -> BlockSource
     {
         var bytes = input
         var deobfuscated = false
-        if let key = xorKey, key.contains(where: { $0 != 0 }) {
-            xor(&bytes, key: key)
-            deobfuscated = true
-        } else if !startsWithMagic(bytes), let key = xorKeyBeside(path),
-            startsWithMagic(xored(prefix: bytes, key: key))
+        let head = [UInt8](input.prefix(8))
+        var key: [UInt8]?
+        if let given = xorKey, given.contains(where: { $0 != 0 }) {
+            key = given
+        } else if !startsWithMagic(head), let beside = xorKeyBeside(path),
+            startsWithMagic(xored(prefix: head, key: beside))
         {
-            xor(&bytes, key: key)
+            key = beside
+        }
+        if let key {
+            var copy = [UInt8](input)
+            xor(&copy, key: key)
+            bytes = Data(copy)
             deobfuscated = true
         }
         if bytes.isEmpty {
             throw IngestError(
                 .truncated, "empty file: expected a blk*.dat file, a raw block or block hex", file: path)
         }
-        if startsWithMagic(bytes) {
+        if startsWithMagic([UInt8](bytes.prefix(4))) {
             var frames = [BlockFrame]()
-            var failure: IngestError?
-            do {
-                try frameBlockFile(path: path, bytes: bytes, into: &frames)
-            } catch {
-                failure = error
+            let failure: IngestError? = bytes.withUnsafeBytes { raw in
+                do {
+                    try frameBlockFile(path: path, bytes: raw, into: &frames)
+                    return nil
+                } catch {
+                    return error as? IngestError
+                }
             }
             return BlockSource(
                 path: path, kind: .blk, bytes: bytes, frames: frames, lines: [], deobfuscated: deobfuscated,
                 framingError: failure)
         }
-        if looksLikeHex(bytes) {
+        if looksLikeHex([UInt8](bytes.prefix(1024))) {
             var decoded = [UInt8]()
             var frames = [BlockFrame]()
             var lines = [Int]()
             var failure: IngestError?
             do {
                 try decodeHexLines(
-                    path: path, text: bytes, network: network, out: &decoded, frames: &frames, lines: &lines)
+                    path: path, text: [UInt8](bytes), network: network, out: &decoded, frames: &frames,
+                    lines: &lines)
             } catch {
                 failure = error
             }
             return BlockSource(
-                path: path, kind: .hex, bytes: decoded, frames: frames, lines: lines, deobfuscated: false,
+                path: path, kind: .hex, bytes: Data(decoded), frames: frames, lines: lines,
+                deobfuscated: false,
                 framingError: failure)
         }
         // A raw block starts with an 80-byte header; anything shorter cannot be one.
@@ -153,7 +170,7 @@ public struct BlockSource: Sendable {
 
     /// Splits a blk file into blocks: 4-byte magic, 4-byte little-endian length, block; stops at
     /// the zero padding Bitcoin Core leaves at the end of a preallocated file.
-    static func frameBlockFile(path: String, bytes: [UInt8], into frames: inout [BlockFrame])
+    static func frameBlockFile(path: String, bytes: UnsafeRawBufferPointer, into frames: inout [BlockFrame])
         throws(IngestError)
     {
         var offset = 0
