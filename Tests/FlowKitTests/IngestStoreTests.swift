@@ -6,15 +6,24 @@ import Testing
 
 @Suite("Ingest into the graph store")
 struct IngestStoreTests {
-    @Test("every stored output equals the truth file: value, Core type name, address")
-    func outputsMatchTruth() throws {
+    static let truthCases: [(files: [String], network: Network)] = [
+        (["blk/blocks1-256.dat", "blk/277647.dat"], .mainnet),
+        (["raw/testnet_block_924634.raw"], .testnet),
+        (["core-json/block766390.raw", "raw/block_13b8a.hex"], .mainnet),
+    ]
+
+    @Test(
+        "every stored output equals the truth file: value, Core type name, address",
+        arguments: 0..<truthCases.count)
+    func outputsMatchTruth(caseIndex: Int) throws {
+        let (files, network) = Self.truthCases[caseIndex]
         let (store, _) = try Fixtures.freshStore()
-        let files = ["blk/blocks1-256.dat", "blk/277647.dat"]
-        try Fixtures.ingest(store, files.map(Fixtures.sample))
+        try Fixtures.ingest(store, files.map(Fixtures.sample), network: network)
         var checked = 0
         var expectedOutputs = 0
         for file in files {
-            let truthPath = Fixtures.sample(file.replacingOccurrences(of: ".dat", with: ".truth.json"))
+            let truthPath = Fixtures.sample(
+                (file as NSString).deletingPathExtension + ".truth.json")
             for block in try Fixtures.truthBlocks(truthPath) {
                 expectedOutputs += try #require(block["output_count"] as? Int)
                 let txs = try #require(block["transactions"] as? [[String: Any]])
@@ -39,12 +48,14 @@ struct IngestStoreTests {
             }
         }
         #expect(checked == expectedOutputs)
-        #expect(checked > 1000)
+        #expect(checked > 0)
         let stats = try store.stats()
-        #expect(stats.blocks == 256)
-        #expect(stats.minHeight == 1)
-        #expect(stats.maxHeight == 277647)
         #expect(stats.orphanedBlocks == 0)
+        if caseIndex == 0 {
+            #expect(stats.blocks == 256)
+            #expect(stats.minHeight == 1)
+            #expect(stats.maxHeight == 277647)
+        }
     }
 
     @Test("fees and block figures equal Bitcoin Core's getblockstats (regtest 0-103)")
