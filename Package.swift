@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(name: "FlowSimTests", dependencies: ["FlowSim", "FlowIngest", "FlowModel"]),
         .testTarget(
             name: "FlowKitTests",
-            dependencies: ["FlowKit", "FlowStore", "FlowIngest", "FlowSim", "FlowModel"]),
+            dependencies: ["FlowKit", "FlowStore", "FlowIngest", "FlowSim", "FlowModel"],
+            exclude: ["Goldens"]),
     ]
 )

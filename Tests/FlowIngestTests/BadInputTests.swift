@@ -136,6 +136,18 @@ struct BadInputTests {
         #expect(error.message.contains("at most"), "\(error.message)")
     }
 
+    @Test func impossibleOneByteTransactionCount() throws {
+        var bytes = try Self.blkBytes()
+        let blockStart = Self.magicOffsets[2] + 8
+        // 200 transactions cannot fit in the block's 405 bytes (at least 60 bytes each).
+        bytes[blockStart + 80] = 200
+        let source = try Self.frame(bytes)
+        let error = try #require(throws: IngestError.self) { try source.decode(source.frames[2]) }
+        #expect(error.code == .badLength)
+        #expect(error.offset == blockStart + 80)
+        #expect(error.message.contains("impossible transaction count 200"), "\(error.message)")
+    }
+
     @Test func nonCanonicalTransactionCount() throws {
         var bytes = try Self.blkBytes()
         let blockStart = Self.magicOffsets[2] + 8

@@ -91,7 +91,7 @@ package enum BlockDecoder {
         for _ in 0..<inputCount {
             let prevTxid = try r.hash("input previous txid")
             let prevVout = try r.u32("input previous vout")
-            let scriptLength = try r.compactSize("input script length", limit: r.remaining)
+            let scriptLength = try r.compactSize("input script length", limit: .max)
             // Skipped through `slice`, which checks the length against what is left after the
             // length prefix itself (the limit above was taken before reading the prefix).
             _ = try r.slice(scriptLength, "input script")
@@ -110,7 +110,7 @@ package enum BlockDecoder {
                     .badValue, offset: valueOffset,
                     "output value \(value) satoshi exceeds the 21 million BTC supply")
             }
-            let scriptLength = try r.compactSize("output script length", limit: r.remaining)
+            let scriptLength = try r.compactSize("output script length", limit: .max)
             let script = try r.slice(scriptLength, "output script")
             let (type, key, keep) = ScriptClassifier.classify(script)
             outputs.append(
@@ -121,7 +121,7 @@ package enum BlockDecoder {
             for i in 0..<inputCount {
                 let items = try r.compactSize("witness item count", limit: r.remaining)
                 for _ in 0..<items {
-                    let length = try r.compactSize("witness item length", limit: r.remaining)
+                    let length = try r.compactSize("witness item length", limit: .max)
                     _ = try r.slice(length, "witness item")
                 }
                 inputs[i].witnessItems = items

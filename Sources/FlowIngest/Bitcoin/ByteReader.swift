@@ -45,7 +45,9 @@ struct ByteReader {
         return Hash256(wire: bytes, at: position)
     }
 
-    /// Bitcoin's CompactSize integer, canonical encodings only, at most `limit`.
+    /// Bitcoin's CompactSize integer, canonical encodings only, at most `limit`. Counts pass the
+    /// most that could fit in what is left; lengths pass `.max` and are checked by the `slice`
+    /// that follows, so a short buffer reads as "truncated".
     mutating func compactSize(_ field: StaticString, limit: Int) throws(DecodeFailure) -> Int {
         let start = position
         let first = try u8(field)
@@ -64,7 +66,8 @@ struct ByteReader {
             value = try u64(field)
             minimum = 0x1_0000_0000
         default:
-            return Int(first)
+            value = UInt64(first)
+            minimum = 0
         }
         guard value >= minimum else {
             throw DecodeFailure(
