@@ -3,7 +3,7 @@ import GRDBSQLite
 
 /// A prepared statement driven through SQLite's C API, for the bulk-load hot path where GRDB's
 /// per-row argument boxing would cost more than the insert itself. Unsafe pointer use is confined
-/// to this file; `BitcoinWriterTests` exercises it through every ingest test.
+/// to this file; every ingest test in FlowKitTests goes through it.
 final class BulkStatement {
     private var stmt: OpaquePointer?
     private let connection: OpaquePointer
