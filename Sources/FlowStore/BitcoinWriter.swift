@@ -75,42 +75,54 @@ public final class BitcoinWriter {
         insertTx = try BulkStatement(
             db,
             """
-            INSERT INTO transactions (id, txid, wtxid, block_id, position, version, locktime, size, weight,
+            INSERT INTO transactions (txid, wtxid, block_id, position, version, locktime, size, weight,
               is_coinbase, input_count, output_count, first_input_id, first_output_id, output_value, fee)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
             """)
         insertInput = try BulkStatement(
             db,
             """
-            INSERT INTO inputs (id, tx_id, n, prev_txid, prev_vout, sequence, spent_output_id)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+            INSERT INTO inputs (tx_id, n, prev_txid, prev_vout, sequence, spent_output_id)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6)
             """)
         insertOutput = try BulkStatement(
             db,
-            "INSERT INTO outputs (id, tx_id, n, value, type, address_id, script) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+            "INSERT INTO outputs (tx_id, n, value, type, address_id, script) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
         )
         insertAddress = try BulkStatement(
-            db, "INSERT INTO addresses (id, address, chain, kind, program) VALUES (?1, ?2, ?3, ?4, ?5)")
+            db, "INSERT INTO addresses (address, chain, kind, program) VALUES (?1, ?2, ?3, ?4)")
         let k = Self.rowsPerInsert
         insertAddresses = try BulkStatement(
             db,
-            Self.multiRow("INSERT INTO addresses (id, address, chain, kind, program)", columns: 5, rows: k))
+            Self.multiRow("INSERT INTO addresses (address, chain, kind, program)", columns: 4, rows: k))
         insertOutputs = try BulkStatement(
             db,
             Self.multiRow(
-                "INSERT INTO outputs (id, tx_id, n, value, type, address_id, script)", columns: 7, rows: k))
+                "INSERT INTO outputs (tx_id, n, value, type, address_id, script)", columns: 6, rows: k))
         insertInputs = try BulkStatement(
             db,
             Self.multiRow(
-                "INSERT INTO inputs (id, tx_id, n, prev_txid, prev_vout, sequence, spent_output_id)",
-                columns: 7, rows: k))
+                "INSERT INTO inputs (tx_id, n, prev_txid, prev_vout, sequence, spent_output_id)",
+                columns: 6, rows: k))
         insertTxs = try BulkStatement(
             db,
             Self.multiRow(
                 """
-                INSERT INTO transactions (id, txid, wtxid, block_id, position, version, locktime, size, weight,
+                INSERT INTO transactions (txid, wtxid, block_id, position, version, locktime, size, weight,
                   is_coinbase, input_count, output_count, first_input_id, first_output_id, output_value, fee)
-                """, columns: 16, rows: k))
+                """, columns: 15, rows: k))
+    }
+
+    /// Fails the batch (it is rolled back) if SQLite's rowids drifted from the planned ids, which
+    /// would mean another writer changed the table during the run.
+    private func expectLastRowid(_ expected: Int64, _ table: String) throws {
+        let actual = db.lastInsertedRowID
+        guard actual == expected else {
+            throw StoreError(
+                .io,
+                "\(table): row ids drifted (expected \(expected), got \(actual)); was the database written by another process during the ingest?",
+                path: path)
+        }
     }
 
     /// Inserts `rows` through the multi-row statement in chunks, and the rest one by one.
@@ -164,51 +176,61 @@ public final class BitcoinWriter {
             s.bind(18, row.sourceOffset)
             try s.run()
         }
-        try insertAll(batch.addresses, multi: insertAddresses, single: insertAddress, columns: 5) {
-            s, b, _, a in
-            s.bind(b + 1, a.id)
-            s.bind(b + 2, text: a.text)
-            s.bind(b + 3, text: BitcoinPlanner.chainName(ofFamily: a.family))
-            s.bind(b + 4, Int64(a.key.kind))
-            s.bind(b + 5, blob: a.key.program)
+        // Rows of these tables take SQLite's next rowid, which is the id the planner assigned
+        // (dense, from MAX(id) + 1): inserting without the id skips a uniqueness seek per row.
+        // Each table's last rowid is checked against the plan.
+        if let first = batch.addresses.first {
+            try insertAll(batch.addresses, multi: insertAddresses, single: insertAddress, columns: 4) {
+                s, b, _, a in
+                s.bind(b + 1, text: a.text)
+                s.bind(b + 2, text: BitcoinPlanner.chainName(ofFamily: a.family))
+                s.bind(b + 3, Int64(a.key.kind))
+                s.bind(b + 4, blob: a.key.program)
+            }
+            try expectLastRowid(first.id + Int64(batch.addresses.count) - 1, "addresses")
         }
-        let firstOutput = batch.firstOutputId
-        try insertAll(batch.outputs, multi: insertOutputs, single: insertOutput, columns: 7) { s, b, i, o in
-            s.bind(b + 1, firstOutput + Int64(i))
-            s.bind(b + 2, o.txId)
-            s.bind(b + 3, Int64(o.n))
-            s.bind(b + 4, o.value)
-            s.bind(b + 5, Int64(o.type))
-            s.bind(b + 6, o.addressId)
-            if let script = o.script { s.bind(b + 7, blob: script) } else { s.bindNull(b + 7) }
+        if !batch.outputs.isEmpty {
+            try insertAll(batch.outputs, multi: insertOutputs, single: insertOutput, columns: 6) {
+                s, b, _, o in
+                s.bind(b + 1, o.txId)
+                s.bind(b + 2, Int64(o.n))
+                s.bind(b + 3, o.value)
+                s.bind(b + 4, Int64(o.type))
+                s.bind(b + 5, o.addressId)
+                if let script = o.script { s.bind(b + 6, blob: script) } else { s.bindNull(b + 6) }
+            }
+            try expectLastRowid(batch.firstOutputId + Int64(batch.outputs.count) - 1, "outputs")
         }
-        let firstInput = batch.firstInputId
-        try insertAll(batch.inputs, multi: insertInputs, single: insertInput, columns: 7) { s, b, i, r in
-            s.bind(b + 1, firstInput + Int64(i))
-            s.bind(b + 2, r.txId)
-            s.bind(b + 3, Int64(r.n))
-            if let prev = r.prevTxid { bindHash(s, b + 4, prev) } else { s.bindNull(b + 4) }
-            s.bind(b + 5, r.prevVout.map(Int64.init))
-            s.bind(b + 6, Int64(r.sequence))
-            s.bind(b + 7, r.spentOutputId)
+        if !batch.inputs.isEmpty {
+            try insertAll(batch.inputs, multi: insertInputs, single: insertInput, columns: 6) { s, b, _, r in
+                s.bind(b + 1, r.txId)
+                s.bind(b + 2, Int64(r.n))
+                if let prev = r.prevTxid { bindHash(s, b + 3, prev) } else { s.bindNull(b + 3) }
+                s.bind(b + 4, r.prevVout.map(Int64.init))
+                s.bind(b + 5, Int64(r.sequence))
+                s.bind(b + 6, r.spentOutputId)
+            }
+            try expectLastRowid(batch.firstInputId + Int64(batch.inputs.count) - 1, "inputs")
         }
-        try insertAll(batch.transactions, multi: insertTxs, single: insertTx, columns: 16) { s, b, _, t in
-            s.bind(b + 1, t.id)
-            bindHash(s, b + 2, t.txid)
-            if let w = t.wtxid { bindHash(s, b + 3, w) } else { s.bindNull(b + 3) }
-            s.bind(b + 4, t.blockId)
-            s.bind(b + 5, Int64(t.position))
-            s.bind(b + 6, Int64(t.version))
-            s.bind(b + 7, Int64(t.locktime))
-            s.bind(b + 8, Int64(t.size))
-            s.bind(b + 9, Int64(t.weight))
-            s.bind(b + 10, t.coinbase ? 1 : 0)
-            s.bind(b + 11, Int64(t.inputCount))
-            s.bind(b + 12, Int64(t.outputCount))
-            s.bind(b + 13, t.firstInputId)
-            s.bind(b + 14, t.firstOutputId)
-            s.bind(b + 15, t.outputValue)
-            s.bind(b + 16, t.fee)
+        if let last = batch.transactions.last {
+            try insertAll(batch.transactions, multi: insertTxs, single: insertTx, columns: 15) { s, b, _, t in
+                bindHash(s, b + 1, t.txid)
+                if let w = t.wtxid { bindHash(s, b + 2, w) } else { s.bindNull(b + 2) }
+                s.bind(b + 3, t.blockId)
+                s.bind(b + 4, Int64(t.position))
+                s.bind(b + 5, Int64(t.version))
+                s.bind(b + 6, Int64(t.locktime))
+                s.bind(b + 7, Int64(t.size))
+                s.bind(b + 8, Int64(t.weight))
+                s.bind(b + 9, t.coinbase ? 1 : 0)
+                s.bind(b + 10, Int64(t.inputCount))
+                s.bind(b + 11, Int64(t.outputCount))
+                s.bind(b + 12, t.firstInputId)
+                s.bind(b + 13, t.firstOutputId)
+                s.bind(b + 14, t.outputValue)
+                s.bind(b + 15, t.fee)
+            }
+            try expectLastRowid(last.id, "transactions")
         }
         summary.blocksAdded += batch.blocks.count
         summary.transactions += batch.transactions.count
