@@ -92,12 +92,12 @@ public enum BitcoinIngest {
         store: GraphStore, options: IngestOptions, progress: (@Sendable (IngestProgress) -> Void)? = nil
     ) throws -> IngestReport {
         let start = DispatchTime.now()
-        var totalBytes = 0
+        var fileSizes = [Int]()
         for path in options.paths {
             guard FileManager.default.fileExists(atPath: path) else {
                 throw IngestError(.missingFile, "no such file", file: path)
             }
-            totalBytes += (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            fileSizes.append((try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0)
         }
         let parameters = JSONValue.object([
             ("files", .array(options.paths.map { .string($0) })),
@@ -107,7 +107,7 @@ public enum BitcoinIngest {
         let runId = try store.startRun(command: "ingest", parameters: parameters.rendered())
         do {
             let report = try ingest(
-                store: store, options: options, start: start, totalBytes: totalBytes, progress: progress)
+                store: store, options: options, start: start, fileSizes: fileSizes, progress: progress)
             try store.finishRun(runId, status: "ok", summary: IngestRender.json(report).rendered())
             return report
         } catch {
@@ -119,17 +119,18 @@ public enum BitcoinIngest {
     }
 
     static func ingest(
-        store: GraphStore, options: IngestOptions, start: DispatchTime, totalBytes: Int,
+        store: GraphStore, options: IngestOptions, start: DispatchTime, fileSizes: [Int],
         progress: (@Sendable (IngestProgress) -> Void)?
     ) throws -> IngestReport {
+        let totalBytes = fileSizes.reduce(0, +)
         var files = options.paths.map {
             FileIngestReport(
                 path: $0, kind: "?", blocks: 0, added: 0, alreadyPresent: 0, xorObfuscated: false)
         }
         let queue = BatchQueue<Batch>(capacity: 3)
-        let kinds = KindBox(count: options.paths.count)
+        let kinds = LockedSlots<(kind: String, xor: Bool)>(count: options.paths.count, initial: ("?", false))
         let producer = Thread {
-            produce(options: options, into: queue, kinds: kinds)
+            produce(options: options, fileSizes: fileSizes, into: queue, kinds: kinds)
         }
         producer.stackSize = 8 << 20
         producer.start()
@@ -198,7 +199,12 @@ public enum BitcoinIngest {
     }
 
     /// Reads each file, frames it, decodes batches of blocks in parallel and queues them in order.
-    static func produce(options: IngestOptions, into queue: BatchQueue<Batch>, kinds: KindBox) {
+    /// A file's last batch carries its framing error, if any (a file with no good frame sends
+    /// one empty batch).
+    static func produce(
+        options: IngestOptions, fileSizes: [Int], into queue: BatchQueue<Batch>,
+        kinds: LockedSlots<(kind: String, xor: Bool)>
+    ) {
         defer { queue.close() }
         for (fileIndex, path) in options.paths.enumerated() {
             let source: BlockSource
@@ -208,11 +214,10 @@ public enum BitcoinIngest {
                 queue.push(Batch(fileIndex: fileIndex, blocks: [], error: error, fileDone: true, bytes: 0))
                 return
             }
-            kinds.set(fileIndex, kind: source.kind.rawValue, xor: source.deobfuscated)
-            let fileBytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            kinds.set(fileIndex, (source.kind.rawValue, source.deobfuscated))
             var start = 0
             var reportedBytes = 0
-            while start < source.frames.count || (start == 0 && source.frames.isEmpty) {
+            repeat {
                 if queue.isCancelled { return }
                 var end = start
                 var bytes = 0
@@ -222,20 +227,16 @@ public enum BitcoinIngest {
                 }
                 let (blocks, error) = decode(source, frames: start..<end, threads: options.threads)
                 let last = end >= source.frames.count
-                var failure = error
-                if failure == nil && last { failure = source.framingError }
-                let share = last ? fileBytes - reportedBytes : min(fileBytes - reportedBytes, bytes)
+                let failure = error ?? (last ? source.framingError : nil)
+                let share =
+                    last
+                    ? fileSizes[fileIndex] - reportedBytes : min(fileSizes[fileIndex] - reportedBytes, bytes)
                 reportedBytes += share
-                guard
-                    queue.push(
-                        Batch(
-                            fileIndex: fileIndex, blocks: blocks, error: failure, fileDone: last, bytes: share
-                        ))
-                else { return }
-                if failure != nil { return }
+                let batch = Batch(
+                    fileIndex: fileIndex, blocks: blocks, error: failure, fileDone: last, bytes: share)
+                guard queue.push(batch), failure == nil else { return }
                 start = end
-                if source.frames.isEmpty { break }
-            }
+            } while start < source.frames.count
         }
     }
 
@@ -247,7 +248,8 @@ public enum BitcoinIngest {
         let count = frames.count
         let chunks = min(count, threads * 4)
         guard chunks > 0 else { return ([], nil) }
-        let results = ChunkResults(count: chunks)
+        let results = LockedSlots<([(block: BitcoinBlock, offset: Int)], IngestError?)>(
+            count: chunks, initial: ([], nil))
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             let lo = frames.lowerBound + chunk * count / chunks
             let hi = frames.lowerBound + (chunk + 1) * count / chunks
@@ -264,7 +266,7 @@ public enum BitcoinIngest {
                 }
                 if failure != nil { break }
             }
-            results.set(chunk, blocks, failure)
+            results.set(chunk, (blocks, failure))
         }
         var all = [(block: BitcoinBlock, offset: Int)]()
         all.reserveCapacity(count)
@@ -276,40 +278,20 @@ public enum BitcoinIngest {
     }
 }
 
-/// Per-chunk decode results, written by concurrent workers into their own slots.
-final class ChunkResults: @unchecked Sendable {
+/// Values written by concurrent threads into their own slots, read once they are done.
+final class LockedSlots<Value>: @unchecked Sendable {
     private let lock = NSLock()
-    private var slots: [([(block: BitcoinBlock, offset: Int)], IngestError?)]
+    private var slots: [Value]
 
-    init(count: Int) { slots = Array(repeating: ([], nil), count: count) }
+    init(count: Int, initial: Value) { slots = Array(repeating: initial, count: count) }
 
-    func set(_ i: Int, _ blocks: [(block: BitcoinBlock, offset: Int)], _ error: IngestError?) {
+    func set(_ i: Int, _ value: Value) {
         lock.lock()
-        slots[i] = (blocks, error)
+        slots[i] = value
         lock.unlock()
     }
 
-    var values: [([(block: BitcoinBlock, offset: Int)], IngestError?)] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
-    }
-}
-
-/// The detected kind of each file, filled in by the producer.
-final class KindBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [(kind: String, xor: Bool)]
-
-    init(count: Int) { slots = Array(repeating: ("?", false), count: count) }
-
-    func set(_ i: Int, kind: String, xor: Bool) {
-        lock.lock()
-        slots[i] = (kind, xor)
-        lock.unlock()
-    }
-
-    var values: [(kind: String, xor: Bool)] {
+    var values: [Value] {
         lock.lock()
         defer { lock.unlock() }
         return slots

@@ -57,6 +57,4 @@ public struct AddressKey: Hashable, Sendable {
         hasher.combine(p0)
     }
 
-    /// True for segwit keys (witness version 0...16).
-    public var isWitness: Bool { kind <= 16 }
 }

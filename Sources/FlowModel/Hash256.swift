@@ -2,7 +2,7 @@
 ///
 /// Bitcoin shows these hashes reversed ("display order"); `hex` gives that form and
 /// `init(displayHex:)` parses it, so that values round-trip with explorers and Bitcoin Core.
-public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct Hash256: Hashable, Sendable, CustomStringConvertible {
     /// Four little-endian words holding bytes 0..<32 in wire order.
     public var w0: UInt64
     public var w1: UInt64
@@ -41,15 +41,19 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(wireBytes: bytes.reversed())
     }
 
+    /// Writes the 32 bytes in wire order into `buffer` at `offset`. The caller checks bounds.
+    @inlinable
+    public func storeWire(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) {
+        buffer.storeBytes(of: w0.littleEndian, toByteOffset: offset, as: UInt64.self)
+        buffer.storeBytes(of: w1.littleEndian, toByteOffset: offset + 8, as: UInt64.self)
+        buffer.storeBytes(of: w2.littleEndian, toByteOffset: offset + 16, as: UInt64.self)
+        buffer.storeBytes(of: w3.littleEndian, toByteOffset: offset + 24, as: UInt64.self)
+    }
+
     /// The 32 bytes in wire order.
     public var wireBytes: [UInt8] {
         var out = [UInt8](repeating: 0, count: 32)
-        out.withUnsafeMutableBytes { buffer in
-            buffer.storeBytes(of: w0.littleEndian, toByteOffset: 0, as: UInt64.self)
-            buffer.storeBytes(of: w1.littleEndian, toByteOffset: 8, as: UInt64.self)
-            buffer.storeBytes(of: w2.littleEndian, toByteOffset: 16, as: UInt64.self)
-            buffer.storeBytes(of: w3.littleEndian, toByteOffset: 24, as: UInt64.self)
-        }
+        out.withUnsafeMutableBytes { storeWire(into: $0, at: 0) }
         return out
     }
 
@@ -73,11 +77,4 @@ public struct Hash256: Hashable, Sendable, Comparable, CustomStringConvertible {
         hasher.combine(w0)
     }
 
-    /// Orders by the display-order value (the number the hash represents).
-    public static func < (a: Hash256, b: Hash256) -> Bool {
-        if a.w3 != b.w3 { return a.w3.byteSwapped < b.w3.byteSwapped }
-        if a.w2 != b.w2 { return a.w2.byteSwapped < b.w2.byteSwapped }
-        if a.w1 != b.w1 { return a.w1.byteSwapped < b.w1.byteSwapped }
-        return a.w0.byteSwapped < b.w0.byteSwapped
-    }
 }

@@ -62,8 +62,4 @@ struct ByteWriter {
             u32(UInt32(truncatingIfNeeded: n))
         }
     }
-
-    static func compactSizeLength(_ n: Int) -> Int {
-        n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffff_ffff ? 5 : 9
-    }
 }

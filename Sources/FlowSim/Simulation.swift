@@ -27,7 +27,7 @@ struct SimBlock {
     var body: [UInt8]
 
     /// Serialized block length: header, CompactSize count, transactions.
-    var length: Int { 80 + ByteWriter.compactSizeLength(transactionCount) + coinbase.count + body.count }
+    var length: Int { 80 + BlockDecoder.compactSizeLength(transactionCount) + coinbase.count + body.count }
 }
 
 /// The economy behind the generated chain: wallets, addresses and the UTXO set, advanced one

@@ -7,6 +7,8 @@ public struct PlannedBatch: Sendable {
         var id: Int64
         var block: BlockFields
         var firstTxId: Int64
+        /// The block's proof of work, 32 bytes big-endian.
+        var work: [UInt8]
         var sourceFile: String
         var sourceOffset: Int
     }
@@ -78,7 +80,6 @@ public struct PlannedBatch: Sendable {
     var addresses: [AddressRow] = []
     /// Blocks skipped because they were already stored (or earlier in this run).
     public var skippedBlocks = 0
-    public var addedBlocks: Int { blocks.count }
 }
 
 /// Plans the rows of an ingest run: assigns ids in input order (so the same input always gives
@@ -198,7 +199,8 @@ public final class BitcoinPlanner: @unchecked Sendable {
                         strippedSize: block.strippedSize, weight: block.weight,
                         txCount: block.transactions.count,
                         coinbaseHeight: block.coinbaseHeight),
-                    firstTxId: nextTxId, sourceFile: sourceFile, sourceOffset: offset))
+                    firstTxId: nextTxId, work: UInt256.work(bits: block.header.bits).bigEndianBytes,
+                    sourceFile: sourceFile, sourceOffset: offset))
             let family = Self.family(of: block.network)
             for position in block.transactions.indices {
                 plan(

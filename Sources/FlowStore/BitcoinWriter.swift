@@ -171,7 +171,7 @@ public final class BitcoinWriter {
             s.bind(13, b.txCount)
             s.bind(14, row.firstTxId)
             s.bind(15, b.coinbaseHeight.map(Int64.init))
-            s.bind(16, blob: UInt256.work(bits: b.header.bits).bigEndianBytes)
+            s.bind(16, blob: row.work)
             s.bind(17, text: row.sourceFile)
             s.bind(18, row.sourceOffset)
             try s.run()

@@ -1,5 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import FlowIngest
+import FlowModel
 import FlowSim
 import FlowStore
 import Foundation
@@ -44,3 +45,6 @@ struct JSONFlag: ParsableArguments {
     @Flag(name: .long, help: "Print JSON (snake_case keys, amounts in base units) instead of text.")
     var json = false
 }
+
+/// `--network mainnet|testnet|testnet4|signet|regtest`; a bad value is a usage error listing them.
+extension Network: ExpressibleByArgument {}

@@ -23,25 +23,20 @@ struct GenerateBitcoinCommand: ParsableCommand {
     var seed: UInt64 = 7
 
     @Option(name: .long, help: "Network whose magic and address prefixes to use.")
-    var network: String = "regtest"
+    var network: Network = .regtest
 
     @Option(name: .long, help: "Output folder.")
     var out: String
 
     func validate() throws {
         guard txs > 0 else { throw ValidationError("--txs must be positive, got \(txs)") }
-        guard Network(rawValue: network) != nil else {
-            throw ValidationError(
-                "unknown network '\(network)'; expected one of: \(Network.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
-        }
     }
 
     func run() throws {
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             var options = ChainGeneratorOptions(transactions: txs, seed: seed)
-            options.network = Network(rawValue: network) ?? .regtest
+            options.network = network
             let summary = try ChainGenerator.write(options: options, to: out)
             print(
                 "wrote \(summary.files.count) files, \(summary.blocks) blocks, \(summary.transactions) transactions, \(summary.bytes) bytes to \(out)"

@@ -19,8 +19,8 @@ struct IngestCommand: ParsableCommand {
     @Argument(help: "Input files.")
     var files: [String]
 
-    @Option(name: .long, help: "Network of raw and hex blocks: mainnet, testnet, testnet4, signet, regtest.")
-    var network: String = "mainnet"
+    @Option(name: .long, help: "Network of raw and hex blocks (blk files carry theirs).")
+    var network: Network = .mainnet
 
     @Option(name: .long, help: "Block-file obfuscation key as hex (Bitcoin Core 28+), e.g. 0123456789abcdef.")
     var xorKey: String?
@@ -35,11 +35,6 @@ struct IngestCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard Network(rawValue: network) != nil else {
-            throw ValidationError(
-                "unknown network '\(network)'; expected one of: \(Network.allCases.map(\.rawValue).joined(separator: ", "))"
-            )
-        }
         if let xorKey, Hex.decode(xorKey) == nil || xorKey.isEmpty {
             throw ValidationError("--xor-key '\(xorKey)' is not hex bytes (e.g. 0123456789abcdef)")
         }
@@ -51,7 +46,7 @@ struct IngestCommand: ParsableCommand {
             let store = try GraphStore(path: database.db)
             let options = IngestOptions(
                 paths: files, xorKey: xorKey.flatMap { Hex.decode($0) },
-                network: Network(rawValue: network) ?? .mainnet,
+                network: network,
                 threads: threads)
             let interactive = isatty(STDERR_FILENO) != 0
             var progress: (@Sendable (IngestProgress) -> Void)?

@@ -1,3 +1,4 @@
+import FlowIngest
 import FlowKit
 import FlowModel
 import FlowStore
@@ -48,17 +49,10 @@ enum Fixtures {
 
     /// Splits a blk file into its framed blocks (magic + length + body), to rearrange them.
     static func blkFrames(_ path: String) throws -> [[UInt8]] {
-        let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
-        var frames = [[UInt8]]()
-        var offset = 0
-        while offset + 8 <= bytes.count {
-            let length =
-                Int(bytes[offset + 4]) | Int(bytes[offset + 5]) << 8 | Int(bytes[offset + 6]) << 16
-                | Int(bytes[offset + 7]) << 24
-            frames.append(Array(bytes[offset..<(offset + 8 + length)]))
-            offset += 8 + length
-        }
-        return frames
+        let source = try BlockSource.load(path: path)
+        let bytes = [UInt8](source.bytes)
+        // Each frame with its 8 bytes of magic and length in front.
+        return source.frames.map { Array(bytes[($0.offset - 8)..<($0.offset + $0.length)]) }
     }
 
     static func write(_ bytes: [UInt8], to path: String) throws {

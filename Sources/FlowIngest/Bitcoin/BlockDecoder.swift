@@ -56,7 +56,8 @@ package enum BlockDecoder {
             transactions: transactions, coinbaseHeight: coinbaseHeight)
     }
 
-    static func compactSizeLength(_ n: Int) -> Int {
+    /// Bytes Bitcoin's CompactSize encoding of `n` takes.
+    package static func compactSizeLength(_ n: Int) -> Int {
         n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffff_ffff ? 5 : 9
     }
 

@@ -37,12 +37,8 @@ package enum BitcoinHash {
             var i = 0
             while i < level.count {
                 pair.withUnsafeMutableBytes { buffer in
-                    for (k, w) in [
-                        level[i].w0, level[i].w1, level[i].w2, level[i].w3,
-                        level[i + 1].w0, level[i + 1].w1, level[i + 1].w2, level[i + 1].w3,
-                    ].enumerated() {
-                        buffer.storeBytes(of: w.littleEndian, toByteOffset: k * 8, as: UInt64.self)
-                    }
+                    level[i].storeWire(into: buffer, at: 0)
+                    level[i + 1].storeWire(into: buffer, at: 32)
                 }
                 next.append(doubleSHA256(pair))
                 i += 2
