@@ -25,10 +25,14 @@ public struct IngestError: Error, CustomStringConvertible, Sendable, Equatable {
     public var line: Int?
     /// 0-based index of the block in the file.
     public var blockIndex: Int?
+    /// 1-based column (text formats).
+    public var column: Int?
+    /// The field (CSV column or JSON key) holding the bad value.
+    public var field: String?
 
     public init(
         _ code: Code, _ message: String, file: String? = nil, offset: Int? = nil, line: Int? = nil,
-        blockIndex: Int? = nil
+        blockIndex: Int? = nil, column: Int? = nil, field: String? = nil
     ) {
         self.code = code
         self.message = message
@@ -36,14 +40,18 @@ public struct IngestError: Error, CustomStringConvertible, Sendable, Equatable {
         self.offset = offset
         self.line = line
         self.blockIndex = blockIndex
+        self.column = column
+        self.field = field
     }
 
     /// `file:line` or `file: byte N`, then the block, then the message.
     public var description: String {
         var location = file ?? "<input>"
         if let line { location += ":\(line)" }
+        if let column { location += ":\(column)" }
         if let offset { location += ": byte \(offset)" }
         if let blockIndex { location += ": block #\(blockIndex)" }
+        if let field { location += ": field '\(field)'" }
         return "\(location): error: \(message)"
     }
 

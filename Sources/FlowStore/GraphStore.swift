@@ -20,6 +20,7 @@ public final class GraphStore: Sendable {
         config.foreignKeysEnabled = false
         config.label = "chainflow"
         config.prepareDatabase { db in
+            AmountSQL.register(db)
             if !readOnly {
                 // 16 KiB pages: about 10% faster bulk loads than the 4 KiB default (no effect on an
                 // existing database).

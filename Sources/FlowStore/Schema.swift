@@ -8,6 +8,9 @@ enum Schema {
         migrator.registerMigration("v1-bitcoin-graph") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2-accounts-tags-sources") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -21,6 +24,13 @@ enum Schema {
             "inputs_by_spent_output",
             "CREATE INDEX IF NOT EXISTS inputs_by_spent_output ON inputs(spent_output_id)"
         ),
+    ]
+
+    /// Secondary indexes of the account-model tables, built after a transfer bulk load.
+    static let transferIndexes: [(name: String, sql: String)] = [
+        ("addresses_by_text", "CREATE UNIQUE INDEX IF NOT EXISTS addresses_by_text ON addresses(address)"),
+        ("transfers_by_from", "CREATE INDEX IF NOT EXISTS transfers_by_from ON transfers(from_id, time)"),
+        ("transfers_by_to", "CREATE INDEX IF NOT EXISTS transfers_by_to ON transfers(to_id, time)"),
     ]
 
     static let v1 = """
@@ -114,6 +124,73 @@ enum Schema {
             finished_at TEXT,
             status TEXT NOT NULL,
             summary TEXT
+        );
+        """
+
+    /// Account-model transfers, assets, tags, ingested sources, and known prevouts of inputs
+    /// whose funding transaction is not in the store.
+    static let v2 = """
+        CREATE TABLE assets (
+            id INTEGER PRIMARY KEY,
+            chain TEXT NOT NULL,
+            symbol TEXT,
+            contract TEXT NOT NULL DEFAULT '',
+            decimals INTEGER,
+            name TEXT,
+            UNIQUE (chain, contract, symbol)
+        );
+        INSERT INTO assets (id, chain, symbol, contract, decimals, name) VALUES
+            (1, 'bitcoin', 'BTC', '', 8, 'Bitcoin'),
+            (2, 'ethereum', 'ETH', '', 18, 'Ether');
+
+        CREATE TABLE sources (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL,
+            format TEXT NOT NULL,
+            fingerprint BLOB NOT NULL,
+            size INTEGER NOT NULL,
+            bytes_done INTEGER NOT NULL DEFAULT 0,
+            rows_done INTEGER NOT NULL DEFAULT 0,
+            status TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            UNIQUE (fingerprint, format)
+        );
+
+        CREATE TABLE transfers (
+            id INTEGER PRIMARY KEY,
+            kind INTEGER NOT NULL,
+            tx TEXT,
+            seq INTEGER NOT NULL,
+            from_id INTEGER REFERENCES addresses(id),
+            to_id INTEGER REFERENCES addresses(id),
+            asset_id INTEGER NOT NULL REFERENCES assets(id),
+            amount NOT NULL,
+            time INTEGER NOT NULL,
+            block INTEGER,
+            status INTEGER,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            line INTEGER
+        );
+        CREATE UNIQUE INDEX transfers_onchain ON transfers(tx, kind, seq) WHERE kind < 4;
+
+        CREATE TABLE tags (
+            id INTEGER PRIMARY KEY,
+            address TEXT NOT NULL,
+            label TEXT NOT NULL,
+            category TEXT NOT NULL,
+            source TEXT NOT NULL,
+            confidence REAL,
+            imported_at TEXT NOT NULL,
+            UNIQUE (address, category, label, source)
+        );
+        CREATE INDEX tags_by_category ON tags(category);
+
+        CREATE TABLE prevouts (
+            input_id INTEGER PRIMARY KEY REFERENCES inputs(id),
+            value INTEGER NOT NULL,
+            type INTEGER REFERENCES script_types(id),
+            address_id INTEGER REFERENCES addresses(id)
         );
         """
 }

@@ -1,0 +1,300 @@
+public import FlowModel
+import Foundation
+import GRDB
+
+/// One account-model transfer, ready to store (addresses and asset already interned).
+public struct TransferRecord: Sendable, Equatable {
+    public var kind: TransferKind
+    /// Transaction hash (on-chain) or the ledger's transaction id; nil when the source has none.
+    public var tx: String?
+    /// Position within the transaction: 0 for the value, log index + 1 for tokens, trace index
+    /// for internal calls, the row number for ledgers.
+    public var seq: Int64
+    public var from: Int64?
+    public var to: Int64?
+    public var asset: Int64
+    public var amount: UInt256
+    /// Unix seconds.
+    public var time: Int64
+    public var block: Int64?
+    /// true: moved value; false: failed (moves nothing); nil: not known yet (no receipt).
+    public var status: Bool?
+    /// 1-based line in the source file.
+    public var line: Int64?
+
+    public init(
+        kind: TransferKind, tx: String?, seq: Int64, from: Int64?, to: Int64?, asset: Int64,
+        amount: UInt256, time: Int64, block: Int64? = nil, status: Bool? = true, line: Int64? = nil
+    ) {
+        self.kind = kind
+        self.tx = tx
+        self.seq = seq
+        self.from = from
+        self.to = to
+        self.asset = asset
+        self.amount = amount
+        self.time = time
+        self.block = block
+        self.status = status
+        self.line = line
+    }
+}
+
+/// Where an input file stands in the store.
+public enum SourceState: Sendable, Equatable {
+    /// Not seen before: ingest from the start.
+    case fresh(id: Int64)
+    /// An earlier run stopped inside it: continue after `bytesDone` bytes (`rowsDone` rows).
+    case partial(id: Int64, bytesDone: Int, rowsDone: Int)
+    /// Already fully ingested: nothing to do.
+    case complete(id: Int64, rows: Int)
+}
+
+/// What a transfer ingest run added.
+public struct TransferSummary: Sendable, Codable, Equatable {
+    public var transfers = 0
+    public var newAddresses = 0
+    public var newAssets = 0
+    public var indexSeconds = 0.0
+    public init() {}
+}
+
+/// The single writer of account-model data: interns addresses and assets, inserts transfers,
+/// and commits each chunk together with its source's progress, so an interrupted run resumes
+/// exactly after the last committed chunk and a finished file is never ingested twice.
+///
+/// Use: `store.withTransferWriter { w in let s = try w.source(...); … w.append(…) … try w.commit(…) }`.
+public final class TransferWriter {
+    let db: Database
+    public private(set) var summary = TransferSummary()
+    private var inTransaction = false
+    private var addressIds: [String: Int64] = [:]
+    private var nextAddressId: Int64
+    private var assetIds: [String: Int64] = [:]
+    private let insertTransfer: BulkStatement
+    private let insertTransferIgnore: BulkStatement
+    private let insertAddress: BulkStatement
+    private let findAddress: Statement
+
+    init(db: Database) throws {
+        self.db = db
+        // Interning needs the text index (exists unless a Bitcoin bulk load was interrupted).
+        try db.execute(sql: Schema.secondaryIndexes[0].sql)
+        nextAddressId = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM addresses") ?? 0) + 1
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT id, address FROM addresses WHERE kind >= ?",
+            arguments: [Int64(AccountKind.ethereum)])
+        while let row = try cursor.next() { addressIds[row[1]] = row[0] }
+        let columns = "kind, tx, seq, from_id, to_id, asset_id, amount, time, block, status, source_id, line"
+        let values = "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
+        insertTransfer = try BulkStatement(db, "INSERT INTO transfers (\(columns)) \(values)")
+        insertTransferIgnore = try BulkStatement(db, "INSERT OR IGNORE INTO transfers (\(columns)) \(values)")
+        insertAddress = try BulkStatement(
+            db, "INSERT INTO addresses (id, address, chain, kind, program) VALUES (?1, ?2, ?3, ?4, ?5)")
+        findAddress = try db.makeStatement(sql: "SELECT id FROM addresses WHERE address = ?")
+    }
+
+    private func begin() throws {
+        if !inTransaction {
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            inTransaction = true
+        }
+    }
+
+    // MARK: Sources
+
+    /// Registers an input file by its content fingerprint and format, or finds where an earlier
+    /// run left it.
+    public func source(path: String, format: String, fingerprint: [UInt8], size: Int) throws -> SourceState {
+        if let row = try Row.fetchOne(
+            db,
+            sql: "SELECT id, bytes_done, rows_done, status FROM sources WHERE fingerprint = ? AND format = ?",
+            arguments: [Data(fingerprint), format])
+        {
+            let id: Int64 = row[0]
+            let status: String = row[3]
+            if status == "complete" { return .complete(id: id, rows: row[2]) }
+            return .partial(id: id, bytesDone: row[1], rowsDone: row[2])
+        }
+        try begin()
+        try db.execute(
+            sql: """
+                INSERT INTO sources (path, format, fingerprint, size, status, started_at)
+                VALUES (?, ?, ?, ?, 'partial', ?)
+                """, arguments: [path, format, Data(fingerprint), size, Self.now()])
+        let id = db.lastInsertedRowID
+        try commit(source: id, bytesDone: 0, rowsDone: 0, complete: false)
+        return .fresh(id: id)
+    }
+
+    static func now() -> String {
+        ISO8601DateFormatter().string(from: Date())
+    }
+
+    // MARK: Interning
+
+    /// The id of an address, inserting it (in the open chunk) when new.
+    public func address(_ text: String, chain: String, kind: UInt8, program: [UInt8] = []) throws -> Int64 {
+        if let id = addressIds[text] { return id }
+        // A Bitcoin address may also appear in a ledger: use its existing row.
+        if let id = try Int64.fetchOne(findAddress, arguments: [text]) {
+            addressIds[text] = id
+            return id
+        }
+        try begin()
+        let id = nextAddressId
+        insertAddress.bind(1, id)
+        insertAddress.bind(2, text: text)
+        insertAddress.bind(3, text: chain)
+        insertAddress.bind(4, Int64(kind))
+        insertAddress.bind(5, blob: program)
+        try insertAddress.run()
+        nextAddressId += 1
+        addressIds[text] = id
+        summary.newAddresses += 1
+        return id
+    }
+
+    /// The id of an asset, inserting it when new; a known asset gains a missing symbol or
+    /// decimals.
+    public func asset(
+        chain: String, symbol: String?, contract: String = "", decimals: Int? = nil, name: String? = nil
+    )
+        throws -> Int64
+    {
+        let key = "\(chain)\u{0}\(contract)\u{0}\(symbol ?? "")"
+        if let id = assetIds[key] { return id }
+        let existing = try Int64.fetchOne(
+            db,
+            sql: "SELECT id FROM assets WHERE chain = ? AND contract = ? AND (symbol IS ? OR ? = '')",
+            arguments: [chain, contract, symbol, contract])
+        let id: Int64
+        if let existing {
+            id = existing
+            if decimals != nil || name != nil {
+                try begin()
+                try db.execute(
+                    sql: """
+                        UPDATE assets SET decimals = COALESCE(decimals, ?), name = COALESCE(name, ?),
+                          symbol = COALESCE(symbol, ?) WHERE id = ?
+                        """, arguments: [decimals, name, symbol, id])
+            }
+        } else {
+            try begin()
+            try db.execute(
+                sql: "INSERT INTO assets (chain, symbol, contract, decimals, name) VALUES (?, ?, ?, ?, ?)",
+                arguments: [chain, symbol, contract, decimals, name])
+            id = db.lastInsertedRowID
+            summary.newAssets += 1
+        }
+        assetIds[key] = id
+        return id
+    }
+
+    // MARK: Transfers
+
+    /// Inserts one transfer into the open chunk. On-chain kinds are ignored when the same
+    /// (tx, kind, seq) is already stored, so overlapping exports do not double count.
+    public func append(_ t: TransferRecord, source: Int64) throws {
+        try begin()
+        let s = t.kind == .ledger ? insertTransfer : insertTransferIgnore
+        s.bind(1, t.kind.rawValue)
+        if let tx = t.tx { s.bind(2, text: tx) } else { s.bindNull(2) }
+        s.bind(3, t.seq)
+        s.bind(4, t.from)
+        s.bind(5, t.to)
+        s.bind(6, t.asset)
+        if let small = t.amount.uint64, small <= UInt64(Int64.max) {
+            s.bind(7, Int64(small))
+        } else {
+            s.bind(7, blob: t.amount.bigEndianBytes)
+        }
+        s.bind(8, t.time)
+        s.bind(9, t.block)
+        s.bind(10, t.status.map { $0 ? 1 : 0 })
+        s.bind(11, source)
+        s.bind(12, t.line)
+        try s.run()
+        summary.transfers += db.changesCount
+    }
+
+    /// Sets the status of every on-chain transfer of transaction `tx` (from its receipt):
+    /// a failed transaction moves no value.
+    public func setStatus(tx: String, success: Bool) throws {
+        try begin()
+        try db.execute(
+            sql: "UPDATE transfers SET status = ? WHERE tx = ? AND kind < 4 AND kind != ?",
+            arguments: [success ? 1 : 0, tx, TransferKind.fee.rawValue])
+    }
+
+    /// Commits the chunk written since the last commit with the source's progress.
+    public func commit(source: Int64, bytesDone: Int, rowsDone: Int, complete: Bool) throws {
+        try begin()
+        try db.execute(
+            sql: """
+                UPDATE sources SET bytes_done = ?, rows_done = ?, status = ?, finished_at = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                bytesDone, rowsDone, complete ? "complete" : "partial", complete ? Self.now() : nil, source,
+            ])
+        try db.execute(sql: "COMMIT")
+        inTransaction = false
+    }
+
+    func rollback() {
+        if inTransaction {
+            try? db.execute(sql: "ROLLBACK")
+            inTransaction = false
+        }
+    }
+
+    /// Builds the transfer indexes (after a bulk load; a no-op when they exist).
+    func finish() throws {
+        if inTransaction {
+            try db.execute(sql: "COMMIT")
+            inTransaction = false
+        }
+        let start = ContinuousClock.now
+        let existing = Set(
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'"))
+        let missing = Schema.transferIndexes.filter { !existing.contains($0.name) }
+        if !missing.isEmpty {
+            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
+            try db.execute(sql: "PRAGMA threads = 4")
+            try db.execute(sql: "PRAGMA cache_size = -2048")
+            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
+            try db.inTransaction(.immediate) {
+                for index in missing { try db.execute(sql: index.sql) }
+                return .commit
+            }
+        }
+        let d = ContinuousClock.now - start
+        summary.indexSeconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+}
+
+extension GraphStore {
+    /// Runs `body` with the store's transfer writer; on error the open chunk is rolled back
+    /// (committed chunks stay), and the indexes are built either way.
+    public func withTransferWriter(_ body: (TransferWriter) throws -> Void) throws -> TransferSummary {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                let writer = try TransferWriter(db: db)
+                do {
+                    try body(writer)
+                    try writer.finish()
+                } catch {
+                    writer.rollback()
+                    if !(error is DatabaseError) { try? writer.finish() }
+                    throw error
+                }
+                return writer.summary
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError.wrap(error, path: path, doing: "writing transfers")
+        }
+    }
+}
