@@ -1,8 +1,11 @@
 // Ingest benchmark: generates a synthetic chain (once, cached in the work folder) and ingests it
 // into a fresh database several times, printing transactions per second end to end (read,
 // decode, resolve prevouts, write, build indexes) for each run, their median, and peak memory.
+// With --csv, the same for a generic transfers CSV (AMLSim columns; parse, intern addresses,
+// write, build indexes), in transfers per second.
 //
 //   swift run -c release chainflow-bench [--txs 1000000] [--runs 3] [--dir /tmp/chainflow-bench] [--threads N]
+//   swift run -c release chainflow-bench --csv [--rows 1000000] [--accounts 100000] [--runs 3]
 import FlowIngest
 import FlowKit
 import FlowSim
@@ -31,6 +34,13 @@ let dir = argument("--dir") ?? "/tmp/chainflow-bench"
 let threads = Int(argument("--threads") ?? "")
 let batchMiB = Int(argument("--batch-mib") ?? "") ?? 4
 let chainDir = "\(dir)/chain-\(txs)"
+
+if CommandLine.arguments.contains("--csv") {
+    try csvBenchmark(
+        dir: dir, rows: Int(argument("--rows") ?? "") ?? 1_000_000,
+        accounts: Int(argument("--accounts") ?? "") ?? 100_000, runs: runs)
+    exit(0)
+}
 
 if !FileManager.default.fileExists(atPath: chainDir + "/truth.json") {
     print("generating \(txs) transactions into \(chainDir) …")
@@ -65,7 +75,8 @@ for run in 1...runs {
     let db = "\(dir)/bench.db"
     for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
     let store = try GraphStore(path: db)
-    let report = try BitcoinIngest.run(store: store, options: IngestOptions(paths: files, threads: threads, batchBytes: batchMiB << 20))
+    let report = try BitcoinIngest.run(
+        store: store, options: IngestOptions(paths: files, threads: threads, batchBytes: batchMiB << 20))
     rates.append(report.transactionsPerSecond)
     let dbSize = ((try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0) >> 20
     print(

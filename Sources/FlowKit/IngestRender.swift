@@ -66,3 +66,48 @@ public enum IngestRender {
         ])
     }
 }
+
+extension IngestRender {
+    public static func text(_ r: AccountIngestReport) -> String {
+        var out = ""
+        for f in r.files {
+            let what = f.format + (f.role.map { " \($0)" } ?? "")
+            if f.alreadyIngested {
+                out += "\(f.path) (\(what)): already ingested: nothing changed\n"
+            } else {
+                let resumed = f.resumedAfter.map { ", resumed after row \(Render.grouped($0))" } ?? ""
+                out +=
+                    "\(f.path) (\(what)): \(Render.grouped(f.records)) records, \(Render.grouped(f.added)) added\(resumed)\n"
+            }
+        }
+        let s = r.summary
+        out +=
+            "added \(Render.grouped(s.transfers)) transfers, \(Render.grouped(s.newAddresses)) new addresses"
+        if s.newAssets > 0 { out += ", \(s.newAssets) new assets" }
+        out += " in \(formatSeconds(r.seconds)) (\(Render.grouped(Int(r.recordsPerSecond))) records/s)\n"
+        return out
+    }
+
+    public static func json(_ r: AccountIngestReport) -> JSONValue {
+        let s = r.summary
+        return .object([
+            (
+                "files",
+                .array(
+                    r.files.map { f in
+                        .object([
+                            ("path", .string(f.path)), ("format", .string(f.format)),
+                            ("role", f.role.map { .string($0) } ?? .null), ("records", .int(f.records)),
+                            ("added", .int(f.added)), ("already_ingested", .bool(f.alreadyIngested)),
+                            ("resumed_after", f.resumedAfter.map { .int($0) } ?? .null),
+                        ])
+                    })
+            ),
+            ("transfers", .int(s.transfers)),
+            ("new_addresses", .int(s.newAddresses)),
+            ("new_assets", .int(s.newAssets)),
+            ("seconds", .double((r.seconds * 1000).rounded() / 1000)),
+            ("records_per_second", .int(Int(r.recordsPerSecond))),
+        ])
+    }
+}

@@ -54,7 +54,9 @@ extension UInt256 {
 
     /// Parses plain decimal digits ("0", "1234…"); nil for anything else or past 2^256 - 1.
     public init?(decimal text: some StringProtocol) {
-        guard let v = UInt256.parse(utf8: Array(text.utf8)[...], decimals: 0) else { return nil }
+        var text = String(text)
+        guard let v = text.withUTF8({ UInt256.parse(utf8: UnsafeRawBufferPointer($0)[...], decimals: 0) })
+        else { return nil }
         self = v
     }
 
@@ -106,15 +108,15 @@ extension UInt256 {
     public static func parseAmount(_ text: some StringProtocol, decimals: Int) -> Result<
         UInt256, ParseFailure
     > {
-        let bytes = Array(text.utf8)
-        return parseAmount(utf8: bytes[...], decimals: decimals)
+        var text = String(text)
+        return text.withUTF8 { parseAmount(utf8: UnsafeRawBufferPointer($0), decimals: decimals) }
     }
 
     /// `parseAmount` on UTF-8 bytes (the CSV hot path calls this without making strings).
-    public static func parseAmount(utf8 bytes: ArraySlice<UInt8>, decimals: Int) -> Result<
+    public static func parseAmount(utf8 bytes: UnsafeRawBufferPointer, decimals: Int) -> Result<
         UInt256, ParseFailure
     > {
-        var s = bytes
+        var s = bytes[...]
         while let f = s.first, f == 0x20 || f == 0x09 { s = s.dropFirst() }
         while let l = s.last, l == 0x20 || l == 0x09 || l == 0x0d { s = s.dropLast() }
         if s.isEmpty { return .failure(.empty) }
@@ -151,7 +153,7 @@ extension UInt256 {
 
     /// Digits with at most one '.', then `scale` more zeros appended; nil on overflow or a
     /// non-digit.
-    static func parse(utf8 s: ArraySlice<UInt8>, decimals scale: Int) -> UInt256? {
+    static func parse(utf8 s: Slice<UnsafeRawBufferPointer>, decimals scale: Int) -> UInt256? {
         if s.isEmpty { return nil }
         // Fast path: up to 18 digits fit in UInt64 without overflow checks.
         var small: UInt64 = 0

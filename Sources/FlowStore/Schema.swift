@@ -151,6 +151,7 @@ enum Schema {
             size INTEGER NOT NULL,
             bytes_done INTEGER NOT NULL DEFAULT 0,
             rows_done INTEGER NOT NULL DEFAULT 0,
+            prefix_hash BLOB,
             status TEXT NOT NULL,
             started_at TEXT NOT NULL,
             finished_at TEXT,

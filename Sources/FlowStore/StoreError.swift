@@ -10,6 +10,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         case io
         /// A lookup found nothing (unknown txid or address).
         case notFound
+        /// Input contradicts what is stored (e.g. an asset's decimals): bad input data.
+        case conflict
     }
 
     public var code: Code
@@ -26,5 +28,11 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 
     /// sysexits-style code: 66 for a missing database or an unknown txid/address, 74 for I/O and
     /// database problems.
-    public var exitCode: Int32 { code == .notFound || code == .cannotOpen ? 66 : 74 }
+    public var exitCode: Int32 {
+        switch code {
+        case .notFound, .cannotOpen: 66
+        case .conflict: 65
+        default: 74
+        }
+    }
 }

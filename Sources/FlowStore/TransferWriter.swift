@@ -75,6 +75,10 @@ public final class TransferWriter {
     private let insertTransferIgnore: BulkStatement
     private let insertAddress: BulkStatement
     private let findAddress: Statement
+    let ledgerMulti: BulkStatement
+    let ledgerSingle: BulkStatement
+    /// Rows per multi-row INSERT of the ledger bulk path.
+    static let ledgerRowsPerInsert = 16
 
     init(db: Database) throws {
         self.db = db
@@ -89,10 +93,28 @@ public final class TransferWriter {
         let values = "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         insertTransfer = try BulkStatement(db, "INSERT INTO transfers (\(columns)) \(values)")
         insertTransferIgnore = try BulkStatement(db, "INSERT OR IGNORE INTO transfers (\(columns)) \(values)")
+        ledgerSingle = insertTransfer
+        ledgerMulti = try BulkStatement(
+            db,
+            BitcoinWriter.multiRow(
+                "INSERT INTO transfers (\(columns))", columns: 12, rows: Self.ledgerRowsPerInsert))
         insertAddress = try BulkStatement(
             db, "INSERT INTO addresses (id, address, chain, kind, program) VALUES (?1, ?2, ?3, ?4, ?5)")
         findAddress = try db.makeStatement(sql: "SELECT id FROM addresses WHERE address = ?")
     }
+
+    func beginChunk() throws { try begin() }
+    func nextAddressIdForBulk() -> Int64 { nextAddressId }
+    func noteNewAddresses(_ n: Int) { summary.newAddresses += n }
+    func noteTransfers(_ n: Int) { summary.transfers += n }
+    func insertAddressRow(id: Int64, text: String, chain: String, kind: UInt8) {
+        insertAddress.bind(1, id)
+        insertAddress.bind(2, text: text)
+        insertAddress.bind(3, text: chain)
+        insertAddress.bind(4, Int64(kind))
+        insertAddress.bind(5, blob: [])
+    }
+    func runInsertAddress() throws { try insertAddress.run() }
 
     private func begin() throws {
         if !inTransaction {
@@ -104,8 +126,12 @@ public final class TransferWriter {
     // MARK: Sources
 
     /// Registers an input file by its content fingerprint and format, or finds where an earlier
-    /// run left it.
-    public func source(path: String, format: String, fingerprint: [UInt8], size: Int) throws -> SourceState {
+    /// run left it. `prefixHash(n)` (SHA-256 of the file's first n bytes) lets a corrected file
+    /// continue a run that stopped at a bad row of the same path: when the bytes before the
+    /// stop are unchanged, ingest resumes there instead of adding those rows again.
+    public func source(
+        path: String, format: String, fingerprint: [UInt8], size: Int, prefixHash: ((Int) -> [UInt8])? = nil
+    ) throws -> SourceState {
         if let row = try Row.fetchOne(
             db,
             sql: "SELECT id, bytes_done, rows_done, status FROM sources WHERE fingerprint = ? AND format = ?",
@@ -115,6 +141,28 @@ public final class TransferWriter {
             let status: String = row[3]
             if status == "complete" { return .complete(id: id, rows: row[2]) }
             return .partial(id: id, bytesDone: row[1], rowsDone: row[2])
+        }
+        if let prefixHash {
+            let candidates = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, bytes_done, rows_done, prefix_hash FROM sources
+                    WHERE path = ? AND format = ? AND status = 'partial' AND bytes_done <= ? ORDER BY id DESC
+                    """, arguments: [path, format, size])
+            for row in candidates {
+                let done: Int = row[1]
+                guard done > 0, let stored = row[3] as Data?, [UInt8](stored) == prefixHash(done) else {
+                    continue
+                }
+                let id: Int64 = row[0]
+                try begin()
+                try db.execute(
+                    sql: "UPDATE sources SET fingerprint = ?, size = ? WHERE id = ?",
+                    arguments: [Data(fingerprint), size, id])
+                try db.execute(sql: "COMMIT")
+                inTransaction = false
+                return .partial(id: id, bytesDone: done, rowsDone: row[2])
+            }
         }
         try begin()
         try db.execute(
@@ -164,10 +212,22 @@ public final class TransferWriter {
     {
         let key = "\(chain)\u{0}\(contract)\u{0}\(symbol ?? "")"
         if let id = assetIds[key] { return id }
-        let existing = try Int64.fetchOne(
-            db,
-            sql: "SELECT id FROM assets WHERE chain = ? AND contract = ? AND (symbol IS ? OR ? = '')",
-            arguments: [chain, contract, symbol, contract])
+        // A token is identified by its contract; a native coin or ledger currency by its symbol.
+        let existingRow =
+            contract.isEmpty
+            ? try Row.fetchOne(
+                db, sql: "SELECT id, decimals FROM assets WHERE chain = ? AND contract = '' AND symbol IS ?",
+                arguments: [chain, symbol])
+            : try Row.fetchOne(
+                db, sql: "SELECT id, decimals FROM assets WHERE chain = ? AND contract = ?",
+                arguments: [chain, contract])
+        let existing: Int64? = existingRow?[0]
+        if let row = existingRow, let stored = row[1] as Int?, let decimals, stored != decimals {
+            throw StoreError(
+                .conflict,
+                "asset \(symbol ?? contract) on \(chain) is stored with \(stored) decimals, this input declares \(decimals): amounts would not be comparable (use --decimals \(stored))",
+                path: "")
+        }
         let id: Int64
         if let existing {
             id = existing
@@ -228,15 +288,19 @@ public final class TransferWriter {
     }
 
     /// Commits the chunk written since the last commit with the source's progress.
-    public func commit(source: Int64, bytesDone: Int, rowsDone: Int, complete: Bool) throws {
+    /// `prefixHash` is the SHA-256 of the file's first `bytesDone` bytes (see `source(…)`).
+    public func commit(
+        source: Int64, bytesDone: Int, rowsDone: Int, complete: Bool, prefixHash: [UInt8]? = nil
+    ) throws {
         try begin()
         try db.execute(
             sql: """
-                UPDATE sources SET bytes_done = ?, rows_done = ?, status = ?, finished_at = ?
+                UPDATE sources SET bytes_done = ?, rows_done = ?, status = ?, finished_at = ?, prefix_hash = ?
                 WHERE id = ?
                 """,
             arguments: [
-                bytesDone, rowsDone, complete ? "complete" : "partial", complete ? Self.now() : nil, source,
+                bytesDone, rowsDone, complete ? "complete" : "partial", complete ? Self.now() : nil,
+                prefixHash.map { Data($0) }, source,
             ])
         try db.execute(sql: "COMMIT")
         inTransaction = false
@@ -296,5 +360,136 @@ extension GraphStore {
         } catch let error as DatabaseError {
             throw StoreError.wrap(error, path: path, doing: "writing transfers")
         }
+    }
+}
+
+/// One ledger transfer with interned addresses, planned off the writer thread.
+public struct LedgerRow: Sendable {
+    public var from: Int64
+    public var to: Int64
+    /// Index into `LedgerInterner.assetNames`.
+    public var asset: Int32
+    public var amount: UInt256
+    public var time: Int64
+    public var tx: String?
+    public var seq: Int64
+    public var line: Int64
+
+    public init(
+        from: Int64, to: Int64, asset: Int32, amount: UInt256, time: Int64, tx: String?, seq: Int64,
+        line: Int64
+    ) {
+        self.from = from
+        self.to = to
+        self.asset = asset
+        self.amount = amount
+        self.time = time
+        self.tx = tx
+        self.seq = seq
+        self.line = line
+    }
+}
+
+/// A chunk of ledger rows and the addresses they introduce, committed as one unit.
+public struct LedgerChunk: Sendable {
+    public var newAddresses: [(id: Int64, text: String)] = []
+    public var rows: [LedgerRow] = []
+    public init() {}
+}
+
+/// Interns ledger addresses and asset names on the parsing thread: ids are planned here, rows
+/// are inserted by `TransferWriter.write(_:)`. Made by `TransferWriter.ledgerInterner()`, which
+/// loads every stored address so that a ledger naming a known address reuses its id.
+public final class LedgerInterner: @unchecked Sendable {
+    private var ids: [String: Int64]
+    private var nextId: Int64
+    private var assetIndex: [String: Int32] = [:]
+    public private(set) var assetNames: [String] = []
+
+    init(ids: [String: Int64], nextId: Int64) {
+        self.ids = ids
+        self.nextId = nextId
+    }
+
+    @inline(__always)
+    public func address(_ text: String, into chunk: inout LedgerChunk) -> Int64 {
+        if let id = ids[text] { return id }
+        let id = nextId
+        nextId += 1
+        ids[text] = id
+        chunk.newAddresses.append((id, text))
+        return id
+    }
+
+    /// Forgets the asset names (each file maps its names with its own decimals).
+    public func resetAssets() {
+        assetIndex = [:]
+        assetNames = []
+    }
+
+    @inline(__always)
+    public func asset(_ name: String) -> Int32 {
+        if let i = assetIndex[name] { return i }
+        let i = Int32(assetNames.count)
+        assetNames.append(name)
+        assetIndex[name] = i
+        return i
+    }
+}
+
+extension TransferWriter {
+    /// An interner for a ledger bulk load. Use it for all addresses of the run (do not mix with
+    /// `address(_:chain:kind:program:)`).
+    public func ledgerInterner() throws -> LedgerInterner {
+        var ids: [String: Int64] = [:]
+        let cursor = try Row.fetchCursor(db, sql: "SELECT id, address FROM addresses")
+        while let row = try cursor.next() { ids[row[1]] = row[0] }
+        return LedgerInterner(ids: ids, nextId: nextAddressIdForBulk())
+    }
+
+    /// Inserts a planned chunk into the open SQLite transaction (commit with `commit(source:…)`).
+    /// `assetIds` maps the interner's asset indexes to asset ids (see `asset(chain:…)`).
+    public func write(_ chunk: LedgerChunk, assetIds: [Int64], chain: String, source: Int64) throws {
+        try beginChunk()
+        for (id, text) in chunk.newAddresses {
+            insertAddressRow(id: id, text: text, chain: chain, kind: AccountKind.ledger)
+            try runInsertAddress()
+        }
+        noteNewAddresses(chunk.newAddresses.count)
+        let k = Self.ledgerRowsPerInsert
+        let rows = chunk.rows
+        var i = 0
+        while i + k <= rows.count {
+            let s = ledgerMulti
+            for r in 0..<k { bindLedger(s, Int32(r * 12), rows[i + r], assetIds, source) }
+            try s.run()
+            i += k
+        }
+        while i < rows.count {
+            bindLedger(ledgerSingle, 0, rows[i], assetIds, source)
+            try ledgerSingle.run()
+            i += 1
+        }
+        noteTransfers(rows.count)
+    }
+
+    @inline(__always)
+    func bindLedger(_ s: BulkStatement, _ o: Int32, _ t: LedgerRow, _ assetIds: [Int64], _ source: Int64) {
+        s.bind(o + 1, TransferKind.ledger.rawValue)
+        if let tx = t.tx { s.bind(o + 2, text: tx) } else { s.bindNull(o + 2) }
+        s.bind(o + 3, t.seq)
+        s.bind(o + 4, t.from)
+        s.bind(o + 5, t.to)
+        s.bind(o + 6, assetIds[Int(t.asset)])
+        if let small = t.amount.uint64, small <= UInt64(Int64.max) {
+            s.bind(o + 7, Int64(small))
+        } else {
+            s.bind(o + 7, blob: t.amount.bigEndianBytes)
+        }
+        s.bind(o + 8, t.time)
+        s.bindNull(o + 9)
+        s.bind(o + 10, Int64(1))
+        s.bind(o + 11, source)
+        s.bind(o + 12, t.line)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowIngest
 import FlowKit
 import FlowModel
 import FlowStore
@@ -7,11 +8,19 @@ import Foundation
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Ingest Bitcoin blocks (blk*.dat files, raw blocks, block hex) into the database.",
+        abstract: "Ingest block exports and transfer files into the database.",
         discussion: """
-            Each file's kind is detected from its content. Blocks already in the database are skipped, so
-            re-running is safe, and an interrupted run resumes where it stopped. Bitcoin Core 28+ obfuscated
-            blk files are read with the key in xor.dat beside them, or --xor-key.
+            Formats (detected from each file's content; --format NAME overrides):
+              blocks         Bitcoin blk*.dat files, raw blocks, block hex
+              core-json      Bitcoin Core getblock (verbosity 2/3) and getrawtransaction JSON
+              bitcoin-etl    bitcoin-etl blocks.json / transactions.json (JSON lines)
+              ethereum-etl   ethereum-etl CSV or JSON lines (blocks, transactions, receipts, token_transfers,
+                             tokens, traces)
+              transfers-csv  a CSV of transfers: --map tx=COL,time=COL,from=COL,to=COL,amount=COL[,asset=COL]
+                             or --preset amlsim|amlworld (IBM AMLSim transactions.csv, IBM AMLworld *_Trans.csv)
+            Data already in the database is skipped, so re-running is safe, and an interrupted run resumes
+            where it stopped. Bitcoin Core 28+ obfuscated blk files are read with the key in xor.dat beside
+            them, or --xor-key.
             """)
 
     @OptionGroup var database: DatabaseOption
@@ -19,7 +28,30 @@ struct IngestCommand: ParsableCommand {
     @Argument(help: "Input files.")
     var files: [String]
 
-    @Option(name: .long, help: "Network of raw and hex blocks (blk files carry theirs).")
+    @Option(name: .long, help: "Input format for all files (default: detected from each file's content).")
+    var format: String?
+
+    @Option(
+        name: .long,
+        help:
+            "transfers-csv column mapping: tx=COL,time=COL,from=COL,to=COL,amount=COL[,asset=COL] (COL: header name or #N)."
+    )
+    var map: String?
+
+    @Option(name: .long, help: "transfers-csv preset: amlsim or amlworld.")
+    var preset: String?
+
+    @Option(
+        name: .long, help: "transfers-csv: decimals of amounts (12.34 with 2 decimals is 1234 base units).")
+    var decimals: Int?
+
+    @Option(name: .long, help: "transfers-csv: the asset of every row when no asset column is mapped.")
+    var asset: String?
+
+    @Option(name: .long, help: "transfers-csv: the chain name of the ledger's accounts (default: ledger).")
+    var chain = "ledger"
+
+    @Option(name: .long, help: "Network of raw and hex blocks and Bitcoin JSON (blk files carry theirs).")
     var network: Network = .mainnet
 
     @Option(name: .long, help: "Block-file obfuscation key as hex (Bitcoin Core 28+), e.g. 0123456789abcdef.")
@@ -39,29 +71,89 @@ struct IngestCommand: ParsableCommand {
             throw ValidationError("--xor-key '\(xorKey)' is not hex bytes (e.g. 0123456789abcdef)")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        if let format, InputFormat(name: format) == nil {
+            throw ValidationError(
+                "unknown --format '\(format)'; formats:\n  "
+                    + InputFormat.allCases.map(\.summary).joined(separator: "\n  "))
+        }
+        if let preset, TransferCSVMapping.preset(preset) == nil {
+            throw ValidationError("unknown --preset '\(preset)'; presets: amlsim, amlworld")
+        }
+        if map != nil && preset != nil { throw ValidationError("give --map or --preset, not both") }
+        if let decimals, !(0...77).contains(decimals) {
+            throw ValidationError("--decimals must be 0...77, got \(decimals)")
+        }
+    }
+
+    /// The transfers-csv mapping the options describe (nil: the preset the header matches).
+    func csvMapping() throws -> TransferCSVMapping? {
+        var mapping: TransferCSVMapping?
+        if let map {
+            mapping = try TransferCSVMapping.parse(map)
+        } else if let preset {
+            mapping = TransferCSVMapping.preset(preset)
+        }
+        if var m = mapping {
+            if let decimals { m.decimals = decimals }
+            if let asset { m.defaultAsset = asset }
+            mapping = m
+        }
+        return mapping
     }
 
     func run() throws {
         do {
+            let plan = try IngestPlan.classify(
+                paths: files, override: format.flatMap(InputFormat.init(name:)))
             let store = try GraphStore(path: database.db)
-            let options = IngestOptions(
-                paths: files, xorKey: xorKey.flatMap { Hex.decode($0) },
-                network: network,
-                threads: threads)
             let interactive = isatty(STDERR_FILENO) != 0
-            var progress: (@Sendable (IngestProgress) -> Void)?
-            if !quiet {
-                progress = { p in showProgress(p, interactive: interactive) }
+            var outputs: [(text: String, json: JSONValue)] = []
+            defer {
+                if json {
+                    let value = outputs.count == 1 ? outputs[0].json : .array(outputs.map(\.json))
+                    print(value.rendered(), terminator: "")
+                } else {
+                    for o in outputs { print(o.text, terminator: "") }
+                }
             }
-            let report = try BitcoinIngest.run(store: store, options: options, progress: progress)
-            if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-            if json {
-                print(IngestRender.json(report).rendered(), terminator: "")
-            } else {
-                print(IngestRender.text(report), terminator: "")
+            let blockFiles = plan.files(.blocks).map(\.path)
+            if !blockFiles.isEmpty {
+                let options = IngestOptions(
+                    paths: blockFiles, xorKey: xorKey.flatMap { Hex.decode($0) }, network: network,
+                    threads: threads)
+                var progress: (@Sendable (IngestProgress) -> Void)?
+                if !quiet { progress = { p in showProgress(p, interactive: interactive) } }
+                let report = try BitcoinIngest.run(store: store, options: options, progress: progress)
+                if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+                outputs.append((IngestRender.text(report), IngestRender.json(report)))
+            }
+            let csvFiles = plan.files(.transfersCSV)
+            if !csvFiles.isEmpty {
+                let options = TransferCSVOptions(mapping: try csvMapping(), chain: chain)
+                let report = try TransferCSVIngest.run(
+                    store: store, files: csvFiles, options: options, progress: rowProgress(interactive))
+                if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+                outputs.append((IngestRender.text(report), IngestRender.json(report)))
+            }
+            for other in [InputFormat.coreJSON, .bitcoinETL, .ethereumETL] where !plan.files(other).isEmpty {
+                throw IngestError(
+                    .unknownFormat, "\(other.rawValue) ingest is not available in this build",
+                    file: plan.files(other)[0].path)
             }
         } catch {
             throw fail(error)
+        }
+    }
+
+    /// A progress callback counting records, or nil with --quiet.
+    func rowProgress(_ interactive: Bool) -> (@Sendable (Int) -> Void)? {
+        if quiet { return nil }
+        let start = Date()
+        return { rows in
+            let seconds = Date().timeIntervalSince(start)
+            let rate = seconds > 0 ? Int(Double(rows) / seconds) : 0
+            let line = "ingest: \(Render.grouped(rows)) records, \(Render.grouped(rate)) records/s"
+            FileHandle.standardError.write(Data((interactive ? "\r\(line)\u{1b}[K" : line + "\n").utf8))
         }
     }
 }

@@ -1,0 +1,74 @@
+import FlowIngest
+import FlowKit
+import FlowStore
+import Foundation
+
+/// Writes a transfers CSV with AMLSim's columns: `rows` transfers between `accounts` accounts,
+/// amounts with 2 decimals, one transfer every 10 seconds from 2017-01-01 (deterministic).
+func writeTransfersCSV(path: String, rows: Int, accounts: Int) throws {
+    var state: UInt64 = 0x5eed
+    func next() -> UInt64 {
+        state &+= 0x9e37_79b9_7f4a_7c15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
+        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
+        return z ^ (z >> 31)
+    }
+    var out = "tran_id,orig_acct,bene_acct,tx_type,base_amt,tran_timestamp,is_sar,alert_id\n"
+    out.reserveCapacity(rows * 80)
+    let start = 1_483_228_800  // 2017-01-01T00:00:00Z
+    for i in 1...rows {
+        let from = next() % UInt64(accounts)
+        var to = next() % UInt64(accounts)
+        if to == from { to = (to + 1) % UInt64(accounts) }
+        let cents = next() % 10_000_000
+        let t = start + i * 10
+        let days = t / 86400
+        let secs = t % 86400
+        // Civil date from days since 1970 (valid for these years).
+        let z = days + 719_468
+        let era = z / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let fraction = two(Int(cents % 100))
+        out +=
+            "\(i),\(from),\(to),TRANSFER,\(cents / 100).\(fraction),\(y)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z,False,-1\n"
+    }
+    try out.write(toFile: path, atomically: true, encoding: .utf8)
+}
+
+func csvBenchmark(dir: String, rows: Int, accounts: Int, runs: Int) throws {
+    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    let csv = "\(dir)/transfers-\(rows)-\(accounts).csv"
+    if !FileManager.default.fileExists(atPath: csv) {
+        print("generating \(rows) transfers between \(accounts) accounts into \(csv) …")
+        try writeTransfersCSV(path: csv, rows: rows, accounts: accounts)
+    }
+    let size = ((try? FileManager.default.attributesOfItem(atPath: csv)[.size] as? Int) ?? 0) >> 20
+    var rates: [Double] = []
+    for run in 1...runs {
+        let db = "\(dir)/bench-csv.db"
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        let store = try GraphStore(path: db)
+        let detected = try FormatDetector.detect(path: csv)
+        let report = try TransferCSVIngest.run(
+            store: store, files: [(csv, detected)], options: TransferCSVOptions(mapping: .amlsim))
+        rates.append(report.recordsPerSecond)
+        let dbSize = ((try? FileManager.default.attributesOfItem(atPath: db)[.size] as? Int) ?? 0) >> 20
+        print(
+            "run \(run): \(report.summary.transfers) transfers (\(size) MiB CSV) in \(String(format: "%.2f", report.seconds))s = \(Int(report.recordsPerSecond)) transfers/s"
+                + String(format: " [indexes %.2fs]", report.summary.indexSeconds)
+                + " (\(report.summary.newAddresses) addresses, db \(dbSize) MiB, peak RSS so far \(Int(peakMemoryMiB())) MiB)"
+        )
+    }
+    let sorted = rates.sorted()
+    print(
+        "median: \(Int(sorted[sorted.count / 2])) transfers/s over \(runs) runs; peak memory \(Int(peakMemoryMiB())) MiB"
+    )
+}

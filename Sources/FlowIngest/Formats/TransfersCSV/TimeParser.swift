@@ -1,0 +1,97 @@
+/// Timestamps of transfer exports to Unix seconds (UTC), straight from bytes.
+///
+/// Accepted: Unix seconds (`1662000000`), ISO-8601 (`2022-09-01T00:20:00Z`, with optional
+/// fraction and `Z` / `±HH:MM` offset, `T` or space between date and time, or a date alone), and
+/// the `YYYY/MM/DD HH:MM[:SS]` form of IBM AMLworld. A time without an offset is taken as UTC.
+public enum TimeParser {
+    public static func parse(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
+    }
+
+    public static func parse(_ b: UnsafeRawBufferPointer) -> Int64? {
+        var s = 0
+        var e = b.count
+        while s < e && (b[s] == 0x20 || b[s] == 0x09) { s += 1 }
+        while e > s && (b[e - 1] == 0x20 || b[e - 1] == 0x09 || b[e - 1] == 0x0d) { e -= 1 }
+        guard e > s else { return nil }
+        @inline(__always) func digit(_ i: Int) -> Int? {
+            guard i < e else { return nil }
+            let d = Int(b[i]) - 0x30
+            return d >= 0 && d <= 9 ? d : nil
+        }
+        @inline(__always) func number(_ i: Int, _ n: Int) -> Int? {
+            var v = 0
+            for k in 0..<n {
+                guard let d = digit(i + k) else { return nil }
+                v = v * 10 + d
+            }
+            return v
+        }
+        // Unix seconds: all digits (at most 12, so that dates like 20220901 stay errors above).
+        if (s..<e).allSatisfy({ digit($0) != nil }) {
+            guard e - s <= 12, let v = number(s, e - s) else { return nil }
+            return Int64(v)
+        }
+        guard let year = number(s, 4), s + 4 < e else { return nil }
+        let sep = b[s + 4]
+        guard sep == UInt8(ascii: "-") || sep == UInt8(ascii: "/"), let month = number(s + 5, 2),
+            s + 7 < e, b[s + 7] == sep, let day = number(s + 8, 2)
+        else { return nil }
+        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year) else { return nil }
+        var i = s + 10
+        var seconds = 0
+        if i < e {
+            guard b[i] == UInt8(ascii: "T") || b[i] == UInt8(ascii: " "), let hour = number(i + 1, 2),
+                i + 3 < e, b[i + 3] == UInt8(ascii: ":"), let minute = number(i + 4, 2), hour < 24,
+                minute < 60
+            else { return nil }
+            seconds = hour * 3600 + minute * 60
+            i += 6
+            if i < e, b[i] == UInt8(ascii: ":") {
+                guard let second = number(i + 1, 2), second < 61 else { return nil }
+                seconds += second
+                i += 3
+                if i < e, b[i] == UInt8(ascii: ".") || b[i] == UInt8(ascii: ",") {
+                    i += 1
+                    guard digit(i) != nil else { return nil }
+                    while digit(i) != nil { i += 1 }  // fraction dropped: times are whole seconds
+                }
+            }
+            if i < e {
+                if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") {
+                    i += 1
+                } else if b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") {
+                    let sign = b[i] == UInt8(ascii: "+") ? 1 : -1
+                    guard let oh = number(i + 1, 2) else { return nil }
+                    var j = i + 3
+                    if j < e, b[j] == UInt8(ascii: ":") { j += 1 }
+                    guard let om = number(j, 2), oh < 24, om < 60 else { return nil }
+                    seconds -= sign * (oh * 3600 + om * 60)
+                    i = j + 2
+                }
+            }
+            guard i == e else { return nil }
+        }
+        return Int64(daysFromCivil(year: year, month: month, day: day)) * 86400 + Int64(seconds)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: 30
+        default: 31
+        }
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's civil algorithm).
+    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146097 + doe - 719468
+    }
+}

@@ -1,0 +1,211 @@
+import Dispatch
+public import FlowIngest
+import FlowModel
+public import FlowStore
+import Foundation
+
+/// How to read transfers CSV files.
+public struct TransferCSVOptions: Sendable {
+    /// Column mapping; nil takes the preset the file's header matches (AMLSim, AMLworld).
+    public var mapping: TransferCSVMapping?
+    /// The `addresses.chain` and `assets.chain` of the ledger's accounts and currencies.
+    public var chain: String
+    /// Rows per committed chunk: a crash loses at most the chunk being written.
+    public var chunkRows: Int
+
+    public init(mapping: TransferCSVMapping? = nil, chain: String = "ledger", chunkRows: Int = 50_000) {
+        self.mapping = mapping
+        self.chain = chain
+        self.chunkRows = chunkRows
+    }
+}
+
+/// Ingest of transfer CSVs (a bank-style ledger, AMLSim, AMLworld) as account-model transfers.
+///
+/// One thread parses rows and interns addresses; the calling thread inserts each chunk and
+/// commits it together with the file's progress, so a crash or a bad row loses nothing before
+/// it, a re-run skips a finished file, and an interrupted or corrected file resumes after the
+/// last committed row.
+public enum TransferCSVIngest {
+    struct Chunk: Sendable {
+        var rows: LedgerChunk
+        var endOffset: Int
+        var rowsEnd: Int
+        var error: IngestError?
+    }
+
+    public static func run(
+        store: GraphStore, files: [(path: String, detected: DetectedFormat)], options: TransferCSVOptions,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) throws -> AccountIngestReport {
+        let start = DispatchTime.now()
+        var reports: [SourceFileReport] = []
+        var mappings: [TransferCSVMapping] = []
+        for (path, detected) in files {
+            guard let mapping = options.mapping ?? detected.role.flatMap(TransferCSVMapping.preset) else {
+                throw IngestError(
+                    .unknownFormat,
+                    "no column mapping for this CSV: give --map tx=COL,time=COL,from=COL,to=COL,amount=COL[,asset=COL] or --preset amlsim|amlworld",
+                    file: path)
+            }
+            mappings.append(mapping)
+        }
+        var rowsSoFar = 0
+        let summary = try store.withTransferWriter { writer in
+            var interner: LedgerInterner?
+            for (index, file) in files.enumerated() {
+                let data: Data
+                do {
+                    data = try Data(contentsOf: URL(fileURLWithPath: file.path), options: .alwaysMapped)
+                } catch {
+                    let missing = !FileManager.default.fileExists(atPath: file.path)
+                    throw IngestError(
+                        missing ? .missingFile : .io, missing ? "no such file" : "cannot read: \(error)",
+                        file: file.path)
+                }
+                let mapping = mappings[index]
+                let format = "transfers-csv \(mapping)"
+                let state = try data.withUnsafeBytes { bytes in
+                    try writer.source(
+                        path: file.path, format: format, fingerprint: SourceFingerprint.sha256(bytes),
+                        size: bytes.count,
+                        prefixHash: {
+                            SourceFingerprint.sha256(UnsafeRawBufferPointer(rebasing: bytes[0..<$0]))
+                        })
+                }
+                var report = SourceFileReport(
+                    path: file.path, format: InputFormat.transfersCSV.rawValue, role: file.detected.role)
+                let sourceId: Int64
+                var resumeOffset = 0
+                var rowsDone = 0
+                switch state {
+                case .complete:
+                    report.alreadyIngested = true
+                    reports.append(report)
+                    continue
+                case .fresh(let id): sourceId = id
+                case .partial(let id, let bytesDone, let done):
+                    sourceId = id
+                    resumeOffset = bytesDone
+                    rowsDone = done
+                    if done > 0 { report.resumedAfter = done }
+                }
+                if interner == nil { interner = try writer.ledgerInterner() }
+                let ledger = interner!
+                ledger.resetAssets()
+                let chunks = BatchQueue<Chunk>(capacity: 2)
+                let firstRow = rowsDone
+                let startOffset = resumeOffset
+                let chunkRows = options.chunkRows
+                let parser = Thread {
+                    defer { chunks.close() }
+                    data.withUnsafeBytes { bytes in
+                        produce(
+                            path: file.path, bytes: bytes, mapping: mapping, resumeOffset: startOffset,
+                            firstRow: firstRow, chunkRows: chunkRows, interner: ledger, into: chunks)
+                    }
+                }
+                parser.stackSize = 8 << 20
+                parser.start()
+                defer { chunks.cancel() }
+                var assetIds: [Int64] = []
+                var hasher = PrefixHasher()
+                var lastOffset = resumeOffset
+                while let chunk = chunks.pop() {
+                    // Assets named by this chunk's rows (a handful per ledger).
+                    while assetIds.count < ledger.assetNames.count {
+                        let name = ledger.assetNames[assetIds.count]
+                        let decimals = mapping.assetDecimals[name] ?? mapping.decimals
+                        assetIds.append(
+                            try writer.asset(chain: options.chain, symbol: name, decimals: decimals))
+                    }
+                    try writer.write(chunk.rows, assetIds: assetIds, chain: options.chain, source: sourceId)
+                    data.withUnsafeBytes { hasher.advance(to: chunk.endOffset, in: $0) }
+                    let complete = chunk.error == nil && chunk.endOffset >= data.count
+                    try writer.commit(
+                        source: sourceId, bytesDone: chunk.endOffset, rowsDone: chunk.rowsEnd,
+                        complete: complete,
+                        prefixHash: hasher.digest)
+                    report.records += chunk.rows.rows.count
+                    report.added += chunk.rows.rows.count
+                    rowsSoFar += chunk.rows.rows.count
+                    lastOffset = chunk.endOffset
+                    progress?(rowsSoFar)
+                    if let error = chunk.error {
+                        reports.append(report)
+                        throw error
+                    }
+                }
+                if lastOffset < data.count {
+                    // Nothing left but blank lines or a header: mark the file done.
+                    try writer.commit(
+                        source: sourceId, bytesDone: data.count, rowsDone: firstRow + report.records,
+                        complete: true)
+                }
+                reports.append(report)
+            }
+        }
+        return AccountIngestReport(
+            files: reports, summary: summary, seconds: BitcoinIngest.seconds(since: start))
+    }
+
+    /// Parses rows into chunks of `chunkRows`, interning addresses; a bad row ends the file with
+    /// a chunk holding the rows before it and the error.
+    static func produce(
+        path: String, bytes: UnsafeRawBufferPointer, mapping: TransferCSVMapping, resumeOffset: Int,
+        firstRow: Int,
+        chunkRows: Int, interner: LedgerInterner, into queue: BatchQueue<Chunk>
+    ) {
+        var parser: TransferCSVParser
+        do {
+            parser = try TransferCSVParser(
+                file: path, bytes: bytes, mapping: mapping, resumeOffset: resumeOffset)
+        } catch {
+            queue.push(Chunk(rows: LedgerChunk(), endOffset: resumeOffset, rowsEnd: firstRow, error: error))
+            return
+        }
+        var defaultAsset: Int32?
+        var row = firstRow
+        var chunk = LedgerChunk()
+        chunk.rows.reserveCapacity(chunkRows)
+        var endOffset = max(resumeOffset, parser.offset)
+        while true {
+            let parsed: ParsedTransfer?
+            do {
+                parsed = try parser.next()
+            } catch {
+                queue.push(Chunk(rows: chunk, endOffset: endOffset, rowsEnd: row, error: error))
+                return
+            }
+            guard let t = parsed else { break }
+            row += 1
+            let from = interner.address(t.from, into: &chunk)
+            let to = interner.address(t.to, into: &chunk)
+            let asset: Int32
+            if let name = t.asset {
+                asset = interner.asset(name)
+            } else if let d = defaultAsset {
+                asset = d
+            } else {
+                asset = interner.asset(mapping.defaultAsset)
+                defaultAsset = asset
+            }
+            chunk.rows.append(
+                LedgerRow(
+                    from: from, to: to, asset: asset, amount: t.amount, time: t.time, tx: t.tx,
+                    seq: Int64(row),
+                    line: Int64(t.line)))
+            endOffset = parser.offset
+            if chunk.rows.count >= chunkRows {
+                guard queue.push(Chunk(rows: chunk, endOffset: endOffset, rowsEnd: row, error: nil)) else {
+                    return
+                }
+                chunk = LedgerChunk()
+                chunk.rows.reserveCapacity(chunkRows)
+            }
+        }
+        if !chunk.rows.isEmpty || endOffset < bytes.count {
+            queue.push(Chunk(rows: chunk, endOffset: bytes.count, rowsEnd: row, error: nil))
+        }
+    }
+}
