@@ -1,0 +1,162 @@
+import Foundation
+
+/// One tag read from a watchlist file (before it is stored).
+public struct WatchlistEntry: Sendable, Equatable {
+    public var address: String
+    public var label: String?
+    public var category: String?
+    public var confidence: Double?
+    public var line: Int
+}
+
+/// Reads watchlists and label files:
+/// - one address per line (the OFAC lists; `#` comments and blank lines skipped);
+/// - CSV `address,label,category[,confidence]`, with or without that header;
+/// - JSON: an array of addresses, or of objects with `address`, `label`, `category`,
+///   `confidence`.
+/// Hex (`0x…`) and bech32 addresses are lowercased so that they match the stored form.
+public enum WatchlistReader {
+    public enum Kind: String, Sendable { case lines, csv, json }
+
+    public static func read(path: String) throws(IngestError) -> (kind: Kind, entries: [WatchlistEntry]) {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            let missing = !FileManager.default.fileExists(atPath: path)
+            throw IngestError(
+                missing ? .missingFile : .io, missing ? "no such file" : "cannot read: \(error)", file: path)
+        }
+        return try parse(path: path, bytes: [UInt8](data))
+    }
+
+    public static func parse(path: String, bytes input: [UInt8]) throws(IngestError) -> (
+        kind: Kind, entries: [WatchlistEntry]
+    ) {
+        var bytes = input[...]
+        if bytes.starts(with: [0xef, 0xbb, 0xbf]) { bytes = bytes.dropFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let bad = (try? firstInvalidUTF8Line(Array(bytes))) ?? 1
+            throw IngestError(.badValue, "not UTF-8 text", file: path, line: bad)
+        }
+        let trimmed = text.drop { $0.isWhitespace }
+        if trimmed.first == "[" || trimmed.first == "{" {
+            return (.json, try parseJSON(path: path, bytes: Array(bytes)))
+        }
+        var entries: [WatchlistEntry] = []
+        var kind = Kind.lines
+        for (i, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t\""))
+            }
+            if fields.count > 1 { kind = .csv }
+            if fields[0].lowercased() == "address" && entries.isEmpty { continue }  // header
+            if fields.count > 4 {
+                throw IngestError(
+                    .badValue,
+                    "expected address[,label,category[,confidence]], found \(fields.count) columns",
+                    file: path, line: i + 1)
+            }
+            let address = try checkAddress(fields[0], path: path, line: i + 1, column: 1)
+            var confidence: Double?
+            if fields.count == 4, !fields[3].isEmpty {
+                guard let c = Double(fields[3]), c >= 0, c <= 1 else {
+                    throw IngestError(
+                        .badValue, "confidence must be a number from 0 to 1, found \(quoted(fields[3]))",
+                        file: path, line: i + 1, column: 4, field: "confidence")
+                }
+                confidence = c
+            }
+            entries.append(
+                WatchlistEntry(
+                    address: address, label: fields.count > 1 && !fields[1].isEmpty ? fields[1] : nil,
+                    category: fields.count > 2 && !fields[2].isEmpty ? fields[2] : nil,
+                    confidence: confidence,
+                    line: i + 1))
+        }
+        return (kind, entries)
+    }
+
+    static func parseJSON(path: String, bytes: [UInt8]) throws(IngestError) -> [WatchlistEntry] {
+        let root: JSONNode
+        do {
+            root = try JSONParser.parse(bytes)
+        } catch {
+            throw IngestError(
+                .badValue, "JSON syntax error: \(error.message)", file: path, line: error.line,
+                column: error.column)
+        }
+        let items: [JSONNode]
+        if let array = root.array {
+            items = array
+        } else if let array = root["addresses"]?.array ?? root["tags"]?.array {
+            items = array
+        } else {
+            throw IngestError(
+                .badValue, "expected a JSON array of addresses or of {\"address\": …} objects", file: path)
+        }
+        var entries: [WatchlistEntry] = []
+        for (i, item) in items.enumerated() {
+            let field = "[\(i)]"
+            if let s = item.string {
+                entries.append(
+                    WatchlistEntry(
+                        address: try checkAddress(s, path: path, line: nil, column: nil, field: field),
+                        label: nil,
+                        category: nil, confidence: nil, line: 0))
+                continue
+            }
+            guard let address = item["address"]?.string else {
+                throw IngestError(.badValue, "entry \(i) has no \"address\" string", file: path, field: field)
+            }
+            var confidence: Double?
+            if let c = item["confidence"], !c.isNull {
+                guard let text = c.numberText, let v = Double(text), v >= 0, v <= 1 else {
+                    throw IngestError(
+                        .badValue, "confidence must be a number from 0 to 1", file: path,
+                        field: "\(field).confidence")
+                }
+                confidence = v
+            }
+            entries.append(
+                WatchlistEntry(
+                    address: try checkAddress(
+                        address, path: path, line: nil, column: nil, field: "\(field).address"),
+                    label: item["label"]?.string, category: item["category"]?.string, confidence: confidence,
+                    line: 0))
+        }
+        return entries
+    }
+
+    /// Rejects text that cannot be an address (empty, spaces, control characters, over 128
+    /// characters) and normalises case where the encoding is case-insensitive.
+    static func checkAddress(
+        _ text: String, path: String, line: Int?, column: Int?, field: String = "address"
+    ) throws(IngestError) -> String {
+        guard !text.isEmpty, text.count <= 128,
+            text.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value < 0x7f })
+        else {
+            throw IngestError(
+                .badValue, "not an address: \(quoted(text))", file: path, line: line, column: column,
+                field: field)
+        }
+        let lower = text.lowercased()
+        if lower.hasPrefix("0x") { return lower }
+        for hrp in ["bc1", "tb1", "bcrt1"]
+        where lower.hasPrefix(hrp) && (text == lower || text == text.uppercased()) {
+            return lower
+        }
+        return text
+    }
+
+    static func firstInvalidUTF8Line(_ bytes: [UInt8]) throws -> Int {
+        var line = 1
+        for l in bytes.split(separator: 0x0a, omittingEmptySubsequences: false) {
+            if String(validating: l, as: UTF8.self) == nil { return line }
+            line += 1
+        }
+        return line
+    }
+}

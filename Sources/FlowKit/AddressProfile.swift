@@ -1,0 +1,133 @@
+public import FlowModel
+public import FlowStore
+
+/// Everything `chainflow address` shows: Bitcoin totals, per-asset activity, fees and tags.
+public struct AddressProfile: Sendable {
+    public var address: String
+    public var chain: String?
+    /// Bitcoin totals over the main chain (nil for account-model addresses).
+    public var bitcoin: AddressSummary?
+    public var assets: [AssetActivity]
+    public var fees: [AssetActivity]
+    public var tags: [TagRecord]
+
+    /// The profile of `address`; nil when neither the graph nor the tags know it.
+    public static func load(store: GraphStore, address: String) throws(StoreError) -> AddressProfile? {
+        var text = address
+        var summary = try store.address(text)
+        if summary == nil, address.lowercased() != address,
+            try store.knownAddresses([address.lowercased()]) > 0
+        {
+            text = address.lowercased()
+            summary = try store.address(text)
+        }
+        let (assets, fees) = try store.assetActivity(text)
+        let tags = try store.tags(of: text)
+        guard summary != nil || !assets.isEmpty || !fees.isEmpty || !tags.isEmpty else { return nil }
+        var bitcoin: AddressSummary?
+        var all: [AssetActivity] = []
+        if let s = summary, s.outputCount > 0 {
+            bitcoin = s
+            all.append(
+                AssetActivity(
+                    asset: "BTC", chain: s.chain, decimals: 8, received: UInt256(UInt64(s.received)),
+                    sent: UInt256(UInt64(s.sent)), transfers: s.txCount, firstTime: s.firstSeenTime,
+                    lastTime: s.lastSeenTime))
+        }
+        all += assets
+        return AddressProfile(
+            address: summary?.address ?? text, chain: summary?.chain, bitcoin: bitcoin, assets: all,
+            fees: fees,
+            tags: tags)
+    }
+}
+
+extension Render {
+    public static func addressJSON(_ p: AddressProfile) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        if let b = p.bitcoin, case .object(let m) = addressJSON(b) {
+            members = m
+        } else {
+            members = [("address", .string(p.address)), ("chain", p.chain.map { .string($0) } ?? .null)]
+        }
+        members.append(
+            (
+                "assets",
+                .array(
+                    p.assets.map { a in
+                        let balance = a.balance
+                        return .object([
+                            ("asset", .string(a.asset)), ("chain", .string(a.chain)),
+                            ("contract", a.contract.map { .string($0) } ?? .null),
+                            ("decimals", .optional(a.decimals)),
+                            ("received", .string(a.received.decimalString)),
+                            ("sent", .string(a.sent.decimalString)),
+                            (
+                                "balance",
+                                .string((balance.negative ? "-" : "") + balance.magnitude.decimalString)
+                            ),
+                            ("transfers", .int(a.transfers)),
+                            ("first_time", .optional(a.firstTime)), ("last_time", .optional(a.lastTime)),
+                        ])
+                    })
+            ))
+        members.append(
+            (
+                "fees_paid",
+                .array(
+                    p.fees.map { f in
+                        .object([
+                            ("asset", .string(f.asset)), ("amount", .string(f.sent.decimalString)),
+                            ("transactions", .int(f.transfers)),
+                        ])
+                    })
+            ))
+        members.append(
+            (
+                "tags",
+                .array(
+                    p.tags.map { t in
+                        .object([
+                            ("label", .string(t.label)), ("category", .string(t.category)),
+                            ("source", .string(t.source)),
+                            ("confidence", t.confidence.map { .double($0) } ?? .null),
+                        ])
+                    })
+            ))
+        return .object(members)
+    }
+
+    /// An amount in base units with the asset's decimals ("1.5 ETH").
+    static func units(_ v: UInt256, _ a: AssetActivity) -> String {
+        (a.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + a.asset
+    }
+
+    public static func addressText(_ p: AddressProfile) -> String {
+        var out = ""
+        if let b = p.bitcoin {
+            out += addressText(b)
+        } else {
+            out += "address   \(p.address)\(p.chain.map { " (\($0))" } ?? "")\n"
+        }
+        for a in p.assets where a.asset != "BTC" || p.bitcoin == nil {
+            let balance = a.balance
+            out += "  \(a.asset)\n"
+            out += "    received  \(units(a.received, a))\n"
+            out += "    sent      \(units(a.sent, a))\n"
+            out += "    balance   \(balance.negative ? "-" : "")\(units(balance.magnitude, a))\n"
+            out += "    transfers \(a.transfers)"
+            if let f = a.firstTime, let l = a.lastTime { out += "  first \(isoTime(f))  last \(isoTime(l))" }
+            out += "\n"
+        }
+        for f in p.fees { out += "  fees paid  \(units(f.sent, f)) in \(f.transfers) transactions\n" }
+        if !p.tags.isEmpty {
+            out += "  tags\n"
+            for t in p.tags {
+                out += "    \(t.category): \(t.label) (source \(t.source)"
+                if let c = t.confidence { out += ", confidence \(c)" }
+                out += ")\n"
+            }
+        }
+        return out
+    }
+}

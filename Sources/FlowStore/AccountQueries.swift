@@ -1,0 +1,173 @@
+public import FlowModel
+import GRDB
+
+/// What an address received and sent of one asset (account-model transfers, or BTC outputs).
+public struct AssetActivity: Sendable, Equatable {
+    /// Symbol where known, else the token contract.
+    public var asset: String
+    public var chain: String
+    public var contract: String?
+    public var decimals: Int?
+    public var received: UInt256
+    public var sent: UInt256
+    public var transfers: Int
+    public var firstTime: Int64?
+    public var lastTime: Int64?
+
+    public init(
+        asset: String, chain: String, contract: String? = nil, decimals: Int?, received: UInt256,
+        sent: UInt256,
+        transfers: Int, firstTime: Int64? = nil, lastTime: Int64? = nil
+    ) {
+        self.asset = asset
+        self.chain = chain
+        self.contract = contract
+        self.decimals = decimals
+        self.received = received
+        self.sent = sent
+        self.transfers = transfers
+        self.firstTime = firstTime
+        self.lastTime = lastTime
+    }
+
+    /// received - sent; negative when a ledger's export starts after the account was funded.
+    public var balance: (negative: Bool, magnitude: UInt256) {
+        received < sent
+            ? (true, sent.subtractingReportingOverflow(received)!)
+            : (false, received.subtractingReportingOverflow(sent)!)
+    }
+}
+
+/// A watchlist or label entry for an address.
+public struct TagRecord: Sendable, Equatable, Codable {
+    public var address: String
+    public var label: String
+    public var category: String
+    public var source: String
+    public var confidence: Double?
+
+    public init(address: String, label: String, category: String, source: String, confidence: Double? = nil) {
+        self.address = address
+        self.label = label
+        self.category = category
+        self.source = source
+        self.confidence = confidence
+    }
+}
+
+extension GraphStore {
+    /// Per-asset totals of an address's account-model transfers (failed ones move nothing), and
+    /// the fees it paid per asset.
+    public func assetActivity(_ text: String) throws(StoreError) -> (
+        assets: [AssetActivity], fees: [AssetActivity]
+    ) {
+        try read("reading an address's transfers") { db in
+            guard
+                let id = try Int64.fetchOne(
+                    db, sql: "SELECT id FROM addresses WHERE address = ?", arguments: [text])
+            else { return ([], []) }
+            let fee = TransferKind.fee.rawValue
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT a.id, COALESCE(a.symbol, a.contract), a.chain, NULLIF(a.contract, ''), a.decimals,
+                      x.received, x.sent, x.n, x.first, x.last
+                    FROM (
+                      SELECT asset_id,
+                        amount_sum(CASE WHEN to_id = ?1 AND kind != ?2 THEN amount END) AS received,
+                        amount_sum(CASE WHEN from_id = ?1 AND kind != ?2 THEN amount END) AS sent,
+                        SUM(kind != ?2) AS n, MIN(time) AS first, MAX(time) AS last
+                      FROM (
+                        SELECT * FROM transfers WHERE to_id = ?1 AND status IS NOT 0
+                        UNION ALL
+                        SELECT * FROM transfers WHERE from_id = ?1 AND (status IS NOT 0 OR kind = ?2)
+                          AND to_id IS NOT ?1
+                      ) GROUP BY asset_id
+                    ) x JOIN assets a ON a.id = x.asset_id ORDER BY a.id
+                    """, arguments: [id, fee])
+            let feeRows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT COALESCE(a.symbol, a.contract), a.chain, a.decimals, amount_sum(t.amount), COUNT(*)
+                    FROM transfers t JOIN assets a ON a.id = t.asset_id
+                    WHERE t.from_id = ? AND t.kind = ? GROUP BY t.asset_id ORDER BY t.asset_id
+                    """, arguments: [id, fee])
+            var assets: [AssetActivity] = []
+            for r in rows where (r[7] as Int? ?? 0) > 0 {
+                assets.append(
+                    AssetActivity(
+                        asset: r[1], chain: r[2], contract: r[3], decimals: r[4],
+                        received: AmountSQL.amount(r[5]) ?? .zero, sent: AmountSQL.amount(r[6]) ?? .zero,
+                        transfers: r[7], firstTime: r[8], lastTime: r[9]))
+            }
+            let fees = feeRows.map { r in
+                AssetActivity(
+                    asset: r[0], chain: r[1], decimals: r[2], received: .zero,
+                    sent: AmountSQL.amount(r[3]) ?? .zero,
+                    transfers: r[4])
+            }
+            return (assets, fees)
+        }
+    }
+
+    /// Tags of an address (any case of a hex or bech32 address matches).
+    public func tags(of text: String) throws(StoreError) -> [TagRecord] {
+        try read("reading tags") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT address, label, category, source, confidence FROM tags
+                    WHERE address = ? OR address = ? ORDER BY category, label, source
+                    """, arguments: [text, text.lowercased()]
+            ).map {
+                TagRecord(address: $0[0], label: $0[1], category: $0[2], source: $0[3], confidence: $0[4])
+            }
+        }
+    }
+
+    /// Stores tags; an identical tag (address, category, label, source) already stored is
+    /// skipped. Returns how many were added. All or nothing.
+    public func importTags(_ tags: [TagRecord], importedAt: String) throws(StoreError) -> Int {
+        try write("importing tags") { db in
+            var added = 0
+            try db.inTransaction(.immediate) {
+                let insert = try db.makeStatement(
+                    sql: """
+                        INSERT OR IGNORE INTO tags (address, label, category, source, confidence, imported_at)
+                        VALUES (?, ?, ?, ?, ?, ?)
+                        """)
+                for t in tags {
+                    try insert.execute(arguments: [
+                        t.address, t.label, t.category, t.source, t.confidence, importedAt,
+                    ])
+                    added += db.changesCount
+                }
+                return .commit
+            }
+            return added
+        }
+    }
+
+    /// Tag counts by category and source.
+    public func tagSummary() throws(StoreError) -> [(category: String, source: String, count: Int)] {
+        try read("reading tags") { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT category, source, COUNT(*) FROM tags GROUP BY category, source ORDER BY category, source"
+            ).map { ($0[0], $0[1], $0[2]) }
+        }
+    }
+}
+
+extension GraphStore {
+    /// How many of `addresses` occur in the graph.
+    public func knownAddresses(_ addresses: Set<String>) throws(StoreError) -> Int {
+        try read("looking up addresses") { db in
+            let find = try db.makeStatement(sql: "SELECT 1 FROM addresses WHERE address = ?")
+            var n = 0
+            for a in addresses where try Int.fetchOne(find, arguments: [a]) != nil { n += 1 }
+            return n
+        }
+    }
+}

@@ -1,0 +1,87 @@
+import ArgumentParser
+import FlowKit
+import FlowStore
+
+struct TagsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tags",
+        abstract: "Import watchlists and labels (sanctions lists, exchange addresses) and list them.",
+        subcommands: [Import.self, List.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Import tags from a file: one address per line (e.g. the OFAC lists), CSV address,label,category[,confidence], or JSON.",
+            discussion:
+                "Re-importing the same entries changes nothing. `chainflow address ADDR` shows an address's tags."
+        )
+
+        @Argument(help: "Watchlist or label files.")
+        var files: [String]
+
+        @OptionGroup var database: DatabaseOption
+
+        @Option(
+            name: .long,
+            help: "Category for entries without one, e.g. sanctions, exchange, mixer (default: watchlist).")
+        var category: String?
+
+        @Option(name: .long, help: "Source of the tags (default: the file name).")
+        var source: String?
+
+        @Option(
+            name: .long, help: "Label for entries without one (default: the file name without extension).")
+        var label: String?
+
+        @Flag(name: .long, help: "Print JSON.")
+        var json = false
+
+        func run() throws {
+            do {
+                let store = try GraphStore(path: database.db)
+                var reports: [TagImportReport] = []
+                for file in files {
+                    reports.append(
+                        try TagImport.run(
+                            store: store, path: file,
+                            options: TagImportOptions(category: category, source: source, label: label)))
+                }
+                if json {
+                    print(JSONValue.array(reports.map(TagImport.json)).rendered(), terminator: "")
+                } else {
+                    for r in reports { print(TagImport.text(r), terminator: "") }
+                }
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Tag counts by category and source.")
+
+        @OptionGroup var database: DatabaseOption
+        @OptionGroup var output: JSONFlag
+
+        func run() throws {
+            do {
+                let rows = try GraphStore(path: database.db, readOnly: true).tagSummary()
+                if output.json {
+                    print(
+                        JSONValue.array(
+                            rows.map {
+                                .object([
+                                    ("category", .string($0.category)), ("source", .string($0.source)),
+                                    ("count", .int(Int64($0.count))),
+                                ])
+                            }
+                        ).rendered(), terminator: "")
+                } else {
+                    for r in rows { print("\(r.category)\t\(r.source)\t\(r.count)") }
+                }
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+}
