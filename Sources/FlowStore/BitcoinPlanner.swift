@@ -1,6 +1,40 @@
 public import FlowModel
 import GRDB
 
+/// The value, script type and address of the output an input spends, as a source states it when
+/// the funding transaction may not be in the store: Bitcoin Core `getblock` verbosity 3 `prevout`,
+/// enriched bitcoin-etl inputs, the outputs of a `getrawtransaction` answer. Stored in `prevouts`
+/// while the input is unresolved (see docs/schema.md).
+public struct KnownPrevout: Sendable, Hashable {
+    /// Value in satoshi.
+    public var value: UInt64
+    /// The script type, when the source gives it.
+    public var type: ScriptType?
+    /// The address paid, when the source gives one.
+    public var addressKey: AddressKey?
+
+    public init(value: UInt64, type: ScriptType?, addressKey: AddressKey?) {
+        self.value = value
+        self.type = type
+        self.addressKey = addressKey
+    }
+}
+
+/// What a source other than raw block bytes knows about a decoded block beyond the block itself.
+public struct BlockExtras: Sendable {
+    /// The height the source states for a block whose previous block hash it does not give (the
+    /// block is stored with an all-zero `prev_hash` and this height; see `ChainSelector`).
+    public var declaredHeight: Int?
+    /// Known prevouts by transaction position, then input index (nil: unknown); empty when the
+    /// source gives none.
+    public var prevouts: [[KnownPrevout?]]
+
+    public init(declaredHeight: Int? = nil, prevouts: [[KnownPrevout?]] = []) {
+        self.declaredHeight = declaredHeight
+        self.prevouts = prevouts
+    }
+}
+
 /// The rows one batch of blocks becomes, planned in memory and ready to insert.
 public struct PlannedBatch: Sendable {
     struct BlockRow: Sendable {
@@ -23,6 +57,8 @@ public struct PlannedBatch: Sendable {
         var weight: Int
         var txCount: Int
         var coinbaseHeight: Int?
+        /// Height stated by the source for a block stored without its previous hash.
+        var declaredHeight: Int?
     }
 
     struct TxRow: Sendable {
@@ -63,6 +99,14 @@ public struct PlannedBatch: Sendable {
         var spentOutputId: Int64?
     }
 
+    /// A `prevouts` row: what the source says an unresolved input spends.
+    struct PrevoutRow: Sendable {
+        var inputId: Int64
+        var value: Int64
+        var type: UInt8?
+        var addressId: Int64?
+    }
+
     struct AddressRow: Sendable {
         var id: Int64
         var text: String
@@ -78,6 +122,9 @@ public struct PlannedBatch: Sendable {
     var firstInputId: Int64 = 0
     var inputs: [InputRow] = []
     var addresses: [AddressRow] = []
+    var prevouts: [PrevoutRow] = []
+    /// Stored transactions whose fee may have become computable through `prevouts` (ids).
+    var feeCandidates: [Int64] = []
     /// Blocks skipped because they were already stored (or earlier in this run).
     public var skippedBlocks = 0
 }
@@ -177,13 +224,27 @@ public final class BitcoinPlanner: @unchecked Sendable {
         runOutputValues.reserveCapacity(transactions * 3)
     }
 
+    /// True when a block with this hash is stored or was planned earlier in this run.
+    public func isKnown(_ hash: Hash256) -> Bool { knownBlocks.contains(hash) }
+
     /// Plans the rows of `blocks` (in order). Blocks already stored, or seen earlier in the run,
     /// are skipped and counted.
     public func plan(_ blocks: [(block: BitcoinBlock, offset: Int)], sourceFile: String) -> PlannedBatch {
+        plan(blocks, sourceFile: sourceFile, extras: nil)
+    }
+
+    /// Plans the rows of `blocks` with what their source adds (`extras[i]` belongs to
+    /// `blocks[i]`): a declared height for a block without its previous hash, and known prevouts
+    /// of inputs whose funding transaction is not in this run. Known prevouts become `prevouts`
+    /// rows for the inputs that stay unresolved, and count in fees.
+    public func plan(
+        _ blocks: [(block: BitcoinBlock, offset: Int)], sourceFile: String, extras: [BlockExtras?]?
+    ) -> PlannedBatch {
         var batch = PlannedBatch()
         batch.firstOutputId = nextOutputId
         batch.firstInputId = nextInputId
-        for (block, offset) in blocks {
+        for (index, (block, offset)) in blocks.enumerated() {
+            let extra = extras.flatMap { index < $0.count ? $0[index] : nil }
             if knownBlocks.contains(block.hash) {
                 batch.skippedBlocks += 1
                 continue
@@ -198,14 +259,17 @@ public final class BitcoinPlanner: @unchecked Sendable {
                         hash: block.hash, header: block.header, network: block.network, size: block.size,
                         strippedSize: block.strippedSize, weight: block.weight,
                         txCount: block.transactions.count,
-                        coinbaseHeight: block.coinbaseHeight),
+                        coinbaseHeight: block.coinbaseHeight, declaredHeight: extra?.declaredHeight),
                     firstTxId: nextTxId, work: UInt256.work(bits: block.header.bits).bigEndianBytes,
                     sourceFile: sourceFile, sourceOffset: offset))
             let family = Self.family(of: block.network)
+            let prevouts = extra?.prevouts ?? []
             for position in block.transactions.indices {
+                let known =
+                    position < prevouts.count && !prevouts[position].isEmpty ? prevouts[position] : nil
                 plan(
                     block.transactions[position], position: position, blockId: blockId, family: family,
-                    network: block.network, into: &batch)
+                    network: block.network, known: known, into: &batch)
             }
         }
         return batch
@@ -213,7 +277,7 @@ public final class BitcoinPlanner: @unchecked Sendable {
 
     private func plan(
         _ tx: BitcoinTransaction, position: Int, blockId: Int64, family: UInt8, network: Network,
-        into batch: inout PlannedBatch
+        known: [KnownPrevout?]?, into batch: inout PlannedBatch
     ) {
         let txId = nextTxId
         nextTxId += 1
@@ -249,8 +313,20 @@ public final class BitcoinPlanner: @unchecked Sendable {
                     inputValue += runOutputValues[slot]
                     row.spentOutputId = outputId
                 } else {
-                    allResolved = false
                     row.prevTxid = input.prevTxid
+                    // The source's prevout stands in until the funding transaction is stored.
+                    if let known, n < known.count, let prevout = known[n] {
+                        let value = Int64(prevout.value)
+                        inputValue += value
+                        batch.prevouts.append(
+                            PlannedBatch.PrevoutRow(
+                                inputId: firstInputId + Int64(n), value: value, type: prevout.type?.rawValue,
+                                addressId: prevout.addressKey.map {
+                                    intern($0, family: family, network: network, into: &batch)
+                                }))
+                    } else {
+                        allResolved = false
+                    }
                 }
             }
             batch.inputs.append(row)
@@ -265,6 +341,29 @@ public final class BitcoinPlanner: @unchecked Sendable {
                 firstOutputId: firstOutputId,
                 outputValue: outputValue, fee: allResolved ? inputValue - outputValue : nil))
         runTxs[tx.txid] = TxRef(firstOutputId: firstOutputId, outputCount: Int32(tx.outputs.count))
+    }
+
+    /// Plans `prevouts` rows for stored, unresolved inputs (found with
+    /// `BitcoinWriter.unresolvedInputs(spending:)`) from outputs a source describes; their
+    /// transactions' fees are recomputed when the run finishes.
+    public func planPrevouts(
+        _ items: [(inputId: Int64, txId: Int64, prevout: KnownPrevout)], network: Network
+    ) -> PlannedBatch {
+        var batch = PlannedBatch()
+        batch.firstOutputId = nextOutputId
+        batch.firstInputId = nextInputId
+        let family = Self.family(of: network)
+        for item in items {
+            batch.prevouts.append(
+                PlannedBatch.PrevoutRow(
+                    inputId: item.inputId, value: Int64(item.prevout.value),
+                    type: item.prevout.type?.rawValue,
+                    addressId: item.prevout.addressKey.map {
+                        intern($0, family: family, network: network, into: &batch)
+                    }))
+            batch.feeCandidates.append(item.txId)
+        }
+        return batch
     }
 
     private func intern(

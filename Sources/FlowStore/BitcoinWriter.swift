@@ -1,4 +1,5 @@
 public import FlowModel
+import Foundation
 import GRDB
 
 /// What one ingest run added to the store.
@@ -15,6 +16,9 @@ public struct WriteSummary: Sendable, Codable, Equatable {
     /// Inputs resolved at the end of the run (spending an output that came later in the files,
     /// or in an earlier run).
     public var lateResolvedInputs = 0
+    /// Inputs whose spent output is not in the store but whose value the source gave (rows of
+    /// `prevouts`), when the run ended: they count in fees and address totals.
+    public var knownPrevoutInputs = 0
     /// Blocks not on the chain with the most work after this run.
     public var orphanedBlocks = 0
     /// Seconds spent building secondary indexes, resolving late prevouts and selecting the
@@ -22,6 +26,8 @@ public struct WriteSummary: Sendable, Codable, Equatable {
     public var indexSeconds = 0.0
     public var resolveSeconds = 0.0
     public var chainSeconds = 0.0
+    /// What the run read but did not store, and why (one sentence each).
+    public var notes: [String] = []
 
     public init() {}
 }
@@ -40,6 +46,12 @@ public final class BitcoinWriter {
     let path: String
     public private(set) var summary = WriteSummary()
     private var inTransaction = false
+    /// Hashes an 80-byte header (injected: hashing lives in FlowIngest). When set, `finish()`
+    /// links blocks stored without a previous hash to their parent (see `ChainSelector`).
+    public var hashHeader: (@Sendable (BlockHeader) -> Hash256)?
+    /// Transactions whose fee may have become computable through `prevouts` rows written for
+    /// already stored inputs.
+    private var feeCandidates: [Int64] = []
 
     private let insertBlock: BulkStatement
     private let insertTx: BulkStatement
@@ -50,6 +62,7 @@ public final class BitcoinWriter {
     private let insertInputs: BulkStatement
     private let insertTxs: BulkStatement
     private let insertAddresses: BulkStatement
+    private let insertPrevout: BulkStatement
 
     /// Rows per multi-row INSERT: one statement execution per this many rows saves SQLite's
     /// per-execution setup (cursor open, transaction checks) for the big tables.
@@ -69,8 +82,9 @@ public final class BitcoinWriter {
             db,
             """
             INSERT INTO blocks (id, hash, prev_hash, network, version, merkle_root, time, bits, nonce, size,
-              stripped_size, weight, tx_count, first_tx_id, coinbase_height, work, source_file, source_offset)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
+              stripped_size, weight, tx_count, first_tx_id, coinbase_height, work, source_file, source_offset,
+              height)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
             """)
         insertTx = try BulkStatement(
             db,
@@ -91,6 +105,9 @@ public final class BitcoinWriter {
         )
         insertAddress = try BulkStatement(
             db, "INSERT INTO addresses (address, chain, kind, program) VALUES (?1, ?2, ?3, ?4)")
+        // OR IGNORE: the first source to describe an input's prevout is kept.
+        insertPrevout = try BulkStatement(
+            db, "INSERT OR IGNORE INTO prevouts (input_id, value, type, address_id) VALUES (?1, ?2, ?3, ?4)")
         let k = Self.rowsPerInsert
         insertAddresses = try BulkStatement(
             db,
@@ -148,7 +165,7 @@ public final class BitcoinWriter {
     /// table's rows go in increasing id order, the B-tree's cheap append path.
     public func write(_ batch: PlannedBatch) throws {
         summary.blocksSkipped += batch.skippedBlocks
-        guard !batch.blocks.isEmpty else { return }
+        guard !batch.blocks.isEmpty || !batch.prevouts.isEmpty else { return }
         if !inTransaction {
             try db.execute(sql: "BEGIN IMMEDIATE")
             inTransaction = true
@@ -174,6 +191,7 @@ public final class BitcoinWriter {
             s.bind(16, blob: row.work)
             s.bind(17, text: row.sourceFile)
             s.bind(18, row.sourceOffset)
+            s.bind(19, b.declaredHeight.map(Int64.init))
             try s.run()
         }
         // Rows of these tables take SQLite's next rowid, which is the id the planner assigned
@@ -212,6 +230,15 @@ public final class BitcoinWriter {
             }
             try expectLastRowid(batch.firstInputId + Int64(batch.inputs.count) - 1, "inputs")
         }
+        for p in batch.prevouts {
+            let s = insertPrevout
+            s.bind(1, p.inputId)
+            s.bind(2, p.value)
+            s.bind(3, p.type.map(Int64.init))
+            s.bind(4, p.addressId)
+            try s.run()
+        }
+        feeCandidates += batch.feeCandidates
         if let last = batch.transactions.last {
             try insertAll(batch.transactions, multi: insertTxs, single: insertTx, columns: 15) { s, b, _, t in
                 bindHash(s, b + 1, t.txid)
@@ -238,6 +265,30 @@ public final class BitcoinWriter {
         summary.outputs += batch.outputs.count
         summary.newAddresses += batch.addresses.count
     }
+
+    /// Stored inputs that spend one of `outpoints` and are neither resolved nor described by a
+    /// `prevouts` row yet: `outpoint` is the index into `outpoints`.
+    public func unresolvedInputs(spending outpoints: [(txid: Hash256, vout: UInt32)]) throws -> [(
+        outpoint: Int, inputId: Int64, txId: Int64
+    )] {
+        guard !outpoints.isEmpty else { return [] }
+        let find = try db.makeStatement(
+            sql: """
+                SELECT i.id, i.tx_id FROM inputs i INDEXED BY inputs_unresolved
+                WHERE i.prev_txid = ? AND i.prev_vout = ? AND i.spent_output_id IS NULL AND i.prev_txid IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM prevouts p WHERE p.input_id = i.id)
+                ORDER BY i.id
+                """)
+        var out: [(outpoint: Int, inputId: Int64, txId: Int64)] = []
+        for (k, o) in outpoints.enumerated() {
+            let rows = try Row.fetchAll(find, arguments: [Data(o.txid.displayBytes), Int64(o.vout)])
+            for row in rows { out.append((k, row[0], row[1])) }
+        }
+        return out
+    }
+
+    /// Records a note for the run's report: something read but not stored, and why.
+    public func note(_ text: String) { summary.notes.append(text) }
 
     /// Builds the secondary indexes that are missing, in one transaction. (Switching to a
     /// rollback journal for the build was measured slower: leaving WAL checkpoints it first.)
@@ -289,15 +340,31 @@ public final class BitcoinWriter {
         summary.indexSeconds = lap()
         try db.execute(sql: "BEGIN IMMEDIATE")
         inTransaction = true
-        let chain = try ChainSelector.update(db)
+        var chain = try ChainSelector.update(db)
+        if let hashHeader, try ChainSelector.linkHeightOnly(db, hashHeader: hashHeader) > 0 {
+            chain = try ChainSelector.update(db)
+        }
         summary.orphanedBlocks = chain.orphaned
         summary.chainSeconds = lap()
         summary.lateResolvedInputs = try Resolver.resolvePending(db)
         try Resolver.repointOrphanedSpends(db)
+        if !feeCandidates.isEmpty {
+            try Resolver.computeFees(db, transactions: Array(Set(feeCandidates)).sorted())
+            feeCandidates = []
+        }
         summary.resolveSeconds = lap()
+        let known = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prevouts") ?? 0
+        summary.knownPrevoutInputs = known
         summary.unresolvedInputs =
             try Int.fetchOne(
-                db, sql: "SELECT COUNT(*) FROM inputs WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL"
+                db,
+                sql: known == 0
+                    ? "SELECT COUNT(*) FROM inputs WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL"
+                    : """
+                    SELECT COUNT(*) FROM inputs i INDEXED BY inputs_unresolved
+                    WHERE i.spent_output_id IS NULL AND i.prev_txid IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM prevouts p WHERE p.input_id = i.id)
+                    """
             ) ?? 0
         try commit()
     }
@@ -318,13 +385,18 @@ extension GraphStore {
     /// writes and commits them with the writer (on this thread); on return the writer finishes
     /// (indexes, late prevouts, main chain). Blocks committed before an error stay in the store;
     /// the uncommitted batch is rolled back.
+    ///
+    /// `hashHeader`, when given, lets the writer link blocks stored without a previous hash (a
+    /// source that gives only their height) to a parent stored later.
     public func withWriter(
-        encodeAddress: @escaping AddressEncoder, _ body: (BitcoinPlanner, BitcoinWriter) throws -> Void
+        encodeAddress: @escaping AddressEncoder, hashHeader: (@Sendable (BlockHeader) -> Hash256)? = nil,
+        _ body: (BitcoinPlanner, BitcoinWriter) throws -> Void
     ) throws -> WriteSummary {
         do {
             return try queue.writeWithoutTransaction { db in
                 let planner = try BitcoinPlanner(db: db, encodeAddress: encodeAddress)
                 let writer = try BitcoinWriter(db: db, path: path)
+                writer.hashHeader = hashHeader
                 do {
                     try body(planner, writer)
                     try writer.finish()

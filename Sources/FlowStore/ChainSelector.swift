@@ -11,6 +11,13 @@ import GRDB
 /// the others are orphaned. Separate trees (unrelated block ranges) do not compete. A root's
 /// height is 0 for a genesis block, 1 when its parent is a genesis block, the BIP34 coinbase
 /// height when the block has one, and unknown otherwise.
+///
+/// Height-only blocks: a source that does not give a block's previous hash (bitcoin-etl's
+/// blocks.json gives only the height) stores it with an all-zero `prev_hash` and the stated
+/// height in `height`. Such a block is a root that keeps its stated height. `linkHeightOnly`
+/// gives it its real parent once a block at the height below is stored whose hash, put in the
+/// header, reproduces the block's hash; from then on it is an ordinary block. Blocks read from
+/// block bytes always carry their previous hash, so chain selection over them is unchanged.
 enum ChainSelector {
     struct Result {
         var orphaned: Int
@@ -66,6 +73,9 @@ enum ChainSelector {
                 nodes[root].height = 0
             } else if n.prev == n.network.genesisHash {
                 nodes[root].height = 1
+            } else if n.prev == .zero {
+                // Height-only: the height the source stated, written with the row.
+                nodes[root].height = n.oldHeight ?? n.coinbaseHeight
             } else {
                 nodes[root].height = n.coinbaseHeight
             }
@@ -103,5 +113,62 @@ enum ChainSelector {
             }
         }
         return result
+    }
+
+    /// Links height-only blocks (all-zero `prev_hash`, not a genesis block) to their parent: a
+    /// stored block of the same network at the height below whose hash, as the header's previous
+    /// hash, makes the header hash to the block's own hash. Heights are those of the last
+    /// `update`. Returns the number of blocks linked.
+    static func linkHeightOnly(_ db: Database, hashHeader: (BlockHeader) -> Hash256) throws -> Int {
+        struct Orphan {
+            var id: Int64
+            var hash: Hash256
+            var height: Int64
+            var network: String
+            var header: BlockHeader
+        }
+        var orphans = [Orphan]()
+        let rows = try Row.fetchCursor(
+            db,
+            sql: """
+                SELECT id, hash, height, network, version, merkle_root, time, bits, nonce FROM blocks
+                WHERE prev_hash = ? AND height > 0
+                """, arguments: [Data(count: 32)])
+        while let row = try rows.next() {
+            guard let hash = Hash256(displayBytes: row.bytes(1)),
+                let merkle = Hash256(displayBytes: row.bytes(5)),
+                let network = Network(rawValue: row[3]), hash != network.genesisHash
+            else { continue }
+            let header = BlockHeader(
+                version: Int32(truncatingIfNeeded: row[4] as Int64), prevHash: .zero, merkleRoot: merkle,
+                time: UInt32(truncatingIfNeeded: row[6] as Int64),
+                bits: UInt32(truncatingIfNeeded: row[7] as Int64),
+                nonce: UInt32(truncatingIfNeeded: row[8] as Int64))
+            orphans.append(Orphan(id: row[0], hash: hash, height: row[2], network: row[3], header: header))
+        }
+        guard !orphans.isEmpty else { return 0 }
+        let wanted = Set(orphans.map { $0.height - 1 })
+        var candidates = [Int64: [(hash: Hash256, network: String)]]()
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT hash, height, network FROM blocks WHERE height IS NOT NULL")
+        while let row = try cursor.next() {
+            let height: Int64 = row[1]
+            guard wanted.contains(height), let hash = Hash256(displayBytes: row.bytes(0)) else { continue }
+            candidates[height, default: []].append((hash, row[2]))
+        }
+        let update = try db.makeStatement(sql: "UPDATE blocks SET prev_hash = ? WHERE id = ?")
+        var linked = 0
+        for orphan in orphans {
+            for candidate in candidates[orphan.height - 1] ?? [] where candidate.network == orphan.network {
+                var header = orphan.header
+                header.prevHash = candidate.hash
+                if hashHeader(header) == orphan.hash {
+                    try update.execute(arguments: [Data(candidate.hash.displayBytes), orphan.id])
+                    linked += 1
+                    break
+                }
+            }
+        }
+        return linked
     }
 }

@@ -12,17 +12,22 @@ public struct StoreStats: Sendable, Codable, Equatable {
     public var addresses: Int
     public var minHeight: Int?
     public var maxHeight: Int?
-    /// Inputs whose spent output is not in the store (value and address unknown).
+    /// Inputs whose spent output is not in the store and whose value no source gave (value and
+    /// address unknown).
     public var unresolvedInputs: Int
     /// Networks present, sorted.
     public var networks: [String]
+    /// Inputs whose spent output is not in the store but whose value (and address, where given)
+    /// a source stated: rows of `prevouts`.
+    public var knownPrevoutInputs: Int = 0
 }
 
 /// One input of a transaction as the `tx` command shows it.
 public struct InputDetail: Sendable, Codable, Equatable {
     public var prevTxid: String?
     public var prevVout: Int?
-    /// Value of the spent output in satoshi; nil when the spent output is not in the store.
+    /// Value of the spent output in satoshi: from the stored output, or else from what a source
+    /// stated (`prevouts`); nil when neither is known.
     public var value: Int64?
     public var address: String?
     public var sequence: Int64
@@ -102,15 +107,19 @@ extension GraphStore {
             let unresolved =
                 try Int.fetchOne(
                     db,
-                    sql: "SELECT COUNT(*) FROM inputs WHERE spent_output_id IS NULL AND prev_txid IS NOT NULL"
+                    sql: """
+                        SELECT COUNT(*) FROM inputs i WHERE i.spent_output_id IS NULL AND i.prev_txid IS NOT NULL
+                          AND NOT EXISTS (SELECT 1 FROM prevouts p WHERE p.input_id = i.id)
+                        """
                 ) ?? 0
+            let known = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prevouts") ?? 0
             let networks = try String.fetchAll(
                 db, sql: "SELECT DISTINCT network FROM blocks ORDER BY network")
             return StoreStats(
                 blocks: main?[0] ?? 0, orphanedBlocks: orphaned, transactions: main?[1] ?? 0,
                 inputs: io?[0] ?? 0,
                 outputs: io?[1] ?? 0, addresses: addresses, minHeight: main?[2], maxHeight: main?[3],
-                unresolvedInputs: unresolved, networks: networks)
+                unresolvedInputs: unresolved, networks: networks, knownPrevoutInputs: known)
         }
     }
 
@@ -132,9 +141,12 @@ extension GraphStore {
             let inputs = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT i.prev_txid, i.prev_vout, o.value, a.address, i.sequence, pt.txid
+                    SELECT i.prev_txid, i.prev_vout, COALESCE(o.value, p.value), COALESCE(a.address, pa.address),
+                      i.sequence, pt.txid
                     FROM inputs i LEFT JOIN outputs o ON o.id = i.spent_output_id
                     LEFT JOIN addresses a ON a.id = o.address_id LEFT JOIN transactions pt ON pt.id = o.tx_id
+                    LEFT JOIN prevouts p ON p.input_id = i.id AND i.spent_output_id IS NULL
+                    LEFT JOIN addresses pa ON pa.id = p.address_id
                     WHERE i.id BETWEEN ? AND ? ORDER BY i.id
                     """, arguments: [tx[15] as Int64, (tx[15] as Int64) + (tx[16] as Int64) - 1]
             ).map { row -> InputDetail in
@@ -162,9 +174,14 @@ extension GraphStore {
             let txidHex = Hash256(displayBytes: tx.bytes(1))?.hex ?? ""
             let fee: Int64? = tx[13]
             let outputValue: Int64 = tx[14]
+            // No stored wtxid means "same as the txid", unless the weight shows witness data: then
+            // the source had no witness bytes (bitcoin-etl) and the wtxid is unknown ("").
+            let size: Int64 = tx[8]
+            let weight: Int64 = tx[9]
+            let sameAsTxid = weight == 4 * size ? txidHex : ""
             return TransactionDetail(
                 txid: txidHex,
-                wtxid: tx.optionalBytes(2).flatMap { Hash256(displayBytes: $0)?.hex } ?? txidHex,
+                wtxid: tx.optionalBytes(2).flatMap { Hash256(displayBytes: $0)?.hex } ?? sameAsTxid,
                 blockHash: Hash256(displayBytes: tx.bytes(3))?.hex ?? "", blockHeight: tx[4],
                 blockTime: tx[5],
                 inMainChain: (tx[6] as Int64) != 0, position: tx[7], size: tx[8], weight: tx[9],
@@ -205,12 +222,55 @@ extension GraphStore {
                       UNION SELECT i.tx_id FROM outputs o JOIN inputs i ON i.spent_output_id = o.id WHERE o.address_id = ?1
                     ) x JOIN transactions t ON t.id = x.tx_id JOIN blocks b ON b.id = t.block_id WHERE b.in_main_chain = 1
                     """, arguments: [id])
-            let r: Int64 = received?[0] ?? 0
-            let s: Int64 = sent?[0] ?? 0
+            // Outputs not in the store that a source said the address had, spent by main-chain
+            // inputs (`prevouts` rows exist only for unresolved inputs, so nothing counts twice):
+            // they were received and sent, so they count in both and leave the balance alone.
+            let known = try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT COALESCE(SUM(p.value), 0), COUNT(*), COUNT(DISTINCT i.tx_id), MIN(b.time), MAX(b.time),
+                      MIN(b.height), MAX(b.height)
+                    FROM prevouts p JOIN inputs i ON i.id = p.input_id JOIN transactions t ON t.id = i.tx_id
+                    JOIN blocks b ON b.id = t.block_id
+                    WHERE p.address_id = ? AND b.in_main_chain = 1
+                    """, arguments: [id])
+            let k: Int64 = known?[0] ?? 0
+            let r: Int64 = (received?[0] ?? 0) + k
+            let s: Int64 = (sent?[0] ?? 0) + k
+            var txCount: Int = activity?[0] ?? 0
+            var firstTime: Int64? = activity?[1]
+            var lastTime: Int64? = activity?[2]
+            var firstHeight: Int? = activity?[3]
+            var lastHeight: Int? = activity?[4]
+            let knownCount: Int = known?[1] ?? 0
+            if knownCount > 0 {
+                // Count each spending transaction once, even when it also touches stored outputs.
+                txCount =
+                    try Int.fetchOne(
+                        db,
+                        sql: """
+                            SELECT COUNT(DISTINCT tx_id) FROM (
+                              SELECT o.tx_id AS tx_id FROM outputs o WHERE o.address_id = ?1
+                              UNION SELECT i.tx_id FROM outputs o JOIN inputs i ON i.spent_output_id = o.id WHERE o.address_id = ?1
+                              UNION SELECT i.tx_id FROM prevouts p JOIN inputs i ON i.id = p.input_id WHERE p.address_id = ?1
+                            ) x JOIN transactions t ON t.id = x.tx_id JOIN blocks b ON b.id = t.block_id WHERE b.in_main_chain = 1
+                            """, arguments: [id]) ?? txCount
+                func least<T: Comparable>(_ a: T?, _ b: T?) -> T? {
+                    a.map { x in b.map { min(x, $0) } ?? x } ?? b
+                }
+                func most<T: Comparable>(_ a: T?, _ b: T?) -> T? {
+                    a.map { x in b.map { max(x, $0) } ?? x } ?? b
+                }
+                firstTime = least(firstTime, known?[3])
+                lastTime = most(lastTime, known?[4])
+                firstHeight = least(firstHeight, known?[5])
+                lastHeight = most(lastHeight, known?[6])
+            }
             return AddressSummary(
-                address: a[1], chain: a[2], received: r, sent: s, balance: r - s, txCount: activity?[0] ?? 0,
-                outputCount: received?[1] ?? 0, spentOutputCount: sent?[1] ?? 0, firstSeenTime: activity?[1],
-                lastSeenTime: activity?[2], firstSeenHeight: activity?[3], lastSeenHeight: activity?[4])
+                address: a[1], chain: a[2], received: r, sent: s, balance: r - s, txCount: txCount,
+                outputCount: (received?[1] ?? 0) + knownCount, spentOutputCount: (sent?[1] ?? 0) + knownCount,
+                firstSeenTime: firstTime, lastSeenTime: lastTime, firstSeenHeight: firstHeight,
+                lastSeenHeight: lastHeight)
         }
     }
 
@@ -219,12 +279,13 @@ extension GraphStore {
     public func contentFingerprint() throws(StoreError) -> [String: String] {
         try read("fingerprinting the database") { db in
             var out = [String: String]()
-            for table in ["blocks", "transactions", "inputs", "outputs", "addresses"] {
+            for table in ["blocks", "transactions", "inputs", "outputs", "addresses", "prevouts"] {
                 let columns = try db.columns(in: table).map(\.name)
                 let expr = columns.map { "quote(\($0))" }.joined(separator: " || ',' || ")
                 var hasher = FNV1a()
                 var count = 0
-                let rows = try String.fetchCursor(db, sql: "SELECT \(expr) FROM \(table) ORDER BY id")
+                let key = table == "prevouts" ? "input_id" : "id"
+                let rows = try String.fetchCursor(db, sql: "SELECT \(expr) FROM \(table) ORDER BY \(key)")
                 while let line = try rows.next() {
                     hasher.add(line)
                     count += 1
@@ -297,15 +358,17 @@ extension GraphStore {
     }
 
     /// Transactions that break value conservation: all inputs known, yet the sum of the spent
-    /// outputs' values is not the sum of the outputs plus the stored fee, or the fee is negative.
-    /// Recomputed from the outputs table, independently of the writer's running sums.
+    /// outputs' values (or, for an input whose spent output is not stored, the value a source
+    /// stated in `prevouts`) is not the sum of the outputs plus the stored fee, or the fee is
+    /// negative. Recomputed from the rows, independently of the writer's running sums.
     public func conservationViolations() throws(StoreError) -> [String] {
         try read("checking value conservation") { db in
             let rows = try Row.fetchAll(
                 db,
                 sql: """
                     SELECT t.txid, t.fee,
-                      (SELECT SUM(o.value) FROM inputs i JOIN outputs o ON o.id = i.spent_output_id
+                      (SELECT SUM(COALESCE(o.value, p.value)) FROM inputs i LEFT JOIN outputs o ON o.id = i.spent_output_id
+                       LEFT JOIN prevouts p ON p.input_id = i.id AND i.spent_output_id IS NULL
                        WHERE i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1) AS spent,
                       (SELECT SUM(o.value) FROM outputs o
                        WHERE o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1) AS paid

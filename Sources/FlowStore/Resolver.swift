@@ -7,7 +7,9 @@ import GRDB
 enum Resolver {
     /// Resolves every pending input whose funding transaction is now stored, preferring a copy of
     /// that transaction on the main chain, then the latest stored. Fees of transactions whose
-    /// inputs are now all known are computed. Returns the number of inputs resolved.
+    /// inputs are now all known are computed. A resolved input's `prevouts` row (what a source
+    /// said it spends) is dropped: the stored output is the fact. Returns the number of inputs
+    /// resolved.
     static func resolvePending(_ db: Database) throws -> Int {
         var pending = try Row.fetchAll(
             db,
@@ -26,6 +28,10 @@ enum Resolver {
             sql:
                 "UPDATE inputs SET spent_output_id = ?, prev_txid = NULL WHERE id = ?"
         )
+        // Only a store that holds known prevouts pays for dropping them.
+        let dropPrevout =
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM prevouts)") == true
+            ? try db.makeStatement(sql: "DELETE FROM prevouts WHERE input_id = ?") : nil
         var resolved = 0
         var touched = Set<Int64>()
         for row in pending {
@@ -36,6 +42,7 @@ enum Resolver {
             let count: Int64 = funding[1]
             guard vout >= 0, vout < count else { continue }
             try update.execute(arguments: [first + vout, row[0] as Int64])
+            try dropPrevout?.execute(arguments: [row[0] as Int64])
             touched.insert(row[1])
             resolved += 1
         }
@@ -43,10 +50,21 @@ enum Resolver {
         return resolved
     }
 
-    /// Sets the fee of each listed transaction whose inputs are all resolved.
+    /// Sets the fee of each listed transaction whose inputs all have a known value: a stored
+    /// spent output, or else a `prevouts` row.
     static func computeFees(_ db: Database, transactions: [Int64]) throws {
+        guard !transactions.isEmpty else { return }
+        let withPrevouts = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM prevouts)") == true
         let sums = try db.makeStatement(
-            sql: """
+            sql: withPrevouts
+                ? """
+                SELECT t.output_value, t.is_coinbase, COUNT(COALESCE(i.spent_output_id, p.input_id)), COUNT(*),
+                  SUM(COALESCE(o.value, p.value))
+                FROM transactions t JOIN inputs i ON i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1
+                LEFT JOIN outputs o ON o.id = i.spent_output_id LEFT JOIN prevouts p ON p.input_id = i.id
+                WHERE t.id = ?
+                """
+                : """
                 SELECT t.output_value, t.is_coinbase, COUNT(i.spent_output_id), COUNT(*), SUM(o.value)
                 FROM transactions t JOIN inputs i ON i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1
                 LEFT JOIN outputs o ON o.id = i.spent_output_id
