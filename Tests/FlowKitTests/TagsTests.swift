@@ -1,0 +1,121 @@
+import FlowIngest
+import FlowKit
+import FlowModel
+import FlowStore
+import Foundation
+import Testing
+
+@Suite struct TagsTests {
+    static let watchlists = Fixtures.packageRoot.appendingPathComponent("SampleData/watchlists").path
+
+    static func lines(_ path: String) throws -> [String] {
+        try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }.filter { !$0.isEmpty }
+    }
+
+    @Test func ofacListImportsEveryAddressOnceAndReimportAddsNothing() throws {
+        let (store, _) = try Fixtures.freshStore()
+        let path = Self.watchlists + "/sanctioned_addresses_XBT.txt"
+        let expected = try Self.lines(path)
+        let first = try TagImport.run(
+            store: store, path: path, options: TagImportOptions(category: "sanctions"))
+        #expect(first.kind == "lines")
+        #expect(first.entries == expected.count)
+        #expect(first.added == expected.count)
+        let again = try TagImport.run(
+            store: store, path: path, options: TagImportOptions(category: "sanctions"))
+        #expect(again.added == 0)
+        #expect(again.existing == expected.count)
+        // The JSON form of the same list, under the same source, is the same set of tags.
+        let json = try TagImport.run(
+            store: store, path: Self.watchlists + "/sanctioned_addresses_XBT.json",
+            options: TagImportOptions(
+                category: "sanctions", source: "sanctioned_addresses_XBT.txt",
+                label: "sanctioned_addresses_XBT"))
+        #expect(json.kind == "json")
+        #expect(json.entries == expected.count)
+        #expect(json.added == 0)
+        let tags = try store.tags(of: expected[0])
+        let want = TagRecord(
+            address: expected[0], label: "sanctioned_addresses_XBT", category: "sanctions",
+            source: "sanctioned_addresses_XBT.txt")
+        #expect(tags == [want])
+        let summary = try store.tagSummary()
+        #expect(summary.count == 1)
+        #expect(summary[0].count == expected.count)
+    }
+
+    @Test func ethereumAddressesAreStoredLowercaseAndFoundInAnyCase() throws {
+        let (store, _) = try Fixtures.freshStore()
+        let path = Self.watchlists + "/sanctioned_addresses_ETH.txt"
+        let checksummed = try Self.lines(path)[0]
+        #expect(checksummed != checksummed.lowercased())
+        _ = try TagImport.run(store: store, path: path, options: TagImportOptions(category: "sanctions"))
+        let stored = try store.tags(of: checksummed).map { $0.address }
+        #expect(stored == [checksummed.lowercased()])
+        let profile = try #require(try AddressProfile.load(store: store, address: checksummed))
+        #expect(profile.tags.count == 1)
+        #expect(profile.assets.isEmpty)
+    }
+
+    @Test func csvTagsCarryLabelCategoryConfidenceAndShowOnTheAddress() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        try Fixtures.ingest(store, [Fixtures.sample("blk/blocks1-256.dat")])
+        // An address paid in block 1.
+        let txid = try #require(
+            Hash256(displayHex: "0e3e2357e806b6cdb1f70b54c3a3a17b6714ee1f0e68bebb44a74b1efd512098"))
+        let tx = try #require(try store.transaction(txid))
+        let address = try #require(tx.outputs[0].address)
+        let csv = dir + "/labels.csv"
+        try "address,label,category,confidence\n\(address),<script>alert(1)</script>,exchange,0.75\n".write(
+            toFile: csv, atomically: true, encoding: .utf8)
+        let report = try TagImport.run(store: store, path: csv, options: TagImportOptions())
+        #expect(report.kind == "csv")
+        #expect(report.added == 1)
+        #expect(report.inGraph == 1)
+        let profile = try #require(try AddressProfile.load(store: store, address: address))
+        #expect(profile.bitcoin?.received == 5_000_000_000)
+        let assets = profile.assets.map { $0.asset }
+        #expect(assets == ["BTC"])
+        let want = TagRecord(
+            address: address, label: "<script>alert(1)</script>", category: "exchange", source: "labels.csv",
+            confidence: 0.75)
+        #expect(profile.tags == [want])
+        let json = Render.addressJSON(profile).rendered()
+        #expect(json.contains("\"category\": \"exchange\""))
+        #expect(json.contains("\"received\": \"5000000000\""))
+    }
+
+    @Test func badEntriesNameFileLineAndValueAndStoreNothing() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        let csv = dir + "/bad.csv"
+        try "address,label,category,confidence\n1BoatSLRHtKNngkdXEeobR76b53LETtpyT,x,exchange,1.5\n".write(
+            toFile: csv, atomically: true, encoding: .utf8)
+        let error = try #require(
+            throws: IngestError.self,
+            performing: { try TagImport.run(store: store, path: csv, options: TagImportOptions()) })
+        #expect(error.line == 2)
+        #expect(error.column == 4)
+        #expect(error.description.contains("'1.5'"))
+        #expect(error.exitCode == 65)
+        let spaces = dir + "/spaces.txt"
+        try "1BoatSLRHtKNngkdXEeobR76b53LETtpyT\nnot an address\n".write(
+            toFile: spaces, atomically: true, encoding: .utf8)
+        let e2 = try #require(
+            throws: IngestError.self,
+            performing: { try TagImport.run(store: store, path: spaces, options: TagImportOptions()) })
+        #expect(e2.line == 2)
+        #expect(e2.description.contains("'not an address'"))
+        let summary = try store.tagSummary()
+        #expect(summary.isEmpty)
+        let json = dir + "/bad.json"
+        try "[\"1BoatSLRHtKNngkdXEeobR76b53LETtpyT\",\n  oops]".write(
+            toFile: json, atomically: true, encoding: .utf8)
+        let e3 = try #require(
+            throws: IngestError.self,
+            performing: { try TagImport.run(store: store, path: json, options: TagImportOptions()) })
+        #expect(e3.line == 2)
+        #expect(e3.column == 3)
+    }
+}
