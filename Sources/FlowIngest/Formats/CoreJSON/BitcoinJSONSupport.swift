@@ -1,0 +1,264 @@
+public import FlowModel
+
+/// The value, script type and address of an output as a JSON source states it: the `prevout` of
+/// a Core `getblock` verbosity 3 input, an enriched bitcoin-etl input, an output of a
+/// `getrawtransaction` answer.
+public struct SpentOutput: Sendable, Hashable {
+    /// Value in satoshi.
+    public var value: UInt64
+    public var type: ScriptType?
+    public var addressKey: AddressKey?
+
+    public init(value: UInt64, type: ScriptType?, addressKey: AddressKey?) {
+        self.value = value
+        self.type = type
+        self.addressKey = addressKey
+    }
+}
+
+/// An output identified by its transaction and index, with what a source says it holds.
+public struct KnownOutput: Sendable, Hashable {
+    public var txid: Hash256
+    public var vout: UInt32
+    public var output: SpentOutput
+}
+
+/// A block read from a JSON export, decoded and verified, ready for the store.
+public struct JSONBlock: Sendable {
+    public var block: BitcoinBlock
+    /// Where the block's record is (file, line, byte offset).
+    public var location: JSONLocation
+    /// The height the source states, for a block whose previous block hash the source does not
+    /// give (`block.header.prevHash` is then zero): see `ChainSelector` in FlowStore.
+    public var declaredHeight: Int?
+    /// Per transaction, per input: what the source says the input spends (nil: not given).
+    /// Empty when the source gives nothing.
+    public var prevouts: [[SpentOutput?]]
+}
+
+/// Appends Bitcoin's serialization of integers, hashes and byte strings.
+struct SerialWriter {
+    var bytes: [UInt8] = []
+
+    mutating func u32(_ v: UInt32) {
+        for i in 0..<4 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt32(i)))) }
+    }
+
+    mutating func u64(_ v: UInt64) {
+        for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) }
+    }
+
+    mutating func compactSize(_ n: Int) {
+        if n < 0xfd {
+            bytes.append(UInt8(n))
+        } else if n <= 0xffff {
+            bytes.append(0xfd)
+            bytes.append(UInt8(n & 0xff))
+            bytes.append(UInt8(n >> 8))
+        } else if n <= 0xffff_ffff {
+            bytes.append(0xfe)
+            u32(UInt32(n))
+        } else {
+            bytes.append(0xff)
+            u64(UInt64(n))
+        }
+    }
+
+    mutating func hash(_ h: Hash256) { bytes += h.wireBytes }
+
+    /// A length-prefixed byte string (scripts, witness items).
+    mutating func varBytes(_ b: [UInt8]) {
+        compactSize(b.count)
+        bytes += b
+    }
+}
+
+/// One transaction input as a JSON export describes it, for re-serializing the transaction.
+struct InputFields {
+    var prevTxid: Hash256
+    var prevVout: UInt32
+    var script: [UInt8]
+    var sequence: UInt32
+    var witness: [[UInt8]] = []
+}
+
+/// Bitcoin serialization of headers and transactions rebuilt from JSON fields.
+package enum BitcoinSerial {
+    /// The 80-byte header.
+    static func header(_ h: BlockHeader) -> [UInt8] {
+        var w = SerialWriter()
+        w.u32(UInt32(bitPattern: h.version))
+        w.hash(h.prevHash)
+        w.hash(h.merkleRoot)
+        w.u32(h.time)
+        w.u32(h.bits)
+        w.u32(h.nonce)
+        return w.bytes
+    }
+
+    /// The block hash of a header (double SHA-256 of its 80 bytes).
+    package static func hashHeader(_ h: BlockHeader) -> Hash256 {
+        BitcoinHash.doubleSHA256(header(h))
+    }
+
+    /// A transaction's serialization: BIP144 with witness data when an input has any.
+    static func transaction(
+        version: UInt32, inputs: [InputFields], outputs: [(value: UInt64, script: [UInt8])], locktime: UInt32
+    ) -> [UInt8] {
+        var w = SerialWriter()
+        w.u32(version)
+        let witness = inputs.contains { !$0.witness.isEmpty }
+        if witness {
+            w.bytes.append(0)
+            w.bytes.append(1)
+        }
+        w.compactSize(inputs.count)
+        for i in inputs {
+            w.hash(i.prevTxid)
+            w.u32(i.prevVout)
+            w.varBytes(i.script)
+            w.u32(i.sequence)
+        }
+        w.compactSize(outputs.count)
+        for o in outputs {
+            w.u64(o.value)
+            w.varBytes(o.script)
+        }
+        if witness {
+            for i in inputs {
+                w.compactSize(i.witness.count)
+                for item in i.witness { w.varBytes(item) }
+            }
+        }
+        w.u32(locktime)
+        return w.bytes
+    }
+
+    /// Decodes exactly one transaction.
+    static func decodeTransaction(_ bytes: [UInt8]) -> Result<BitcoinTransaction, DecodeFailure> {
+        bytes.withUnsafeBytes { raw in
+            Result { () throws(DecodeFailure) -> BitcoinTransaction in
+                var r = ByteReader(raw)
+                let tx = try BlockDecoder.decodeTransaction(&r)
+                if r.remaining != 0 {
+                    throw DecodeFailure(
+                        .trailingData, offset: r.position,
+                        "\(r.remaining) unexpected bytes after the transaction")
+                }
+                return tx
+            }
+        }
+    }
+
+    /// Decodes a whole block.
+    static func decodeBlock(_ bytes: [UInt8], network: Network) -> Result<BitcoinBlock, DecodeFailure> {
+        bytes.withUnsafeBytes { raw in
+            Result { () throws(DecodeFailure) -> BitcoinBlock in
+                try BlockDecoder.decode(raw, network: network)
+            }
+        }
+    }
+
+    /// Type and address of an output script.
+    static func classify(_ script: [UInt8]) -> (ScriptType, AddressKey?) {
+        script.withUnsafeBytes { raw in
+            let (type, key, _) = ScriptClassifier.classify(raw)
+            return (type, key)
+        }
+    }
+}
+
+/// Checks address text in an export against the address chainflow derives from the script, so
+/// that an export of another network or another chain is an error rather than wrong data.
+enum AddressCheck {
+    /// Networks that write addresses the same way.
+    static func family(_ n: Network) -> Int {
+        switch n {
+        case .mainnet: 0
+        case .testnet, .testnet4, .signet: 1
+        case .regtest: 2
+        }
+    }
+
+    static let otherChains =
+        "chainflow reads Bitcoin only (mainnet, testnet, testnet4, signet, regtest); bitcoin-etl also exports Bitcoin Cash, Dogecoin, Litecoin and Zcash, which it cannot read"
+
+    /// Why `text` cannot be the address of `key` on `network`, or nil when it fits. Text of the
+    /// right network that differs from ours (Bitcoin Core 0.21 wrote taproot addresses with the
+    /// old bech32 checksum) is accepted: the script, verified by the txid, is what is stored.
+    static func problem(_ text: String, key: AddressKey, network: Network) -> String? {
+        if AddressCodec.encode(key, network: network) == text { return nil }
+        return problem(text, network: network)
+    }
+
+    /// Why `text` is not an address of `network`, or nil when it is one (or looks like a segwit
+    /// address of it).
+    static func problem(_ text: String, network: Network) -> String? {
+        if let (_, other) = AddressCodec.decode(text) {
+            if family(other) == family(network) { return nil }
+            // Base58 testnet prefixes are also regtest's.
+            if network == .regtest && other == .testnet && !text.lowercased().hasPrefix("tb1") { return nil }
+            let name = other == .testnet ? "testnet (or signet)" : other.rawValue
+            return
+                "\(quoted(text, limit: 64)) is a \(name) address, but the input is read as \(network.rawValue): name the network with --network \(other.rawValue)"
+        }
+        if text.lowercased().hasPrefix(network.bech32HRP + "1") { return nil }
+        return "\(quoted(text, limit: 64)) is not a Bitcoin \(network.rawValue) address: \(otherChains)"
+    }
+}
+
+extension JSONNode {
+    /// The value as compact JSON text; numbers keep their source text. Lets tools and tests
+    /// rewrite an export without passing its amounts through floating point.
+    package var compactText: String {
+        var out = ""
+        write(into: &out)
+        return out
+    }
+
+    private func write(into out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let b): out += b ? "true" : "false"
+        case .number(let t): out += t
+        case .string(let s): Self.writeString(s, into: &out)
+        case .array(let items):
+            out += "["
+            for (i, item) in items.enumerated() {
+                if i > 0 { out += "," }
+                item.write(into: &out)
+            }
+            out += "]"
+        case .object(let members):
+            out += "{"
+            for (i, (key, value)) in members.enumerated() {
+                if i > 0 { out += "," }
+                Self.writeString(key, into: &out)
+                out += ":"
+                value.write(into: &out)
+            }
+            out += "}"
+        }
+    }
+
+    private static func writeString(_ s: String, into out: inout String) {
+        out += "\""
+        for scalar in s.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+}
