@@ -55,7 +55,12 @@ extension UInt256 {
     /// Parses plain decimal digits ("0", "1234…"); nil for anything else or past 2^256 - 1.
     public init?(decimal text: some StringProtocol) {
         var text = String(text)
-        guard let v = text.withUTF8({ UInt256.parse(utf8: UnsafeRawBufferPointer($0)[...], decimals: 0) })
+        // `parse` skips a '.', which plain digits must not contain ("1.5" is not 15).
+        guard
+            let v = text.withUTF8({ utf8 -> UInt256? in
+                guard utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+                return UInt256.parse(utf8: UnsafeRawBufferPointer(utf8)[...], decimals: 0)
+            })
         else { return nil }
         self = v
     }
