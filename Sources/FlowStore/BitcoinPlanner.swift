@@ -22,8 +22,9 @@ public struct KnownPrevout: Sendable, Hashable {
 
 /// What a source other than raw block bytes knows about a decoded block beyond the block itself.
 public struct BlockExtras: Sendable {
-    /// The height the source states for a block whose previous block hash it does not give (the
-    /// block is stored with an all-zero `prev_hash` and this height; see `ChainSelector`).
+    /// The height the source states (Bitcoin Core's `height`, bitcoin-etl's `number`). It is the
+    /// block's height while its parent is not stored; the only placement of a block whose source
+    /// gives no previous hash (stored with an all-zero `prev_hash`; see `ChainSelector`).
     public var declaredHeight: Int?
     /// Known prevouts by transaction position, then input index (nil: unknown); empty when the
     /// source gives none.
@@ -57,7 +58,7 @@ public struct PlannedBatch: Sendable {
         var weight: Int
         var txCount: Int
         var coinbaseHeight: Int?
-        /// Height stated by the source for a block stored without its previous hash.
+        /// Height stated by the source, written with the row.
         var declaredHeight: Int?
     }
 

@@ -9,8 +9,9 @@ import GRDB
 /// with the most cumulative work wins (on a tie, the block stored first, as Bitcoin Core keeps
 /// the first chain it saw); the blocks on the path from the root to that tip are the main chain,
 /// the others are orphaned. Separate trees (unrelated block ranges) do not compete. A root's
-/// height is 0 for a genesis block, 1 when its parent is a genesis block, the BIP34 coinbase
-/// height when the block has one, and unknown otherwise.
+/// height is 0 for a genesis block, 1 when its parent is a genesis block, the height its source
+/// stated (Core JSON `height`, bitcoin-etl `number`: written in `height` when the block is
+/// stored), else the BIP34 coinbase height when the block has one, and unknown otherwise.
 ///
 /// Height-only blocks: a source that does not give a block's previous hash (bitcoin-etl's
 /// blocks.json gives only the height) stores it with an all-zero `prev_hash` and the stated
@@ -73,11 +74,10 @@ enum ChainSelector {
                 nodes[root].height = 0
             } else if n.prev == n.network.genesisHash {
                 nodes[root].height = 1
-            } else if n.prev == .zero {
-                // Height-only: the height the source stated, written with the row.
-                nodes[root].height = n.oldHeight ?? n.coinbaseHeight
             } else {
-                nodes[root].height = n.coinbaseHeight
+                // A height stated by the source was written with the row; a root never had a
+                // parent, so an earlier height of it came from here too.
+                nodes[root].height = n.oldHeight ?? n.coinbaseHeight
             }
             nodes[root].chainWork = n.work
             // Depth-first over the tree, tracking the tip with the most work.

@@ -135,7 +135,7 @@ struct CoreJSONTests {
         let raw = try JSONSamples.rawBlock("core-json/block766390.raw")
         #expect(json.block == raw)
         #expect(json.block.transactions.count == 16)
-        #expect(json.declaredHeight == nil)
+        #expect(json.declaredHeight == 766390)
         #expect(json.prevouts.isEmpty)
         #expect(json.location.offset == 0)
     }

@@ -202,8 +202,8 @@ public enum BitcoinETL {
     /// carry `index`), verifying every txid, the merkle root, and the sizes. `parents` are
     /// hashes of blocks at the height below read in the same run: one whose hash, as the
     /// previous hash, makes the header hash to the block's hash becomes its parent. Without one
-    /// (and without `previous_block_hash`), the block keeps a zero previous hash and its
-    /// `number` as declared height.
+    /// (and without `previous_block_hash`), the block keeps a zero previous hash and is placed
+    /// by its `number` alone (the declared height, given in every case).
     public static func assemble(
         _ block: ETLBlock, _ lines: [ETLTransaction], network: Network, parents: [Hash256]
     ) throws(IngestError) -> (block: JSONBlock, notes: AssemblyNotes) {
@@ -321,7 +321,7 @@ public enum BitcoinETL {
         var header = BlockHeader(
             version: Int32(bitPattern: block.version), prevHash: .zero, merkleRoot: block.merkleRoot,
             time: block.time, bits: block.bits, nonce: block.nonce)
-        var declaredHeight: Int? = block.number
+        var linked = false
         if let stated = block.previousHash {
             header.prevHash = stated
             guard BitcoinSerial.hashHeader(header) == block.hash else {
@@ -330,7 +330,7 @@ public enum BitcoinETL {
                     "\(quoted(block.hash.hex, limit: 64)) is not the hash of the header (version, previous_block_hash, merkle_root, timestamp, bits, nonce), which hashes to \(BitcoinSerial.hashHeader(header))",
                     value: "\"\(block.hash.hex)\"")
             }
-            declaredHeight = nil
+            linked = true
         } else {
             var candidates = parents
             if block.number == 0 { candidates.insert(.zero, at: 0) }
@@ -338,13 +338,13 @@ public enum BitcoinETL {
             for candidate in candidates {
                 header.prevHash = candidate
                 if BitcoinSerial.hashHeader(header) == block.hash {
-                    declaredHeight = nil
+                    linked = true
                     break
                 }
             }
-            if declaredHeight != nil { header.prevHash = .zero }
+            if !linked { header.prevHash = .zero }
         }
-        if block.hash == network.genesisHash && declaredHeight != nil {
+        if block.hash == network.genesisHash && !linked {
             throw blockError(
                 "hash", "the genesis block's header does not hash to its hash", value: "\"\(block.hash.hex)\""
             )
@@ -362,7 +362,7 @@ public enum BitcoinETL {
         let any = prevouts.contains { $0.contains { $0 != nil } }
         return (
             JSONBlock(
-                block: decoded, location: block.location, declaredHeight: declaredHeight,
+                block: decoded, location: block.location, declaredHeight: block.number,
                 prevouts: any ? prevouts : []),
             notes
         )

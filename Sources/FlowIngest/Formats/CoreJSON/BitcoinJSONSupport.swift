@@ -28,8 +28,9 @@ public struct JSONBlock: Sendable {
     public var block: BitcoinBlock
     /// Where the block's record is (file, line, byte offset).
     public var location: JSONLocation
-    /// The height the source states, for a block whose previous block hash the source does not
-    /// give (`block.header.prevHash` is then zero): see `ChainSelector` in FlowStore.
+    /// The height the source states (Core `height`, bitcoin-etl `number`): the block's height
+    /// while its parent is not stored, and the only placement of a block whose previous hash the
+    /// source does not give (`block.header.prevHash` is then zero): see `ChainSelector`.
     public var declaredHeight: Int?
     /// Per transaction, per input: what the source says the input spends (nil: not given).
     /// Empty when the source gives nothing.

@@ -133,11 +133,7 @@ public enum CoreJSON {
             anyPrevout = anyPrevout || known.contains { $0 != nil }
             prevouts.append(known)
         }
-        var declaredHeight: Int?
-        if f.has("height") {
-            let height = try f.count("height")
-            if prev == .zero && hash != network.genesisHash { declaredHeight = height }
-        }
+        let declaredHeight: Int? = f.has("height") ? try f.count("height") : nil
         if prev == .zero && hash != network.genesisHash && declaredHeight == nil {
             throw f.failHere(
                 "block \(hash) has neither previousblockhash nor height: one is needed to place it in the chain"
