@@ -493,3 +493,98 @@ extension TransferWriter {
         s.bind(o + 12, t.line)
     }
 }
+
+// MARK: Account-model exports with receipts (ethereum-etl)
+
+extension TransferWriter {
+    /// The id of the token asset with `contract` on `chain` (a token is identified by its
+    /// contract, whatever its symbol), inserting it when new. Known metadata fills missing values
+    /// of an existing row; stored values are never overwritten.
+    public func contractAsset(
+        chain: String, contract: String, symbol: String?, decimals: Int?, name: String?
+    ) throws -> Int64 {
+        if let id = try Int64.fetchOne(
+            db, sql: "SELECT id FROM assets WHERE chain = ? AND contract = ? ORDER BY id LIMIT 1",
+            arguments: [chain, contract])
+        {
+            if symbol != nil || decimals != nil || name != nil {
+                try begin()
+                try db.execute(
+                    sql: """
+                        UPDATE assets SET symbol = COALESCE(symbol, ?), decimals = COALESCE(decimals, ?),
+                          name = COALESCE(name, ?) WHERE id = ?
+                        """, arguments: [symbol, decimals, name, id])
+            }
+            return id
+        }
+        try begin()
+        try db.execute(
+            sql: "INSERT INTO assets (chain, symbol, contract, decimals, name) VALUES (?, ?, ?, ?, ?)",
+            arguments: [chain, symbol, contract, decimals, name])
+        summary.newAssets += 1
+        return db.lastInsertedRowID
+    }
+
+    /// True when the store holds any on-chain transfer (kinds below `ledger`).
+    public func hasOnChainTransfers() throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM transfers WHERE kind < 4)") ?? false
+    }
+
+    /// The time of a stored on-chain transfer of transaction `tx`, or nil when none is stored.
+    public func transferTime(tx: String) throws -> Int64? {
+        try Int64.fetchOne(
+            db, sql: "SELECT time FROM transfers WHERE tx = ? AND kind < 4 LIMIT 1", arguments: [tx])
+    }
+
+    /// Sets the recipient of a stored contract-creation transaction (its value transfer has no
+    /// recipient until the receipt names the created contract).
+    public func setCreatedContract(tx: String, to: Int64) throws {
+        try begin()
+        try db.execute(
+            sql: "UPDATE transfers SET to_id = ? WHERE tx = ? AND kind < 4 AND kind = ? AND to_id IS NULL",
+            arguments: [to, tx, TransferKind.value.rawValue])
+    }
+
+    /// Adds the gas fee of a stored transaction whose receipt arrives in a later run: a `fee`
+    /// transfer of `amount` from the sender of its value transfer, at its time and block (nothing
+    /// when the transaction is not stored or already has its fee). Returns the rows added.
+    @discardableResult
+    public func addFee(tx: String, amount: UInt256, source: Int64, line: Int64?) throws -> Int {
+        try begin()
+        try db.execute(
+            sql: """
+                INSERT OR IGNORE INTO transfers
+                  (kind, tx, seq, from_id, to_id, asset_id, amount, time, block, status, source_id, line)
+                SELECT ?, tx, 0, from_id, NULL, asset_id, ?, time, block, 1, ?, ?
+                FROM transfers WHERE tx = ? AND kind < 4 AND kind = ? LIMIT 1
+                """,
+            arguments: [
+                TransferKind.fee.rawValue, AmountSQL.databaseValue(amount), source, line, tx,
+                TransferKind.value.rawValue,
+            ])
+        summary.transfers += db.changesCount
+        return db.changesCount
+    }
+}
+
+extension GraphStore {
+    /// Runs a read-only query and returns every column as text (NULL as nil); for tests and
+    /// diagnostics. Use `amount_text(amount)` to read amounts.
+    package func textRows(_ sql: String, _ arguments: [String] = []) throws(StoreError) -> [[String?]] {
+        try read("querying") { db in
+            let rows = try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments))
+            return rows.map { row in
+                (0..<row.count).map { i -> String? in
+                    let value: DatabaseValue = row[i]
+                    switch value.storage {
+                    case .null: return nil
+                    case .int64(let v): return String(v)
+                    case .double(let v): return String(v)
+                    case .string(let s): return s
+                    case .blob(let d): return "x'" + Hex.encode(d) + "'"
+                    }
+                }
+            }
+        }
+    }
+}
