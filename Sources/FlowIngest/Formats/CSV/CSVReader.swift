@@ -52,12 +52,16 @@ public struct CSVReader {
         while true {
             if i < n && bytes[i] == UInt8(ascii: "\"") {
                 let start = i + 1
+                // Where the quote opened: an unterminated field is reported there, even after
+                // it has swallowed line ends.
+                let quoteLine = line
+                let quoteColumn = start - lineStart
                 i += 1
                 var escaped = false
                 while true {
                     guard i < n else {
                         throw CSVSyntaxError(
-                            message: "unterminated quoted field", line: recordLine, column: start - lineStart)
+                            message: "unterminated quoted field", line: quoteLine, column: quoteColumn)
                     }
                     let c = bytes[i]
                     if c == UInt8(ascii: "\"") {
