@@ -28,7 +28,9 @@ public enum TimeParser {
             }
             return v
         }
-        // Unix seconds: all digits (at most 12, so that dates like 20220901 stay errors above).
+        // Unix seconds: all digits, at most 12 (up to the year 33658), so that milliseconds
+        // (1661991600000) and basic-format date-times (20220901002000) are errors, not far-future
+        // times. An 8-digit basic date (20220901) cannot be told apart and reads as seconds.
         if (s..<e).allSatisfy({ digit($0) != nil }) {
             guard e - s <= 12, let v = number(s, e - s) else { return nil }
             return Int64(v)
