@@ -489,6 +489,29 @@ struct TransferCSVTests {
         #expect(e3.description == "\(missing): error: no such file")
     }
 
+    @Test("UTF-8 text with accents is not mistaken for binary blocks")
+    func detectTextWithAccents() throws {
+        // Two columns (too few for a known export) and non-ASCII letters: unknown, not blocks.
+        #expect(Self.detect("address,label\n1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa,Genèse Zürich\n") == nil)
+        #expect(Self.detect("id;name;city\n1;Ana;São Paulo\n") == nil)
+        // Cut inside a multi-byte character at the end of the head: still text.
+        let cut =
+            Array("id;city\n".utf8)
+            + Array(repeating: UInt8(ascii: "a"), count: FormatDetector.headLength - 9)
+            + Array("é".utf8)
+        #expect(FormatDetector.detect(head: Array(cut.prefix(FormatDetector.headLength))) == nil)
+        // Binary stays binary: a raw block starts with its version, a blk file with the magic.
+        #expect(Self.detect("\u{01}\0\0\0" + String(repeating: "a", count: 76)) == DetectedFormat(.blocks))
+        #expect(
+            FormatDetector.detect(head: [0xf9, 0xbe, 0xb4, 0xd9, 0x1d, 0x01, 0x00, 0x00, 0x01])
+                == DetectedFormat(.blocks))
+        // Invalid UTF-8 (not just a character cut at the end) is binary.
+        #expect(
+            FormatDetector.detect(head: Array("abc".utf8) + [0xff, 0xfe, 0x80] + Array("def".utf8))
+                == DetectedFormat(.blocks))
+        #expect(Self.detect("0100000001abcdef\n") == DetectedFormat(.blocks))
+    }
+
     @Test("format names for --format, including the block kinds")
     func formatNames() {
         #expect(InputFormat(name: "transfers-csv") == .transfersCSV)

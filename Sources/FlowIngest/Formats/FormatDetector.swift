@@ -101,8 +101,12 @@ public enum FormatDetector {
         if let header = csvHeader(Array(head)), header.count >= 3 {
             return detectCSV(header)
         }
-        // Binary (blk framing or a raw block) or block hex: `BlockSource` tells them apart.
-        if head.contains(where: { $0 < 0x09 || ($0 > 0x0d && $0 < 0x20) || $0 >= 0x80 }) {
+        // Binary (blk framing or a raw block) or block hex: `BlockSource` tells them apart. Blocks
+        // always hold control bytes (zeros in the version, lengths, hashes); text with non-ASCII
+        // letters is valid UTF-8 and is not binary.
+        if head.contains(where: { $0 < 0x09 || ($0 > 0x0d && $0 < 0x20) })
+            || !isUTF8(head, mayBeCut: input.count >= headLength)
+        {
             return DetectedFormat(.blocks)
         }
         let isHex = head.allSatisfy { isSpace($0) || isHexDigit($0) }
@@ -176,6 +180,20 @@ public enum FormatDetector {
         return text.split(separator: ",", omittingEmptySubsequences: false).map {
             $0.trimmingCharacters(in: CharacterSet(charactersIn: " \"\t"))
         }
+    }
+
+    /// Whether `bytes` are UTF-8 text; with `mayBeCut` (the head of a longer file), a character
+    /// cut at the end is allowed.
+    static func isUTF8(_ bytes: ArraySlice<UInt8>, mayBeCut: Bool) -> Bool {
+        if !bytes.contains(where: { $0 >= 0x80 }) { return true }
+        var bytes = bytes
+        if mayBeCut {
+            // Drop an incomplete last character: continuation bytes after its lead byte.
+            var k = bytes.endIndex
+            while k > bytes.startIndex, bytes.endIndex - k < 4, bytes[k - 1] & 0xc0 == 0x80 { k -= 1 }
+            if k > bytes.startIndex, bytes[k - 1] >= 0xc0 { bytes = bytes[..<(k - 1)] }
+        }
+        return String(validating: bytes, as: UTF8.self) != nil
     }
 
     static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09 }
