@@ -39,12 +39,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // Pure analyzers over in-memory arrays (no SQL): clustering heuristics, union-find.
+        .target(name: "FlowAnalysis", dependencies: ["FlowModel"], swiftSettings: strict),
         // Synthetic data: a valid Bitcoin-like chain.
         .target(name: "FlowSim", dependencies: ["FlowModel", "FlowIngest"], swiftSettings: strict),
         // Library entry points the CLI calls: ingest jobs, queries, demo.
         .target(
             name: "FlowKit",
-            dependencies: ["FlowModel", "FlowIngest", "FlowStore", "FlowSim"],
+            dependencies: ["FlowModel", "FlowIngest", "FlowStore", "FlowSim", "FlowAnalysis"],
             swiftSettings: strict
         ),
         .executableTarget(
@@ -57,16 +59,17 @@ let package = Package(
         ),
         .executableTarget(
             name: "chainflow-bench",
-            dependencies: ["FlowKit", "FlowSim", "FlowModel", "FlowIngest", "FlowStore"],
+            dependencies: ["FlowKit", "FlowSim", "FlowModel", "FlowIngest", "FlowStore", "FlowAnalysis"],
             path: "Benchmarks/IngestBench",
             swiftSettings: strict
         ),
         .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowModel"]),
+        .testTarget(name: "FlowAnalysisTests", dependencies: ["FlowAnalysis", "FlowModel"]),
         .testTarget(name: "FlowSimTests", dependencies: ["FlowSim", "FlowIngest", "FlowModel"]),
         .testTarget(
             name: "FlowKitTests",
-            dependencies: ["FlowKit", "FlowStore", "FlowIngest", "FlowSim", "FlowModel"],
+            dependencies: ["FlowKit", "FlowStore", "FlowIngest", "FlowSim", "FlowModel", "FlowAnalysis"],
             exclude: ["Goldens"]),
     ]
 )
