@@ -289,7 +289,7 @@ public enum BitcoinJSONIngest {
                 }
                 let found = pending[hash]?.count ?? 0
                 throw entry.block.location.error(
-                    "block \(hash) (number \(entry.block.number)) has \(entry.block.transactionCount) transactions, \(found) found in the transaction files of this run: ingest bitcoin-etl's blocks.json and transactions.json together",
+                    "block \(hash) (number \(entry.block.number)) has \(entry.block.transactionCount) transaction(s), \(found) found in the transaction files of this run: ingest bitcoin-etl's blocks.json and transactions.json together",
                     field: "transaction_count", key: "transaction_count",
                     valueText: String(entry.block.transactionCount))
             }

@@ -150,6 +150,7 @@ struct CoreJSONTests {
             "[\n\(compact),\n\(compact)\n]",
             "\(compact)\n\(compact)\n",
             "\(compact)\(compact)",
+            "\(compact) \(compact)\(compact)\n\(compact)",
             #"[{"jsonrpc":"2.0","result":\#(compact),"id":1}]"#,
         ]
         for form in forms {

@@ -230,7 +230,10 @@ public struct JSONRecordReader {
             throw syntax(error.message, line: error.line, column: column)
         }
         if linesMode == nil && !inArray {
-            linesMode = newlines == 0
+            // JSON lines: the first record fills its line, up to a newline or the end of the file.
+            var k = end
+            while k < bytes.count, bytes[k] == 0x20 || bytes[k] == 0x09 || bytes[k] == 0x0d { k += 1 }
+            linesMode = newlines == 0 && (k == bytes.count || bytes[k] == 0x0a)
         }
         position = end
         line += newlines
