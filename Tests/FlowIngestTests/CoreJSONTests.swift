@@ -204,16 +204,27 @@ struct CoreJSONTests {
             }
         }
         #expect(checked == b.block.transactions.dropFirst().reduce(0) { $0 + $1.inputs.count })
-        // A prevout one satoshi short of the stated fee is an error naming the fee.
-        let bad = node.updating("tx", 1) { tx in
-            tx.updating("vin", 0) { vin in
-                vin.setting(
-                    "prevout", to: vin["prevout"]?.setting("value", to: .number("0.00000001")))
+        // A prevout one satoshi more than the stated fee allows is an error naming the fee; one
+        // worth less than the outputs cannot be.
+        let tx1 = try #require(b.block.transactions.dropFirst().first)
+        let value = try #require(expected["\(tx1.txid.hex):0"]).value
+        func withValue(_ text: String) -> JSONNode {
+            node.updating("tx", 1) { tx in
+                tx.updating("vin", 0) { vin in
+                    vin.setting("prevout", to: vin["prevout"]?.setting("value", to: .number(text)))
+                }
             }
         }
-        let error = try #require(throws: IngestError.self) { try JSONSamples.coreBlock(bad.compactText) }
+        let error = try #require(throws: IngestError.self) {
+            try JSONSamples.coreBlock(withValue(JSONSamples.btc(value + 1)).compactText)
+        }
         #expect(error.field == "tx[1].fee")
         #expect(error.message.contains("inputs − outputs"))
+        let less = try #require(throws: IngestError.self) {
+            try JSONSamples.coreBlock(withValue("0.00000001").compactText)
+        }
+        #expect(less.field == "tx[1].vin")
+        #expect(less.message.contains("cannot create value"))
     }
 
     /// A text edit of the real file, the field the error must name and words of its message.

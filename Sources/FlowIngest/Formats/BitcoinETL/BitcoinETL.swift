@@ -154,6 +154,7 @@ public enum BitcoinETL {
         if !isCoinbase && tx.inputs.isEmpty {
             throw f.fail("inputs", "a transaction that is not a coinbase has at least one input")
         }
+        var paid: UInt64 = 0
         for (n, node) in try f.array("outputs").enumerated() {
             let o = try f.element("outputs", n, node)
             if o.has("index") {
@@ -171,8 +172,41 @@ public enum BitcoinETL {
                 throw o.fail("addresses", problem, value: .string(text))
             }
             tx.outputs.append((value, script))
+            paid += value
+            guard paid <= JSONFields.maxSatoshi else {
+                throw o.fail(
+                    "value", "the outputs' values add up to more than 21 million BTC", value: o.node["value"])
+            }
         }
+        try checkInputValues(f, tx)
         return tx
+    }
+
+    /// Enriched input values must pay for the outputs, and add up to `input_value` when given.
+    static func checkInputValues(_ f: JSONFields, _ tx: ETLTransaction) throws(IngestError) {
+        guard !tx.isCoinbase, !tx.known.isEmpty, tx.known.allSatisfy({ $0 != nil }) else { return }
+        var inputs: UInt64 = 0
+        for k in tx.known {
+            inputs += k?.value ?? 0
+            guard inputs <= JSONFields.maxSatoshi else {
+                throw f.fail("inputs", "the inputs' values add up to more than 21 million BTC")
+            }
+        }
+        let outputs = tx.outputs.reduce(UInt64(0)) { $0 &+ $1.value }
+        guard inputs >= outputs else {
+            throw f.fail(
+                "inputs",
+                "the inputs' values (\(inputs) satoshi) are less than the outputs' (\(outputs) satoshi): a transaction cannot create value"
+            )
+        }
+        if f.has("input_value") {
+            let stated = try f.satoshi("input_value")
+            guard stated == inputs else {
+                throw f.fail(
+                    "input_value", "input_value \(stated) is not the sum of the inputs' values (\(inputs))",
+                    value: .number(String(stated)))
+            }
+        }
     }
 
     /// What an enriched input says it spends; nil when the input is not enriched (value null).

@@ -277,16 +277,29 @@ public enum CoreJSON {
             if let p = try v.optionalObject("prevout") {
                 let spent = try spentOutput(p, network: network)
                 prevouts[i] = spent
+                // Each value is at most the supply, so the sum of a few thousand cannot overflow
+                // before this check stops it.
                 known += spent.value
+                guard known <= JSONFields.maxSatoshi else {
+                    throw v.fail(
+                        "prevout",
+                        "the prevouts of this transaction's inputs add up to more than 21 million BTC")
+                }
             } else {
                 all = false
             }
         }
+        let outputs = tx.outputValue
+        if all && known < outputs {
+            throw t.fail(
+                "vin",
+                "the prevouts' values (\(known) satoshi) are less than the outputs' (\(outputs) satoshi): a transaction cannot create value"
+            )
+        }
         // Core ≥ 22 prints each transaction's fee when it knows the inputs: it must agree.
         if all && t.has("fee") {
             let fee = try t.btc("fee")
-            let outputs = tx.outputValue
-            guard known >= outputs, known - outputs == fee else {
+            guard known - outputs == fee else {
                 throw t.fail(
                     "fee",
                     "fee \(JSONFields.shown(t.node["fee"] ?? .null)) BTC is not inputs − outputs (\(known) − \(outputs) satoshi from the prevouts and outputs)",
