@@ -65,9 +65,12 @@ struct UnionFindTests {
         let merges = uf.merge(edges, threads: 1)
         #expect(
             merges == [
-                ClusterMerge(child: 9, parent: 5, edge: 0, childSize: 1, parentSize: 1),
-                ClusterMerge(child: 7, parent: 5, edge: 1, childSize: 1, parentSize: 2),
-                ClusterMerge(child: 5, parent: 2, edge: 2, childSize: 3, parentSize: 1),
+                ClusterMerge(
+                    child: 9, parent: 5, edge: 0, childSize: 1, parentSize: 1, childSide: 9, parentSide: 5),
+                ClusterMerge(
+                    child: 7, parent: 5, edge: 1, childSize: 1, parentSize: 2, childSide: 7, parentSide: 9),
+                ClusterMerge(
+                    child: 5, parent: 2, edge: 2, childSize: 3, parentSize: 1, childSide: 7, parentSide: 2),
             ])
         let ids = uf.clusterIds()
         #expect([2, 5, 7, 9].map { ids[$0] } == [2, 2, 2, 2])
@@ -101,9 +104,9 @@ struct UnionFindTests {
                 clusters: ids.enumerated().map { (UInt32($0.offset), $0.element) })
             let m2 = resumed.merge(second, threads: 2, minimumParallelEdges: 1)
             let shifted = m2.map { m in
-                ClusterMerge(
-                    child: m.child, parent: m.parent, edge: m.edge + cut, childSize: m.childSize,
-                    parentSize: m.parentSize)
+                var m = m
+                m.edge += cut
+                return m
             }
             #expect(m1 + shifted == all, "cut \(cut)")
             var finalIds = resumed.clusterIds()

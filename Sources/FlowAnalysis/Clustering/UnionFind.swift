@@ -10,13 +10,21 @@ public struct ClusterMerge: Sendable, Equatable {
     /// Sizes of the two clusters just before the merge.
     public var childSize: UInt32
     public var parentSize: UInt32
+    /// The edge's end in the absorbed cluster, and its end in the absorbing one.
+    public var childSide: UInt32
+    public var parentSide: UInt32
 
-    public init(child: UInt32, parent: UInt32, edge: Int, childSize: UInt32, parentSize: UInt32) {
+    public init(
+        child: UInt32, parent: UInt32, edge: Int, childSize: UInt32, parentSize: UInt32, childSide: UInt32,
+        parentSide: UInt32
+    ) {
         self.child = child
         self.parent = parent
         self.edge = edge
         self.childSize = childSize
         self.parentSize = parentSize
+        self.childSide = childSide
+        self.parentSide = parentSide
     }
 }
 

@@ -61,9 +61,11 @@ enum UnionFindKernel {
         let rx = find(p, x)
         let ry = find(p, y)
         if rx == ry { return }
-        let (u, v) = rx < ry ? (rx, ry) : (ry, rx)
+        let (u, v, uSide, vSide) = rx < ry ? (rx, ry, x, y) : (ry, rx, y, x)
         merges.append(
-            ClusterMerge(child: v, parent: u, edge: e, childSize: s[Int(v)], parentSize: s[Int(u)]))
+            ClusterMerge(
+                child: v, parent: u, edge: e, childSize: s[Int(v)], parentSize: s[Int(u)], childSide: vSide,
+                parentSide: uSide))
         p[Int(v)] = u
         s[Int(u)] &+= s[Int(v)]
     }
