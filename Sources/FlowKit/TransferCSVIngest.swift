@@ -8,13 +8,23 @@ import Foundation
 public struct TransferCSVOptions: Sendable {
     /// Column mapping; nil takes the preset the file's header matches (AMLSim, AMLworld).
     public var mapping: TransferCSVMapping?
+    /// Decimals of amounts, overriding the mapping's or preset's.
+    public var decimals: Int?
+    /// The asset of rows without an asset column, overriding the mapping's or preset's.
+    public var asset: String?
     /// The `addresses.chain` and `assets.chain` of the ledger's accounts and currencies.
     public var chain: String
     /// Rows per committed chunk: a crash loses at most the chunk being written.
     public var chunkRows: Int
 
-    public init(mapping: TransferCSVMapping? = nil, chain: String = "ledger", chunkRows: Int = 50_000) {
+    public init(
+        mapping: TransferCSVMapping? = nil, decimals: Int? = nil, asset: String? = nil,
+        chain: String = "ledger",
+        chunkRows: Int = 50_000
+    ) {
         self.mapping = mapping
+        self.decimals = decimals
+        self.asset = asset
         self.chain = chain
         self.chunkRows = chunkRows
     }
@@ -42,12 +52,14 @@ public enum TransferCSVIngest {
         var reports: [SourceFileReport] = []
         var mappings: [TransferCSVMapping] = []
         for (path, detected) in files {
-            guard let mapping = options.mapping ?? detected.role.flatMap(TransferCSVMapping.preset) else {
+            guard var mapping = options.mapping ?? detected.role.flatMap(TransferCSVMapping.preset) else {
                 throw IngestError(
                     .unknownFormat,
                     "no column mapping for this CSV: give --map tx=COL,time=COL,from=COL,to=COL,amount=COL[,asset=COL] or --preset amlsim|amlworld",
                     file: path)
             }
+            if let d = options.decimals { mapping.decimals = d }
+            if let a = options.asset { mapping.defaultAsset = a }
             mappings.append(mapping)
         }
         var rowsSoFar = 0
@@ -147,6 +159,15 @@ public enum TransferCSVIngest {
         }
         return AccountIngestReport(
             files: reports, summary: summary, seconds: BitcoinIngest.seconds(since: start))
+    }
+
+    /// Runs `body`, turning a conflict with stored data into a bad-input error naming the file.
+    static func ledgerFailure<T>(_ path: String, field: String? = nil, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as StoreError where e.code == .conflict {
+            throw IngestError(.badValue, e.message, file: path, field: field)
+        }
     }
 
     /// Parses rows into chunks of `chunkRows`, interning addresses; a bad row ends the file with

@@ -11,6 +11,9 @@ enum Schema {
         migrator.registerMigration("v2-accounts-tags-sources") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3-clusters") { db in
+            try db.execute(sql: v3)
+        }
         return migrator
     }
 
@@ -152,6 +155,7 @@ enum Schema {
             bytes_done INTEGER NOT NULL DEFAULT 0,
             rows_done INTEGER NOT NULL DEFAULT 0,
             prefix_hash BLOB,
+            options TEXT,
             status TEXT NOT NULL,
             started_at TEXT NOT NULL,
             finished_at TEXT,
@@ -192,6 +196,76 @@ enum Schema {
             value INTEGER NOT NULL,
             type INTEGER REFERENCES script_types(id),
             address_id INTEGER REFERENCES addresses(id)
+        );
+        """
+
+    /// Address clusters with their provenance (each merge's transaction and heuristic), the
+    /// clustering runs, and what an incremental run needs to resume.
+    static let v3 = """
+        CREATE TABLE cluster_runs (
+            run_id INTEGER PRIMARY KEY REFERENCES runs(id),
+            mode TEXT NOT NULL,
+            heuristics TEXT NOT NULL,
+            parameters TEXT NOT NULL,
+            max_block_id INTEGER NOT NULL,
+            main_blocks INTEGER NOT NULL,
+            blocks_digest TEXT NOT NULL,
+            max_height INTEGER,
+            max_address_id INTEGER NOT NULL,
+            max_transfer_id INTEGER NOT NULL,
+            transactions INTEGER NOT NULL,
+            inputs INTEGER NOT NULL,
+            edges INTEGER NOT NULL,
+            merges INTEGER NOT NULL,
+            coinjoins INTEGER NOT NULL,
+            clusters INTEGER NOT NULL,
+            clustered_addresses INTEGER NOT NULL,
+            largest_cluster INTEGER,
+            largest_size INTEGER NOT NULL,
+            warnings INTEGER NOT NULL,
+            finished_at TEXT NOT NULL
+        );
+
+        CREATE TABLE clusters (
+            address_id INTEGER PRIMARY KEY REFERENCES addresses(id),
+            cluster_id INTEGER NOT NULL REFERENCES addresses(id),
+            parent_id INTEGER REFERENCES addresses(id),
+            heuristic INTEGER,
+            tx_id INTEGER REFERENCES transactions(id),
+            transfer_id INTEGER REFERENCES transfers(id),
+            parent_side INTEGER REFERENCES addresses(id),
+            child_side INTEGER REFERENCES addresses(id),
+            seq INTEGER,
+            run_id INTEGER REFERENCES cluster_runs(run_id)
+        );
+        CREATE INDEX clusters_by_cluster ON clusters(cluster_id);
+
+        CREATE TABLE cluster_coinjoins (
+            tx_id INTEGER PRIMARY KEY REFERENCES transactions(id),
+            run_id INTEGER NOT NULL REFERENCES cluster_runs(run_id)
+        );
+
+        CREATE TABLE cluster_warnings (
+            id INTEGER PRIMARY KEY,
+            run_id INTEGER NOT NULL REFERENCES cluster_runs(run_id),
+            heuristic INTEGER NOT NULL,
+            tx_id INTEGER REFERENCES transactions(id),
+            transfer_id INTEGER REFERENCES transfers(id),
+            cluster_a INTEGER NOT NULL,
+            size_a INTEGER NOT NULL,
+            cluster_b INTEGER NOT NULL,
+            size_b INTEGER NOT NULL
+        );
+
+        CREATE TABLE cluster_deposits (
+            address_id INTEGER PRIMARY KEY REFERENCES addresses(id),
+            exchange_id INTEGER NOT NULL REFERENCES addresses(id),
+            users INTEGER NOT NULL,
+            run_id INTEGER NOT NULL REFERENCES cluster_runs(run_id)
+        );
+
+        CREATE TABLE cluster_pending (
+            input_id INTEGER PRIMARY KEY REFERENCES inputs(id)
         );
         """
 }

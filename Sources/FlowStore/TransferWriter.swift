@@ -129,8 +129,14 @@ public final class TransferWriter {
     /// run left it. `prefixHash(n)` (SHA-256 of the file's first n bytes) lets a corrected file
     /// continue a run that stopped at a bad row of the same path: when the bytes before the
     /// stop are unchanged, ingest resumes there instead of adding those rows again.
+    ///
+    /// Identity is the content: the same bytes under another mapping (`options`) are still the
+    /// same rows, so they are not added twice. A partly ingested file at the same path whose
+    /// bytes before the stop point changed is an error (its rows up to there are stored; adding
+    /// the changed file would count them twice).
     public func source(
-        path: String, format: String, fingerprint: [UInt8], size: Int, prefixHash: ((Int) -> [UInt8])? = nil
+        path: String, format: String, fingerprint: [UInt8], size: Int, options: String? = nil,
+        prefixHash: ((Int) -> [UInt8])? = nil
     ) throws -> SourceState {
         if let row = try Row.fetchOne(
             db,
@@ -147,12 +153,16 @@ public final class TransferWriter {
                 db,
                 sql: """
                     SELECT id, bytes_done, rows_done, prefix_hash FROM sources
-                    WHERE path = ? AND format = ? AND status = 'partial' AND bytes_done <= ? ORDER BY id DESC
-                    """, arguments: [path, format, size])
+                    WHERE path = ? AND format = ? AND status = 'partial' ORDER BY id DESC
+                    """, arguments: [path, format])
             for row in candidates {
                 let done: Int = row[1]
-                guard done > 0, let stored = row[3] as Data?, [UInt8](stored) == prefixHash(done) else {
-                    continue
+                guard done > 0, let stored = row[3] as Data? else { continue }
+                guard done <= size, [UInt8](stored) == prefixHash(done) else {
+                    throw StoreError(
+                        .conflict,
+                        "an earlier run stopped in this file after row \(row[2] as Int) (byte \(done)), and the file has changed before that point: ingesting it would add those rows twice. Restore the earlier content to resume, or ingest it under another name to add it as a new file",
+                        path: path)
                 }
                 let id: Int64 = row[0]
                 try begin()
@@ -167,9 +177,9 @@ public final class TransferWriter {
         try begin()
         try db.execute(
             sql: """
-                INSERT INTO sources (path, format, fingerprint, size, status, started_at)
-                VALUES (?, ?, ?, ?, 'partial', ?)
-                """, arguments: [path, format, Data(fingerprint), size, Self.now()])
+                INSERT INTO sources (path, format, fingerprint, size, options, status, started_at)
+                VALUES (?, ?, ?, ?, ?, 'partial', ?)
+                """, arguments: [path, format, Data(fingerprint), size, options, Self.now()])
         let id = db.lastInsertedRowID
         try commit(source: id, bytesDone: 0, rowsDone: 0, complete: false)
         return .fresh(id: id)

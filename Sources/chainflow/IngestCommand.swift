@@ -80,25 +80,22 @@ struct IngestCommand: ParsableCommand {
             throw ValidationError("unknown --preset '\(preset)'; presets: amlsim, amlworld")
         }
         if map != nil && preset != nil { throw ValidationError("give --map or --preset, not both") }
+        if let map {
+            do {
+                _ = try TransferCSVMapping.parse(map)
+            } catch {
+                throw ValidationError(error.message)
+            }
+        }
         if let decimals, !(0...77).contains(decimals) {
             throw ValidationError("--decimals must be 0...77, got \(decimals)")
         }
     }
 
-    /// The transfers-csv mapping the options describe (nil: the preset the header matches).
+    /// The transfers-csv mapping the options name (nil: the preset the header matches).
     func csvMapping() throws -> TransferCSVMapping? {
-        var mapping: TransferCSVMapping?
-        if let map {
-            mapping = try TransferCSVMapping.parse(map)
-        } else if let preset {
-            mapping = TransferCSVMapping.preset(preset)
-        }
-        if var m = mapping {
-            if let decimals { m.decimals = decimals }
-            if let asset { m.defaultAsset = asset }
-            mapping = m
-        }
-        return mapping
+        if let map { return try TransferCSVMapping.parse(map) }
+        return preset.flatMap(TransferCSVMapping.preset)
     }
 
     func run() throws {
@@ -129,16 +126,30 @@ struct IngestCommand: ParsableCommand {
             }
             let csvFiles = plan.files(.transfersCSV)
             if !csvFiles.isEmpty {
-                let options = TransferCSVOptions(mapping: try csvMapping(), chain: chain)
+                let options = TransferCSVOptions(
+                    mapping: try csvMapping(), decimals: decimals, asset: asset, chain: chain)
                 let report = try TransferCSVIngest.run(
                     store: store, files: csvFiles, options: options, progress: rowProgress(interactive))
                 if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
                 outputs.append((IngestRender.text(report), IngestRender.json(report)))
             }
-            for other in [InputFormat.coreJSON, .bitcoinETL, .ethereumETL] where !plan.files(other).isEmpty {
-                throw IngestError(
-                    .unknownFormat, "\(other.rawValue) ingest is not available in this build",
-                    file: plan.files(other)[0].path)
+            let jsonFiles = plan.files.filter {
+                $0.detected.format == .coreJSON || $0.detected.format == .bitcoinETL
+            }
+            if !jsonFiles.isEmpty {
+                var progress: (@Sendable (IngestProgress) -> Void)?
+                if !quiet { progress = { p in showProgress(p, interactive: interactive) } }
+                let report = try BitcoinJSONIngest.run(
+                    store: store, files: jsonFiles, network: network, progress: progress)
+                if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+                outputs.append((IngestRender.text(report), IngestRender.json(report)))
+            }
+            let ethereumFiles = plan.files(.ethereumETL)
+            if !ethereumFiles.isEmpty {
+                let report = try EthereumETLIngest.run(
+                    store: store, files: ethereumFiles, progress: rowProgress(interactive))
+                if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+                outputs.append((IngestRender.text(report), IngestRender.json(report)))
             }
         } catch {
             throw fail(error)
