@@ -196,4 +196,65 @@ struct BitcoinETLTests {
         #expect(error.message.contains("testnet"), "\(error)")
         #expect(error.field == "outputs[0].addresses")
     }
+
+    @Test("previous_block_hash (newer bitcoin-etl) is used when given, and checked against the header")
+    func previousBlockHash() throws {
+        let folder = ETLSamples.folder("bitcoin/block_with_transactions")
+        let blocks = try ETLSamples.read(folder.appendingPathComponent("expected_blocks.json")).blocks
+        let txs = try ETLSamples.read(folder.appendingPathComponent("expected_transactions.json"))
+            .transactions
+        let text = try JSONSamples.text(folder.appendingPathComponent("expected_blocks.json"))
+        let second = try #require(text.split(separator: "\n").last)
+        for (parent, ok) in [(blocks[0].hash, true), (Network.mainnet.genesisHash, false)] {
+            let line = second.replacingOccurrences(
+                of: #""number": 50002"#, with: #""number": 50002, "previous_block_hash": "\#(parent.hex)""#)
+            guard
+                case .block(let b) = try #require(try ETLSamples.read(text: line, path: "blocks.json").first)
+            else {
+                Issue.record("not a block")
+                return
+            }
+            let lines = txs.filter { $0.blockHash == b.hash }
+            if ok {
+                // No candidates needed: the stated parent is checked by hashing the header.
+                let built = try BitcoinETL.assemble(b, lines, network: .mainnet, parents: []).block
+                #expect(built.block.header.prevHash == blocks[0].hash)
+            } else {
+                let error = try #require(throws: IngestError.self) {
+                    _ = try BitcoinETL.assemble(b, lines, network: .mainnet, parents: [])
+                }
+                #expect(error.field == "hash" && error.message.contains("is not the hash of the header"))
+            }
+        }
+    }
+
+    @Test("a coinbase whose sequence is not exported and not a usual value: proven by the merkle root")
+    func unusualCoinbaseSequence() throws {
+        // Block 1's coinbase with sequence 0x12345678, in a block made up around it.
+        let hex =
+            "01000000010000000000000000000000000000000000000000000000000000000000000000ffffffff0704ffff001d0104"
+            + "78563412"
+            + "0100f2052a0100000043410496b538e853519c726a2c91e61ec11600ae1390813a627c66fb8be7947be63c52da"
+            + "7589379515d4e0a604f8141781e62294721166bf621e73a82cbf2342c858eeac00000000"
+        let bytes = try #require(Hex.decode(hex))
+        let txid = BitcoinHash.doubleSHA256(bytes)
+        var header = [UInt8]()
+        header += [1, 0, 0, 0] + Network.mainnet.genesisHash.wireBytes + txid.wireBytes
+        header += [0x61, 0xbc, 0x66, 0x49, 0xff, 0xff, 0x00, 0x1d, 1, 2, 3, 4]
+        let hash = BitcoinHash.doubleSHA256(header)
+        let block =
+            #"{"hash": "\#(hash.hex)", "size": \#(80 + 1 + bytes.count), "stripped_size": \#(80 + 1 + bytes.count), "weight": \#(4 * (81 + bytes.count)), "number": 1, "version": 1, "merkle_root": "\#(txid.hex)", "timestamp": 1231469665, "nonce": "04030201", "bits": "1d00ffff", "coinbase_param": "04ffff001d0104", "transaction_count": 1}"#
+        let tx =
+            #"{"hash": "\#(txid.hex)", "size": \#(bytes.count), "virtual_size": \#(bytes.count), "version": 1, "lock_time": 0, "block_number": 1, "block_hash": "\#(hash.hex)", "block_timestamp": 1231469665, "is_coinbase": true, "index": 0, "inputs": [], "outputs": [{"index": 0, "script_hex": "410496b538e853519c726a2c91e61ec11600ae1390813a627c66fb8be7947be63c52da7589379515d4e0a604f8141781e62294721166bf621e73a82cbf2342c858eeac", "type": "pubkey", "addresses": ["12c6DSiU4Rq3P4ZxziKxzrL5LmMBrzjrJX"], "value": 5000000000}]}"#
+        let records = try ETLSamples.read(text: block + "\n" + tx)
+        guard case .block(let b) = records[0], case .transaction(let t) = records[1] else {
+            Issue.record("unexpected records")
+            return
+        }
+        let (built, notes) = try BitcoinETL.assemble(b, [t], network: .mainnet, parents: [])
+        #expect(notes.coinbaseSequenceUnknown)
+        #expect(built.block.transactions[0].txid == txid)
+        #expect(built.block.header.prevHash == Network.mainnet.genesisHash)
+        #expect(built.block.transactions[0].inputs[0].sequence == 0xffff_ffff)
+    }
 }
