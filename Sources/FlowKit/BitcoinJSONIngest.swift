@@ -150,7 +150,8 @@ public enum BitcoinJSONIngest {
                             try addETLTransaction(t, file: i, planner: planner, writer: writer)
                         }
                         for i in etlOtherFiles { try readETL(file: i, planner: planner, writer: writer) }
-                        try checkETLComplete(planner: planner, writer: writer)
+                        // After a bad blocks line, that line is the error to report.
+                        if etlBlocksError == nil { try checkETLComplete(planner: planner, writer: writer) }
                     }
                     try writer.commit()
                     try applyRawTransactions(planner: planner, writer: writer)

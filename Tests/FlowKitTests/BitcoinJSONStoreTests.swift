@@ -444,6 +444,25 @@ struct BitcoinJSONStoreTests {
         #expect(try store.stats().blocks == 1)
     }
 
+    @Test("a bad blocks.json line is reported after the blocks before it are stored")
+    func badETLBlockLine() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        let blocks = try String(
+            contentsOfFile: JSONFixtures.etl("block_with_transactions", "blocks"), encoding: .utf8)
+        let path = dir + "/blocks.json"
+        try JSONFixtures.write(
+            blocks.replacingOccurrences(
+                of: #""bits": "1c2a1115", "coinbase_param": "0415112a1c025306""#,
+                with: #""bits": "1c2a11zz", "coinbase_param": "0415112a1c025306""#), to: path)
+        let error = try #require(throws: IngestError.self) {
+            try JSONFixtures.ingest(
+                store, [path, JSONFixtures.etl("block_with_transactions", "transactions")])
+        }
+        #expect(error.file == path && error.line == 2 && error.field == "bits")
+        #expect(error.message.contains("'1c2a11zz'"))
+        #expect(try store.stats().blocks == 1)
+    }
+
     @Test("getrawtransaction answers alone store nothing and say why; the wrong network is named")
     func getrawtransactionAlone() throws {
         let (store, _) = try Fixtures.freshStore()
