@@ -1,4 +1,5 @@
 import FlowAnalysis
+import FlowModel
 import Testing
 
 /// A deterministic pseudo-random stream (SplitMix64) for property tests.

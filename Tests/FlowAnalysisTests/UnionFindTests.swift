@@ -1,4 +1,5 @@
 import FlowAnalysis
+import FlowModel
 import Testing
 
 @Suite("Deterministic parallel union-find")

@@ -1,3 +1,5 @@
+public import FlowModel
+
 /// Which Bitcoin heuristics a clustering run applies.
 public struct BitcoinHeuristicOptions: Sendable, Equatable {
     /// Common-input ownership: all inputs of a transaction belong to one wallet (Nakamoto 2008,

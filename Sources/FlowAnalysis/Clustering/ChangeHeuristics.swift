@@ -1,3 +1,5 @@
+public import FlowModel
+
 /// A change-output heuristic: which outputs of a transaction it *cannot rule out* as the change
 /// paid back to the spender (the candidate-set formulation of BlockSci, Kalodner et al., USENIX
 /// Security 2020). Change heuristics are opt-in: each has known false positives, and a wrong

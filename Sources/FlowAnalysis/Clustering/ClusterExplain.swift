@@ -1,42 +1,4 @@
-/// How one address joined its cluster: the stored record of a merge, seen from the absorbed
-/// cluster's id (`address`).
-///
-/// Merges form a tree per cluster (the union-find links): `address` was a cluster's id until
-/// merge number `sequence` joined it to the cluster whose id was `parent`, because `heuristic`
-/// linked `childSide` (an address of the absorbed cluster) to `parentSide` (one of the
-/// absorbing cluster) in transaction or transfer `evidence`.
-public struct LinkRecord: Sendable, Equatable {
-    public var address: UInt32
-    public var parent: UInt32
-    public var parentSide: UInt32
-    public var childSide: UInt32
-    public var heuristic: LinkHeuristic
-    public var evidence: Int64
-    /// Position of the merge among all merges (later merges have larger numbers).
-    public var sequence: Int64
-
-    public init(
-        address: UInt32, parent: UInt32, parentSide: UInt32, childSide: UInt32, heuristic: LinkHeuristic,
-        evidence: Int64, sequence: Int64
-    ) {
-        self.address = address
-        self.parent = parent
-        self.parentSide = parentSide
-        self.childSide = childSide
-        self.heuristic = heuristic
-        self.evidence = evidence
-        self.sequence = sequence
-    }
-}
-
-/// One step of an explanation: `from` and `to` were linked by `heuristic` in `evidence`.
-public struct ExplainStep: Sendable, Equatable {
-    public var from: UInt32
-    public var to: UInt32
-    public var heuristic: LinkHeuristic
-    public var evidence: Int64
-    public var sequence: Int64
-}
+public import FlowModel
 
 /// Why two addresses are in one cluster: the chain of links (transactions and heuristics) that
 /// joined them.

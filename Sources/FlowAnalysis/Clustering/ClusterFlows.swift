@@ -1,3 +1,5 @@
+public import FlowModel
+
 /// Value moving between clusters (entities) in UTXO transactions, attributed exactly.
 ///
 /// A transaction's inputs may come from several clusters (a CoinJoin left unmerged, or inputs of

@@ -1,3 +1,5 @@
+public import FlowModel
+
 /// Recognises CoinJoin-like transactions, whose inputs belong to several owners, so that the
 /// multi-input heuristic can leave them out.
 ///

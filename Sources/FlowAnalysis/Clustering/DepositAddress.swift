@@ -1,25 +1,5 @@
 public import FlowModel
 
-/// One account-model transfer as the deposit-address heuristic reads it.
-public struct DepositTransfer: Sendable, Equatable {
-    /// `transfers.id`: the order transfers are considered in, and the merge evidence.
-    public var id: Int64
-    public var from: UInt32
-    public var to: UInt32
-    public var asset: Int64
-    public var amount: UInt256
-    public var block: Int64
-
-    public init(id: Int64, from: UInt32, to: UInt32, asset: Int64, amount: UInt256, block: Int64) {
-        self.id = id
-        self.from = from
-        self.to = to
-        self.asset = asset
-        self.amount = amount
-        self.block = block
-    }
-}
-
 /// Parameters of the deposit-address heuristic, with the published defaults.
 public struct DepositParameters: Sendable, Equatable {
     /// Most blocks between a deposit and its forward to the exchange (Victor 2020: 3200).

@@ -1,32 +1,4 @@
-/// One merge of two clusters: the cluster whose id is `child` joined the cluster `parent`
-/// (`parent < child`, so the merged cluster keeps the smaller id), because of edge `edge`.
-public struct ClusterMerge: Sendable, Equatable {
-    /// The absorbed cluster's id (its smallest address id), larger than `parent`.
-    public var child: UInt32
-    /// The absorbing cluster's id, which the merged cluster keeps.
-    public var parent: UInt32
-    /// Index into the `ClusterEdges` that caused the merge.
-    public var edge: Int
-    /// Sizes of the two clusters just before the merge.
-    public var childSize: UInt32
-    public var parentSize: UInt32
-    /// The edge's end in the absorbed cluster, and its end in the absorbing one.
-    public var childSide: UInt32
-    public var parentSide: UInt32
-
-    public init(
-        child: UInt32, parent: UInt32, edge: Int, childSize: UInt32, parentSize: UInt32, childSide: UInt32,
-        parentSide: UInt32
-    ) {
-        self.child = child
-        self.parent = parent
-        self.edge = edge
-        self.childSize = childSize
-        self.parentSize = parentSize
-        self.childSide = childSide
-        self.parentSide = parentSide
-    }
-}
+public import FlowModel
 
 /// A deterministic, parallel union-find over dense address ids that records *why* clusters
 /// merged.
