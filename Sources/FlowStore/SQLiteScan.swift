@@ -1,0 +1,56 @@
+import GRDB
+import GRDBSQLite
+
+/// Table scans through SQLite's C API, for loading millions of integer rows into arrays
+/// (GRDB's row decoding costs more than the read itself). Unsafe pointer use is confined to this
+/// file; `ClusterStoreTests` load every clustering snapshot through it.
+struct SQLiteScan {
+    private let statement: OpaquePointer
+
+    /// Column `i` as an integer (0 for NULL).
+    @inline(__always) func int(_ i: Int32) -> Int64 { sqlite3_column_int64(statement, i) }
+
+    /// Column `i` as an integer, nil for NULL.
+    @inline(__always) func optionalInt(_ i: Int32) -> Int64? {
+        sqlite3_column_type(statement, i) == SQLITE_NULL ? nil : sqlite3_column_int64(statement, i)
+    }
+
+    /// Column `i` as bytes (empty for NULL).
+    func bytes(_ i: Int32) -> [UInt8] {
+        let n = Int(sqlite3_column_bytes(statement, i))
+        guard n > 0, let p = sqlite3_column_blob(statement, i) else { return [] }
+        return [UInt8](UnsafeRawBufferPointer(start: p, count: n))
+    }
+
+    /// Whether column `i` holds a BLOB.
+    func isBlob(_ i: Int32) -> Bool { sqlite3_column_type(statement, i) == SQLITE_BLOB }
+
+    /// Runs `sql` with integer `arguments` and calls `row` for each result row.
+    static func run(
+        _ db: Database, _ sql: String, _ arguments: [Int64] = [], row: (SQLiteScan) throws -> Void
+    )
+        throws
+    {
+        let prepared = try db.makeStatement(sql: sql)
+        guard let handle = prepared.sqliteStatement as OpaquePointer? else { return }
+        sqlite3_reset(handle)
+        for (k, value) in arguments.enumerated() { sqlite3_bind_int64(handle, Int32(k + 1), value) }
+        defer {
+            sqlite3_reset(handle)
+            sqlite3_clear_bindings(handle)
+        }
+        let scan = SQLiteScan(statement: handle)
+        while true {
+            let rc = sqlite3_step(handle)
+            if rc == SQLITE_ROW {
+                try row(scan)
+            } else if rc == SQLITE_DONE {
+                return
+            } else {
+                throw DatabaseError(
+                    resultCode: ResultCode(rawValue: rc),
+                    message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))), sql: sql)
+            }
+        }
+    }
+}
