@@ -10,6 +10,9 @@ public struct AddressProfile: Sendable {
     public var assets: [AssetActivity]
     public var fees: [AssetActivity]
     public var tags: [TagRecord]
+    /// The address's cluster (entity) when it occurs in the graph: its id, name and size (an
+    /// address no clustering run has joined to others is a cluster of its own).
+    public var cluster: ClusterMembership? = nil
 
     /// The profile of `address`; nil when neither the graph nor the tags know it.
     public static func load(store: GraphStore, address: String) throws(StoreError) -> AddressProfile? {
@@ -38,7 +41,7 @@ public struct AddressProfile: Sendable {
         return AddressProfile(
             address: summary?.address ?? text, chain: summary?.chain, bitcoin: bitcoin, assets: all,
             fees: fees,
-            tags: tags)
+            tags: tags, cluster: try store.clusterMembership(summary?.address ?? text))
     }
 }
 
@@ -94,6 +97,16 @@ extension Render {
                         ])
                     })
             ))
+        members.append(
+            (
+                "cluster",
+                p.cluster.map { c in
+                    .object([
+                        ("cluster_id", .int(c.clusterId)), ("cluster", .string(c.clusterAddress)),
+                        ("size", .int(c.size)),
+                    ])
+                } ?? .null
+            ))
         return .object(members)
     }
 
@@ -120,6 +133,10 @@ extension Render {
             out += "\n"
         }
         for f in p.fees { out += "  fees paid  \(units(f.sent, f)) in \(f.transfers) transactions\n" }
+        if let c = p.cluster, c.size > 1 {
+            out +=
+                "  cluster   \(c.clusterAddress) (\(grouped(c.size)) addresses; `chainflow cluster show` for more)\n"
+        }
         if !p.tags.isEmpty {
             out += "  tags\n"
             for t in p.tags {

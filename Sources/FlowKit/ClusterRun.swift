@@ -1,0 +1,411 @@
+public import FlowAnalysis
+public import FlowModel
+public import FlowStore
+import Foundation
+
+/// The heuristics a clustering run applies, as `--heuristics` names them:
+/// `multi-input`, `change:EXPR` (see `ChangeRule`) and `deposit-address`, comma-separated.
+public struct HeuristicSet: Sendable, Equatable, CustomStringConvertible {
+    public var multiInput: Bool
+    public var change: ChangeRule?
+    public var depositAddress: Bool
+
+    public init(multiInput: Bool = true, change: ChangeRule? = nil, depositAddress: Bool = true) {
+        self.multiInput = multiInput
+        self.change = change
+        self.depositAddress = depositAddress
+    }
+
+    /// The default: multi-input and deposit-address (which does nothing without exchange tags).
+    public static let standard = HeuristicSet()
+
+    /// Parses `multi-input,change:one-time&address-type,deposit-address`.
+    public static func parse(_ text: String) throws(ClusterUsageError) -> HeuristicSet {
+        var set = HeuristicSet(multiInput: false, change: nil, depositAddress: false)
+        for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            switch item {
+            case "multi-input": set.multiInput = true
+            case "deposit-address": set.depositAddress = true
+            case let c where c.hasPrefix("change:"):
+                guard set.change == nil else {
+                    throw ClusterUsageError("give one change rule; combine heuristics in it with & and |")
+                }
+                do {
+                    set.change = try ChangeRule.parse(String(c.dropFirst("change:".count)))
+                } catch {
+                    throw ClusterUsageError(error.description)
+                }
+            default:
+                throw ClusterUsageError(
+                    "unknown heuristic '\(item.prefix(60))'; known: multi-input, change:NAME[&NAME|NAME…] (\(ChangeHeuristic.allCases.map(\.rawValue).joined(separator: ", "))), deposit-address"
+                )
+            }
+        }
+        guard set.multiInput || set.change != nil || set.depositAddress else {
+            throw ClusterUsageError("--heuristics names no heuristic")
+        }
+        return set
+    }
+
+    public var description: String {
+        var parts: [String] = []
+        if multiInput { parts.append("multi-input") }
+        if let change { parts.append("change:\(change)") }
+        if depositAddress { parts.append("deposit-address") }
+        return parts.joined(separator: ",")
+    }
+}
+
+/// A bad clustering option (exit code 64).
+public struct ClusterUsageError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ message: String) { description = message }
+}
+
+/// Options of `chainflow cluster run`.
+public struct ClusterOptions: Sendable {
+    public var heuristics: HeuristicSet
+    /// Leave CoinJoin-like transactions out (`CoinJoinRule`).
+    public var skipCoinJoin: Bool
+    /// Link change only when exactly one output qualifies.
+    public var changeUnique: Bool
+    /// `round-value`: payments are multiples of 10^roundDigits satoshi.
+    public var roundDigits: Int
+    /// Warn when a merge joins two clusters that both have at least this many addresses.
+    public var superClusterSize: Int
+    public var depositMaxBlocks: Int64
+    /// Largest deposit − forward difference, in units of each asset ("0.01" = 0.01 ETH).
+    public var depositTolerance: String
+    /// Tag categories that mark exchange addresses.
+    public var exchangeCategories: [String]
+    public var threads: Int
+    /// Recluster everything even when an incremental update is possible.
+    public var full: Bool
+
+    public init(
+        heuristics: HeuristicSet = .standard, skipCoinJoin: Bool = true, changeUnique: Bool = true,
+        roundDigits: Int = 6, superClusterSize: Int = 10_000, depositMaxBlocks: Int64 = 3200,
+        depositTolerance: String = "0.01", exchangeCategories: [String] = ["exchange"], threads: Int? = nil,
+        full: Bool = false
+    ) {
+        self.heuristics = heuristics
+        self.skipCoinJoin = skipCoinJoin
+        self.changeUnique = changeUnique
+        self.roundDigits = roundDigits
+        self.superClusterSize = superClusterSize
+        self.depositMaxBlocks = depositMaxBlocks
+        self.depositTolerance = depositTolerance
+        self.exchangeCategories = exchangeCategories
+        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.full = full
+    }
+
+    /// The change rule with this run's uniqueness and round-value settings.
+    var changeRule: ChangeRule? {
+        guard var rule = heuristics.change else { return nil }
+        rule.requireUnique = changeUnique
+        rule.roundDigits = roundDigits
+        return rule
+    }
+
+    /// The parameters that decide the clusters (an incremental run needs them unchanged), as
+    /// JSON with a fixed key order.
+    var clusteringParameters: String {
+        JSONValue.object([
+            ("skip_coinjoin", .bool(skipCoinJoin)),
+            ("coinjoin_rule", .string(CoinJoinRule.summary)),
+            ("change_unique", .bool(changeUnique)),
+            ("round_digits", .int(roundDigits)),
+            ("deposit_max_blocks", .int(depositMaxBlocks)),
+            ("deposit_tolerance", .string(depositTolerance)),
+            ("exchange_categories", .array(exchangeCategories.map { .string($0) })),
+        ]).rendered()
+    }
+}
+
+/// What one `cluster run` did.
+public struct ClusterRunReport: Sendable {
+    public var runId: Int64
+    /// `full` or `incremental`.
+    public var mode: String
+    /// Why the run was full (nil for incremental runs).
+    public var fullReason: String?
+    public var heuristics: String
+    public var parameters: String
+    public var maxHeight: Int64?
+    /// Transactions examined (an incremental run: the new ones), their inputs.
+    public var transactions: Int
+    public var inputs: Int
+    public var edges: [String: Int]
+    public var merges: [String: Int]
+    public var coinJoinsSkipped: Int
+    /// The first skipped transactions' txids (up to 20).
+    public var coinJoinSample: [String]
+    public var changeLinked: Int
+    public var changeAmbiguous: Int
+    public var changeUnknownInputs: Int
+    public var depositAddresses: Int
+    public var pendingInputs: Int
+    public var clusters: Int
+    public var clusteredAddresses: Int
+    public var largestCluster: String?
+    public var largestSize: Int
+    public var warnings: Int
+    /// The first super-cluster warnings (up to 20), with txids and cluster addresses resolved.
+    public var warningSample:
+        [(evidence: String, heuristic: String, clusterA: String, sizeA: Int, clusterB: String, sizeB: Int)]
+    public var superClusterSize: Int
+    public var loadSeconds: Double
+    public var heuristicSeconds: Double
+    public var unionFindSeconds: Double
+    public var writeSeconds: Double
+    public var totalSeconds: Double
+    public var threads: Int
+    /// Inputs per second of the union-find pass.
+    public var inputsPerSecond: Double { unionFindSeconds > 0 ? Double(inputs) / unionFindSeconds : 0 }
+}
+
+/// `chainflow cluster run`: clusters addresses into entities with the chosen heuristics and
+/// stores the clusters with the provenance of every merge.
+///
+/// A run updates incrementally when the last run used the same heuristics and parameters, the
+/// main chain it covered is unchanged, the new main-chain blocks all lie above it, and no input
+/// of a covered transaction has been resolved since (and peeling-chain, which looks at later
+/// spends, is not used): then only the new transactions are loaded and examined, only the rows
+/// they change are written, and the clusters equal a full rerun's. Otherwise it reclusters in
+/// full and says why.
+public enum Clustering {
+    public static func run(store: GraphStore, options: ClusterOptions) throws -> ClusterRunReport {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let runParameters = JSONValue.object([
+            ("heuristics", .string(options.heuristics.description)),
+            ("super_cluster_size", .int(options.superClusterSize)),
+            ("threads", .int(options.threads)), ("full", .bool(options.full)),
+        ]).rendered()
+        var report = try store.withClusterSession(parameters: runParameters) { session in
+            try run(session: session, options: options, clock: clock, start: start)
+        }
+        // Resolve names for the report (outside the write lock).
+        let sampleTx = try store.txids(
+            report.coinJoinIds + report.warningIds.filter { $0.1 != .depositAddress }.map(\.0))
+        report.report.coinJoinSample = report.coinJoinIds.compactMap { sampleTx[$0] }
+        let names = try store.addressTexts(
+            report.warningClusters.map(Int64.init) + [report.largestId].compactMap { $0 })
+        report.report.largestCluster = report.largestId.flatMap { names[$0] }
+        report.report.warningSample = zip(report.warningIds, report.warningDetails).map { (id, w) in
+            (
+                w.heuristic == .depositAddress ? "transfer \(id.0)" : (sampleTx[id.0] ?? "tx \(id.0)"),
+                w.heuristic.name,
+                names[Int64(w.clusterA)] ?? "#\(w.clusterA)", Int(w.sizeA),
+                names[Int64(w.clusterB)] ?? "#\(w.clusterB)",
+                Int(w.sizeB)
+            )
+        }
+        report.report.totalSeconds = (clock.now - start).seconds
+        return report.report
+    }
+
+    /// The report before names are resolved.
+    struct Pending {
+        var report: ClusterRunReport
+        var coinJoinIds: [Int64]
+        var warningIds: [(Int64, LinkHeuristic)]
+        var warningDetails: [ClusterWarning]
+        var warningClusters: [UInt32]
+        var largestId: Int64?
+    }
+
+    static func run(
+        session: ClusterSession, options: ClusterOptions, clock: ContinuousClock,
+        start: ContinuousClock.Instant
+    ) throws -> Pending {
+        let heuristics = options.heuristics.description
+        let parameters = options.clusteringParameters
+        let last = try session.lastRun()
+        let (blocks, coverage) = try session.chain()
+        let rule = options.changeRule
+        // Incremental or full?
+        var reason: String?
+        var newBlocks: [ChainBlock] = []
+        if options.full {
+            reason = "--full was given"
+        } else if let last {
+            newBlocks = blocks.filter { $0.id > last.coverage.maxBlockId }
+            if last.heuristics != heuristics || last.parameters != parameters {
+                reason = "the heuristics or their parameters differ from the last run's (\(last.heuristics))"
+            } else if rule?.dependsOnLaterTransactions == true {
+                reason = "peeling-chain looks at later transactions"
+            } else if try session.mainDigest(upTo: last.coverage.maxBlockId)
+                != (last.coverage.mainBlocks, last.coverage.blocksDigest)
+            {
+                reason = "the main chain changed below the last run's tip (a reorganisation)"
+            } else if newBlocks.contains(where: {
+                $0.height == nil || $0.height! <= (last.coverage.maxHeight ?? -1)
+            }) {
+                reason = "new blocks lie at or below the height the last run covered"
+            } else {
+                let resolved = try session.resolvedPendingInputs()
+                if resolved > 0 {
+                    reason = "\(resolved) inputs of already clustered transactions have been resolved since"
+                }
+            }
+        } else {
+            reason = "first run on this database"
+        }
+        let incremental = reason == nil
+        let heuristicsUsed = rule?.heuristics ?? []
+        let columns = SnapshotColumns(
+            values: heuristicsUsed.contains(.optimalChange), types: heuristicsUsed.contains(.addressType),
+            spends: heuristicsUsed.contains(.peelingChain))
+
+        // Load.
+        let bitcoinNeeded = options.heuristics.multiInput || rule != nil
+        var (snapshot, pending) =
+            bitcoinNeeded
+            ? try session.loadSnapshot(
+                blocks: incremental ? newBlocks : blocks, columns: columns, scanAll: !incremental,
+                threads: options.threads)
+            : (UTXOSnapshot(), [])
+        if incremental, heuristicsUsed.contains(.oneTime), let last {
+            var seen = Set<UInt32>()
+            for a in snapshot.outputAddress
+            where a != UTXOSnapshot.noAddress && Int64(a) <= last.coverage.maxAddressId {
+                seen.insert(a)
+            }
+            snapshot.paidBefore = try session.paidBefore(seen, maxBlockId: last.coverage.maxBlockId)
+        }
+        var depositTransfers: [DepositTransfer] = []
+        var exchanges = Set<UInt32>()
+        var tolerance: [Int64: UInt256] = [:]
+        if options.heuristics.depositAddress {
+            let input = try session.depositInput(categories: options.exchangeCategories)
+            depositTransfers = input.transfers
+            exchanges = input.exchanges
+            for (asset, decimals) in input.decimals {
+                if case .success(let units) = UInt256.parseAmount(
+                    options.depositTolerance, decimals: decimals)
+                {
+                    tolerance[asset] = units
+                }
+            }
+        }
+        let state: (pairs: [(address: UInt32, cluster: UInt32)], lastSequence: Int64) =
+            incremental ? try session.clusterState() : ([], -1)
+        let loaded = clock.now
+
+        // Heuristics.
+        let (bitcoinEdges, bitcoinReport) = BitcoinEdges.build(
+            snapshot,
+            options: BitcoinHeuristicOptions(
+                multiInput: options.heuristics.multiInput, skipCoinJoin: options.skipCoinJoin, change: rule),
+            threads: options.threads)
+        var edges = bitcoinEdges
+        var deposits: [DepositAddress] = []
+        if !depositTransfers.isEmpty {
+            let (depositEdges, found) = DepositAddressHeuristic.edges(
+                depositTransfers, exchanges: exchanges,
+                parameters: DepositParameters(maxBlocks: options.depositMaxBlocks, tolerance: tolerance))
+            edges.append(contentsOf: depositEdges)
+            deposits = found
+        }
+        let examined = clock.now
+
+        // Union-find.
+        let addressCount = Int(max(UInt32(clamping: coverage.maxAddressId), edges.maxAddress)) + 1
+        var uf =
+            incremental
+            ? ClusterUnionFind(addressCount: addressCount, clusters: state.pairs)
+            : ClusterUnionFind(addressCount: addressCount)
+        let merges = uf.merge(edges, threads: options.threads)
+        let ids = uf.clusterIds()
+        let merged = clock.now
+
+        // Guard, counts, write.
+        let threshold = UInt32(clamping: max(options.superClusterSize, 1))
+        var warnings: [ClusterWarning] = []
+        for m in merges where m.childSize >= threshold && m.parentSize >= threshold {
+            warnings.append(
+                ClusterWarning(
+                    heuristic: LinkHeuristic(rawValue: edges.heuristic[m.edge]) ?? .multiInput,
+                    evidence: edges.evidence[m.edge], clusterA: m.parent, sizeA: m.parentSize,
+                    clusterB: m.child,
+                    sizeB: m.childSize))
+        }
+        var clusters = 0
+        var clustered = 0
+        var largest: (id: Int, size: Int) = (0, 0)
+        for a in 0..<ids.count where ids[a] == UInt32(a) && uf.size[a] > 1 {
+            clusters += 1
+            clustered += Int(uf.size[a])
+            if Int(uf.size[a]) > largest.size { largest = (a, Int(uf.size[a])) }
+        }
+        var previous: [UInt32]?
+        var hadRow: [Bool]?
+        if incremental {
+            var p = (0..<UInt32(addressCount)).map { $0 }
+            var h = [Bool](repeating: false, count: addressCount)
+            for (a, c) in state.pairs where Int(a) < addressCount {
+                p[Int(a)] = c
+                h[Int(a)] = true
+            }
+            previous = p
+            hadRow = h
+        }
+        try session.write(
+            ClusterWrite(
+                edges: edges, merges: merges, firstSequence: state.lastSequence + 1, clusterIds: ids,
+                sizes: uf.size,
+                previousIds: previous, hadRow: hadRow, coinJoins: bitcoinReport.coinJoins,
+                pendingInputs: pending,
+                warnings: warnings,
+                deposits: deposits.map {
+                    DepositAddressRow(address: $0.address, exchange: $0.exchange, users: $0.users)
+                }
+            ))
+        let written = clock.now
+
+        var edgeCounts: [String: Int] = [:]
+        for h in edges.heuristic { edgeCounts[LinkHeuristic(rawValue: h)?.name ?? "?", default: 0] += 1 }
+        var mergeCounts: [String: Int] = [:]
+        for m in merges {
+            mergeCounts[LinkHeuristic(rawValue: edges.heuristic[m.edge])?.name ?? "?", default: 0] += 1
+        }
+        var report = ClusterRunReport(
+            runId: session.runId, mode: incremental ? "incremental" : "full", fullReason: reason,
+            heuristics: heuristics, parameters: parameters, maxHeight: coverage.maxHeight,
+            transactions: snapshot.transactionCount, inputs: bitcoinReport.inputs, edges: edgeCounts,
+            merges: mergeCounts, coinJoinsSkipped: bitcoinReport.coinJoins.count, coinJoinSample: [],
+            changeLinked: bitcoinReport.changeLinked, changeAmbiguous: bitcoinReport.changeAmbiguous,
+            changeUnknownInputs: bitcoinReport.changeUnknownInputs, depositAddresses: deposits.count,
+            pendingInputs: pending.count, clusters: clusters, clusteredAddresses: clustered,
+            largestCluster: nil,
+            largestSize: largest.size, warnings: warnings.count, warningSample: [],
+            superClusterSize: options.superClusterSize, loadSeconds: (loaded - start).seconds,
+            heuristicSeconds: (examined - loaded).seconds, unionFindSeconds: (merged - examined).seconds,
+            writeSeconds: (written - merged).seconds, totalSeconds: 0, threads: options.threads)
+        report.totalSeconds = (clock.now - start).seconds
+        try session.finish(
+            ClusterRunRecord(
+                runId: session.runId, mode: report.mode, heuristics: heuristics, parameters: parameters,
+                coverage: coverage, transactions: report.transactions, inputs: report.inputs,
+                edges: edges.count,
+                merges: merges.count, coinJoins: report.coinJoinsSkipped, clusters: clusters,
+                clusteredAddresses: clustered, largestCluster: largest.size > 1 ? Int64(largest.id) : nil,
+                largestSize: largest.size, warnings: warnings.count, finishedAt: ""),
+            summary: ClusterRender.runJSON(report).rendered())
+        let sample = Array(warnings.prefix(20))
+        return Pending(
+            report: report, coinJoinIds: Array(bitcoinReport.coinJoins.prefix(20)),
+            warningIds: sample.map { ($0.evidence, $0.heuristic) }, warningDetails: sample,
+            warningClusters: sample.flatMap { [$0.clusterA, $0.clusterB] },
+            largestId: largest.size > 1 ? Int64(largest.id) : nil)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        let (s, atto) = components
+        return Double(s) + Double(atto) / 1e18
+    }
+}

@@ -1,0 +1,252 @@
+import ArgumentParser
+import FlowKit
+import FlowModel
+import FlowStore
+
+struct ClusterCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cluster",
+        abstract:
+            "Cluster addresses into entities, explainably, and show clusters and the flows between them.",
+        subcommands: [Run.self, Show.self, Explain.self, Flows.self, Runs.self])
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Cluster the database's addresses (incrementally when the last run allows it).",
+            discussion: """
+                Heuristics (comma-separated):
+                  multi-input       all inputs of a transaction have one owner (CoinJoin-like transactions skipped)
+                  change:RULE       link the change output to the inputs; RULE names change heuristics combined with
+                                    & (all must agree) and | (either): one-time, address-reuse, address-type,
+                                    optimal-change, round-value, peeling-chain  (quote the argument: & and | are shell
+                                    operators), e.g. 'change:one-time&address-type'
+                  deposit-address   Ethereum: addresses paying the same exchange deposit address are one entity
+                                    (exchange addresses come from tags, see --exchange-category)
+                A run updates only what new blocks touch when the last run used the same heuristics and parameters and
+                the chain it covered is unchanged; otherwise it reclusters in full and says why.
+                """)
+
+        @OptionGroup var database: DatabaseOption
+
+        @Option(name: .long, help: "Heuristics to apply (default: multi-input,deposit-address).")
+        var heuristics = "multi-input,deposit-address"
+
+        @Flag(
+            inversion: .prefixedNo,
+            help:
+                "Skip CoinJoin-like transactions (JoinMarket-style rule); the skips are counted and reported."
+        )
+        var skipCoinjoin = true
+
+        @Flag(
+            inversion: .prefixedNo,
+            help:
+                "Link change only when exactly one output qualifies (--no-change-unique links every qualifying output)."
+        )
+        var changeUnique = true
+
+        @Option(name: .long, help: "round-value: a payment is a multiple of 10^N satoshi.")
+        var roundDigits = 6
+
+        @Option(
+            name: .long,
+            help: "Warn when a merge joins two clusters that both have at least this many addresses.")
+        var superClusterSize = 10_000
+
+        @Option(name: .long, help: "deposit-address: most blocks between a deposit and its forward.")
+        var depositMaxBlocks: Int64 = 3200
+
+        @Option(
+            name: .long,
+            help:
+                "deposit-address: largest deposit − forward difference, in units of the asset (0.01 = 0.01 ETH)."
+        )
+        var depositTolerance = "0.01"
+
+        @Option(name: .long, help: "Tag category of exchange addresses (repeatable).")
+        var exchangeCategory: [String] = []
+
+        @Option(name: .long, help: "Threads (default: all cores).")
+        var threads: Int?
+
+        @Flag(name: .long, help: "Recluster everything even when an incremental update is possible.")
+        var full = false
+
+        @Flag(name: .long, help: "Print the run's report as JSON.")
+        var json = false
+
+        func validate() throws {
+            do {
+                _ = try HeuristicSet.parse(heuristics)
+            } catch {
+                throw ValidationError("--heuristics '\(heuristics.prefix(80))': \(error.description)")
+            }
+            if let threads, threads < 1 {
+                throw ValidationError("--threads must be at least 1, got \(threads)")
+            }
+            guard (0...18).contains(roundDigits) else {
+                throw ValidationError("--round-digits must be 0...18, got \(roundDigits)")
+            }
+            guard superClusterSize >= 1 else {
+                throw ValidationError("--super-cluster-size must be at least 1, got \(superClusterSize)")
+            }
+            guard depositMaxBlocks >= 0 else {
+                throw ValidationError("--deposit-max-blocks must not be negative, got \(depositMaxBlocks)")
+            }
+            guard case .success = UInt256.parseAmount(depositTolerance, decimals: 18) else {
+                throw ValidationError(
+                    "--deposit-tolerance '\(depositTolerance.prefix(40))' is not a decimal amount such as 0.01"
+                )
+            }
+        }
+
+        func run() throws {
+            do {
+                let options = ClusterOptions(
+                    heuristics: try HeuristicSet.parse(heuristics), skipCoinJoin: skipCoinjoin,
+                    changeUnique: changeUnique, roundDigits: roundDigits, superClusterSize: superClusterSize,
+                    depositMaxBlocks: depositMaxBlocks, depositTolerance: depositTolerance,
+                    exchangeCategories: exchangeCategory.isEmpty ? ["exchange"] : exchangeCategory,
+                    threads: threads,
+                    full: full)
+                let store = try GraphStore(path: database.db)
+                let report = try Clustering.run(store: store, options: options)
+                print(
+                    json ? ClusterRender.runJSON(report).rendered() : ClusterRender.runText(report),
+                    terminator: "")
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Show: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "An address's cluster: id, size, members (paged), tags, totals, and how the address joined.")
+
+        @Argument(help: "An address of the cluster.")
+        var address: String
+
+        @OptionGroup var database: DatabaseOption
+        @OptionGroup var output: JSONFlag
+
+        @Option(name: .long, help: "Members per page.")
+        var limit = 50
+
+        @Option(name: .long, help: "First member to show (0-based).")
+        var offset = 0
+
+        func validate() throws {
+            guard limit >= 0, offset >= 0 else {
+                throw ValidationError("--limit and --offset must not be negative")
+            }
+        }
+
+        func run() throws {
+            do {
+                let store = try GraphStore(path: database.db, readOnly: true)
+                guard
+                    let profile = try ClusterView.show(
+                        store: store, address: address, limit: limit, offset: offset)
+                else {
+                    throw StoreError(
+                        .notFound, "address '\(address.prefix(90))' does not occur in this database",
+                        path: database.db)
+                }
+                print(
+                    output.json
+                        ? ClusterRender.showJSON(profile).rendered() : ClusterRender.showText(profile),
+                    terminator: "")
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The chain of transactions and heuristics that joined two addresses into one cluster.")
+
+        @Argument(help: "The first address.")
+        var a: String
+
+        @Argument(help: "The second address.")
+        var b: String
+
+        @OptionGroup var database: DatabaseOption
+        @OptionGroup var output: JSONFlag
+
+        func run() throws {
+            do {
+                let store = try GraphStore(path: database.db, readOnly: true)
+                let x = try ClusterView.explain(store: store, a: a, b: b)
+                print(
+                    output.json ? ClusterRender.explainJSON(x).rendered() : ClusterRender.explainText(x),
+                    terminator: "")
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Flows: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Value between an address's cluster and the clusters it transacts with (entity-level flows).")
+
+        @Argument(help: "An address of the cluster.")
+        var address: String
+
+        @OptionGroup var database: DatabaseOption
+        @OptionGroup var output: JSONFlag
+
+        @Option(name: .long, help: "Counterparts to list.")
+        var limit = 25
+
+        @Option(name: .long, help: "Most recent transactions of the cluster to attribute.")
+        var transactions = 100_000
+
+        func run() throws {
+            do {
+                let store = try GraphStore(path: database.db, readOnly: true)
+                guard let f = try ClusterView.flows(store: store, address: address, limit: transactions)
+                else {
+                    throw StoreError(
+                        .notFound, "address '\(address.prefix(90))' does not occur in this database",
+                        path: database.db)
+                }
+                print(
+                    output.json
+                        ? ClusterRender.flowsJSON(f, limit: limit).rendered()
+                        : ClusterRender.flowsText(f, limit: limit),
+                    terminator: "")
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct Runs: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The recorded clustering runs: mode, heuristics, parameters, coverage, counts.")
+
+        @OptionGroup var database: DatabaseOption
+        @OptionGroup var output: JSONFlag
+
+        func run() throws {
+            do {
+                let store = try GraphStore(path: database.db, readOnly: true)
+                let runs = try store.hasClusterRun() ? try store.clusterRuns() : []
+                if output.json {
+                    print(JSONValue.array(runs.map(ClusterRender.runRecordJSON)).rendered(), terminator: "")
+                } else {
+                    if runs.isEmpty { print("no clustering runs") }
+                    for r in runs { print(ClusterRender.runRecordText(r), terminator: "") }
+                }
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+}
