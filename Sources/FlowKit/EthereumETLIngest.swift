@@ -243,10 +243,16 @@ public enum EthereumETLIngest {
 
         // MARK: Interning
 
+        /// Address ids of this run (the writer's own cache needs the 20 bytes on every call).
+        var addressIds: [String: Int64] = [:]
+
         func address(_ text: String, _ w: TransferWriter) throws -> Int64 {
-            try w.address(
+            if let id = addressIds[text] { return id }
+            let id = try w.address(
                 text, chain: EthereumETLIngest.chain, kind: AccountKind.ethereum,
                 program: ETLValue.addressBytes(text))
+            addressIds[text] = id
+            return id
         }
 
         func tokenAsset(_ contract: String, _ w: TransferWriter) throws -> Int64 {
@@ -356,7 +362,7 @@ public enum EthereumETLIngest {
                 }
                 guard write else { return }
                 let time = try blockTime(
-                    block: tx.blockNumber, own: tx.blockTimestamp, tx: nil, row: row, decoder: d, w)
+                    block: tx.blockNumber, own: tx.blockTimestamp, tx: tx.hash, row: row, decoder: d, w)
                 let receipt =
                     tx.receipt.map {
                         ReceiptFacts(

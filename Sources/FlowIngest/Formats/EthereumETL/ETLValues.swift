@@ -20,37 +20,36 @@ public enum ETLValue {
     }
 
     static func canonicalHex(_ text: String, digits: Int) -> String? {
-        let utf8 = text.utf8
-        guard utf8.count == digits + 2 else { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(digits + 2)
+        var upper = false
         var i = 0
-        var lower = true
-        for c in utf8 {
-            if i == 0 {
-                guard c == UInt8(ascii: "0") else { return nil }
-            } else if i == 1 {
+        for c in text.utf8 {
+            switch i {
+            case 0: guard c == UInt8(ascii: "0") else { return nil }
+            case 1:
                 guard c == UInt8(ascii: "x") || c == UInt8(ascii: "X") else { return nil }
-            } else {
-                guard Hex.nibble(c) != nil else { return nil }
-                if c >= UInt8(ascii: "A") && c <= UInt8(ascii: "F") { lower = false }
+                upper = upper || c == UInt8(ascii: "X")
+            default:
+                guard i < digits + 2, Hex.nibble(c) != nil else { return nil }
+                upper = upper || (c >= UInt8(ascii: "A") && c <= UInt8(ascii: "F"))
             }
-            out.append(i == 1 ? UInt8(ascii: "x") : c | (c >= UInt8(ascii: "A") ? 0x20 : 0))
             i += 1
         }
-        if lower && text.utf8.dropFirst().first == UInt8(ascii: "x") { return text }
-        return String(decoding: out, as: UTF8.self)
+        guard i == digits + 2 else { return nil }
+        if !upper { return text }
+        // Lower-case hex digits (ASCII letters only, so setting bit 5 is enough).
+        return String(decoding: text.utf8.map { $0 >= UInt8(ascii: "A") ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
 
     /// An unsigned integer quantity: decimal digits, or `0x` hex as JSON-RPC writes quantities.
     /// Exact up to 2^256 - 1.
     public static func quantity(_ text: String) -> UInt256? {
-        let utf8 = Array(text.utf8)
-        if utf8.count > 2, utf8[0] == UInt8(ascii: "0"),
-            utf8[1] == UInt8(ascii: "x") || utf8[1] == UInt8(ascii: "X")
+        let utf8 = text.utf8
+        guard let first = utf8.first else { return nil }
+        if first == UInt8(ascii: "0"), utf8.count > 2,
+            utf8.dropFirst().first == UInt8(ascii: "x") || utf8.dropFirst().first == UInt8(ascii: "X")
         {
             var v = UInt256.zero
-            for c in utf8[2...] {
+            for c in utf8.dropFirst(2) {
                 guard let d = Hex.nibble(c),
                     let next = v.multipliedReportingOverflow(by: 16, adding: UInt64(d))
                 else { return nil }
@@ -58,7 +57,16 @@ public enum ETLValue {
             }
             return v
         }
-        guard !utf8.isEmpty, utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
+        // Up to 19 digits fit in 64 bits: no big arithmetic.
+        if utf8.count <= 19 {
+            var v: UInt64 = 0
+            for c in utf8 {
+                guard c >= 0x30 && c <= 0x39 else { return nil }
+                v = v * 10 + UInt64(c - 0x30)
+            }
+            return UInt256(v)
+        }
+        guard utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
         return UInt256(decimal: text)
     }
 
@@ -178,14 +186,26 @@ public struct ETHHashKey: Hashable, Sendable {
 
     /// From `0x` and 64 hex digits (any case); nil otherwise.
     public init?(_ text: String) {
-        let b = Array(text.utf8)
-        guard b.count == 66, b[0] == UInt8(ascii: "0"), b[1] == UInt8(ascii: "x") || b[1] == UInt8(ascii: "X")
-        else { return nil }
-        var words: [UInt64] = [0, 0, 0, 0]
-        for k in 0..<64 {
-            guard let d = Hex.nibble(b[2 + k]) else { return nil }
-            words[k / 16] = words[k / 16] << 4 | UInt64(d)
+        let utf8 = text.utf8
+        guard utf8.count == 66 else { return nil }
+        var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var k = -2
+        for c in utf8 {
+            if k == -2 {
+                guard c == UInt8(ascii: "0") else { return nil }
+            } else if k == -1 {
+                guard c == UInt8(ascii: "x") || c == UInt8(ascii: "X") else { return nil }
+            } else {
+                guard let d = Hex.nibble(c) else { return nil }
+                switch k / 16 {
+                case 0: w.0 = w.0 << 4 | UInt64(d)
+                case 1: w.1 = w.1 << 4 | UInt64(d)
+                case 2: w.2 = w.2 << 4 | UInt64(d)
+                default: w.3 = w.3 << 4 | UInt64(d)
+                }
+            }
+            k += 1
         }
-        (w0, w1, w2, w3) = (words[0], words[1], words[2], words[3])
+        (w0, w1, w2, w3) = w
     }
 }
