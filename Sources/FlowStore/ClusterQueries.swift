@@ -457,3 +457,44 @@ extension GraphStore {
         }
     }
 }
+
+/// One `clusters` row (see docs/schema.md).
+public struct ClusterRow: Sendable, Equatable, CustomStringConvertible {
+    public var addressId: Int64
+    public var clusterId: Int64
+    public var parentId: Int64?
+    public var heuristic: Int64?
+    public var txId: Int64?
+    public var transferId: Int64?
+    public var parentSide: Int64?
+    public var childSide: Int64?
+    public var sequence: Int64?
+    public var runId: Int64?
+
+    /// The row without its run id (which differs between databases built in different runs).
+    public var description: String {
+        [addressId, clusterId, parentId, heuristic, txId, transferId, parentSide, childSide, sequence]
+            .map { $0.map(String.init) ?? "-" }.joined(separator: " ")
+    }
+}
+
+extension GraphStore {
+    /// `clusters` rows in address order, `limit` from `offset` (for exports and comparisons).
+    public func clusterRows(limit: Int, offset: Int) throws(StoreError) -> [ClusterRow] {
+        try read("reading clusters") { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT address_id, cluster_id, parent_id, heuristic, tx_id, transfer_id, parent_side, child_side, seq,
+                      run_id
+                    FROM clusters ORDER BY address_id LIMIT ? OFFSET ?
+                    """, arguments: [limit, offset]
+            ).map { r in
+                ClusterRow(
+                    addressId: r[0], clusterId: r[1], parentId: r[2], heuristic: r[3], txId: r[4],
+                    transferId: r[5],
+                    parentSide: r[6], childSide: r[7], sequence: r[8], runId: r[9])
+            }
+        }
+    }
+}
