@@ -81,9 +81,66 @@ public enum Demo {
         say(
             "after:  tip height \(after.maxHeight.map(String.init) ?? "?"), \(after.orphanedBlocks) blocks orphaned, \(watched) holds \(Render.btc(balanceAfter)) BTC\n"
         )
+        let exportsPath = try exports(samples: samples, workdir: workdir, say: say)
         say(
             "\nTry: chainflow stats --db \(dbPath)\n     chainflow address 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S --db \(dbPath) --json\n"
+                + "     chainflow address ACC-2001 --db \(exportsPath) --json\n"
         )
+    }
+
+    /// Step 6: exports of other tools (Bitcoin Core JSON, bitcoin-etl, ethereum-etl, a ledger
+    /// CSV) and watchlists land in one graph. Returns the database path.
+    static func exports(samples: String, workdir: String, say: (String) -> Void) throws -> String {
+        let path = workdir + "/demo-exports.db"
+        removeDatabase(path)
+        let store = try GraphStore(path: path)
+        say("\n== 6. Other exports land in the same graph: \(path)\n")
+        let json = samples + "/bitcoin-json"
+        let btcFiles = [
+            "\(json)/core-json/block766390.getblock-verbosity2.json",
+            "\(json)/bitcoin-etl/bitcoin/block_with_transactions/expected_blocks.json",
+            "\(json)/bitcoin-etl/bitcoin/block_with_transactions/expected_transactions.json",
+        ]
+        let btc = try BitcoinJSONIngest.run(
+            store: store, files: try IngestPlan.classify(paths: btcFiles).files, network: .mainnet)
+        say(IngestRender.text(btc))
+        let eth = samples + "/ethereum-etl"
+        let ethFiles = [
+            "\(eth)/blocks_with_transactions/expected_blocks.csv",
+            "\(eth)/blocks_with_transactions/expected_transactions.csv",
+        ]
+        let ethReport = try EthereumETLIngest.run(
+            store: store, files: try IngestPlan.classify(paths: ethFiles).files, progress: nil)
+        say(IngestRender.text(ethReport))
+        let ledgerFiles = try IngestPlan.classify(paths: [samples + "/transfers/ledger.csv"]).files
+        let ledger = try TransferCSVIngest.run(
+            store: store, files: ledgerFiles, options: TransferCSVOptions())
+        say(IngestRender.text(ledger))
+        for (list, category) in [
+            (samples + "/watchlists/sanctioned_addresses_XBT.txt", "sanctions"),
+            (samples + "/watchlists/sanctioned_addresses_ETH.txt", "sanctions"),
+            (samples + "/transfers/labels.csv", nil),
+        ] {
+            say(
+                TagImport.text(
+                    try TagImport.run(store: store, path: list, options: TagImportOptions(category: category))
+                ))
+        }
+        say("\n" + Render.statsText(try store.stats()))
+        say("\nAn Ethereum account (value in wei, shown in ETH):\n")
+        if let profile = try AddressProfile.load(
+            store: store, address: "0x1406854d149e081ac09cb4ca560da463f3123059")
+        {
+            say(Render.addressText(profile))
+        }
+        say("\nA ledger account that gathered four deposits just under 10,000 and passed them on:\n")
+        if let profile = try AddressProfile.load(store: store, address: "ACC-2001") {
+            say(Render.addressText(profile))
+        }
+        if let profile = try AddressProfile.load(store: store, address: "ACC-4001") {
+            say(Render.addressText(profile))
+        }
+        return path
     }
 
     static func removeDatabase(_ path: String) {

@@ -138,7 +138,10 @@ public enum BitcoinIngest {
 
         var bytesDone = 0
         var lastReport = start
-        let summary = try store.withWriter(encodeAddress: { AddressCodec.encode($0, network: $1) }) {
+        let summary = try store.withWriter(
+            encodeAddress: { AddressCodec.encode($0, network: $1) },
+            hashHeader: { BitcoinSerial.hashHeader($0) }
+        ) {
             planner, writer in
             // About 450 bytes of block data per transaction on today's chain; a rough guess is enough.
             planner.reserve(transactions: min(totalBytes / 450, 50_000_000))

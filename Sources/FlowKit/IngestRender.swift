@@ -30,6 +30,11 @@ public enum IngestRender {
             out +=
                 "\(s.orphanedBlocks) blocks are off the chain with the most work (orphaned; not counted in balances)\n"
         }
+        if s.knownPrevoutInputs > 0 {
+            out +=
+                "\(Render.grouped(s.knownPrevoutInputs)) inputs spend outputs not in the database but carry the value their source stated\n"
+        }
+        for note in s.notes { out += "note: \(note)\n" }
         return out
     }
 
@@ -61,6 +66,8 @@ public enum IngestRender {
             ("late_resolved_inputs", .int(s.lateResolvedInputs)),
             ("unresolved_inputs", .int(s.unresolvedInputs)),
             ("orphaned_blocks", .int(s.orphanedBlocks)),
+            ("known_prevout_inputs", .int(s.knownPrevoutInputs)),
+            ("notes", .array(s.notes.map { .string($0) })),
             ("seconds", .double((r.seconds * 1000).rounded() / 1000)),
             ("transactions_per_second", .int(Int(r.transactionsPerSecond))),
         ])

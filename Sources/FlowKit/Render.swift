@@ -34,6 +34,10 @@ public enum Render {
             ("orphaned_blocks", .int(s.orphanedBlocks)),
             ("unresolved_inputs", .int(s.unresolvedInputs)),
             ("networks", .array(s.networks.map { .string($0) })),
+            ("known_prevout_inputs", .int(s.knownPrevoutInputs)),
+            ("transfers", .int(s.transfers)),
+            ("assets", .int(s.assets)),
+            ("tags", .int(s.tags)),
         ]
         if let checksums {
             fields.append(
@@ -56,12 +60,18 @@ public enum Render {
             networks      \(s.networks.joined(separator: ", "))
 
             """
+                + (s.knownPrevoutInputs > 0
+                    ? "known prevouts \(grouped(s.knownPrevoutInputs)) inputs whose value a source stated\n"
+                    : "")
+                + (s.transfers > 0 || s.tags > 0
+                    ? "transfers     \(grouped(s.transfers))  (\(s.assets) assets in use)\ntags          \(grouped(s.tags))\n"
+                    : "")
     }
 
     public static func transactionJSON(_ t: TransactionDetail) -> JSONValue {
         .object([
             ("txid", .string(t.txid)),
-            ("wtxid", .string(t.wtxid)),
+            ("wtxid", t.wtxid.isEmpty ? .null : .string(t.wtxid)),
             ("block_hash", .string(t.blockHash)),
             ("block_height", .optional(t.blockHeight)),
             ("block_time", .int(t.blockTime)),

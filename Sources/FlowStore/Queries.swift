@@ -20,6 +20,10 @@ public struct StoreStats: Sendable, Codable, Equatable {
     /// Inputs whose spent output is not in the store but whose value (and address, where given)
     /// a source stated: rows of `prevouts`.
     public var knownPrevoutInputs: Int = 0
+    /// Account-model transfers (Ethereum, ledgers), assets and tags.
+    public var transfers: Int = 0
+    public var assets: Int = 0
+    public var tags: Int = 0
 }
 
 /// One input of a transaction as the `tx` command shows it.
@@ -115,11 +119,22 @@ extension GraphStore {
             let known = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM prevouts") ?? 0
             let networks = try String.fetchAll(
                 db, sql: "SELECT DISTINCT network FROM blocks ORDER BY network")
-            return StoreStats(
+            var stats = StoreStats(
                 blocks: main?[0] ?? 0, orphanedBlocks: orphaned, transactions: main?[1] ?? 0,
                 inputs: io?[0] ?? 0,
                 outputs: io?[1] ?? 0, addresses: addresses, minHeight: main?[2], maxHeight: main?[3],
                 unresolvedInputs: unresolved, networks: networks, knownPrevoutInputs: known)
+            stats.transfers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transfers") ?? 0
+            // Assets in use (BTC and ETH exist in every database).
+            stats.assets =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM assets a WHERE EXISTS (SELECT 1 FROM transfers t WHERE t.asset_id = a.id)
+                          OR (a.id = 1 AND EXISTS (SELECT 1 FROM blocks))
+                        """) ?? 0
+            stats.tags = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") ?? 0
+            return stats
         }
     }
 

@@ -40,7 +40,8 @@ struct GoldenTests {
             Hash256(displayHex: "d1e594eabe8c582dc01a8768cb01679aea6956165806f69f40e22e5e352b3bd1"))
         try Self.check(
             Render.transactionJSON(try #require(try store.transaction(busy))).rendered(), "tx-d1e594ea.json")
-        let satoshi = try #require(try store.address("12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S"))
+        // What `chainflow address --json` prints: the Bitcoin totals, assets[], fees_paid[], tags[].
+        let satoshi = try #require(try AddressProfile.load(store: store, address: "12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S"))
         try Self.check(Render.addressJSON(satoshi).rendered(), "address-12cbQLTF.json")
     }
 }
