@@ -22,23 +22,9 @@ func writeTransfersCSV(path: String, rows: Int, accounts: Int) throws {
         var to = next() % UInt64(accounts)
         if to == from { to = (to + 1) % UInt64(accounts) }
         let cents = next() % 10_000_000
-        let t = start + i * 10
-        let days = t / 86400
-        let secs = t % 86400
-        // Civil date from days since 1970 (valid for these years).
-        let z = days + 719_468
-        let era = z / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
-        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        let fraction = two(Int(cents % 100))
-        out +=
-            "\(i),\(from),\(to),TRANSFER,\(cents / 100).\(fraction),\(y)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs / 60 % 60)):\(two(secs % 60))Z,False,-1\n"
+        let fraction = cents % 100 < 10 ? "0\(cents % 100)" : "\(cents % 100)"
+        let time = Render.isoTime(Int64(start + i * 10))
+        out += "\(i),\(from),\(to),TRANSFER,\(cents / 100).\(fraction),\(time),False,-1\n"
     }
     try out.write(toFile: path, atomically: true, encoding: .utf8)
 }

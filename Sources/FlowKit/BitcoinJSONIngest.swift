@@ -50,17 +50,10 @@ public enum BitcoinJSONIngest {
             ("formats", .array(files.map { .string(kind(of: $0.detected)) })),
             ("network", .string(network.rawValue)),
         ])
-        let runId = try store.startRun(command: "ingest", parameters: parameters.rendered())
-        do {
+        return try RunLog.record(store, command: "ingest", parameters: parameters, summary: IngestRender.json)
+        {
             var job = Job(files: files, sizes: sizes, network: network, start: start, progress: progress)
-            let report = try job.ingest(store: store)
-            try store.finishRun(runId, status: "ok", summary: IngestRender.json(report).rendered())
-            return report
-        } catch {
-            try? store.finishRun(
-                runId, status: "failed",
-                summary: JSONValue.object([("error", .string("\(error)"))]).rendered())
-            throw error
+            return try job.ingest(store: store)
         }
     }
 

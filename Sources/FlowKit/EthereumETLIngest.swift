@@ -79,26 +79,14 @@ public enum EthereumETLIngest {
             ("files", .array(files.map { .string($0.path) })),
             ("format", .string(format)),
         ])
-        let runId = try store.startRun(command: "ingest", parameters: parameters.rendered())
-        do {
+        return try RunLog.record(store, command: "ingest", parameters: parameters, summary: IngestRender.json)
+        {
             let job = Job(inputs: inputs, limits: limits, progress: progress)
             let summary = try store.withTransferWriter { w in try job.run(w) }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             let reports = job.reports.merging(emptyFiles) { a, _ in a }.sorted { $0.key < $1.key }.map(
                 \.value)
-            let report = AccountIngestReport(files: reports, summary: summary, seconds: seconds)
-            try store.finishRun(
-                runId, status: "ok",
-                summary: JSONValue.object([
-                    ("transfers", .int(Int64(summary.transfers))),
-                    ("new_addresses", .int(Int64(summary.newAddresses))),
-                ]).rendered())
-            return report
-        } catch {
-            try? store.finishRun(
-                runId, status: "failed",
-                summary: JSONValue.object([("error", .string("\(error)"))]).rendered())
-            throw error
+            return AccountIngestReport(files: reports, summary: summary, seconds: seconds)
         }
     }
 

@@ -104,17 +104,9 @@ public enum BitcoinIngest {
             ("network", .string(options.network.rawValue)),
             ("xor_key", options.xorKey.map { .string(Hex.encode($0)) } ?? .null),
         ])
-        let runId = try store.startRun(command: "ingest", parameters: parameters.rendered())
-        do {
-            let report = try ingest(
-                store: store, options: options, start: start, fileSizes: fileSizes, progress: progress)
-            try store.finishRun(runId, status: "ok", summary: IngestRender.json(report).rendered())
-            return report
-        } catch {
-            try? store.finishRun(
-                runId, status: "failed",
-                summary: JSONValue.object([("error", .string("\(error)"))]).rendered())
-            throw error
+        return try RunLog.record(store, command: "ingest", parameters: parameters, summary: IngestRender.json)
+        {
+            try ingest(store: store, options: options, start: start, fileSizes: fileSizes, progress: progress)
         }
     }
 

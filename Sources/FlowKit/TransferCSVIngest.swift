@@ -49,7 +49,6 @@ public enum TransferCSVIngest {
         progress: (@Sendable (Int) -> Void)? = nil
     ) throws -> AccountIngestReport {
         let start = DispatchTime.now()
-        var reports: [SourceFileReport] = []
         var mappings: [TransferCSVMapping] = []
         for (path, detected) in files {
             guard var mapping = options.mapping ?? detected.role.flatMap(TransferCSVMapping.preset) else {
@@ -62,19 +61,30 @@ public enum TransferCSVIngest {
             if let a = options.asset { mapping.defaultAsset = a }
             mappings.append(mapping)
         }
+        let parameters = JSONValue.object([
+            ("files", .array(files.map { .string($0.path) })),
+            ("format", .string(InputFormat.transfersCSV.rawValue)),
+            ("mappings", .array(mappings.map { .string($0.description) })),
+            ("chain", .string(options.chain)),
+        ])
+        return try RunLog.record(store, command: "ingest", parameters: parameters, summary: IngestRender.json)
+        {
+            try ingest(
+                store: store, files: files, mappings: mappings, options: options, start: start,
+                progress: progress)
+        }
+    }
+
+    static func ingest(
+        store: GraphStore, files: [(path: String, detected: DetectedFormat)], mappings: [TransferCSVMapping],
+        options: TransferCSVOptions, start: DispatchTime, progress: (@Sendable (Int) -> Void)?
+    ) throws -> AccountIngestReport {
+        var reports: [SourceFileReport] = []
         var rowsSoFar = 0
         let summary = try store.withTransferWriter { writer in
             var interner: LedgerInterner?
             for (index, file) in files.enumerated() {
-                let data: Data
-                do {
-                    data = try Data(contentsOf: URL(fileURLWithPath: file.path), options: .alwaysMapped)
-                } catch {
-                    let missing = !FileManager.default.fileExists(atPath: file.path)
-                    throw IngestError(
-                        missing ? .missingFile : .io, missing ? "no such file" : "cannot read: \(error)",
-                        file: file.path)
-                }
+                let data = try InputFile.map(file.path)
                 let mapping = mappings[index]
                 let format = "transfers-csv \(mapping)"
                 let state = try data.withUnsafeBytes { bytes in

@@ -51,15 +51,7 @@ public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Sum, saturating at `max` (chain work never gets near it on a real chain).
     public static func + (a: UInt256, b: UInt256) -> UInt256 {
-        var r = UInt256.zero
-        var carry: UInt64 = 0
-        for i in 0..<4 {
-            let (s1, o1) = a[i].addingReportingOverflow(b[i])
-            let (s2, o2) = s1.addingReportingOverflow(carry)
-            r[i] = s2
-            carry = (o1 ? 1 : 0) + (o2 ? 1 : 0)
-        }
-        return carry == 0 ? r : .max
+        a.addingReportingOverflow(b) ?? .max
     }
 
     static func - (a: UInt256, b: UInt256) -> UInt256 {

@@ -293,20 +293,7 @@ public final class BitcoinWriter {
     /// Builds the secondary indexes that are missing, in one transaction. (Switching to a
     /// rollback journal for the build was measured slower: leaving WAL checkpoints it first.)
     private func buildIndexes() throws {
-        let existing = Set(
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'"))
-        let missing = Schema.secondaryIndexes.filter { !existing.contains($0.name) }
-        guard !missing.isEmpty else { return }
-        // A small page cache makes SQLite's sorter cut the keys into many short runs, which its
-        // worker threads sort in parallel: measured 2x faster index builds than with a large cache.
-        let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-        try db.execute(sql: "PRAGMA threads = 4")
-        try db.execute(sql: "PRAGMA cache_size = -2048")
-        defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-        try db.execute(sql: "BEGIN IMMEDIATE")
-        inTransaction = true
-        for index in missing { try db.execute(sql: index.sql) }
-        try commit()
+        try Schema.buildMissing(Schema.secondaryIndexes, in: db)
     }
 
     /// Commits the blocks written since the last commit: they are now durable together.

@@ -330,19 +330,7 @@ public final class TransferWriter {
             inTransaction = false
         }
         let start = ContinuousClock.now
-        let existing = Set(
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index'"))
-        let missing = Schema.transferIndexes.filter { !existing.contains($0.name) }
-        if !missing.isEmpty {
-            let cacheSize = try Int.fetchOne(db, sql: "PRAGMA cache_size") ?? -2000
-            try db.execute(sql: "PRAGMA threads = 4")
-            try db.execute(sql: "PRAGMA cache_size = -2048")
-            defer { try? db.execute(sql: "PRAGMA cache_size = \(cacheSize)") }
-            try db.inTransaction(.immediate) {
-                for index in missing { try db.execute(sql: index.sql) }
-                return .commit
-            }
-        }
+        try Schema.buildMissing(Schema.transferIndexes, in: db)
         let d = ContinuousClock.now - start
         summary.indexSeconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }

@@ -50,17 +50,7 @@ public struct BlockSource: Sendable {
         throws(IngestError)
         -> BlockSource
     {
-        let data: Data
-        do {
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw IngestError(.missingFile, "no such file", file: path)
-            }
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            throw IngestError(.io, "cannot read: \(error)", file: path)
-        }
+        let data = try InputFile.map(path)
         return try parse(path: path, data: data, xorKey: xorKey, network: network)
     }
 

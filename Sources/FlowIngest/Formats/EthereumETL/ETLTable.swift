@@ -34,17 +34,7 @@ public struct ETLTable: Sendable {
 
     /// Maps the file at `path` into memory and reads its CSV header.
     public static func open(path: String) throws(IngestError) -> ETLTable {
-        let data: Data
-        do {
-            guard FileManager.default.fileExists(atPath: path) else {
-                throw IngestError(.missingFile, "no such file", file: path)
-            }
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch let error as IngestError {
-            throw error
-        } catch {
-            throw IngestError(.io, "cannot read: \(error)", file: path)
-        }
+        let data = try InputFile.map(path)
         return try ETLTable(path: path, data: data)
     }
 

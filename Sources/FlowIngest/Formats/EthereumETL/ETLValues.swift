@@ -100,7 +100,8 @@ public enum ETLValue {
             b[13] == UInt8(ascii: ":"), let minute = num(14, 2), b[16] == UInt8(ascii: ":"),
             let second = num(17, 2)
         else { return nil }
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24,
+        guard (1...12).contains(month), day >= 1, day <= TimeParser.daysIn(month: month, year: year),
+            hour < 24,
             minute < 60, second < 61
         else { return nil }
         var i = 19
@@ -127,27 +128,8 @@ public enum ETLValue {
             else { return nil }
             offset = (hh * 3600 + mm * 60) * (digits[0] == UInt8(ascii: "-") ? -1 : 1)
         }
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let days = TimeParser.daysFromCivil(year: year, month: month, day: day)
         return Int64(days * 86400 + hour * 3600 + minute * 60 + min(second, 59) - offset)
-    }
-
-    static func daysIn(month: Int, year: Int) -> Int {
-        switch month {
-        case 2: (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
-        case 4, 6, 9, 11: 30
-        default: 31
-        }
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
     }
 
     /// A trace address: indexes separated by commas (`0,1,3`, as in ethereum-etl's CSV), with or

@@ -1,0 +1,22 @@
+public import FlowStore
+
+/// Records a job in the database's `runs` table: its parameters when it starts, then `ok` and
+/// its summary, or `failed` and the error.
+public enum RunLog {
+    public static func record<T>(
+        _ store: GraphStore, command: String, parameters: JSONValue, summary: (T) -> JSONValue,
+        _ body: () throws -> T
+    ) throws -> T {
+        let runId = try store.startRun(command: command, parameters: parameters.rendered())
+        do {
+            let result = try body()
+            try store.finishRun(runId, status: "ok", summary: summary(result).rendered())
+            return result
+        } catch {
+            try? store.finishRun(
+                runId, status: "failed",
+                summary: JSONValue.object([("error", .string("\(error)"))]).rendered())
+            throw error
+        }
+    }
+}
