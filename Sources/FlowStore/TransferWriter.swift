@@ -103,19 +103,6 @@ public final class TransferWriter {
         findAddress = try db.makeStatement(sql: "SELECT id FROM addresses WHERE address = ?")
     }
 
-    func beginChunk() throws { try begin() }
-    func nextAddressIdForBulk() -> Int64 { nextAddressId }
-    func noteNewAddresses(_ n: Int) { summary.newAddresses += n }
-    func noteTransfers(_ n: Int) { summary.transfers += n }
-    func insertAddressRow(id: Int64, text: String, chain: String, kind: UInt8) {
-        insertAddress.bind(1, id)
-        insertAddress.bind(2, text: text)
-        insertAddress.bind(3, text: chain)
-        insertAddress.bind(4, Int64(kind))
-        insertAddress.bind(5, blob: [])
-    }
-    func runInsertAddress() throws { try insertAddress.run() }
-
     private func begin() throws {
         if !inTransaction {
             try db.execute(sql: "BEGIN IMMEDIATE")
@@ -442,18 +429,23 @@ extension TransferWriter {
         var ids: [String: Int64] = [:]
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, address FROM addresses")
         while let row = try cursor.next() { ids[row[1]] = row[0] }
-        return LedgerInterner(ids: ids, nextId: nextAddressIdForBulk())
+        return LedgerInterner(ids: ids, nextId: nextAddressId)
     }
 
     /// Inserts a planned chunk into the open SQLite transaction (commit with `commit(source:…)`).
     /// `assetIds` maps the interner's asset indexes to asset ids (see `asset(chain:…)`).
     public func write(_ chunk: LedgerChunk, assetIds: [Int64], chain: String, source: Int64) throws {
-        try beginChunk()
+        try begin()
         for (id, text) in chunk.newAddresses {
-            insertAddressRow(id: id, text: text, chain: chain, kind: AccountKind.ledger)
-            try runInsertAddress()
+            insertAddress.bind(1, id)
+            insertAddress.bind(2, text: text)
+            insertAddress.bind(3, text: chain)
+            insertAddress.bind(4, Int64(AccountKind.ledger))
+            insertAddress.bind(5, blob: [])
+            try insertAddress.run()
         }
-        noteNewAddresses(chunk.newAddresses.count)
+        nextAddressId = max(nextAddressId, (chunk.newAddresses.last?.id ?? 0) + 1)
+        summary.newAddresses += chunk.newAddresses.count
         let k = Self.ledgerRowsPerInsert
         let rows = chunk.rows
         var i = 0
@@ -468,7 +460,7 @@ extension TransferWriter {
             try ledgerSingle.run()
             i += 1
         }
-        noteTransfers(rows.count)
+        summary.transfers += rows.count
     }
 
     @inline(__always)
