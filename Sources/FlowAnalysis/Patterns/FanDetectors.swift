@@ -1,0 +1,230 @@
+import FlowModel
+
+/// Fan-in, fan-out, gather-scatter, structuring and velocity: rules about one address and its
+/// counterparties inside a time window.
+///
+/// Hub handling (why exchanges and payroll do not flood these rules): a subject that is a hub
+/// (`AmlRuleSet.hubMinCounterparties` distinct counterparties or a hub tag) is skipped, and only
+/// new counterparties count, not those with an established relationship (transfers at least
+/// `AmlRuleSet.establishedSpan` apart: monthly salaries, rent, a regular shop). Known false
+/// positives: a new business's first busy days, collections among friends (kept out by
+/// `min-amount`), a payroll in its first month when the loaded history holds no other month.
+extension AmlGraph {
+    /// Fan-in (AMLSim `fan_in`): at least `min-counterparties` new senders pay one address within
+    /// `window`, together at least `min-amount`. Fan-out (`fan_out`) is the mirror image.
+    func fan(_ rule: AmlRule, incoming: Bool, threads: Int) -> [AmlAlert] {
+        let minAmount = perAsset(rule.minAmount)
+        return chunked(snapshot.addressCount, threads: threads) { range in
+            var alerts: [AmlAlert] = []
+            for a in range {
+                let subject = UInt32(a)
+                if self.hub[a] { continue }
+                let list = incoming ? self.incoming(subject) : self.outgoing(subject)
+                if list.count < rule.minCounterparties { continue }
+                let other = incoming ? self.snapshot.from : self.snapshot.to
+                let rows = list.filter {
+                    let c = other[Int($0)]
+                    return c != subject && !self.established(subject, c)
+                }
+                for (asset, group) in self.byAsset(rows) {
+                    guard let floor = minAmount[asset] else { continue }
+                    slidingWindows(
+                        group, time: self.snapshot.time, window: rule.window, key: { other[Int($0)] }
+                    ) {
+                        span, distinct in
+                        guard distinct >= rule.minCounterparties else { return false }
+                        let sum = self.total(span)
+                        guard sum >= floor else { return false }
+                        let t0 = self.snapshot.time[Int(span.first!)]
+                        let t1 = self.snapshot.time[Int(span.last!)]
+                        let text =
+                            incoming
+                            ? "\(distinct) new senders paid \(self.format(sum, asset: asset)) into one address within \(durationText(t1 - t0)) (rule: at least \(rule.minCounterparties) within \(durationText(rule.window)))"
+                            : "one address paid \(self.format(sum, asset: asset)) out to \(distinct) new recipients within \(durationText(t1 - t0)) (rule: at least \(rule.minCounterparties) within \(durationText(rule.window)))"
+                        alerts.append(
+                            self.alert(
+                                rule, score: score(distinct, rule.minCounterparties), subjects: [subject],
+                                rows: Array(span), asset: asset, amount: sum, explanation: text))
+                        return true
+                    }
+                }
+            }
+            return alerts
+        }
+    }
+
+    /// Gather-scatter (AMLSim `gather_scatter`): at least `min-senders` new senders pay one
+    /// address, which pays at least `min-ratio` of it on to `min-recipients` new recipients, all
+    /// within `window`.
+    func gatherScatter(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
+        let minAmount = perAsset(rule.minAmount)
+        return chunked(snapshot.addressCount, threads: threads) { range in
+            var alerts: [AmlAlert] = []
+            for a in range {
+                let h = UInt32(a)
+                if self.hub[a] { continue }
+                let inList = self.incoming(h)
+                let outList = self.outgoing(h)
+                if inList.count < rule.minSenders || outList.count < rule.minRecipients { continue }
+                let ins = inList.filter {
+                    let c = self.snapshot.from[Int($0)]
+                    return c != h && !self.established(h, c)
+                }
+                let outs = outList.filter {
+                    let c = self.snapshot.to[Int($0)]
+                    return c != h && !self.established(h, c)
+                }
+                if outs.count < rule.minRecipients { continue }
+                for (asset, group) in self.byAsset(ins) {
+                    guard let floor = minAmount[asset] else { continue }
+                    slidingWindows(
+                        group, time: self.snapshot.time, window: rule.window,
+                        key: { self.snapshot.from[Int($0)] }
+                    ) { span, distinct in
+                        guard distinct >= rule.minSenders else { return false }
+                        let inSum = self.total(span)
+                        guard inSum >= floor else { return false }
+                        let first = span.first!
+                        let deadline = self.snapshot.time[Int(first)] + rule.window
+                        let senders = Set(span.map { self.snapshot.from[Int($0)] })
+                        let scattered = outs.filter {
+                            $0 > first && self.snapshot.time[Int($0)] <= deadline
+                                && Int(self.snapshot.asset[Int($0)]) == asset
+                                && !senders.contains(self.snapshot.to[Int($0)])
+                        }
+                        let recipients = Set(scattered.map { self.snapshot.to[Int($0)] }).count
+                        guard recipients >= rule.minRecipients else { return false }
+                        let outSum = self.total(scattered)
+                        guard outSum >= inSum.permyriad(rule.minRatio) else { return false }
+                        let text =
+                            "\(distinct) new senders paid \(self.format(inSum, asset: asset)) into one address, which paid \(self.format(outSum, asset: asset)) on to \(recipients) new recipients within \(durationText(rule.window)) (rule: at least \(rule.minSenders) in, \(rule.minRecipients) out, \(percentText(rule.minRatio)) passed on)"
+                        alerts.append(
+                            self.alert(
+                                rule,
+                                score: score(
+                                    min(distinct, recipients), min(rule.minSenders, rule.minRecipients)),
+                                subjects: [h], rows: Array(span) + scattered, asset: asset, amount: inSum,
+                                explanation: text))
+                        return true
+                    }
+                }
+            }
+            return alerts
+        }
+    }
+
+    /// Structuring ("smurfing"; FATF red flag: transactions just below reporting thresholds):
+    /// at least `min-count` transfers into, or out of, one address within `window`, each in
+    /// [threshold × (1 − margin), threshold). Counterparties with an established relationship do
+    /// not count (a salary just under the threshold, paid every month, is not structuring).
+    func structuring(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
+        let thresholds = perAsset(rule.threshold)
+        let floors = thresholds.map { $0.map { $0.permyriad(10_000 - rule.margin) } }
+        return chunked(snapshot.addressCount, threads: threads) { range in
+            var alerts: [AmlAlert] = []
+            for a in range {
+                let s = UInt32(a)
+                if self.hub[a] { continue }
+                for incoming in [true, false] {
+                    let list = incoming ? self.incoming(s) : self.outgoing(s)
+                    if list.count < rule.minCount { continue }
+                    let other = incoming ? self.snapshot.from : self.snapshot.to
+                    let rows = list.filter {
+                        let r = Int($0)
+                        let asset = Int(self.snapshot.asset[r])
+                        guard let top = thresholds[asset], let bottom = floors[asset] else { return false }
+                        let v = self.snapshot.amount[r]
+                        return v >= bottom && v < top && other[r] != s && !self.established(s, other[r])
+                    }
+                    if rows.count < rule.minCount { continue }
+                    for (asset, group) in self.byAsset(rows) {
+                        slidingWindows(
+                            group, time: self.snapshot.time, window: rule.window, key: { $0.magnitude }
+                        ) {
+                            span, count in
+                            guard count >= rule.minCount else { return false }
+                            let sum = self.total(span)
+                            let t0 = self.snapshot.time[Int(span.first!)]
+                            let t1 = self.snapshot.time[Int(span.last!)]
+                            let top = thresholds[asset]!
+                            let text =
+                                "\(count) transfers just under the \(self.format(top, asset: asset)) threshold (\(self.format(floors[asset]!, asset: asset)) or more) \(incoming ? "into" : "out of") one address within \(durationText(t1 - t0)), \(self.format(sum, asset: asset)) in all (rule: at least \(rule.minCount) within \(durationText(rule.window)))"
+                            alerts.append(
+                                self.alert(
+                                    rule, score: score(count, rule.minCount), subjects: [s],
+                                    rows: Array(span),
+                                    asset: asset, amount: sum, explanation: text))
+                            return true
+                        }
+                    }
+                }
+            }
+            return alerts
+        }
+    }
+
+    /// Velocity burst and dormancy (FATF red flag: a dormant account suddenly active, or one
+    /// used in a burst and then abandoned): at least `min-count` transfers in or out within
+    /// `window`, with no activity for at least `dormancy` after the burst (the loaded data
+    /// reaching that far) or before it (after earlier activity).
+    func velocity(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
+        let dataEnd = snapshot.dataEnd
+        return chunked(snapshot.addressCount, threads: threads) { range in
+            var alerts: [AmlAlert] = []
+            for a in range {
+                let s = UInt32(a)
+                if self.hub[a] { continue }
+                let ins = self.incoming(s)
+                let outs = self.outgoing(s)
+                if ins.count + outs.count < rule.minCount { continue }
+                var rows: [Int32] = []
+                rows.reserveCapacity(ins.count + outs.count)
+                var i = ins.startIndex
+                var o = outs.startIndex
+                while i < ins.endIndex || o < outs.endIndex {
+                    if o == outs.endIndex || (i < ins.endIndex && ins[i] < outs[o]) {
+                        rows.append(ins[i])
+                        i += 1
+                    } else {
+                        // A transfer to itself is in both lists: take it once.
+                        if i < ins.endIndex && ins[i] == outs[o] { i += 1 }
+                        rows.append(outs[o])
+                        o += 1
+                    }
+                }
+                let time = self.snapshot.time
+                slidingWindows(rows, time: time, window: rule.window, key: { $0.magnitude }) { span, count in
+                    guard count >= rule.minCount else { return false }
+                    let lo = span.startIndex
+                    let hi = span.endIndex
+                    let start = time[Int(rows[lo])]
+                    let end = time[Int(rows[hi - 1])]
+                    let after = hi < rows.count ? time[Int(rows[hi])] - end : dataEnd - end
+                    let before: Int64? = lo > 0 ? start - time[Int(rows[lo - 1])] : nil
+                    let quietAfter = after >= rule.dormancy
+                    let quietBefore = (before ?? 0) >= rule.dormancy
+                    guard quietAfter || quietBefore else { return false }
+                    let asset = Int(self.snapshot.asset[Int(rows[lo])])
+                    let sum = self.total(span.filter { Int(self.snapshot.asset[Int($0)]) == asset })
+                    var text = "\(count) transfers within \(durationText(end - start))"
+                    if quietBefore { text += " after \(durationText(before!)) without activity" }
+                    if quietAfter {
+                        text +=
+                            hi < rows.count
+                            ? ", then \(durationText(after)) without activity"
+                            : ", then none in the \(durationText(after)) to the end of the data"
+                    }
+                    text +=
+                        " (rule: at least \(rule.minCount) within \(durationText(rule.window)), dormancy \(durationText(rule.dormancy)))"
+                    alerts.append(
+                        self.alert(
+                            rule, score: score(count, rule.minCount), subjects: [s], rows: Array(span),
+                            asset: asset,
+                            amount: sum, explanation: text))
+                    return true
+                }
+            }
+            return alerts
+        }
+    }
+}

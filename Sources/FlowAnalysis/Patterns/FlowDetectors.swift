@@ -1,0 +1,313 @@
+import FlowModel
+
+/// Rules that follow value from transfer to transfer: rapid pass-through, forwarding chains
+/// (random walk), scatter-gather and cycles. Value "follows" when the next transfer leaves the
+/// receiving address after the one that arrived and carries between `min-ratio` of it and all of
+/// it (laundering loses fees on the way, and a chain that gains value is not the same money).
+/// Hubs are never routed through: their incoming and outgoing transfers cannot be matched.
+extension AmlGraph {
+    /// Rows of `list` (time-ordered rows of one address) after row `r`, up to `deadline`.
+    @inline(__always) func after(_ r: Int32, until deadline: Int64, in list: ArraySlice<Int32>) -> ArraySlice<
+        Int32
+    > {
+        var lo = list.startIndex
+        var hi = list.endIndex
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid] <= r { lo = mid + 1 } else { hi = mid }
+        }
+        var end = lo
+        while end < list.endIndex && snapshot.time[Int(list[end])] <= deadline { end += 1 }
+        return list[lo..<end]
+    }
+
+    /// Whether `next` carries value on from `previous`: same asset, between `minRatio` of it and all of it.
+    @inline(__always) func follows(_ next: Int32, _ previous: Int32, minRatio: Int) -> Bool {
+        let n = Int(next)
+        let p = Int(previous)
+        guard snapshot.asset[n] == snapshot.asset[p] else { return false }
+        let v = snapshot.amount[n]
+        let base = snapshot.amount[p]
+        return v <= base && v >= base.permyriad(minRatio)
+    }
+
+    /// Rapid pass-through (FATF red flag: funds received and sent on at once): a transfer from a
+    /// new counterparty of at least `min-amount`, and transfers out of the receiver within
+    /// `max-dwell` adding up to between `min-ratio` and `max-ratio` of it. Known false
+    /// positives: someone paying a large bill right after an unusual payment from a new payer.
+    func passThrough(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
+        let minAmount = perAsset(rule.minAmount)
+        return chunked(snapshot.addressCount, threads: threads) { range in
+            var alerts: [AmlAlert] = []
+            var used = Set<Int32>()
+            for a in range {
+                let m = UInt32(a)
+                if self.hub[a] { continue }
+                let outs = self.outgoing(m)
+                if outs.isEmpty { continue }
+                used.removeAll(keepingCapacity: true)
+                for e in self.incoming(m) {
+                    let r = Int(e)
+                    let source = self.snapshot.from[r]
+                    let asset = Int(self.snapshot.asset[r])
+                    guard source != m, let floor = minAmount[asset], self.snapshot.amount[r] >= floor,
+                        !self.established(m, source)
+                    else { continue }
+                    let amount = self.snapshot.amount[r]
+                    let lo = amount.permyriad(rule.minRatio)
+                    let hi = amount.permyriad(rule.maxRatio)
+                    var sum = UInt256.zero
+                    var taken: [Int32] = []
+                    for f in self.after(e, until: self.snapshot.time[r] + rule.maxDwell, in: outs) {
+                        let k = Int(f)
+                        if used.contains(f) || self.snapshot.to[k] == source || self.snapshot.to[k] == m {
+                            continue
+                        }
+                        if Int(self.snapshot.asset[k]) != asset { continue }
+                        sum += self.snapshot.amount[k]
+                        taken.append(f)
+                        if sum >= lo { break }
+                    }
+                    guard sum >= lo, sum <= hi, let last = taken.last else { continue }
+                    for f in taken { used.insert(f) }
+                    let dwell = self.snapshot.time[Int(last)] - self.snapshot.time[r]
+                    let ratio = sum.ratioPermyriad(to: amount)
+                    let text =
+                        "received \(self.format(amount, asset: asset)) from a new counterparty and sent \(percentText(ratio)) of it on in \(taken.count) transfer\(taken.count == 1 ? "" : "s") within \(durationText(dwell)) (rule: \(percentText(rule.minRatio))–\(percentText(rule.maxRatio)) within \(durationText(rule.maxDwell)))"
+                    let speed = Int((rule.maxDwell - dwell) * 100 / max(1, rule.maxDwell))
+                    alerts.append(
+                        self.alert(
+                            rule, score: max(1, min(100, 50 + speed / 2)), subjects: [m], rows: [e] + taken,
+                            asset: asset, amount: amount, explanation: text))
+                }
+            }
+            return alerts
+        }
+    }
+
+    /// For each row, the first later row that carries its value on from the receiver within
+    /// `maxDwell` (not straight back to the sender, not through a hub); -1 when none.
+    func successors(minRatio: Int, maxDwell: Int64, threads: Int) -> [Int32] {
+        let n = snapshot.count
+        let chunks = max(1, threads <= 1 ? 1 : threads * 8)
+        return parallelMap(chunks, threads: threads) { c -> [Int32] in
+            var next: [Int32] = []
+            for r in n * c / chunks..<n * (c + 1) / chunks {
+                let v = self.snapshot.to[r]
+                let u = self.snapshot.from[r]
+                var found: Int32 = -1
+                if !self.hub[Int(v)] && u != v {
+                    for f in self.after(
+                        Int32(r), until: self.snapshot.time[r] + maxDwell, in: self.outgoing(v))
+                    {
+                        let y = self.snapshot.to[Int(f)]
+                        if y != u && y != v && self.follows(f, Int32(r), minRatio: minRatio) {
+                            found = f
+                            break
+                        }
+                    }
+                }
+                next.append(found)
+            }
+            return next
+        }
+        .flatMap { $0 }
+    }
+
+    /// Random-walk forwarding chains (AMLSim `random`): value passed along at least `min-hops`
+    /// transfers between distinct addresses, each leaving within `max-dwell` of the one before
+    /// and carrying at least `min-ratio` of it; the first at least `min-amount`. A chain that
+    /// returns to its origin is a cycle and left to the cycle rule.
+    func randomWalk(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
+        let minAmount = perAsset(rule.minAmount)
+        let next = successors(minRatio: rule.minRatio, maxDwell: rule.maxDwell, threads: threads)
+        var hasPrevious = [Bool](repeating: false, count: snapshot.count)
+        for f in next where f >= 0 { hasPrevious[Int(f)] = true }
+        var alerts: [AmlAlert] = []
+        for r in 0..<snapshot.count where !hasPrevious[r] && next[r] >= 0 {
+            let asset = Int(snapshot.asset[r])
+            guard let floor = minAmount[asset], snapshot.amount[r] >= floor, !hub[Int(snapshot.from[r])]
+            else {
+                continue
+            }
+            var nodes = [snapshot.from[r], snapshot.to[r]]
+            var rows = [Int32(r)]
+            var closed = false
+            var cur = r
+            while next[cur] >= 0 && rows.count < 64 {
+                let f = Int(next[cur])
+                let y = snapshot.to[f]
+                if nodes.contains(y) {
+                    closed = y == nodes[0]
+                    break
+                }
+                nodes.append(y)
+                rows.append(Int32(f))
+                cur = f
+            }
+            guard rows.count >= rule.minHops, !closed else { continue }
+            let first = snapshot.amount[r]
+            let last = snapshot.amount[Int(rows.last!)]
+            let span = snapshot.time[Int(rows.last!)] - snapshot.time[r]
+            let text =
+                "\(self.format(first, asset: asset)) forwarded along \(rows.count) transfers through \(nodes.count - 2) intermediaries within \(durationText(span)), \(self.format(last, asset: asset)) arriving at the end (rule: at least \(rule.minHops) hops, each within \(durationText(rule.maxDwell)) keeping \(percentText(rule.minRatio)))"
+            alerts.append(
+                alert(
+                    rule, score: score(rows.count, rule.minHops), subjects: [nodes[0], nodes.last!],
+                    rows: rows,
+                    asset: asset, amount: first, explanation: text))
+        }
+        return alerts
+    }
+
+    /// Scatter-gather (AMLSim `scatter_gather`): one source pays at least `min-intermediaries`
+    /// new counterparties, each of which passes at least `min-ratio` of it on to one sink,
+    /// within `window`; together at least `min-amount`.
+    func scatterGather(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
+        struct Leg: Sendable {
+            var source: UInt32
+            var sink: UInt32
+            var asset: UInt16
+            var time: Int64
+            var middle: UInt32
+            var inRow: Int32
+            var outRow: Int32
+        }
+        let n = snapshot.addressCount
+        let chunks = max(1, min(n, threads <= 1 ? 1 : threads * 8))
+        let legs = parallelMap(chunks, threads: threads) { c -> [Leg] in
+            var legs: [Leg] = []
+            for a in n * c / chunks..<n * (c + 1) / chunks {
+                let m = UInt32(a)
+                if self.hub[a] { continue }
+                let outs = self.outgoing(m)
+                if outs.isEmpty { continue }
+                for e in self.incoming(m) {
+                    let r = Int(e)
+                    let s = self.snapshot.from[r]
+                    if s == m || self.hub[Int(s)] || self.established(m, s) { continue }
+                    for f in self.after(e, until: self.snapshot.time[r] + rule.window, in: outs) {
+                        let t = self.snapshot.to[Int(f)]
+                        if t == s || t == m || self.hub[Int(t)] || self.established(m, t) { continue }
+                        if self.follows(f, e, minRatio: rule.minRatio) {
+                            legs.append(
+                                Leg(
+                                    source: s, sink: t, asset: self.snapshot.asset[r],
+                                    time: self.snapshot.time[r],
+                                    middle: m, inRow: e, outRow: f))
+                            break
+                        }
+                    }
+                }
+            }
+            return legs
+        }
+        .flatMap { $0 }
+        .sorted {
+            ($0.source, $0.sink, $0.asset, $0.time, $0.inRow) < (
+                $1.source, $1.sink, $1.asset, $1.time, $1.inRow
+            )
+        }
+        let minAmount = perAsset(rule.minAmount)
+        var alerts: [AmlAlert] = []
+        var i = 0
+        while i < legs.count {
+            var j = i
+            while j + 1 < legs.count && legs[j + 1].source == legs[i].source
+                && legs[j + 1].sink == legs[i].sink
+                && legs[j + 1].asset == legs[i].asset
+            {
+                j += 1
+            }
+            // Greedy windows over the group's legs (ordered by time).
+            var k = i
+            while k <= j {
+                var end = k
+                while end + 1 <= j && legs[end + 1].time - legs[k].time <= rule.window { end += 1 }
+                let group = legs[k...end]
+                let middles = Set(group.map(\.middle)).count
+                let asset = Int(legs[k].asset)
+                let sum = total(group.map(\.inRow))
+                if middles >= rule.minIntermediaries, let floor = minAmount[asset], sum >= floor {
+                    let gathered = total(group.map(\.outRow))
+                    let text =
+                        "one source scattered \(format(sum, asset: asset)) to \(middles) new counterparties, which passed \(format(gathered, asset: asset)) on to one sink within \(durationText(rule.window)) (rule: at least \(rule.minIntermediaries) intermediaries keeping \(percentText(rule.minRatio)))"
+                    alerts.append(
+                        alert(
+                            rule, score: score(middles, rule.minIntermediaries),
+                            subjects: [legs[k].source, legs[k].sink],
+                            rows: group.flatMap { [$0.inRow, $0.outRow] },
+                            asset: asset, amount: sum, explanation: text))
+                    k = end + 1
+                } else {
+                    k += 1
+                }
+            }
+            i = j + 1
+        }
+        return alerts
+    }
+
+    /// Cycles / round-tripping (AMLSim `cycle`): value leaves an address and returns to it
+    /// through `min-hops`…`max-hops` transfers between distinct addresses, in time order within
+    /// `window`, each carrying at least `min-ratio` of the one before; the first at least
+    /// `min-amount`. Each cycle is reported once, from its earliest transfer. The search visits at
+    /// most 10,000 partial paths per start, so a dense cluster cannot stall the pass.
+    func cycles(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
+        let minAmount = perAsset(rule.minAmount)
+        return chunked(snapshot.count, threads: threads) { range in
+            var alerts: [AmlAlert] = []
+            var path: [Int32] = []
+            var nodes: [UInt32] = []
+            var cursor: [ArraySlice<Int32>] = []
+            for r in range {
+                let u = self.snapshot.from[r]
+                let v = self.snapshot.to[r]
+                let asset = Int(self.snapshot.asset[r])
+                guard u != v, !self.hub[Int(u)], !self.hub[Int(v)], let floor = minAmount[asset],
+                    self.snapshot.amount[r] >= floor
+                else { continue }
+                let deadline = self.snapshot.time[r] + rule.window
+                path = [Int32(r)]
+                nodes = [u, v]
+                cursor = [self.after(Int32(r), until: deadline, in: self.outgoing(v))]
+                var budget = 10_000
+                var found = false
+                while !cursor.isEmpty && !found && budget > 0 {
+                    guard let f = cursor[cursor.count - 1].popFirst() else {
+                        cursor.removeLast()
+                        path.removeLast()
+                        nodes.removeLast()
+                        continue
+                    }
+                    budget -= 1
+                    guard self.follows(f, path.last!, minRatio: rule.minRatio) else { continue }
+                    let y = self.snapshot.to[Int(f)]
+                    if y == u {
+                        if path.count + 1 >= rule.minHops {
+                            path.append(f)
+                            found = true
+                        }
+                        continue
+                    }
+                    if nodes.contains(y) || self.hub[Int(y)] || path.count + 1 >= rule.maxHops { continue }
+                    path.append(f)
+                    nodes.append(y)
+                    cursor.append(self.after(f, until: deadline, in: self.outgoing(y)))
+                }
+                guard found else { continue }
+                let first = self.snapshot.amount[r]
+                let back = self.snapshot.amount[Int(path.last!)]
+                let span = self.snapshot.time[Int(path.last!)] - self.snapshot.time[r]
+                let text =
+                    "\(self.format(first, asset: asset)) left an address and \(self.format(back, asset: asset)) came back to it through \(path.count) transfers within \(durationText(span)) (rule: \(rule.minHops)–\(rule.maxHops) hops within \(durationText(rule.window)), each keeping \(percentText(rule.minRatio)))"
+                alerts.append(
+                    self.alert(
+                        rule, score: max(1, min(100, 50 + 10 * (rule.maxHops - path.count + 1))),
+                        subjects: [u],
+                        rows: path, asset: asset, amount: first, explanation: text))
+            }
+            return alerts
+        }
+    }
+}
