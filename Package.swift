@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Value types and in-memory structures; no dependencies.
@@ -46,7 +47,10 @@ let package = Package(
         // Library entry points the CLI calls: ingest jobs, queries, demo.
         .target(
             name: "FlowKit",
-            dependencies: ["FlowModel", "FlowIngest", "FlowStore", "FlowSim", "FlowAnalysis"],
+            dependencies: [
+                "FlowModel", "FlowIngest", "FlowStore", "FlowSim", "FlowAnalysis",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

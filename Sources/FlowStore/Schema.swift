@@ -14,6 +14,9 @@ enum Schema {
         migrator.registerMigration("v3-clusters") { db in
             try db.execute(sql: v3)
         }
+        migrator.registerMigration("v4-alerts") { db in
+            try db.execute(sql: v4Alerts)
+        }
         return migrator
     }
 

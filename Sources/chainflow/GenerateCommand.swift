@@ -1,4 +1,5 @@
 import ArgumentParser
+import FlowKit
 import FlowModel
 import FlowSim
 import Foundation
@@ -6,7 +7,7 @@ import Foundation
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate", abstract: "Generate synthetic data for tests and benchmarks.",
-        subcommands: [GenerateBitcoinCommand.self])
+        subcommands: [GenerateBitcoinCommand.self, GenerateLedgerCommand.self])
 }
 
 struct GenerateBitcoinCommand: ParsableCommand {
@@ -41,6 +42,72 @@ struct GenerateBitcoinCommand: ParsableCommand {
             print(
                 "wrote \(summary.files.count) files, \(summary.blocks) blocks, \(summary.transactions) transactions, \(summary.bytes) bytes to \(out)"
             )
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+struct GenerateLedgerCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ledger",
+        abstract:
+            "Write an account-model ledger with planted laundering typologies and their labels, and ingest it into DIR/ledger.db.",
+        discussion: """
+            Writes DIR/transactions.csv (AMLSim columns), DIR/labels.csv (instance_id,typology,members,transactions)
+            and DIR/tags.csv (exchange, sanctions and mixer tags), then (re)creates DIR/ledger.db from them.
+            Typologies: \(LedgerTypology.allCases.map(\.rawValue).joined(separator: ", ")).
+            """)
+
+    @Option(name: .long, help: "Accounts in all (at least 500).")
+    var accounts: Int = 5_000
+
+    @Option(name: .long, help: "Days of activity (at least 90).")
+    var days: Int = 180
+
+    @Option(name: .long, help: "Typologies to plant: all, or a comma-separated list.")
+    var typologies = "all"
+
+    @Option(name: .long, help: "Planted instances per typology (default: one per 250 accounts, at least 10).")
+    var instances: Int?
+
+    @Option(name: .long, help: "Random seed: the same seed gives byte-identical files.")
+    var seed: UInt64 = 7
+
+    @Option(name: .long, help: "Output folder.")
+    var out: String
+
+    @Flag(name: .long, help: "Write the files only; do not create DIR/ledger.db.")
+    var noIngest = false
+
+    func kinds() throws -> [LedgerTypology] {
+        if typologies == "all" { return LedgerTypology.allCases }
+        return try typologies.split(separator: ",").map { name in
+            guard let t = LedgerTypology(rawValue: String(name)) else {
+                throw ValidationError(
+                    "--typologies: unknown typology '\(name.prefix(30))'; known: all, \(LedgerTypology.allCases.map(\.rawValue).joined(separator: ", "))"
+                )
+            }
+            return t
+        }
+    }
+
+    func validate() throws {
+        _ = try kinds()
+        guard accounts >= 500 else { throw ValidationError("--accounts must be at least 500, got \(accounts)") }
+        guard days >= 90 else { throw ValidationError("--days must be at least 90, got \(days)") }
+        if let i = instances, i < 1 { throw ValidationError("--instances must be at least 1, got \(i)") }
+    }
+
+    func run() throws {
+        do {
+            let options = LedgerOptions(
+                accounts: accounts, days: days, typologies: try kinds(), instancesPerTypology: instances, seed: seed)
+            let report = try AmlLedger.generate(options: options, directory: out, ingest: !noIngest)
+            let s = report.summary
+            print(
+                "wrote \(s.transfers) transfers between \(s.accounts) accounts (\(s.instances) planted instances, \(s.planted) planted transfers) to \(out)"
+                    + (report.database.map { String(format: "; ingested into %@ in %.1fs", $0, report.ingestSeconds) } ?? ""))
         } catch {
             throw fail(error)
         }

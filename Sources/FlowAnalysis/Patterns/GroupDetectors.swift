@@ -30,7 +30,7 @@ extension AmlGraph {
         let qualifies: @Sendable (Int32) -> Bool = { r in
             let a = self.snapshot.from[Int(r)]
             let b = self.snapshot.to[Int(r)]
-            return a != b && !self.hub[Int(a)] && !self.established(a, b)
+            return a != b && !self.hub[Int(a)] && !self.hub[Int(b)] && !self.established(a, b)
         }
         let pairs = parallelMap(chunks, threads: threads) { c -> [Pair] in
             var pairs: [Pair] = []
@@ -97,7 +97,15 @@ extension AmlGraph {
             let recipients = paidBy.keys.filter { paidBy[$0]!.count >= 2 }.sorted()
             if recipients.count < rule.minRecipients { continue }
             let rows = recipients.flatMap { rowsTo[$0]! }.sorted()
-            for (asset, group) in byAsset(rows) {
+            for (asset, all) in byAsset(rows) {
+                // The busiest stretch of `window` (a group's members may also have met before or after).
+                var best = 0..<0
+                var lo = 0
+                for hi in all.indices {
+                    while snapshot.time[Int(all[hi])] - snapshot.time[Int(all[lo])] > rule.window { lo += 1 }
+                    if hi + 1 - lo > best.count { best = lo..<(hi + 1) }
+                }
+                let group = Array(all[best])
                 let edges = Set(
                     group.map { UInt64(snapshot.from[Int($0)]) << 32 | UInt64(snapshot.to[Int($0)]) })
                 let usedSenders = Set(group.map { snapshot.from[Int($0)] }).sorted()

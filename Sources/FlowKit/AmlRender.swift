@@ -1,0 +1,143 @@
+public import FlowModel
+import Foundation
+
+/// Renderings of `aml run` results: JSON (the batch interface), Markdown and CSV. HTML comes
+/// with the reports work (FlowReport).
+public enum AmlRender {
+    /// The output formats `--format` takes.
+    public enum Format: String, Sendable, CaseIterable {
+        case json
+        case md
+        case csv
+        case html
+    }
+
+    /// One alert as JSON: `id` (stable across runs: the rule and its evidence), `rule`,
+    /// `typology`, `severity`, `score`, `subjects`, `addresses`, `transactions`, `window`,
+    /// `asset`, `amount` (base units, decimal text), `amount_units`, `explanation` and `evidence`
+    /// (the alert's subgraph: one edge per transfer).
+    public static func json(_ a: AmlAlertDocument) -> JSONValue {
+        .object([
+            ("id", .string(a.id)),
+            ("rule", .string(a.rule)),
+            ("typology", .string(a.typology)),
+            ("severity", .string(a.severity.name)),
+            ("score", .int(a.score)),
+            ("subjects", .array(a.subjects.map { .string($0) })),
+            ("addresses", .array(a.addresses.map { .string($0) })),
+            ("transactions", .array(a.transactions.map { .string($0) })),
+            (
+                "window",
+                .object([
+                    ("start", .string(Render.isoTime(a.windowStart))),
+                    ("end", .string(Render.isoTime(a.windowEnd))),
+                ])
+            ),
+            ("asset", .string(a.asset)),
+            ("amount", .string(a.amount.decimalString)),
+            ("amount_units", .string(a.amount.decimalString(decimals: a.decimals ?? 0))),
+            ("explanation", .string(a.explanation)),
+            (
+                "evidence",
+                .array(
+                    a.evidence.map { e in
+                        .object([
+                            ("tx", .string(e.tx)), ("from", .string(e.from)), ("to", .string(e.to)),
+                            ("amount", .string(e.amount.decimalString)),
+                            ("time", .string(Render.isoTime(e.time))),
+                        ])
+                    })
+            ),
+        ])
+    }
+
+    /// The whole run: alerts plus counts by severity. Nothing run-specific (ids, timings), so
+    /// the same data and rules give the same bytes.
+    public static func json(_ r: AmlRunResult) -> JSONValue {
+        .object([
+            ("alerts", .array(r.alerts.map(json))),
+            (
+                "summary",
+                .object(
+                    [("alerts", .int(r.alerts.count))]
+                        + AmlSeverity.allCases.map { s in
+                            (s.name, .int(r.alerts.filter { $0.severity == s }.count))
+                        })
+            ),
+        ])
+    }
+
+    /// Markdown: a summary table, then each alert with its explanation and evidence.
+    public static func markdown(_ r: AmlRunResult) -> String {
+        var out = "# AML alerts\n\n"
+        out += "\(r.alerts.count) alert\(r.alerts.count == 1 ? "" : "s")"
+        let counts = AmlSeverity.allCases.reversed().map { s in
+            (s, r.alerts.filter { $0.severity == s }.count)
+        }
+        .filter { $0.1 > 0 }
+        if !counts.isEmpty {
+            out += " (" + counts.map { "\($0.1) \($0.0.name)" }.joined(separator: ", ") + ")"
+        }
+        out += ".\n\n"
+        if r.alerts.isEmpty { return out }
+        out += "| # | severity | rule | subjects | window | amount |\n| --- | --- | --- | --- | --- | --- |\n"
+        for (k, a) in r.alerts.enumerated() {
+            out +=
+                "| \(k + 1) | \(a.severity.name) | \(cell(a.rule)) | \(cell(a.subjects.joined(separator: ", "))) | \(Render.isoTime(a.windowStart)) – \(Render.isoTime(a.windowEnd)) | \(a.amount.decimalString(decimals: a.decimals ?? 0)) \(cell(a.asset)) |\n"
+        }
+        for (k, a) in r.alerts.enumerated() {
+            out += "\n## \(k + 1). \(cell(a.rule)) — \(a.severity.name), score \(a.score)\n\n"
+            out += "\(cell(a.explanation)).\n\n"
+            out += "- id: `\(a.id)`\n- subjects: \(cell(a.subjects.joined(separator: ", ")))\n"
+            out += "- addresses (\(a.addresses.count)): \(cell(a.addresses.joined(separator: ", ")))\n\n"
+            out += "| tx | from | to | amount | time |\n| --- | --- | --- | --- | --- |\n"
+            for e in a.evidence {
+                out +=
+                    "| \(cell(e.tx)) | \(cell(e.from)) | \(cell(e.to)) | \(e.amount.decimalString(decimals: a.decimals ?? 0)) | \(Render.isoTime(e.time)) |\n"
+            }
+        }
+        return out
+    }
+
+    /// Escapes a value for a Markdown table cell (untrusted text stays text).
+    static func cell(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "|": out += "\\|"
+            case "\n", "\r": out += " "
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "`", "*", "_", "[", "]": out += "\\\(c)"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+
+    /// CSV, one row per alert; lists are `;`-separated.
+    public static func csv(_ r: AmlRunResult) -> String {
+        var out =
+            "id,rule,typology,severity,score,window_start,window_end,asset,amount,subjects,addresses,transactions,explanation\n"
+        for a in r.alerts {
+            let fields = [
+                a.id, a.rule, a.typology, a.severity.name, String(a.score), Render.isoTime(a.windowStart),
+                Render.isoTime(a.windowEnd), a.asset, a.amount.decimalString,
+                a.subjects.joined(separator: ";"),
+                a.addresses.joined(separator: ";"), a.transactions.joined(separator: ";"), a.explanation,
+            ]
+            out += fields.map(csvField).joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    static func csvField(_ s: String) -> String {
+        var s = s
+        // A leading =, +, -, @ would be a formula in a spreadsheet.
+        if let first = s.first, "=+-@".contains(first) { s = "'" + s }
+        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+}

@@ -1,0 +1,244 @@
+public import FlowAnalysis
+import FlowIngest
+public import FlowModel
+public import FlowStore
+import Foundation
+
+/// Options of `chainflow aml run`.
+public struct AmlRunOptions: Sendable {
+    public var rules: AmlRuleSet
+    /// The rule file's text (or "default"), recorded with the run.
+    public var rulesSource: String
+    /// Report alerts whose window ends at or after this time (Unix seconds).
+    public var since: Int64?
+    /// … and at or before this one; transfers after it are not loaded.
+    public var until: Int64?
+    /// nil: all cores.
+    public var threads: Int?
+    /// Store the alerts and record the run (the default); false for a dry run or an evaluation.
+    public var store: Bool
+
+    public init(
+        rules: AmlRuleSet = .standard, rulesSource: String = "default", since: Int64? = nil,
+        until: Int64? = nil,
+        threads: Int? = nil, store: Bool = true
+    ) {
+        self.rules = rules
+        self.rulesSource = rulesSource
+        self.since = since
+        self.until = until
+        self.threads = threads
+        self.store = store
+    }
+}
+
+/// One alert ready for output: the detector's alert with addresses, transactions and evidence
+/// resolved to text.
+public struct AmlAlertDocument: Sendable, Equatable {
+    public var id: String
+    public var rule: String
+    public var typology: String
+    public var severity: AmlSeverity
+    public var score: Int
+    public var subjects: [String]
+    public var addresses: [String]
+    public var transactions: [String]
+    public var windowStart: Int64
+    public var windowEnd: Int64
+    public var asset: String
+    public var decimals: Int?
+    public var amount: UInt256
+    public var explanation: String
+    /// The alert's subgraph: one edge per evidence transfer (UTXO rules: per transaction).
+    public var evidence: [Edge]
+    /// Store ids behind the texts (for the alert tables; not part of the JSON).
+    public var ids: StoreIds
+
+    public struct StoreIds: Sendable, Equatable {
+        public var subjects: [Int64]
+        public var addresses: [Int64]
+        public var transfers: [Int64]
+        public var transactions: [Int64]
+        public var asset: Int64?
+    }
+
+    public struct Edge: Sendable, Equatable {
+        public var tx: String
+        public var from: String
+        public var to: String
+        public var amount: UInt256
+        public var time: Int64
+    }
+}
+
+/// What `aml run` did.
+public struct AmlRunResult: Sendable {
+    public var alerts: [AmlAlertDocument]
+    /// Alerts not stored before (0 when the run stores nothing).
+    public var newAlerts: Int
+    public var runId: Int64?
+    public var transfersLoaded: Int
+    public var reportFrom: Int64?
+    public var reportUntil: Int64?
+    /// Incremental run: only transfers with an id above this were new.
+    public var newAfterTransferId: Int64?
+    public var loadSeconds: Double
+    public var ruleSeconds: Double
+    public var threads: Int
+    /// Why nothing was checked, when nothing was ("no transfers since run 3").
+    public var note: String?
+
+    /// Alerts at or above `severity`.
+    public func count(atLeast severity: AmlSeverity) -> Int {
+        alerts.filter { $0.severity >= severity }.count
+    }
+}
+
+/// `chainflow aml run`: load the transfers of the range, run the rules, store and return alerts.
+public enum AmlRun {
+    public static func run(store: GraphStore, options: AmlRunOptions, progress: ((String) -> Void)? = nil)
+        throws
+        -> AmlRunResult
+    {
+        let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        var reportFrom = options.since
+        var reportUntil = options.until
+        var newAfter: Int64?
+        let mark = try store.transferMark(after: Int64.max)
+        var note: String?
+        if options.since == nil && options.until == nil, options.store, let last = try store.lastAmlRun() {
+            // Everything new since the last run: transfers stored after its high-water mark.
+            let fresh = try store.transferMark(after: last.maxTransferId)
+            if let earliest = fresh.earliestNew {
+                reportFrom = earliest
+                newAfter = last.maxTransferId
+            } else {
+                note = "no new transfers since run \(last.runId)"
+            }
+        }
+        let parameters = JSONValue.object([
+            ("rules", .string(options.rulesSource)), ("since", .optional(options.since)),
+            ("until", .optional(options.until)), ("threads", .int(threads)),
+        ])
+        let body = { () throws -> AmlRunResult in
+            let clock = ContinuousClock()
+            let t0 = clock.now
+            var snapshot = TransferSnapshot()
+            if note == nil {
+                let from = reportFrom.map { $0 - options.rules.lookback } ?? .min
+                snapshot = try store.transferSnapshot(from: from, until: reportUntil ?? .max)
+            }
+            snapshot.reportFrom = reportFrom ?? .min
+            snapshot.reportUntil = reportUntil ?? .max
+            snapshot.newAfterTransferId = newAfter
+            if let until = reportUntil { snapshot.dataEnd = until }
+            let loaded = clock.now
+            progress?("loaded \(snapshot.count) transfers between \(snapshot.addressCount) addresses")
+            let alerts = note == nil ? AmlEngine.run(snapshot, rules: options.rules, threads: threads) : []
+            let ruled = clock.now
+            progress?("\(alerts.count) alerts")
+            let documents = try resolve(alerts, snapshot: snapshot, store: store)
+            return AmlRunResult(
+                alerts: documents, newAlerts: 0, runId: nil, transfersLoaded: snapshot.count,
+                reportFrom: reportFrom,
+                reportUntil: reportUntil, newAfterTransferId: newAfter, loadSeconds: seconds(loaded - t0),
+                ruleSeconds: seconds(ruled - loaded), threads: threads, note: note)
+        }
+        guard options.store else { return try body() }
+        let runId = try store.startRun(command: "aml run", parameters: parameters.rendered())
+        do {
+            var result = try body()
+            result.newAlerts = try store.storeAlerts(
+                runId: runId, alerts: result.alerts.map(storedAlert), rules: options.rulesSource,
+                reportFrom: reportFrom,
+                reportUntil: reportUntil, maxTransferId: mark.maxId, transfers: result.transfersLoaded)
+            result.runId = runId
+            try store.finishRun(
+                runId, status: "ok",
+                summary: JSONValue.object([
+                    ("alerts", .int(result.alerts.count)), ("new_alerts", .int(result.newAlerts)),
+                    ("transfers", .int(result.transfersLoaded)),
+                ]).rendered())
+            return result
+        } catch {
+            try? store.finishRun(
+                runId, status: "failed",
+                summary: JSONValue.object([("error", .string("\(error)"))]).rendered())
+            throw error
+        }
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+
+    /// Resolves dense addresses and snapshot rows to text.
+    static func resolve(_ alerts: [AmlAlert], snapshot s: TransferSnapshot, store: GraphStore) throws
+        -> [AmlAlertDocument]
+    {
+        var addressIds = Set<Int64>()
+        var transferIds = Set<Int64>()
+        for a in alerts {
+            for d in a.addresses { addressIds.insert(s.addressIds[Int(d)]) }
+            for r in a.rows { transferIds.insert(s.transferIds[Int(r)]) }
+        }
+        let texts = try store.addressTexts(Array(addressIds))
+        let identities = try store.transferIdentities(Array(transferIds))
+        func text(_ dense: UInt32) -> String {
+            let id = s.addressIds[Int(dense)]
+            return texts[id] ?? "address:\(id)"
+        }
+        return alerts.map { a in
+            let rowIds = a.rows.map { s.transferIds[Int($0)] }
+            let txText: (Int64) -> String = { id in
+                guard let ident = identities[id] else { return "transfer:\(id)" }
+                return ident.tx ?? "transfer:\(id)"
+            }
+            let evidence = a.rows.map { r -> AmlAlertDocument.Edge in
+                let k = Int(r)
+                return AmlAlertDocument.Edge(
+                    tx: txText(s.transferIds[k]), from: text(s.from[k]), to: text(s.to[k]),
+                    amount: s.amount[k],
+                    time: s.time[k])
+            }
+            let asset = a.asset >= 0 && a.asset < s.assets.count ? s.assets[a.asset] : nil
+            var transactions: [String] = []
+            var seen = Set<String>()
+            for id in rowIds {
+                let t = txText(id)
+                if seen.insert(t).inserted { transactions.append(t) }
+            }
+            return AmlAlertDocument(
+                id: fingerprint(rule: a.rule, transfers: rowIds, utxo: a.utxoTransactions), rule: a.rule,
+                typology: a.typology, severity: a.severity, score: a.score, subjects: a.subjects.map(text),
+                addresses: a.addresses.map(text).sorted(), transactions: transactions,
+                windowStart: a.windowStart,
+                windowEnd: a.windowEnd, asset: asset?.symbol ?? "BTC",
+                decimals: asset == nil ? 8 : asset?.decimals,
+                amount: a.amount, explanation: a.explanation, evidence: evidence,
+                ids: AmlAlertDocument.StoreIds(
+                    subjects: a.subjects.map { s.addressIds[Int($0)] },
+                    addresses: a.addresses.map { s.addressIds[Int($0)] } + a.utxoAddresses, transfers: rowIds,
+                    transactions: a.utxoTransactions, asset: asset?.id))
+        }
+    }
+
+    /// Identity of an alert across runs: the rule and its evidence (transfer and transaction ids).
+    static func fingerprint(rule: String, transfers: [Int64], utxo: [Int64]) -> String {
+        var text = rule + "|" + transfers.sorted().map(String.init).joined(separator: ",")
+        if !utxo.isEmpty { text += "|utxo:" + utxo.sorted().map(String.init).joined(separator: ",") }
+        let digest = text.utf8CString.withUnsafeBytes { raw in
+            SourceFingerprint.sha256(UnsafeRawBufferPointer(rebasing: raw.dropLast()))
+        }
+        return digest.prefix(12).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func storedAlert(_ d: AmlAlertDocument) -> StoredAlert {
+        StoredAlert(
+            fingerprint: d.id, rule: d.rule, typology: d.typology, severity: d.severity.rawValue,
+            score: d.score,
+            windowStart: d.windowStart, windowEnd: d.windowEnd, assetId: d.ids.asset, amount: d.amount,
+            explanation: d.explanation, evidence: AmlRender.json(d).rendered(), subjectIds: d.ids.subjects,
+            addressIds: d.ids.addresses, transferIds: d.ids.transfers, transactionIds: d.ids.transactions)
+    }
+}

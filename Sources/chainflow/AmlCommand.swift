@@ -1,0 +1,218 @@
+import ArgumentParser
+import FlowAnalysis
+import FlowIngest
+import FlowKit
+import FlowModel
+import FlowStore
+import Foundation
+
+struct AmlCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "aml",
+        abstract: "Anti-money-laundering rule checks: typology detectors, a rule file, explainable alerts.",
+        subcommands: [Run.self, Rules.self, Evaluate.self])
+
+    /// `--format json|md|csv|html`.
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+        case json
+        case md
+        case csv
+        case html
+    }
+
+    static func time(_ text: String, option: String, endOfDay: Bool) throws -> Int64 {
+        guard let t = TimeParser.parse(text) else {
+            throw ValidationError(
+                "\(option): not a time: '\(text.prefix(40))'; give Unix seconds, a date (2024-03-01) or an ISO-8601 time (2024-03-01T12:00:00Z)"
+            )
+        }
+        // A date alone as --until means the whole day.
+        return endOfDay && text.count == 10 ? t + 86_399 : t
+    }
+
+    static func rules(_ path: String?) throws -> (AmlRuleSet, String) {
+        guard let path else { return (.standard, "default") }
+        let set = try AmlRuleFile.load(path: path)
+        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? path
+        return (set, text)
+    }
+
+    static func failure(_ error: any Error) -> ExitCode {
+        if let e = error as? AmlRuleFileError {
+            printError(e.description)
+            return ExitCode(e.exitCode)
+        }
+        if let e = error as? ValidationError {
+            printError("chainflow: error: \(e.message)")
+            return ExitCode(64)
+        }
+        return fail(error)
+    }
+
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the AML rules over the database's transfers, store the alerts and print them.",
+            discussion: """
+                Without --since/--until, a run checks what is new since the last run (all transfers the first
+                time): it reports alerts that include a transfer stored after the last run's high-water mark.
+                With them, it reports alerts whose window ends in the range (--until also bounds what is loaded;
+                history before --since is loaded as context, see `lookback` in the rule file).
+
+                A rerun over the same data adds no duplicate alerts: an alert's id is its rule and evidence.
+                Output goes to stdout (or --out); progress and the summary line to stderr.
+                Exit codes: 0 no alert at or above --fail-on, 1 such alerts exist (or any alert when --fail-on is
+                given without a stored run), 64 usage, 65 bad rule file, 66 missing database, 74 I/O.
+                """)
+
+        @OptionGroup var database: DatabaseOption
+
+        @Option(name: .long, help: "Rule file (YAML); default: the built-in rules (`chainflow aml rules`).")
+        var rules: String?
+
+        @Option(
+            name: .long,
+            help: "Report alerts whose window ends at or after this time (Unix seconds, date or ISO-8601).")
+        var since: String?
+
+        @Option(name: .long, help: "… and at or before this time; a date alone means the whole day.")
+        var until: String?
+
+        @Option(name: .long, help: "Output format: json, md or csv (html comes with the reports).")
+        var format: OutputFormat = .json
+
+        @Option(name: .long, help: "Write the output to this file instead of stdout.")
+        var out: String?
+
+        @Option(
+            name: .long,
+            help: "Exit with 1 when an alert of this severity or above is found: low, medium, high, critical."
+        )
+        var failOn: String?
+
+        @Option(name: .long, help: "Threads (default: all cores); the alerts are the same for any count.")
+        var threads: Int?
+
+        @Flag(name: .long, help: "Do not store the alerts or record the run.")
+        var dryRun = false
+
+        func validate() throws {
+            if let f = failOn, AmlSeverity(name: f) == nil {
+                throw ValidationError(
+                    "--fail-on: unknown severity '\(f.prefix(20))'; give low, medium, high or critical")
+            }
+            if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1, got \(t)") }
+            if format == .html {
+                throw ValidationError(
+                    "--format html is not available yet: HTML reports come with the reports work; use json, md or csv"
+                )
+            }
+        }
+
+        func run() throws {
+            do {
+                let since = try since.map { try AmlCommand.time($0, option: "--since", endOfDay: false) }
+                let until = try until.map { try AmlCommand.time($0, option: "--until", endOfDay: true) }
+                if let s = since, let u = until, s > u {
+                    throw ValidationError("--since is after --until")
+                }
+                let (set, source) = try AmlCommand.rules(rules)
+                let store = try GraphStore(path: database.db, readOnly: dryRun)
+                let result = try AmlRun.run(
+                    store: store,
+                    options: AmlRunOptions(
+                        rules: set, rulesSource: source, since: since, until: until, threads: threads,
+                        store: !dryRun),
+                    progress: { printError("aml: \($0)") })
+                let text: String
+                switch format {
+                case .json, .html: text = AmlRender.json(result).rendered()
+                case .md: text = AmlRender.markdown(result)
+                case .csv: text = AmlRender.csv(result)
+                }
+                if let out {
+                    do {
+                        try text.write(toFile: out, atomically: true, encoding: .utf8)
+                    } catch {
+                        printError("\(out): error: cannot write the output (\(error.localizedDescription))")
+                        throw ExitCode(74)
+                    }
+                } else {
+                    FileHandle.standardOutput.write(Data(text.utf8))
+                }
+                var summary = "aml: \(result.alerts.count) alerts"
+                if let id = result.runId { summary += " (\(result.newAlerts) new, run \(id))" }
+                summary += String(
+                    format: " over %d transfers; load %.2fs, rules %.2fs on %d threads",
+                    result.transfersLoaded,
+                    result.loadSeconds, result.ruleSeconds, result.threads)
+                if let note = result.note { summary += "; \(note)" }
+                printError(summary)
+                if let f = failOn.flatMap(AmlSeverity.init(name:)), result.count(atLeast: f) > 0 {
+                    throw ExitCode(1)
+                }
+            } catch let e as ExitCode {
+                throw e
+            } catch {
+                throw AmlCommand.failure(error)
+            }
+        }
+    }
+
+    struct Rules: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the default rule file, documented, to start a rule file from.")
+
+        @Option(
+            name: .long, help: "Check this rule file instead: print the rules it gives, or its first error.")
+        var check: String?
+
+        func run() throws {
+            guard let check else {
+                print(AmlRuleFile.defaultText, terminator: "")
+                return
+            }
+            do {
+                let set = try AmlRuleFile.load(path: check)
+                print(
+                    "\(check): ok: \(set.rules.filter(\.enabled).count) rules enabled (\(set.rules.filter { !$0.enabled }.map(\.name).joined(separator: ", ")) disabled)"
+                )
+            } catch {
+                throw AmlCommand.failure(error)
+            }
+        }
+    }
+
+    struct Evaluate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Measure the rules against planted ground truth: precision and recall per typology.",
+            discussion: """
+                Runs the rules over the whole database without storing anything and compares the alerts with the
+                planted instances of labels.csv (`chainflow generate ledger`). An alert hits an instance when it
+                shares a transaction with it; recall counts instances hit by an alert of their own typology.
+                """)
+
+        @OptionGroup var database: DatabaseOption
+
+        @Option(name: .long, help: "labels.csv written by `chainflow generate ledger`.")
+        var labels: String
+
+        @Option(name: .long, help: "Rule file (YAML); default: the built-in rules.")
+        var rules: String?
+
+        @Option(name: .long, help: "Threads (default: all cores).")
+        var threads: Int?
+
+        @OptionGroup var json: JSONFlag
+
+        func run() throws {
+            do {
+                let (set, _) = try AmlCommand.rules(rules)
+                let store = try GraphStore(path: database.db, readOnly: true)
+                let e = try AmlEvaluate.run(store: store, labelsPath: labels, rules: set, threads: threads)
+                print(json.json ? AmlEvaluate.json(e).rendered() : AmlEvaluate.table(e), terminator: "")
+            } catch {
+                throw AmlCommand.failure(error)
+            }
+        }
+    }
+}
