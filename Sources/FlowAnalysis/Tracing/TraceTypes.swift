@@ -1,0 +1,231 @@
+public import FlowModel
+
+/// How taint passes through a transaction or an account (the taint policies of the literature).
+///
+/// - `poison`: any tainted input taints every output fully (Möser, Böhme and Breuker, "Towards
+///   Risk Scoring of Bitcoin Transactions", FC 2014: "poison"). It never loses track of a coin
+///   but over-taints: amounts do not add up to the seeds.
+/// - `haircut`: each output carries the tainted share of its inputs (Möser et al. 2014,
+///   "haircut"); an account's outflow carries its tainted share of the balance at that moment.
+///   Exact integer shares; conserves value.
+/// - `fifo`: first in, first out: input and output amounts are laid end to end in their order
+///   and each output carries the overlap with tainted input ranges (Anderson, Shumailov, Ryan and
+///   Stajano, "Bitcoin Redux", WEIS 2018, following the rule of *Clayton's Case*, 1816); an
+///   account spends its oldest value first. Tracked per unit (ranges, not shares); conserves
+///   value.
+public enum TracePolicy: String, Sendable, CaseIterable, Codable {
+    case poison
+    case haircut
+    case fifo
+
+    /// Whether traced amounts add up exactly to the seeds (poison over-taints by design).
+    public var conservesValue: Bool { self != .poison }
+}
+
+/// Forward: where did the seeds' value go. Backward: where did it come from.
+public enum TraceDirection: String, Sendable, Codable {
+    case forward
+    case backward
+}
+
+/// Limits and stops of a trace.
+public struct TraceLimits: Sendable, Equatable {
+    /// Most transactions (UTXO) or transfers (accounts) followed from a seed, counted along the
+    /// shortest tainted route.
+    public var maxHops: Int
+    /// Backward traces do not follow value that moved before `since`; forward traces do not
+    /// follow value that moves after `until` (Unix seconds). Either is cut and counted as
+    /// `cut_by_limits` where it sat.
+    public var since: Int64?
+    public var until: Int64?
+    /// Branches carrying less than this (base units) are not followed and are summed as below
+    /// threshold. Seeds are always followed.
+    public var minAmount: UInt256
+    /// Addresses where a trace stops: value reaching them is an endpoint (e.g. exchanges).
+    public var stops: Set<UInt32>
+
+    public init(
+        maxHops: Int = 6, since: Int64? = nil, until: Int64? = nil, minAmount: UInt256 = .zero,
+        stops: Set<UInt32> = []
+    ) {
+        self.maxHops = maxHops
+        self.since = since
+        self.until = until
+        self.minAmount = minAmount
+        self.stops = stops
+    }
+}
+
+/// Why a trace ended at a place.
+public enum TraceEndpointKind: String, Sendable, CaseIterable, Codable, Comparable {
+    /// Forward, UTXO: an unspent output.
+    case unspent
+    /// Forward, accounts: still held by the address at the end of the data.
+    case balance
+    /// An address with a stop tag (forward: the value reached it; backward: it came from it).
+    case tagged
+    /// Forward, accounts: paid to no address (a burn; fees are counted apart).
+    case burned
+    /// Backward, UTXO: newly mined coins (block subsidy and fees).
+    case coinbase
+    /// Backward, accounts: minted value (a transfer from no address: rewards, withdrawals).
+    case minted
+    /// Backward: value whose origin is not in the store (an input whose spent output is not
+    /// stored; an account that spent more than the store shows it received).
+    case unknownSource = "unknown_source"
+    /// UTXO: a transaction with an input of unknown value, whose shares cannot be computed.
+    case unknownInputs = "unknown_inputs"
+    /// Cut by the hop limit: the value would move further than `--hops` transactions.
+    case hopLimit = "hop_limit"
+    /// Cut by the time window.
+    case timeLimit = "time_limit"
+
+    /// Whether the kind is a cut by limits rather than an endpoint.
+    public var isCut: Bool { self == .hopLimit || self == .timeLimit }
+
+    public static func < (a: Self, b: Self) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// Where traced value ended (or was cut).
+public enum TraceLocation: Sendable, Hashable, Comparable {
+    /// `outputs.id` of a coin.
+    case output(Int64)
+    /// `inputs.id` of an input whose spent output is not in the store.
+    case input(Int64)
+    /// An account address id.
+    case address(UInt32)
+    /// `transfers.id` of a burn or a mint.
+    case transfer(Int64)
+}
+
+/// One endpoint or cut of a trace.
+public struct TraceEndpoint: Sendable, Equatable {
+    public var kind: TraceEndpointKind
+    public var location: TraceLocation
+    /// Address id (0 when none or unknown).
+    public var address: UInt32
+    /// Traced amount in base units.
+    public var amount: UInt256
+    /// Transactions (or transfers) followed from the seed along the shortest route.
+    public var hops: Int
+    /// The route of the largest share among the shortest: store ids (`transactions.id` for
+    /// UTXO, `transfers.id` for accounts), from the seed's transaction on. Forward UTXO paths
+    /// end with the transaction that created the endpoint's output; backward UTXO paths end
+    /// with the last transaction followed (the endpoint's output is the one it spent).
+    public var path: [Int64]
+
+    public init(
+        kind: TraceEndpointKind, location: TraceLocation, address: UInt32, amount: UInt256, hops: Int,
+        path: [Int64]
+    ) {
+        self.kind = kind
+        self.location = location
+        self.address = address
+        self.amount = amount
+        self.hops = hops
+        self.path = path
+    }
+}
+
+/// What a trace found. With haircut and FIFO, `seedTotal` equals the endpoints' amounts plus
+/// `fees`, `belowThreshold` and the cuts' amounts, exactly.
+public struct TraceResult: Sendable, Equatable {
+    public var policy: TracePolicy
+    public var direction: TraceDirection
+    /// Endpoints, largest amount first (then kind and location).
+    public var endpoints: [TraceEndpoint] = []
+    /// Value cut by the hop limit or the time window, where it sat, largest first.
+    public var cuts: [TraceEndpoint] = []
+    /// What each seed (in the order given) adds: its value, less any traced value that reached
+    /// it from another seed (that part is counted once, where it came from).
+    public var seedAmounts: [UInt256] = []
+    public var seedTotal: UInt256 = .zero
+    /// Forward: the traced share of transaction fees.
+    public var fees: UInt256 = .zero
+    public var belowThreshold: UInt256 = .zero
+    /// Branches cut for being below the threshold.
+    public var belowThresholdBranches: Int = 0
+    /// Transactions (UTXO) or transfers (accounts) the trace went through.
+    public var steps: Int = 0
+
+    public init(policy: TracePolicy, direction: TraceDirection) {
+        self.policy = policy
+        self.direction = direction
+    }
+
+    /// Sum of the endpoints' amounts.
+    public var endpointTotal: UInt256 { endpoints.reduce(.zero) { $0 + $1.amount } }
+    /// Sum of the cuts' amounts.
+    public var cutTotal: UInt256 { cuts.reduce(.zero) { $0 + $1.amount } }
+}
+
+/// Accumulates endpoints and cuts by (kind, location); keeps, for each, the path of the
+/// contribution with the fewest hops, then the largest amount, then the smallest route.
+struct TraceCollector {
+    struct Key: Hashable {
+        var kind: TraceEndpointKind
+        var location: TraceLocation
+    }
+    struct Spot {
+        var address: UInt32
+        var amount: UInt256
+        var hops: Int
+        var best: UInt256
+        var path: [Int64]
+    }
+    var spots: [Key: Spot] = [:]
+
+    /// Whether a contribution of `amount` at `hops` would become the spot's route (callers
+    /// compute the path only then).
+    func wantsPath(_ kind: TraceEndpointKind, _ location: TraceLocation, amount: UInt256, hops: Int) -> Bool {
+        guard let s = spots[Key(kind: kind, location: location)] else { return true }
+        return hops < s.hops || (hops == s.hops && amount >= s.best)
+    }
+
+    /// Adds a contribution; `path` is nil when `wantsPath` said no.
+    mutating func add(
+        _ kind: TraceEndpointKind, _ location: TraceLocation, address: UInt32, amount: UInt256, hops: Int,
+        path: [Int64]?
+    ) {
+        if amount == .zero { return }
+        let key = Key(kind: kind, location: location)
+        if var s = spots[key] {
+            s.amount = s.amount + amount
+            // Fewest hops, then the largest amount, then the smallest route: independent of
+            // the order contributions arrive in.
+            if let path,
+                hops < s.hops
+                    || (hops == s.hops
+                        && (amount > s.best || (amount == s.best && path.lexicographicallyPrecedes(s.path))))
+            {
+                s.hops = hops
+                s.best = amount
+                s.path = path
+            }
+            spots[key] = s
+        } else {
+            spots[key] = Spot(address: address, amount: amount, hops: hops, best: amount, path: path ?? [])
+        }
+    }
+
+    /// Endpoints and cuts, each sorted by amount (largest first), kind, location.
+    func finish(into result: inout TraceResult) {
+        var endpoints: [TraceEndpoint] = []
+        var cuts: [TraceEndpoint] = []
+        for (key, s) in spots {
+            let e = TraceEndpoint(
+                kind: key.kind, location: key.location, address: s.address, amount: s.amount, hops: s.hops,
+                path: s.path)
+            if key.kind.isCut { cuts.append(e) } else { endpoints.append(e) }
+        }
+        let order: (TraceEndpoint, TraceEndpoint) -> Bool = { a, b in
+            if a.amount != b.amount { return a.amount > b.amount }
+            if a.kind != b.kind { return a.kind < b.kind }
+            return a.location < b.location
+        }
+        result.endpoints = endpoints.sorted(by: order)
+        result.cuts = cuts.sorted(by: order)
+    }
+}
