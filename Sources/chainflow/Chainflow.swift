@@ -7,6 +7,6 @@ struct Chainflow: ParsableCommand {
         abstract: "Blockchain money-flow analytics: ingest block exports into a graph database and query it.",
         subcommands: [
             IngestCommand.self, StatsCommand.self, TxCommand.self, AddressCommand.self, DemoCommand.self,
-            GenerateCommand.self, TagsCommand.self, ClusterCommand.self, AmlCommand.self,
+            GenerateCommand.self, TagsCommand.self, ClusterCommand.self, AmlCommand.self, TraceCommand.self,
         ])
 }

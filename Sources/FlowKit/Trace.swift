@@ -1,0 +1,515 @@
+import Dispatch
+public import FlowAnalysis
+public import FlowModel
+public import FlowStore
+import Foundation
+
+/// Options of `chainflow trace`.
+public struct TraceOptions: Sendable {
+    /// Seeds: addresses, txids, `txid:vout`, Ethereum transaction hashes or ledger transaction ids.
+    public var from: [String]
+    public var direction: TraceDirection
+    public var policy: TracePolicy
+    public var maxHops: Int
+    /// Window (Unix seconds): address seeds are what the address received within it; a forward
+    /// trace does not follow value that moves after `until`, a backward trace value that moved
+    /// before `since`.
+    public var since: Int64?
+    public var until: Int64?
+    /// Branches carrying less are cut (decimal, in units of the asset: "0.001" BTC).
+    public var minAmount: String?
+    /// Tag categories where the trace stops (e.g. `exchange`).
+    public var stopCategories: [String]
+    /// The asset to trace when the seeds hold several (symbol, contract or asset id).
+    public var asset: String?
+    /// Trace each seed on its own (in parallel) instead of all together.
+    public var each: Bool
+    public var threads: Int
+    /// Endpoints, cuts and addresses listed per trace (0: all); totals always cover everything.
+    public var limit: Int
+
+    public init(
+        from: [String], direction: TraceDirection = .forward, policy: TracePolicy = .haircut,
+        maxHops: Int = 6,
+        since: Int64? = nil, until: Int64? = nil, minAmount: String? = nil, stopCategories: [String] = [],
+        asset: String? = nil, each: Bool = false, threads: Int? = nil, limit: Int = 1000
+    ) {
+        self.from = from
+        self.direction = direction
+        self.policy = policy
+        self.maxHops = maxHops
+        self.since = since
+        self.until = until
+        self.minAmount = minAmount
+        self.stopCategories = stopCategories
+        self.asset = asset
+        self.each = each
+        self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.limit = limit
+    }
+
+    /// The options as recorded in the `runs` table (fixed key order).
+    var parametersJSON: JSONValue {
+        .object([
+            ("from", .array(from.map { .string($0) })),
+            ("direction", .string(direction.rawValue)),
+            ("policy", .string(policy.rawValue)),
+            ("hops", .int(maxHops)),
+            ("since", .optional(since)),
+            ("until", .optional(until)),
+            ("min_amount", .optional(minAmount)),
+            ("stop_at_tag", .array(stopCategories.map { .string($0) })),
+            ("asset", .optional(asset)),
+            ("each", .bool(each)),
+            ("threads", .int(threads)),
+        ])
+    }
+}
+
+/// A bad `trace` request (exit code 64): the message says what to change.
+public struct TraceUsageError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ message: String) { description = message }
+}
+
+/// One seed as the report shows it: the text given, what it resolved to, and what it adds.
+public struct TraceSeedReport: Sendable, Equatable {
+    public var text: String
+    /// Outputs or transfers it stands for.
+    public var count: Int
+    /// Value it adds (see `TraceResult.seedAmounts`).
+    public var amount: UInt256
+}
+
+/// One endpoint or cut, named.
+public struct TraceEndpointReport: Sendable, Equatable {
+    public var kind: TraceEndpointKind
+    public var address: String?
+    /// `txid:vout` of the output; for an input whose spent output is not stored, the input
+    /// (`txid:n`) and, in `prevout`, what it spends; for a burn or mint, the transfer's
+    /// transaction.
+    public var location: String?
+    public var prevout: String?
+    public var amount: UInt256
+    /// Share of the seeds' total, in billionths (floor).
+    public var shareBillionths: UInt64
+    public var hops: Int
+    /// Txids (UTXO) or transaction ids of transfers (accounts), seed first.
+    public var path: [String]
+    /// Tag categories of the address.
+    public var categories: [String]
+}
+
+/// Totals of a trace; with haircut and FIFO, `endpoints + fees + belowThreshold + cutByLimits`
+/// equals `seeds` exactly.
+public struct TraceTotals: Sendable, Equatable {
+    public var seeds: UInt256
+    public var endpoints: UInt256
+    public var fees: UInt256
+    public var belowThreshold: UInt256
+    public var belowThresholdBranches: Int
+    public var cutByLimits: UInt256
+}
+
+/// Traced value by tag category or by address.
+public struct TraceGroup: Sendable, Equatable {
+    public var name: String
+    public var amount: UInt256
+    public var shareBillionths: UInt64
+    public var endpoints: Int
+    /// For addresses: their tag categories.
+    public var categories: [String]
+}
+
+/// The result of one trace, ready to render.
+public struct TraceReport: Sendable {
+    public var policy: TracePolicy
+    public var direction: TraceDirection
+    /// `utxo` (Bitcoin transactions) or `account` (transfers).
+    public var model: String
+    public var asset: TraceAsset
+    public var since: Int64?
+    public var until: Int64?
+    public var maxHops: Int
+    public var minAmount: UInt256
+    public var stopCategories: [String]
+    public var seeds: [TraceSeedReport]
+    public var endpoints: [TraceEndpointReport]
+    public var cuts: [TraceEndpointReport]
+    /// Endpoints and cuts beyond `--limit`, left out of the lists (not of the totals).
+    public var endpointCount: Int
+    public var cutCount: Int
+    public var totals: TraceTotals
+    public var byCategory: [TraceGroup]
+    public var byAddress: [TraceGroup]
+    public var addressCount: Int
+    /// Transactions or transfers the trace went through.
+    public var steps: Int
+    /// Notes: seeds left out (not on the main chain, failed, another asset).
+    public var notes: [String]
+}
+
+/// What `chainflow trace` did.
+public struct TraceRun: Sendable {
+    public var reports: [TraceReport]
+    public var runId: Int64
+    public var loadSeconds: Double
+    public var traceSeconds: Double
+    public var threads: Int
+}
+
+/// `chainflow trace`: follows value forward or backward from seeds through the transaction
+/// graph, by a taint policy, with limits and stops (see `UTXOTracer` and `AccountTracer`).
+///
+/// The graph of the traced asset is loaded once into memory; the seeds are traced together as
+/// one tainted set, or with `each` one by one, in parallel, results in the order given (the same
+/// bytes with any thread count). Each run is recorded in the `runs` table (`command` = `trace`).
+public enum Trace {
+    public static func run(store: GraphStore, options: TraceOptions) throws -> TraceRun {
+        let runId = try store.startRun(command: "trace", parameters: options.parametersJSON.rendered())
+        do {
+            let result = try perform(store: store, options: options, runId: runId)
+            try store.finishRun(runId, status: "ok", summary: summary(result).rendered())
+            return result
+        } catch {
+            try? store.finishRun(
+                runId, status: "failed",
+                summary: JSONValue.object([("error", .string(String(describing: error)))]).rendered())
+            throw error
+        }
+    }
+
+    static func summary(_ r: TraceRun) -> JSONValue {
+        .object([
+            ("traces", .int(r.reports.count)),
+            (
+                "totals",
+                .array(
+                    r.reports.map { rep in
+                        .object([
+                            ("asset", .string(rep.asset.name)),
+                            ("seeds", .string(rep.totals.seeds.decimalString)),
+                            ("endpoints", .string(rep.totals.endpoints.decimalString)),
+                            ("fees", .string(rep.totals.fees.decimalString)),
+                            ("below_threshold", .string(rep.totals.belowThreshold.decimalString)),
+                            ("cut_by_limits", .string(rep.totals.cutByLimits.decimalString)),
+                            ("endpoint_count", .int(rep.endpointCount)),
+                            ("steps", .int(rep.steps)),
+                        ])
+                    })
+            ),
+            (
+                "seconds",
+                .object([
+                    ("load", .double(ClusterRender.rounded(r.loadSeconds))),
+                    ("trace", .double(ClusterRender.rounded(r.traceSeconds))),
+                ])
+            ),
+            ("threads", .int(r.threads)),
+        ])
+    }
+
+    /// A seed item resolved to the asset it traces.
+    struct Item {
+        var text: String
+        var refs: [TraceSeedRef]
+    }
+
+    static func perform(store: GraphStore, options: TraceOptions, runId: Int64) throws -> TraceRun {
+        guard !options.from.isEmpty else {
+            throw TraceUsageError("give at least one seed with --from or --from-file")
+        }
+        guard options.maxHops >= 0 else { throw TraceUsageError("--hops must not be negative") }
+        let start = DispatchTime.now()
+        // Resolve the seeds.
+        var items: [Item] = []
+        for text in options.from {
+            let refs = try store.traceSeeds(text, since: options.since, until: options.until)
+            guard !refs.isEmpty else {
+                throw StoreError(
+                    .notFound,
+                    "seed '\(text.prefix(90))' is no address, txid, txid:vout or transaction id in this database"
+                        + (options.since != nil || options.until != nil
+                            ? " (or received nothing in the window)" : ""),
+                    path: store.path)
+            }
+            items.append(Item(text: text, refs: refs))
+        }
+        let assets = try store.traceAssets()
+        let asset = try chooseAsset(items, assets: assets, wanted: options.asset)
+        var notes: [String] = []
+        for item in items {
+            let other = item.refs.filter { assetId($0) != asset.id }.count
+            if other > 0 {
+                notes.append(
+                    "\(item.text): \(other) outputs or transfers of other assets left out (trace them with --asset)"
+                )
+            }
+        }
+        let minAmount = try parseMinAmount(options.minAmount, asset: asset)
+        let stopIds =
+            options.stopCategories.isEmpty
+            ? [] : try store.taggedAddressIds(categories: options.stopCategories)
+
+        // Load the graph and map the seeds onto it.
+        let utxo =
+            asset.id == BuiltinAsset.btc
+            && items.contains { $0.refs.contains { if case .output = $0 { true } else { false } } }
+        var utxoGraph = UTXOTraceGraph()
+        var accountGraph = AccountTraceGraph()
+        var dense: [[Int32]] = []
+        if utxo {
+            utxoGraph = try store.loadUTXOTraceGraph(threads: options.threads)
+            for item in items {
+                var list: [Int32] = []
+                var missing = 0
+                for ref in item.refs {
+                    guard case .output(let id, let tx) = ref else { continue }
+                    if let o = utxoGraph.output(storeId: id, tx: tx) {
+                        list.append(Int32(o))
+                    } else {
+                        missing += 1
+                    }
+                }
+                if missing > 0 {
+                    notes.append("\(item.text): \(missing) outputs not on the main chain left out")
+                }
+                dense.append(list)
+            }
+        } else {
+            accountGraph = try store.loadAccountTraceGraph(asset: asset.id)
+            var wanted = Set<Int64>()
+            for item in items {
+                for ref in item.refs {
+                    if case .transfer(let id, let a) = ref, a == asset.id { wanted.insert(id) }
+                }
+            }
+            let positions = accountGraph.positions(ofTransfers: wanted)
+            for item in items {
+                var list: [Int32] = []
+                for ref in item.refs {
+                    guard case .transfer(let id, let a) = ref, a == asset.id else { continue }
+                    if let p = positions[id] { list.append(Int32(p)) }
+                }
+                dense.append(list)
+            }
+        }
+        let loaded = DispatchTime.now()
+
+        // Stops: tagged addresses, except the seeds' own.
+        var stops = stopIds
+        for list in dense {
+            for s in list {
+                if utxo {
+                    stops.remove(utxoGraph.outputAddress[Int(s)])
+                } else {
+                    stops.remove(accountGraph.from[Int(s)])
+                    stops.remove(accountGraph.to[Int(s)])
+                }
+            }
+        }
+        let limits = TraceLimits(
+            maxHops: options.maxHops, since: options.since, until: options.until, minAmount: minAmount,
+            stops: stops)
+        let groups: [[Int]] = options.each ? items.indices.map { [$0] } : [Array(items.indices)]
+        let policy = options.policy
+        let direction = options.direction
+        let traceGraphU = utxoGraph
+        let traceGraphA = accountGraph
+        let denseSeeds = dense
+        let results: [TraceResult] = parallelMap(groups.count, threads: options.each ? options.threads : 1) {
+            k in
+            let seeds = groups[k].flatMap { denseSeeds[$0] }
+            return utxo
+                ? UTXOTracer.trace(
+                    traceGraphU, seeds: seeds, policy: policy, direction: direction, limits: limits)
+                : AccountTracer.trace(
+                    traceGraphA, seeds: seeds, policy: policy, direction: direction, limits: limits)
+        }
+        let traced = DispatchTime.now()
+
+        var reports: [TraceReport] = []
+        for (k, result) in results.enumerated() {
+            var seedReports: [TraceSeedReport] = []
+            var offset = 0
+            for i in groups[k] {
+                let n = dense[i].count
+                let amount = result.seedAmounts[offset..<(offset + n)].reduce(UInt256.zero, +)
+                seedReports.append(TraceSeedReport(text: items[i].text, count: n, amount: amount))
+                offset += n
+            }
+            reports.append(
+                try name(
+                    result, store: store, model: utxo ? "utxo" : "account", asset: asset, options: options,
+                    minAmount: minAmount, seeds: seedReports,
+                    notes: options.each
+                        ? notes.filter { note in
+                            groups[k].contains { note.hasPrefix(items[$0].text + ":") }
+                        } : notes))
+        }
+        return TraceRun(
+            reports: reports, runId: runId,
+            loadSeconds: Double(loaded.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9,
+            traceSeconds: Double(traced.uptimeNanoseconds - loaded.uptimeNanoseconds) / 1e9,
+            threads: options.threads)
+    }
+
+    static func assetId(_ ref: TraceSeedRef) -> Int64 {
+        switch ref {
+        case .output: BuiltinAsset.btc
+        case .transfer(_, let asset): asset
+        }
+    }
+
+    /// The asset the seeds hold, or the one `wanted` names.
+    static func chooseAsset(_ items: [Item], assets: [TraceAsset], wanted: String?) throws -> TraceAsset {
+        let byId = Dictionary(assets.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        var present: [Int64: Int] = [:]
+        for item in items { for ref in item.refs { present[assetId(ref), default: 0] += 1 } }
+        if let wanted {
+            let matches = assets.filter {
+                String($0.id) == wanted || $0.symbol?.lowercased() == wanted.lowercased()
+                    || (!$0.contract.isEmpty && $0.contract == wanted.lowercased())
+            }.filter { present[$0.id] != nil }
+            guard matches.count == 1, let a = matches.first else {
+                let names = present.keys.sorted().map { id in
+                    let a = byId[id]
+                    return "\(a?.name ?? "?") (id \(id), \(a?.chain ?? "?"))"
+                }
+                throw TraceUsageError(
+                    matches.isEmpty
+                        ? "no seed holds asset '\(wanted.prefix(60))'; the seeds hold: \(names.joined(separator: ", "))"
+                        : "asset '\(wanted.prefix(60))' is ambiguous; give its id: \(names.joined(separator: ", "))"
+                )
+            }
+            return a
+        }
+        guard present.count == 1, let id = present.keys.first else {
+            let names = present.keys.sorted().map { id in
+                let a = byId[id]
+                return "\(a?.name ?? "?") (id \(id), \(present[id] ?? 0) seeds)"
+            }
+            throw TraceUsageError(
+                "the seeds hold several assets: \(names.joined(separator: ", ")); choose one with --asset")
+        }
+        return byId[id] ?? TraceAsset(id: id, chain: "?", symbol: nil, contract: "", decimals: nil)
+    }
+
+    static func parseMinAmount(_ text: String?, asset: TraceAsset) throws -> UInt256 {
+        guard let text else { return .zero }
+        switch UInt256.parseAmount(text, decimals: asset.decimals ?? 0) {
+        case .success(let v): return v
+        case .failure(let f):
+            throw TraceUsageError(
+                "--min-amount '\(text.prefix(40))' is not an amount of \(asset.name) (\(asset.decimals ?? 0) decimals): \(f)"
+            )
+        }
+    }
+
+    /// Resolves ids to names, adds shares, tags and groups.
+    static func name(
+        _ r: TraceResult, store: GraphStore, model: String, asset: TraceAsset, options: TraceOptions,
+        minAmount: UInt256, seeds: [TraceSeedReport], notes: [String]
+    ) throws -> TraceReport {
+        let total = r.seedTotal
+        func share(_ a: UInt256) -> UInt64 {
+            guard total != .zero else { return 0 }
+            return UInt256.multiplyDivide(a, UInt256(1_000_000_000), total)?.quotient.uint64 ?? 0
+        }
+        let limit = options.limit > 0 ? options.limit : Int.max
+        let listed = Array(r.endpoints.prefix(limit)) + Array(r.cuts.prefix(limit))
+        // Names of what is listed, and tags of every endpoint address (for the totals).
+        var outputIds: [Int64] = []
+        var inputIds: [Int64] = []
+        var transferIds: [Int64] = []
+        var txIds: [Int64] = []
+        for e in listed {
+            switch e.location {
+            case .output(let id): outputIds.append(id)
+            case .input(let id): inputIds.append(id)
+            case .transfer(let id): transferIds.append(id)
+            case .address: break
+            }
+            if model == "utxo" { txIds += e.path } else { transferIds += e.path }
+        }
+        let addressIds = Set(r.endpoints.map(\.address) + r.cuts.map(\.address)).filter { $0 != 0 }
+        let addressNames = try store.addressTexts(addressIds.map(Int64.init))
+        let categories = try store.tagCategories(Array(addressIds))
+        let outpoints = try store.traceOutpoints(outputIds)
+        let inputs = try store.traceInputs(inputIds)
+        let transfers = try store.traceTransfers(transferIds)
+        let txids = try store.txids(txIds)
+
+        func describe(_ e: TraceEndpoint) -> TraceEndpointReport {
+            var location: String?
+            var prevout: String?
+            var path: [String] =
+                model == "utxo"
+                ? e.path.map { txids[$0] ?? "#\($0)" }
+                : e.path.map { transfers[$0]?.tx ?? "transfer #\($0)" }
+            switch e.location {
+            case .output(let id):
+                if let o = outpoints[id] {
+                    location = "\(o.txid):\(o.n)"
+                    // Backward routes end with the transaction that created the coin.
+                    if r.direction == .backward && path.last != o.txid { path.append(o.txid) }
+                }
+            case .input(let id):
+                if let i = inputs[id] {
+                    location = "\(i.txid):\(i.n)"
+                    if let prev = i.prevTxid {
+                        prevout = "\(prev):\(i.prevVout.map(String.init) ?? "?")"
+                        path.append(prev)
+                    }
+                }
+            case .transfer(let id):
+                location = transfers[id]?.tx ?? "transfer #\(id)"
+            case .address: break
+            }
+            return TraceEndpointReport(
+                kind: e.kind, address: e.address == 0 ? nil : addressNames[Int64(e.address)],
+                location: location,
+                prevout: prevout, amount: e.amount, shareBillionths: share(e.amount), hops: e.hops,
+                path: path,
+                categories: categories[e.address] ?? [])
+        }
+
+        // Groups over every endpoint (cuts are not where the value ended).
+        var byCategory: [String: (UInt256, Int)] = [:]
+        var byAddress: [UInt32: (UInt256, Int)] = [:]
+        for e in r.endpoints {
+            if e.address != 0 {
+                let (a, n) = byAddress[e.address] ?? (.zero, 0)
+                byAddress[e.address] = (a + e.amount, n + 1)
+            }
+            for c in categories[e.address] ?? [] {
+                let (a, n) = byCategory[c] ?? (.zero, 0)
+                byCategory[c] = (a + e.amount, n + 1)
+            }
+        }
+        let categoryGroups = byCategory.map {
+            TraceGroup(
+                name: $0.key, amount: $0.value.0, shareBillionths: share($0.value.0), endpoints: $0.value.1,
+                categories: [])
+        }.sorted { $0.amount != $1.amount ? $0.amount > $1.amount : $0.name < $1.name }
+        let addressGroups = byAddress.map {
+            TraceGroup(
+                name: addressNames[Int64($0.key)] ?? "#\($0.key)", amount: $0.value.0,
+                shareBillionths: share($0.value.0),
+                endpoints: $0.value.1, categories: categories[$0.key] ?? [])
+        }.sorted { $0.amount != $1.amount ? $0.amount > $1.amount : $0.name < $1.name }
+
+        return TraceReport(
+            policy: r.policy, direction: r.direction, model: model, asset: asset, since: options.since,
+            until: options.until, maxHops: options.maxHops, minAmount: minAmount,
+            stopCategories: options.stopCategories, seeds: seeds,
+            endpoints: r.endpoints.prefix(limit).map(describe), cuts: r.cuts.prefix(limit).map(describe),
+            endpointCount: r.endpoints.count, cutCount: r.cuts.count,
+            totals: TraceTotals(
+                seeds: r.seedTotal, endpoints: r.endpointTotal, fees: r.fees,
+                belowThreshold: r.belowThreshold,
+                belowThresholdBranches: r.belowThresholdBranches, cutByLimits: r.cutTotal),
+            byCategory: categoryGroups, byAddress: Array(addressGroups.prefix(limit)),
+            addressCount: addressGroups.count, steps: r.steps, notes: notes)
+    }
+}

@@ -1,0 +1,292 @@
+import FlowAnalysis
+public import FlowModel
+public import FlowStore
+import Foundation
+
+/// JSON and Markdown renderings of traces. Both are deterministic: the same trace gives the same
+/// bytes (no timings, no run id).
+///
+/// Amounts are base units: JSON integers for Bitcoin (satoshi, as elsewhere in chainflow),
+/// decimal strings for account-model assets (wei and token amounts exceed 2^63). Shares are
+/// fractions of the seeds' total, rounded down to 9 decimals.
+public enum TraceRender {
+    // MARK: JSON
+
+    public static func json(_ run: TraceRun) -> JSONValue {
+        if run.reports.count == 1, let only = run.reports.first { return json(only) }
+        return .object([("traces", .array(run.reports.map(json)))])
+    }
+
+    public static func json(_ r: TraceReport) -> JSONValue {
+        let amount: (UInt256) -> JSONValue = { v in
+            if r.model == "utxo", let small = v.uint64, small <= UInt64(Int64.max) {
+                return .int(Int64(small))
+            }
+            return .string(v.decimalString)
+        }
+        func endpoint(_ e: TraceEndpointReport) -> JSONValue {
+            var fields: [(String, JSONValue)] = [
+                ("kind", .string(e.kind.rawValue)),
+                ("address", .optional(e.address)),
+            ]
+            if r.model == "utxo" {
+                fields.append((e.kind == .unknownSource ? "input" : "outpoint", .optional(e.location)))
+                if e.kind == .unknownSource { fields.append(("prevout", .optional(e.prevout))) }
+            } else if e.location != nil {
+                fields.append(("transaction", .optional(e.location)))
+            }
+            fields += [
+                ("amount", amount(e.amount)),
+                ("share", share(e.shareBillionths)),
+                ("hops", .int(e.hops)),
+                ("path", .array(e.path.map { .string($0) })),
+                ("tags", .array(e.categories.map { .string($0) })),
+            ]
+            return .object(fields)
+        }
+        return .object([
+            ("policy", .string(r.policy.rawValue)),
+            ("direction", .string(r.direction.rawValue)),
+            ("model", .string(r.model)),
+            (
+                "asset",
+                .object([
+                    ("id", .int(r.asset.id)), ("chain", .string(r.asset.chain)),
+                    ("symbol", .optional(r.asset.symbol)),
+                    ("contract", r.asset.contract.isEmpty ? .null : .string(r.asset.contract)),
+                    ("decimals", .optional(r.asset.decimals)),
+                ])
+            ),
+            (
+                "seeds",
+                .array(
+                    r.seeds.map { s in
+                        .object([
+                            ("seed", .string(s.text)), ("items", .int(s.count)), ("amount", amount(s.amount)),
+                        ])
+                    })
+            ),
+            (
+                "window",
+                .object([("since", .optional(r.since)), ("until", .optional(r.until))])
+            ),
+            (
+                "limits",
+                .object([
+                    ("hops", .int(r.maxHops)),
+                    ("min_amount", amount(r.minAmount)),
+                    ("stop_at_tags", .array(r.stopCategories.map { .string($0) })),
+                ])
+            ),
+            ("conserves_value", .bool(r.policy.conservesValue)),
+            (
+                "totals",
+                .object([
+                    ("seeds", amount(r.totals.seeds)),
+                    ("endpoints", amount(r.totals.endpoints)),
+                    ("fees", amount(r.totals.fees)),
+                    ("below_threshold", amount(r.totals.belowThreshold)),
+                    ("below_threshold_branches", .int(r.totals.belowThresholdBranches)),
+                    ("cut_by_limits", amount(r.totals.cutByLimits)),
+                ])
+            ),
+            (
+                "by_category",
+                .array(
+                    r.byCategory.map { g in
+                        .object([
+                            ("category", .string(g.name)), ("amount", amount(g.amount)),
+                            ("share", share(g.shareBillionths)), ("endpoints", .int(g.endpoints)),
+                        ])
+                    })
+            ),
+            (
+                "by_address",
+                .array(
+                    r.byAddress.map { g in
+                        .object([
+                            ("address", .string(g.name)), ("amount", amount(g.amount)),
+                            ("share", share(g.shareBillionths)), ("endpoints", .int(g.endpoints)),
+                            ("tags", .array(g.categories.map { .string($0) })),
+                        ])
+                    })
+            ),
+            ("address_count", .int(r.addressCount)),
+            ("endpoint_count", .int(r.endpointCount)),
+            ("endpoints", .array(r.endpoints.map(endpoint))),
+            ("cut_count", .int(r.cutCount)),
+            ("cut", .array(r.cuts.map(endpoint))),
+            ("steps", .int(r.steps)),
+            ("notes", .array(r.notes.map { .string($0) })),
+        ])
+    }
+
+    static func share(_ billionths: UInt64) -> JSONValue {
+        .double(Double(billionths) / 1e9)
+    }
+
+    // MARK: Markdown
+
+    public static func markdown(_ run: TraceRun) -> String {
+        run.reports.map(markdown).joined(separator: "\n")
+    }
+
+    public static func markdown(_ r: TraceReport) -> String {
+        let units = { (v: UInt256) -> String in formatAmount(v, r.asset) }
+        var out = "# Trace \(r.direction == .forward ? "forward" : "backward") (\(r.policy.rawValue))\n\n"
+        out += "| | |\n| --- | --- |\n"
+        for s in r.seeds {
+            out +=
+                "| seed | \(code(s.text)): \(units(s.amount)) (\(s.count) \(r.model == "utxo" ? "outputs" : "transfers")) |\n"
+        }
+        out += "| policy | \(policyLine(r.policy)) |\n"
+        out +=
+            "| graph | \(r.model == "utxo" ? "Bitcoin transactions (main chain)" : "transfers of \(md(r.asset.name)) (\(md(r.asset.chain)))") |\n"
+        out += "| window | \(window(r)) |\n"
+        var limits = ["\(r.maxHops) hops"]
+        if r.minAmount != .zero { limits.append("branches under \(units(r.minAmount)) cut") }
+        if !r.stopCategories.isEmpty {
+            limits.append("stop at tags: \(r.stopCategories.map(md).joined(separator: ", "))")
+        }
+        out += "| limits | \(limits.joined(separator: "; ")) |\n"
+        out +=
+            "| steps | \(Render.grouped(r.steps)) \(r.model == "utxo" ? "transactions" : "transfers") followed |\n\n"
+
+        out += "## Totals\n\n| | amount | share |\n| --- | ---: | ---: |\n"
+        let t = r.totals
+        func row(_ name: String, _ v: UInt256) -> String {
+            "| \(name) | \(units(v)) | \(percent(v, of: t.seeds)) |\n"
+        }
+        out += row("endpoints (\(Render.grouped(r.endpointCount)))", t.endpoints)
+        out += row(r.direction == .forward ? "fees" : "fees (none backward)", t.fees)
+        out += row("below threshold (\(Render.grouped(t.belowThresholdBranches)) branches)", t.belowThreshold)
+        out += row("cut by limits (\(Render.grouped(r.cutCount)))", t.cutByLimits)
+        out += "| **seeds** | **\(units(t.seeds))** | |\n\n"
+        if !r.policy.conservesValue {
+            out +=
+                "Poison taints every output of a tainted transaction fully: amounts exceed the seeds by design.\n\n"
+        }
+
+        if !r.byCategory.isEmpty {
+            out +=
+                "## By tag category\n\n| category | amount | share | endpoints |\n| --- | ---: | ---: | ---: |\n"
+            for g in r.byCategory {
+                out +=
+                    "| \(md(g.name)) | \(units(g.amount)) | \(percent(g.amount, of: t.seeds)) | \(g.endpoints) |\n"
+            }
+            out += "\n"
+        }
+        if !r.byAddress.isEmpty {
+            out +=
+                "## By address\n\n| address | tags | amount | share | endpoints |\n| --- | --- | ---: | ---: | ---: |\n"
+            for g in r.byAddress {
+                out +=
+                    "| \(code(g.name)) | \(g.categories.map(md).joined(separator: ", ")) | \(units(g.amount)) | \(percent(g.amount, of: t.seeds)) | \(g.endpoints) |\n"
+            }
+            if r.addressCount > r.byAddress.count {
+                out +=
+                    "\n\(Render.grouped(r.addressCount - r.byAddress.count)) more addresses not listed (see --limit).\n"
+            }
+            out += "\n"
+        }
+        out += "## Endpoints\n\n"
+        out += table(r.endpoints, r, total: r.endpointCount)
+        if !r.cuts.isEmpty {
+            out += "## Cut by limits\n\n"
+            out += table(r.cuts, r, total: r.cutCount)
+        }
+        if !r.notes.isEmpty {
+            out += "## Notes\n\n" + r.notes.map { "- \(md($0))\n" }.joined() + "\n"
+        }
+        return out
+    }
+
+    static func table(_ rows: [TraceEndpointReport], _ r: TraceReport, total: Int) -> String {
+        if rows.isEmpty { return "None.\n\n" }
+        var out = "| # | kind | address | where | amount | share | hops | path |\n"
+        out += "| ---: | --- | --- | --- | ---: | ---: | ---: | --- |\n"
+        for (i, e) in rows.enumerated() {
+            let address =
+                e.address.map {
+                    code($0)
+                        + (e.categories.isEmpty ? "" : " (\(e.categories.map(md).joined(separator: ", ")))")
+                } ?? ""
+            let place = [e.location, e.prevout.map { "spends \($0)" }].compactMap { $0 }.map(code)
+                .joined(separator: " ")
+            let path = e.path.map { code(short($0)) }.joined(separator: " → ")
+            out +=
+                "| \(i + 1) | \(e.kind.rawValue) | \(address) | \(place) | \(formatAmount(e.amount, r.asset)) | \(percent(e.shareBillionths)) | \(e.hops) | \(path) |\n"
+        }
+        if total > rows.count {
+            out +=
+                "\n\(Render.grouped(total - rows.count)) more not listed (see --limit); the totals include them.\n"
+        }
+        return out + "\n"
+    }
+
+    static func policyLine(_ p: TracePolicy) -> String {
+        switch p {
+        case .poison: "poison: any tainted input taints every output fully"
+        case .haircut:
+            "haircut: each output carries the tainted share of its inputs (exact, largest remainder)"
+        case .fifo: "FIFO: first in, first out; outputs carry the tainted units their range overlaps"
+        }
+    }
+
+    static func window(_ r: TraceReport) -> String {
+        if r.since == nil && r.until == nil { return "all" }
+        let f = ISO8601DateFormatter()
+        let since = r.since.map { f.string(from: Date(timeIntervalSince1970: TimeInterval($0))) } ?? "start"
+        let until = r.until.map { f.string(from: Date(timeIntervalSince1970: TimeInterval($0))) } ?? "end"
+        return "\(since) … \(until)"
+    }
+
+    /// `amount` in units of the asset, exact, with its symbol.
+    public static func formatAmount(_ v: UInt256, _ asset: TraceAsset) -> String {
+        (asset.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + md(asset.name)
+    }
+
+    static func percent(_ v: UInt256, of total: UInt256) -> String {
+        guard total != .zero else { return "" }
+        return percent(UInt256.multiplyDivide(v, UInt256(1_000_000_000), total)?.quotient.uint64 ?? 0)
+    }
+
+    /// Billionths as a percentage with 2 decimals (rounded down).
+    static func percent(_ billionths: UInt64) -> String {
+        let hundredths = billionths / 100_000
+        let frac = String(hundredths % 100)
+        return "\(hundredths / 100).\(frac.count == 1 ? "0" + frac : frac)%"
+    }
+
+    /// A txid shortened for tables (full ids are in the JSON).
+    static func short(_ id: String) -> String {
+        id.count == 64 ? String(id.prefix(8)) + "…" : id
+    }
+
+    /// Untrusted text as a code span in a table cell (backticks become quotes, pipes escaped).
+    static func code(_ s: String) -> String {
+        var out = "`"
+        for c in s {
+            switch c {
+            case "`": out += "'"
+            case "|": out += "\\|"
+            case "\n", "\r": out += " "
+            default: out.append(c)
+            }
+        }
+        return out + "`"
+    }
+
+    /// Escapes untrusted text for a Markdown table cell.
+    static func md(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "|", "\\", "`", "*", "_", "[", "]", "<", ">", "#": out += "\\" + String(c)
+            case "\n", "\r": out += " "
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
