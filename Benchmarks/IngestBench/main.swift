@@ -6,6 +6,8 @@
 //
 //   swift run -c release chainflow-bench [--txs 1000000] [--runs 3] [--dir /tmp/chainflow-bench] [--threads N]
 //   swift run -c release chainflow-bench --csv [--rows 1000000] [--accounts 100000] [--runs 3]
+//   swift run -c release chainflow-bench --trace [--txs 1000000] [--runs 3] [--threads N]
+//   swift run -c release chainflow-bench --cluster [--txs 1000000] [--runs 3] [--threads N]
 import FlowIngest
 import FlowKit
 import FlowSim
@@ -35,6 +37,11 @@ let threads = Int(argument("--threads") ?? "")
 let batchMiB = Int(argument("--batch-mib") ?? "") ?? 4
 let chainDir = "\(dir)/chain-\(txs)"
 
+if CommandLine.arguments.contains("--aml-debug") {
+    try amlDebugTmp()
+    exit(0)
+}
+
 if CommandLine.arguments.contains("--csv") {
     try csvBenchmark(
         dir: dir, rows: Int(argument("--rows") ?? "") ?? 1_000_000,
@@ -57,6 +64,16 @@ let files = try FileManager.default.contentsOfDirectory(atPath: chainDir).filter
     $0.hasPrefix("blk") && $0.hasSuffix(".dat")
 }
 .sorted().map { "\(chainDir)/\($0)" }
+
+if CommandLine.arguments.contains("--cluster") {
+    try clusterBenchmark(dir: dir, txs: txs, files: files, runs: runs, threads: threads)
+    exit(0)
+}
+
+if CommandLine.arguments.contains("--trace") {
+    try traceBenchmark(dir: dir, txs: txs, files: files, runs: runs, threads: threads)
+    exit(0)
+}
 
 if CommandLine.arguments.contains("--decode-only") {
     let start = Date()

@@ -65,7 +65,7 @@ public enum ClusterRender {
                     ("total", .double(rounded(r.totalSeconds))),
                 ])
             ),
-            ("threads", .int(r.threads)),
+            ("threads", .int(r.threads)), ("union_find_threads", .int(r.unionFindThreads)),
         ])
     }
 

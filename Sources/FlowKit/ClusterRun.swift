@@ -78,7 +78,12 @@ public struct ClusterOptions: Sendable {
     public var depositTolerance: String
     /// Tag categories that mark exchange addresses.
     public var exchangeCategories: [String]
+    /// Threads for loading and the heuristics.
     public var threads: Int
+    /// Threads for the union-find pass. Its parallel form gives the same result for any count,
+    /// but on multi-input links it measured slower than one thread on 2 cores (most links of a
+    /// chunk survive its private filter, see docs/performance.md), so it is opt-in.
+    public var unionFindThreads: Int
     /// Recluster everything even when an incremental update is possible.
     public var full: Bool
 
@@ -86,7 +91,7 @@ public struct ClusterOptions: Sendable {
         heuristics: HeuristicSet = .standard, skipCoinJoin: Bool = true, changeUnique: Bool = true,
         roundDigits: Int = 6, superClusterSize: Int = 10_000, depositMaxBlocks: Int64 = 3200,
         depositTolerance: String = "0.01", exchangeCategories: [String] = ["exchange"], threads: Int? = nil,
-        full: Bool = false
+        unionFindThreads: Int = 1, full: Bool = false
     ) {
         self.heuristics = heuristics
         self.skipCoinJoin = skipCoinJoin
@@ -97,6 +102,7 @@ public struct ClusterOptions: Sendable {
         self.depositTolerance = depositTolerance
         self.exchangeCategories = exchangeCategories
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        self.unionFindThreads = max(1, unionFindThreads)
         self.full = full
     }
 
@@ -161,6 +167,7 @@ public struct ClusterRunReport: Sendable {
     public var writeSeconds: Double
     public var totalSeconds: Double
     public var threads: Int
+    public var unionFindThreads: Int
     /// Inputs per second of the union-find pass.
     public var inputsPerSecond: Double { unionFindSeconds > 0 ? Double(inputs) / unionFindSeconds : 0 }
 }
@@ -181,7 +188,8 @@ public enum Clustering {
         let runParameters = JSONValue.object([
             ("heuristics", .string(options.heuristics.description)),
             ("super_cluster_size", .int(options.superClusterSize)),
-            ("threads", .int(options.threads)), ("full", .bool(options.full)),
+            ("threads", .int(options.threads)), ("union_find_threads", .int(options.unionFindThreads)),
+            ("full", .bool(options.full)),
         ]).rendered()
         var report = try store.withClusterSession(parameters: runParameters) { session in
             try run(session: session, options: options, clock: clock, start: start)
@@ -317,7 +325,7 @@ public enum Clustering {
             incremental
             ? ClusterUnionFind(addressCount: addressCount, clusters: state.pairs)
             : ClusterUnionFind(addressCount: addressCount)
-        let merges = uf.merge(edges, threads: options.threads)
+        let merges = uf.merge(edges, threads: options.unionFindThreads)
         let ids = uf.clusterIds()
         let merged = clock.now
 
@@ -383,7 +391,8 @@ public enum Clustering {
             largestSize: largest.size, warnings: warnings.count, warningSample: [],
             superClusterSize: options.superClusterSize, loadSeconds: (loaded - start).seconds,
             heuristicSeconds: (examined - loaded).seconds, unionFindSeconds: (merged - examined).seconds,
-            writeSeconds: (written - merged).seconds, totalSeconds: 0, threads: options.threads)
+            writeSeconds: (written - merged).seconds, totalSeconds: 0, threads: options.threads,
+            unionFindThreads: options.unionFindThreads)
         report.totalSeconds = (clock.now - start).seconds
         try session.finish(
             ClusterRunRecord(

@@ -81,7 +81,8 @@ struct SnapshotLoader {
         config.readonly = true
         config.label = "chainflow-cluster-reader"
         config.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // Scans read each page once: a small cache is enough.
+            try db.execute(sql: "PRAGMA cache_size = -8192")
         }
         return try DatabaseQueue(path: path, configuration: config)
     }

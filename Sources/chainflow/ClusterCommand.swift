@@ -66,8 +66,15 @@ struct ClusterCommand: ParsableCommand {
         @Option(name: .long, help: "Tag category of exchange addresses (repeatable).")
         var exchangeCategory: [String] = []
 
-        @Option(name: .long, help: "Threads (default: all cores).")
+        @Option(name: .long, help: "Threads for loading and the heuristics (default: all cores).")
         var threads: Int?
+
+        @Option(
+            name: .long,
+            help:
+                "Threads for the union-find pass (same result for any count; one is faster on 2 cores, see docs/performance.md)."
+        )
+        var unionFindThreads = 1
 
         @Flag(name: .long, help: "Recluster everything even when an incremental update is possible.")
         var full = false

@@ -256,8 +256,9 @@ struct ClusterStoreTests {
             let r = try Clustering.run(
                 store: store,
                 options: ClusterOptions(
-                    heuristics: try HeuristicSet.parse("multi-input,change:one-time"), threads: threads))
-            #expect(r.threads == threads)
+                    heuristics: try HeuristicSet.parse("multi-input,change:one-time"), threads: threads,
+                    unionFindThreads: threads))
+            #expect(r.threads == threads && r.unionFindThreads == threads)
             dumps.append(try Self.rows(path))
             if threads == 2 {
                 let again = try Clustering.run(

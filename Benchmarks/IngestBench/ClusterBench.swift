@@ -1,0 +1,97 @@
+import FlowAnalysis
+import FlowKit
+import FlowModel
+import FlowStore
+import Foundation
+
+/// Resets the peak-RSS counter (VmHWM) of this process (Linux ≥ 4.0), so that what follows is
+/// measured alone.
+func resetPeakMemory() {
+    try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)
+}
+
+func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
+
+func format(_ x: Double) -> String { String(format: "%.3f", x) }
+
+/// `chainflow-bench --cluster`: multi-input clustering of the generated chain, end to end
+/// (`Clustering.run` with `full`: load from the store, heuristics, union-find, write), and the
+/// union-find pass alone on the loaded edges with 1 thread and with all threads. Medians of
+/// `runs`; peak memory of the clustering runs alone.
+func clusterBenchmark(dir: String, txs: Int, files: [String], runs: Int, threads: Int?) throws {
+    let db = "\(dir)/cluster-\(txs).db"
+    let marker = db + ".ingested"
+    if !FileManager.default.fileExists(atPath: marker) {
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
+        print("ingesting \(files.count) files into \(db) (once) …")
+        let report = try BitcoinIngest.run(
+            store: try GraphStore(path: db), options: IngestOptions(paths: files))
+        print("ingested \(report.summary.transactions) tx in \(format(report.seconds))s")
+        try Data().write(to: URL(fileURLWithPath: marker))
+    }
+    let store = try GraphStore(path: db)
+    let allThreads = threads ?? ProcessInfo.processInfo.activeProcessorCount
+    let heuristics = try HeuristicSet.parse("multi-input")
+    resetPeakMemory()
+
+    var load: [Double] = []
+    var examine: [Double] = []
+    var unionFind: [Double] = []
+    var write: [Double] = []
+    var total: [Double] = []
+    var inputsPerSecond: [Double] = []
+    var last: ClusterRunReport?
+    for run in 1...runs {
+        let r = try Clustering.run(
+            store: store, options: ClusterOptions(heuristics: heuristics, threads: allThreads, full: true))
+        load.append(r.loadSeconds)
+        examine.append(r.heuristicSeconds)
+        unionFind.append(r.unionFindSeconds)
+        write.append(r.writeSeconds)
+        total.append(r.totalSeconds)
+        inputsPerSecond.append(r.inputsPerSecond)
+        last = r
+        print(
+            "run \(run): load \(format(r.loadSeconds))s, heuristics \(format(r.heuristicSeconds))s, union-find \(format(r.unionFindSeconds))s (\(Int(r.inputsPerSecond)) inputs/s), write \(format(r.writeSeconds))s, total \(format(r.totalSeconds))s; peak RSS so far \(Int(peakMemoryMiB())) MiB"
+        )
+    }
+    let clusterPeak = peakMemoryMiB()
+    if let r = last {
+        print(
+            "\(r.transactions) tx, \(r.inputs) inputs, \(r.edges["multi-input"] ?? 0) links, \(r.merges["multi-input"] ?? 0) merges, \(r.coinJoinsSkipped) CoinJoin-like skipped; \(r.clusters) clusters of 2+ holding \(r.clusteredAddresses) addresses, largest \(r.largestSize)"
+        )
+    }
+    print(
+        "median of \(runs) (cluster run, \(allThreads) threads): load \(format(median(load)))s, heuristics \(format(median(examine)))s, union-find \(format(median(unionFind)))s = \(Int(median(inputsPerSecond))) inputs/s, write \(format(median(write)))s, end to end \(format(median(total)))s; peak memory \(Int(clusterPeak)) MiB"
+    )
+
+    // The union-find pass alone, on the edges of the loaded snapshot.
+    var snapshot = UTXOSnapshot()
+    do {
+        try store.withClusterSession(parameters: "{\"benchmark\":true}") { session in
+            let (blocks, _) = try session.chain()
+            snapshot = try session.loadSnapshot(
+                blocks: blocks, columns: SnapshotColumns(), scanAll: true, threads: allThreads
+            ).snapshot
+            throw CancellationError()  // roll the session back: nothing to record
+        }
+    } catch is CancellationError {}
+    let (edges, report) = BitcoinEdges.build(
+        snapshot, options: BitcoinHeuristicOptions(), threads: allThreads)
+    let addressCount = Int(snapshot.maxAddress) + 1
+    for t in Set([1, allThreads]).sorted() {
+        var times: [Double] = []
+        var merges = 0
+        for _ in 1...runs {
+            let start = DispatchTime.now()
+            var uf = ClusterUnionFind(addressCount: addressCount)
+            merges = uf.merge(edges, threads: t).count
+            _ = uf.clusterIds()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
+        }
+        let m = median(times)
+        print(
+            "union-find pass alone, \(t) thread\(t == 1 ? "" : "s"): \(format(m))s median of \(runs) = \(Int(Double(report.inputs) / m)) inputs/s (\(edges.count) links, \(merges) merges)"
+        )
+    }
+}
