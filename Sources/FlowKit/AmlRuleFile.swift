@@ -156,7 +156,13 @@ public enum AmlRuleFile {
                         file, value, field, "rule '\(name)': expected true or false, got '\(short(value))'")
                 }
                 r.enabled = b
-            case "severity": r.severity = try severity(value, field, file)
+            case "severity":
+                do {
+                    r.severity = try severity(value, field, file)
+                } catch var e as AmlRuleFileError {
+                    e.message = "rule '\(name)': " + e.message
+                    throw e
+                }
             default:
                 guard let p = AmlParameter(rawValue: field), allowed.contains(field) else {
                     throw fail(

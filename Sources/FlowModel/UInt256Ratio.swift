@@ -11,13 +11,17 @@ extension UInt256 {
     /// `self * 10,000 / other` as an integer permyriad, capped at `cap` (0 when `other` is 0).
     public func ratioPermyriad(to other: UInt256, cap: Int = 1_000_000) -> Int {
         guard other != .zero else { return 0 }
+        // Largest p with other * p <= self * 10,000, by binary search (no 256-bit division).
+        guard let scaled = multipliedReportingOverflow(by: 10_000) else { return cap }
         var lo = 0
         var hi = cap
-        // Binary search on p: largest p with other.permyriad(p) <= self (exact, no division of
-        // 256-bit values needed).
         while lo < hi {
             let mid = (lo + hi + 1) / 2
-            if other.permyriad(mid) <= self { lo = mid } else { hi = mid - 1 }
+            if let v = other.multipliedReportingOverflow(by: UInt64(mid)), v <= scaled {
+                lo = mid
+            } else {
+                hi = mid - 1
+            }
         }
         return lo
     }

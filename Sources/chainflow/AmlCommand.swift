@@ -116,6 +116,12 @@ struct AmlCommand: ParsableCommand {
                     throw ValidationError("--since is after --until")
                 }
                 let (set, source) = try AmlCommand.rules(rules)
+                guard FileManager.default.fileExists(atPath: database.db) else {
+                    throw StoreError(
+                        .cannotOpen,
+                        "no database here; create one with `chainflow ingest --db \(database.db) FILE…`",
+                        path: database.db)
+                }
                 let store = try GraphStore(path: database.db, readOnly: dryRun)
                 let result = try AmlRun.run(
                     store: store,

@@ -65,7 +65,7 @@ struct GenerateLedgerCommand: ParsableCommand {
     @Option(name: .long, help: "Days of activity (at least 90).")
     var days: Int = 180
 
-    @Option(name: .long, help: "Typologies to plant: all, or a comma-separated list.")
+    @Option(name: .long, help: "Typologies to plant: all, none (normal activity only), or a comma-separated list.")
     var typologies = "all"
 
     @Option(name: .long, help: "Planted instances per typology (default: one per 250 accounts, at least 10).")
@@ -82,6 +82,7 @@ struct GenerateLedgerCommand: ParsableCommand {
 
     func kinds() throws -> [LedgerTypology] {
         if typologies == "all" { return LedgerTypology.allCases }
+        if typologies == "none" { return [] }
         return try typologies.split(separator: ",").map { name in
             guard let t = LedgerTypology(rawValue: String(name)) else {
                 throw ValidationError(

@@ -97,7 +97,9 @@ extension AmlGraph {
             let recipients = paidBy.keys.filter { paidBy[$0]!.count >= 2 }.sorted()
             if recipients.count < rule.minRecipients { continue }
             let rows = recipients.flatMap { rowsTo[$0]! }.sorted()
-            for (asset, all) in byAsset(rows) {
+            for (asset, unpeeled) in byAsset(rows) {
+                let all = peel(unpeeled, minRecipients: rule.minRecipients)
+                if all.isEmpty { continue }
                 // The busiest stretch of `window` (a group's members may also have met before or after).
                 var best = 0..<0
                 var lo = 0
@@ -105,7 +107,8 @@ extension AmlGraph {
                     while snapshot.time[Int(all[hi])] - snapshot.time[Int(all[lo])] > rule.window { lo += 1 }
                     if hi + 1 - lo > best.count { best = lo..<(hi + 1) }
                 }
-                let group = Array(all[best])
+                let group = peel(Array(all[best]), minRecipients: rule.minRecipients)
+                if group.isEmpty { continue }
                 let edges = Set(
                     group.map { UInt64(snapshot.from[Int($0)]) << 32 | UInt64(snapshot.to[Int($0)]) })
                 let usedSenders = Set(group.map { snapshot.from[Int($0)] }).sorted()
@@ -124,6 +127,29 @@ extension AmlGraph {
             }
         }
         return result
+    }
+
+    /// Drops, until none is left to drop, the rows of senders paying fewer than `minRecipients`
+    /// of the recipients and of recipients paid by fewer than two senders: what remains is the
+    /// group's dense core (a member's one-off payment elsewhere in the group does not join it).
+    func peel(_ rows: [Int32], minRecipients: Int) -> [Int32] {
+        var rows = rows
+        while true {
+            var recipientsOf: [UInt32: Set<UInt32>] = [:]
+            var sendersOf: [UInt32: Set<UInt32>] = [:]
+            for r in rows {
+                let a = snapshot.from[Int(r)]
+                let b = snapshot.to[Int(r)]
+                recipientsOf[a, default: []].insert(b)
+                sendersOf[b, default: []].insert(a)
+            }
+            let kept = rows.filter {
+                recipientsOf[snapshot.from[Int($0)]]!.count >= minRecipients
+                    && sendersOf[snapshot.to[Int($0)]]!.count >= 2
+            }
+            if kept.count == rows.count { return rows }
+            rows = kept
+        }
     }
 
     /// Bipartite: one alert per group (see `bicliques`) paying at least `min-amount` in all.
