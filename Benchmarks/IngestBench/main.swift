@@ -8,6 +8,7 @@
 //   swift run -c release chainflow-bench --csv [--rows 1000000] [--accounts 100000] [--runs 3]
 //   swift run -c release chainflow-bench --trace [--txs 1000000] [--runs 3] [--threads N]
 //   swift run -c release chainflow-bench --cluster [--txs 1000000] [--runs 3] [--threads N]
+//   swift run -c release chainflow-bench --aml [--transfers 1000000] [--runs 3] [--threads N]
 import FlowIngest
 import FlowKit
 import FlowSim
@@ -37,8 +38,9 @@ let threads = Int(argument("--threads") ?? "")
 let batchMiB = Int(argument("--batch-mib") ?? "") ?? 4
 let chainDir = "\(dir)/chain-\(txs)"
 
-if CommandLine.arguments.contains("--aml-debug") {
-    try amlDebugTmp()
+if CommandLine.arguments.contains("--aml") {
+    try amlBenchmark(
+        dir: dir, transfers: Int(argument("--transfers") ?? "") ?? 1_000_000, runs: runs, threads: threads)
     exit(0)
 }
 
