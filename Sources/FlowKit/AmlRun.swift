@@ -106,7 +106,9 @@ public enum AmlRun {
         var newAfter: Int64?
         let mark = try store.transferMark(after: Int64.max)
         var note: String?
+        var incremental = false
         if options.since == nil && options.until == nil, options.store, let last = try store.lastAmlRun() {
+            incremental = true
             // Everything new since the last run: transfers stored after its high-water mark.
             let fresh = try store.transferMark(after: last.maxTransferId)
             if let earliest = fresh.earliestNew {
@@ -132,12 +134,39 @@ public enum AmlRun {
             snapshot.reportUntil = reportUntil ?? .max
             snapshot.newAfterTransferId = newAfter
             if let until = reportUntil { snapshot.dataEnd = until }
+            // UTXO rules (peel chains) read the Bitcoin tables.
+            let peelRules = options.rules.rules.filter { $0.enabled && $0.detector == .peelChain }
+            var peel = PeelSnapshot()
+            if !peelRules.isEmpty {
+                let from = options.since.map { $0 - options.rules.lookback } ?? .min
+                peel = try store.peelSnapshot(from: from, until: reportUntil ?? .max)
+            }
             let loaded = clock.now
             progress?("loaded \(snapshot.count) transfers between \(snapshot.addressCount) addresses")
-            let alerts = note == nil ? AmlEngine.run(snapshot, rules: options.rules, threads: threads) : []
+            var alerts = note == nil ? AmlEngine.run(snapshot, rules: options.rules, threads: threads) : []
+            var utxo: [AmlAlert] = []
+            for rule in peelRules {
+                utxo += PeelChainDetector.run(peel, rule: rule).filter {
+                    $0.windowEnd >= (options.since ?? .min) && $0.windowEnd <= (options.until ?? .max)
+                }
+            }
             let ruled = clock.now
-            progress?("\(alerts.count) alerts")
-            let documents = try resolve(alerts, snapshot: snapshot, store: store)
+            var documents = try resolve(alerts, snapshot: snapshot, store: store)
+            var utxoDocuments = try resolveUTXO(utxo, peel: peel, store: store)
+            if incremental {
+                // Incremental: peel chains are re-checked in full; report those not stored before.
+                let known = try store.knownAlerts(utxoDocuments.map(\.id))
+                utxoDocuments.removeAll { known.contains($0.id) }
+            }
+            if !utxoDocuments.isEmpty {
+                alerts += utxo
+                documents = (documents + utxoDocuments).sorted {
+                    ($0.windowStart, $0.windowEnd, $0.rule, $0.id) < (
+                        $1.windowStart, $1.windowEnd, $1.rule, $1.id
+                    )
+                }
+            }
+            progress?("\(documents.count) alerts")
             return AmlRunResult(
                 alerts: documents, newAlerts: 0, runId: nil, transfersLoaded: snapshot.count,
                 reportFrom: reportFrom,
@@ -220,6 +249,44 @@ public enum AmlRun {
                     subjects: a.subjects.map { s.addressIds[Int($0)] },
                     addresses: a.addresses.map { s.addressIds[Int($0)] } + a.utxoAddresses, transfers: rowIds,
                     transactions: a.utxoTransactions, asset: asset?.id))
+        }
+    }
+
+    /// Resolves peel-chain alerts: txids, address texts, one evidence edge per output.
+    static func resolveUTXO(_ alerts: [AmlAlert], peel: PeelSnapshot, store: GraphStore) throws
+        -> [AmlAlertDocument]
+    {
+        if alerts.isEmpty { return [] }
+        var index: [Int64: Int] = [:]
+        for (k, id) in peel.txIds.enumerated() { index[id] = k }
+        let txids = try store.txids(alerts.flatMap(\.utxoTransactions))
+        let texts = try store.addressTexts(alerts.flatMap { $0.utxoAddresses + $0.utxoSubjects })
+        func text(_ id: Int64) -> String { id == 0 ? "(no address)" : texts[id] ?? "address:\(id)" }
+        return alerts.map { a in
+            var evidence: [AmlAlertDocument.Edge] = []
+            for t in a.utxoTransactions {
+                guard let k = index[t] else { continue }
+                for o in 0..<2 {
+                    evidence.append(
+                        AmlAlertDocument.Edge(
+                            tx: txids[t] ?? "tx:\(t)", from: text(peel.inputAddress[k]),
+                            to: text(peel.outputAddress[2 * k + o]),
+                            amount: UInt256(UInt64(max(0, peel.outputValue[2 * k + o]))), time: peel.time[k]))
+                }
+            }
+            return AmlAlertDocument(
+                id: fingerprint(rule: a.rule, transfers: [], utxo: a.utxoTransactions), rule: a.rule,
+                typology: a.typology, severity: a.severity, score: a.score,
+                subjects: a.utxoSubjects.map(text),
+                addresses: a.utxoAddresses.map(text).sorted(),
+                transactions: a.utxoTransactions.map { txids[$0] ?? "tx:\($0)" },
+                windowStart: a.windowStart, windowEnd: a.windowEnd, asset: "BTC", decimals: 8,
+                amount: a.amount,
+                explanation: a.explanation, evidence: evidence,
+                ids: AmlAlertDocument.StoreIds(
+                    subjects: a.utxoSubjects, addresses: a.utxoAddresses, transfers: [],
+                    transactions: a.utxoTransactions,
+                    asset: BuiltinAsset.btc))
         }
     }
 

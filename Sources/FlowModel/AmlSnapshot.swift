@@ -120,6 +120,8 @@ public struct AmlAlert: Sendable, Equatable {
     public var utxoTransactions: [Int64]
     /// UTXO rules: addresses by store id (`addresses.id`), since UTXO evidence is not in the snapshot.
     public var utxoAddresses: [Int64]
+    /// UTXO rules: the central addresses by store id.
+    public var utxoSubjects: [Int64] = []
     public var windowStart: Int64
     public var windowEnd: Int64
     /// Index into the snapshot's assets (UTXO rules: -1, satoshi).
@@ -148,4 +150,25 @@ public struct AmlAlert: Sendable, Equatable {
         self.utxoTransactions = utxoTransactions
         self.utxoAddresses = utxoAddresses
     }
+}
+
+/// Bitcoin transactions with one input and two outputs (the links of a peel chain), for the
+/// peel-chain rule: each with its two outputs' values, addresses and spending transactions.
+public struct PeelSnapshot: Sendable, Equatable {
+    /// `transactions.id`, ascending.
+    public var txIds: [Int64] = []
+    /// Block time (Unix seconds).
+    public var time: [Int64] = []
+    /// Two entries per transaction (output 0, output 1): satoshi.
+    public var outputValue: [Int64] = []
+    /// `addresses.id` of each output (0: no address).
+    public var outputAddress: [Int64] = []
+    /// `transactions.id` of the transaction spending each output (0: unspent or not stored).
+    public var spentBy: [Int64] = []
+    /// `addresses.id` of the spent output's address (0: unknown).
+    public var inputAddress: [Int64] = []
+
+    public init() {}
+
+    public var count: Int { txIds.count }
 }

@@ -197,6 +197,38 @@ extension GraphStore {
         }
     }
 
+    /// Main-chain Bitcoin transactions with one input and two outputs whose block time is in
+    /// `from...until`, for the peel-chain rule (empty when the store holds no Bitcoin data).
+    public func peelSnapshot(from: Int64, until: Int64) throws(StoreError) -> PeelSnapshot {
+        try read("loading transactions for the peel-chain rule") { db in
+            var s = PeelSnapshot()
+            var last: Int64 = -1
+            try SQLiteScan.run(
+                db,
+                """
+                SELECT t.id, b.time, o.n, o.value, o.address_id, (SELECT i.tx_id FROM inputs i WHERE i.spent_output_id = o.id),
+                  (SELECT so.address_id FROM inputs fi JOIN outputs so ON so.id = fi.spent_output_id WHERE fi.id = t.first_input_id)
+                FROM transactions t JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+                JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + 1
+                WHERE t.input_count = 1 AND t.output_count = 2 AND t.is_coinbase = 0 AND b.time BETWEEN ? AND ?
+                ORDER BY t.id, o.n
+                """, [from, until]
+            ) { r in
+                let id = r.int(0)
+                if id != last {
+                    s.txIds.append(id)
+                    s.time.append(r.int(1))
+                    s.inputAddress.append(r.int(6))
+                    last = id
+                }
+                s.outputValue.append(r.int(3))
+                s.outputAddress.append(r.int(4))
+                s.spentBy.append(r.int(5))
+            }
+            return s
+        }
+    }
+
     /// The last finished `aml run` (nil before the first).
     public func lastAmlRun() throws(StoreError) -> AmlRunMark? {
         try read("reading rule runs") { db in
@@ -284,6 +316,16 @@ extension GraphStore {
             }
             return try Int.fetchOne(
                 db, sql: "SELECT new_alerts FROM aml_runs WHERE run_id = ?", arguments: [runId]) ?? 0
+        }
+    }
+
+    /// Which of these fingerprints are stored already.
+    public func knownAlerts(_ fingerprints: [String]) throws(StoreError) -> Set<String> {
+        try read("reading alerts") { db in
+            let statement = try db.makeStatement(sql: "SELECT 1 FROM alerts WHERE fingerprint = ?")
+            var known = Set<String>()
+            for f in fingerprints where try Int.fetchOne(statement, arguments: [f]) != nil { known.insert(f) }
+            return known
         }
     }
 

@@ -1,0 +1,75 @@
+public import FlowModel
+
+/// Peel chains (UTXO): a large amount moved through a run of transactions that each have one
+/// input and two outputs, where the larger output (the change) is spent by the next such
+/// transaction and the smaller one "peels" off a payment of at most `max-peel` of the input.
+/// Described in Meiklejohn et al., "A Fistful of Bitcoins" (IMC 2013) and FATF's virtual-asset
+/// red flags (funds split through many transactions). Known false positives: a wallet paying many
+/// bills in sequence from one balance looks the same; `min-hops` and `min-amount` keep those out.
+public enum PeelChainDetector {
+    public static func run(_ s: PeelSnapshot, rule: AmlRule) -> [AmlAlert] {
+        guard s.count > 0 else { return [] }
+        let btc = TransferSnapshot.AssetInfo(id: 1, symbol: "BTC", decimals: 8)
+        let minAmount = rule.minAmount.baseUnits(for: btc).flatMap(\.uint64).map { Int64(clamping: $0) } ?? 0
+        var index: [Int64: Int] = [:]
+        index.reserveCapacity(s.count)
+        for (k, id) in s.txIds.enumerated() { index[id] = k }
+        /// Which output is the change (the larger), when the smaller is a peel of at most max-peel.
+        func change(_ k: Int) -> Int? {
+            let a = s.outputValue[2 * k]
+            let b = s.outputValue[2 * k + 1]
+            let total = a + b
+            guard total > 0 else { return nil }
+            let (big, small) = a >= b ? (0, b) : (1, a)
+            return small * 10_000 <= total * Int64(rule.maxPeel) ? big : nil
+        }
+        var next = [Int](repeating: -1, count: s.count)
+        var hasPrevious = [Bool](repeating: false, count: s.count)
+        for k in 0..<s.count {
+            guard let c = change(k) else { continue }
+            let spender = s.spentBy[2 * k + c]
+            guard spender != 0, let j = index[spender], change(j) != nil else { continue }
+            next[k] = j
+            hasPrevious[j] = true
+        }
+        var alerts: [AmlAlert] = []
+        for k in 0..<s.count where !hasPrevious[k] && next[k] >= 0 {
+            var chain = [k]
+            var cur = k
+            while next[cur] >= 0 && chain.count < 10_000 {
+                cur = next[cur]
+                chain.append(cur)
+            }
+            guard chain.count >= rule.minHops else { continue }
+            let first = s.outputValue[2 * k] + s.outputValue[2 * k + 1]
+            guard first >= minAmount else { continue }
+            var peeled: Int64 = 0
+            var addresses = Set<Int64>()
+            for j in chain {
+                let c = change(j)!
+                peeled += s.outputValue[2 * j + 1 - c]
+                for o in 0..<2 where s.outputAddress[2 * j + o] != 0 {
+                    addresses.insert(s.outputAddress[2 * j + o])
+                }
+                if s.inputAddress[j] != 0 { addresses.insert(s.inputAddress[j]) }
+            }
+            let last = chain.last!
+            let origin = s.inputAddress[k] != 0 ? s.inputAddress[k] : s.outputAddress[2 * k + change(k)!]
+            let remaining = s.outputValue[2 * last + change(last)!]
+            let span = s.time[last] - s.time[k]
+            let text =
+                "\(UInt256(UInt64(first)).decimalString(decimals: 8)) BTC peeled through \(chain.count) transactions within \(durationText(span)): \(UInt256(UInt64(peeled)).decimalString(decimals: 8)) BTC paid out in small outputs, \(UInt256(UInt64(remaining)).decimalString(decimals: 8)) BTC left (rule: at least \(rule.minHops) hops, each peeling at most \(percentText(rule.maxPeel)))"
+            var alert =
+                AmlAlert(
+                    rule: rule.name, typology: rule.detector.rawValue, severity: rule.severity,
+                    score: score(chain.count, rule.minHops), subjects: [], addresses: [], rows: [],
+                    windowStart: s.time[k], windowEnd: s.time[last], asset: -1,
+                    amount: UInt256(UInt64(first)),
+                    explanation: text, utxoTransactions: chain.map { s.txIds[$0] }.sorted(),
+                    utxoAddresses: addresses.sorted())
+            alert.utxoSubjects = origin == 0 ? [] : [origin]
+            alerts.append(alert)
+        }
+        return alerts
+    }
+}
