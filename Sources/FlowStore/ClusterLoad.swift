@@ -11,7 +11,7 @@ struct SnapshotLoader {
     let columns: SnapshotColumns
 
     /// Main-chain transactions, indexed by `id - minId`.
-    struct TxTable {
+    struct TxTable: Sendable {
         var minId: Int64
         var count: Int
         var present: [Bool]
@@ -50,6 +50,7 @@ struct SnapshotLoader {
     }
 
     enum Job: Sendable {
+        case transactions([(Int64, Int64)], minId: Int64, maxId: Int64)
         case outputs([(Int64, Int64)])
         case inputs([(Int64, Int64)], join: Bool)
         case prevouts
@@ -71,6 +72,7 @@ struct SnapshotLoader {
     }
 
     enum JobResult: Sendable {
+        case transactions(TxTable)
         case outputs(Columns)
         case inputs(Columns)
         case prevouts([Int64: Prevout])
@@ -111,6 +113,8 @@ struct SnapshotLoader {
         let queue = try reader()
         return try queue.read { db in
             switch job {
+            case .transactions(let ranges, let minId, let maxId):
+                return .transactions(try transactions(db: db, ranges: ranges, minId: minId, maxId: maxId))
             case .outputs(let ranges):
                 var c = Columns(ranges: ranges)
                 let n = ranges.reduce(0) { $0 + Int($1.1 - $1.0 + 1) }
@@ -221,6 +225,7 @@ struct SnapshotLoader {
                 ins.value += c.value
                 ins.type += c.type
             case .prevouts(let p): prevouts = p
+            case .transactions: break
             }
         }
         let joined = !ins.address.isEmpty

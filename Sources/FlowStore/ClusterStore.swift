@@ -317,7 +317,24 @@ public final class ClusterSession {
         let txRanges = Self.mergedRanges(blocks.map { ($0.firstTx, $0.firstTx + $0.txCount - 1) })
         guard let minTx = txRanges.first?.0, let maxTx = txRanges.last?.1 else { return (UTXOSnapshot(), []) }
         let loader = SnapshotLoader(path: path, columns: columns)
-        // Transactions first (their input and output ranges bound the other scans).
+        let parts = max(1, min(threads, 8))
+        if scanAll {
+            // A full run: scan whole tables at once, the transactions too, and join in memory.
+            let outputs = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM outputs")
+            let inputs = try Row.fetchOne(db, sql: "SELECT MIN(id), MAX(id) FROM inputs")
+            let outRanges: [(Int64, Int64)] = (outputs?[0] as Int64?).map { [($0, outputs?[1] ?? $0)] } ?? []
+            let inRanges: [(Int64, Int64)] = (inputs?[0] as Int64?).map { [($0, inputs?[1] ?? $0)] } ?? []
+            var jobs: [SnapshotLoader.Job] = [.transactions(txRanges, minId: minTx, maxId: maxTx)]
+            for r in Self.split(outRanges, parts) { jobs.append(.outputs(r)) }
+            for r in Self.split(inRanges, parts) { jobs.append(.inputs(r, join: false)) }
+            jobs.append(.prevouts)
+            let results = try loader.run(jobs, threads: threads)
+            guard case .transactions(let txs) = results[0] else { return (UTXOSnapshot(), []) }
+            return try loader.assemble(
+                db: db, blocks: blocks, txs: txs, results: Array(results.dropFirst()), outRanges: outRanges,
+                inRanges: inRanges)
+        }
+        // An incremental run: the new transactions' rows only.
         let txs = try loader.transactions(db: db, ranges: txRanges, minId: minTx, maxId: maxTx)
         var inRanges: [(Int64, Int64)] = []
         var outRanges: [(Int64, Int64)] = []
@@ -331,10 +348,9 @@ public final class ClusterSession {
         }
         inRanges = Self.mergedRanges(inRanges)
         outRanges = Self.mergedRanges(outRanges)
-        let parts = max(1, min(threads, 8))
         var jobs: [SnapshotLoader.Job] = []
         for r in Self.split(outRanges, parts) { jobs.append(.outputs(r)) }
-        for r in Self.split(inRanges, parts) { jobs.append(.inputs(r, join: !scanAll)) }
+        for r in Self.split(inRanges, parts) { jobs.append(.inputs(r, join: true)) }
         jobs.append(.prevouts)
         let results = try loader.run(jobs, threads: threads)
         return try loader.assemble(
