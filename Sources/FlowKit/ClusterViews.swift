@@ -143,7 +143,9 @@ public enum ClusterView {
         }
         var links: [Int64: StoredLink] = [:]
         let steps: [ExplainStep] = try store.withLinkLookup { lookup in
-            let path = try ClusterExplain.path(from: UInt32(ma.addressId), to: UInt32(mb.addressId)) { id in
+            let path = try ClusterExplain.path(
+                from: UInt32(truncatingIfNeeded: ma.addressId), to: UInt32(truncatingIfNeeded: mb.addressId)
+            ) { id in
                 let link = try lookup(id)
                 if let link { links[link.record.sequence] = link }
                 return link?.record

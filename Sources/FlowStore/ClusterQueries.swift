@@ -498,3 +498,20 @@ extension GraphStore {
         }
     }
 }
+
+extension GraphStore {
+    /// The cluster id of each address id (an unclustered address is its own cluster), for
+    /// tracing and reports that label endpoints by entity.
+    public func clusterIds(of addressIds: [Int64]) throws(StoreError) -> [Int64: Int64] {
+        try read("reading cluster ids") { db in
+            var out: [Int64: Int64] = [:]
+            guard try Self.hasClusterTables(db) else {
+                for a in addressIds { out[a] = a }
+                return out
+            }
+            let statement = try db.makeStatement(sql: "SELECT cluster_id FROM clusters WHERE address_id = ?")
+            for a in Set(addressIds) { out[a] = try Int64.fetchOne(statement, arguments: [a]) ?? a }
+            return out
+        }
+    }
+}

@@ -146,6 +146,10 @@ struct ClusterStoreTests {
         #expect(ma.clusterAddress == a)  // the smallest id: A was paid first
         #expect(try ClusterView.membership(store: store, address: e)?.size == 1)
         #expect(try ClusterView.membership(store: store, address: f)?.size == 1)
+        // Bulk lookup for tracing and reports: D maps to A's id, E to itself.
+        let ids = try [a, d, e].map { try #require(try store.addressId($0)) }
+        let clusterOf = try store.clusterIds(of: ids)
+        #expect(clusterOf[ids[0]] == ids[0] && clusterOf[ids[1]] == ids[0] && clusterOf[ids[2]] == ids[2])
 
         // The explanation walks A –T1– B –T2– C –T3– D.
         let x = try ClusterView.explain(store: store, a: a, b: d)
