@@ -50,7 +50,6 @@ struct SnapshotLoader {
     }
 
     enum Job: Sendable {
-        case transactions([(Int64, Int64)], minId: Int64, maxId: Int64)
         case outputs([(Int64, Int64)])
         case inputs([(Int64, Int64)], join: Bool)
         case prevouts
@@ -72,7 +71,6 @@ struct SnapshotLoader {
     }
 
     enum JobResult: Sendable {
-        case transactions(TxTable)
         case outputs(Columns)
         case inputs(Columns)
         case prevouts([Int64: Prevout])
@@ -89,16 +87,14 @@ struct SnapshotLoader {
         return try DatabaseQueue(path: path, configuration: config)
     }
 
-    /// Runs the jobs on up to `threads` threads, each on its own connection.
+    /// Runs the jobs on up to `threads` threads, each job on its own connection; a free thread
+    /// takes the next job, so unequal jobs still keep every thread busy.
     func run(_ jobs: [Job], threads: Int) throws -> [JobResult] {
         let box = ResultBox<JobResult>(count: jobs.count)
         let width = max(1, min(threads, jobs.count))
-        let work: @Sendable (Int) -> Void = { w in
-            var i = w
-            while i < jobs.count {
-                let result = Result { try self.perform(jobs[i]) }
-                box.set(i, result)
-                i += width
+        let work: @Sendable (Int) -> Void = { _ in
+            while let i = box.take() {
+                box.set(i, Result { try self.perform(jobs[i]) })
             }
         }
         if width == 1 {
@@ -113,8 +109,6 @@ struct SnapshotLoader {
         let queue = try reader()
         return try queue.read { db in
             switch job {
-            case .transactions(let ranges, let minId, let maxId):
-                return .transactions(try transactions(db: db, ranges: ranges, minId: minId, maxId: maxId))
             case .outputs(let ranges):
                 var c = Columns(ranges: ranges)
                 let n = ranges.reduce(0) { $0 + Int($1.1 - $1.0 + 1) }
@@ -225,7 +219,6 @@ struct SnapshotLoader {
                 ins.value += c.value
                 ins.type += c.type
             case .prevouts(let p): prevouts = p
-            case .transactions: break
             }
         }
         let joined = !ins.address.isEmpty
@@ -332,8 +325,18 @@ struct SnapshotLoader {
 final class ResultBox<T: Sendable>: @unchecked Sendable {
     private let lock = NSLock()
     private var slots: [Result<T, any Error>?]
+    private var next = 0
 
     init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    /// The next job index nobody has taken, or nil when all are taken.
+    func take() -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard next < slots.count else { return nil }
+        next += 1
+        return next - 1
+    }
 
     func set(_ i: Int, _ r: Result<T, any Error>) {
         lock.lock()
