@@ -317,12 +317,14 @@ public enum Trace {
         let traceGraphU = utxoGraph
         let traceGraphA = accountGraph
         let denseSeeds = dense
+        let paths = options.limit > 0 ? options.limit : Int.max
         let results: [TraceResult] = parallelMap(groups.count, threads: options.each ? options.threads : 1) {
             k in
             let seeds = groups[k].flatMap { denseSeeds[$0] }
             return utxo
                 ? UTXOTracer.trace(
-                    traceGraphU, seeds: seeds, policy: policy, direction: direction, limits: limits)
+                    traceGraphU, seeds: seeds, policy: policy, direction: direction, limits: limits,
+                    paths: paths)
                 : AccountTracer.trace(
                     traceGraphA, seeds: seeds, policy: policy, direction: direction, limits: limits)
         }

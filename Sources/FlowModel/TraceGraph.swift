@@ -40,6 +40,8 @@ public struct UTXOTraceGraph: Sendable {
     public var outputTx: [Int32] = []
     /// The input (dense index) that spends each output, or `none` while unspent.
     public var outputSpender: [Int32] = []
+    /// The transaction of that input, or `none` (filled by `finish`).
+    public var outputSpenderTx: [Int32] = []
 
     /// Transactions sorted by store id, for `transaction(storeId:)`; empty when `txIds` is
     /// already sorted.
@@ -78,6 +80,7 @@ public struct UTXOTraceGraph: Sendable {
             let o = inputSpent[i]
             if o >= 0 && outputSpender[Int(o)] == Self.none { outputSpender[Int(o)] = Int32(i) }
         }
+        outputSpenderTx = outputSpender.map { $0 >= 0 ? inputTx[Int($0)] : Self.none }
         var sorted = true
         for k in txIds.indices.dropFirst() where txIds[k - 1] >= txIds[k] {
             sorted = false

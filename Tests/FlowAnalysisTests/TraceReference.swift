@@ -174,7 +174,7 @@ enum ReferenceTracer {
                     continue
                 }
                 if isSeed[c] {
-                    absorbed[c] += parts[k]
+                    if policy != .poison { absorbed[c] += parts[k] }
                     continue
                 }
                 taint[c] = parts[k]
@@ -317,7 +317,7 @@ struct AccountReference {
                 states[Int(x)] = s
                 if share != .zero {
                     if isSeed[k] {
-                        absorbed[k] = absorbed[k] + share
+                        if policy != .poison { absorbed[k] = absorbed[k] + share }
                     } else {
                         hopOf[k] = s.hop == .max ? 1 : s.hop + 1
                         parentOf[k] = s.parent
@@ -429,7 +429,7 @@ struct AccountReference {
                 if part != .zero {
                     let s = states[Int(y)]
                     if isSeed[k] {
-                        absorbed[k] = absorbed[k] + part
+                        if policy != .poison { absorbed[k] = absorbed[k] + part }
                     } else {
                         hopOf[k] = s.hop == .max ? 1 : s.hop + 1
                         parentOf[k] = s.parent

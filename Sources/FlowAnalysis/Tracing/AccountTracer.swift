@@ -73,7 +73,7 @@ public struct AccountTracer {
     /// Traces the seed transfers (positions in `graph`; duplicates count once).
     public static func trace(
         _ graph: AccountTraceGraph, seeds: [Int32], policy: TracePolicy, direction: TraceDirection,
-        limits: TraceLimits
+        limits: TraceLimits, paths: Int = .max
     ) -> TraceResult {
         var tracer = AccountTracer(graph, policy: policy, direction: direction, limits: limits)
         return tracer.run(seeds)
@@ -344,7 +344,7 @@ public struct AccountTracer {
     mutating func emit(_ s: Int, _ p: Int32, _ amount: UInt256) {
         if amount == .zero { return }
         if seeds[p] != nil {
-            absorbed[p] = (absorbed[p] ?? .zero) + amount
+            if policy != .poison { absorbed[p] = (absorbed[p] ?? .zero) + amount }
             return
         }
         let acc = accounts[s]
@@ -508,7 +508,7 @@ public struct AccountTracer {
     mutating func giveBack(_ s: Int, _ p: Int32, _ amount: UInt256) {
         if amount == .zero { return }
         if seeds[p] != nil {
-            absorbed[p] = (absorbed[p] ?? .zero) + amount
+            if policy != .poison { absorbed[p] = (absorbed[p] ?? .zero) + amount }
             return
         }
         let acc = accounts[s]
