@@ -80,8 +80,9 @@ public struct LedgerInstance: Sendable, Equatable {
 /// Normal activity: monthly salaries from employers (payroll hubs), rent to landlords, utility
 /// bills, shopping at favourite merchants (hubs), payments between friends, exchange deposits and
 /// withdrawals (tagged exchange hubs), occasional large purchases, collections for a friend, loans
-/// repaid, customers who join late or leave early, and people moving most of a salary straight to
-/// an exchange. Planted: one instance of a typology per `instancesPerTypology`, at varied sizes,
+/// repaid, customers who join late or leave early, people moving most of a salary straight to an
+/// exchange, and legitimate look-alikes of typologies (a seller paid by many new buyers at once, a
+/// sale's proceeds passed straight on). Planted: one instance of a typology per `instancesPerTypology`, at varied sizes,
 /// amounts and timing, among customers who also have normal activity (velocity uses fresh or
 /// long-dormant accounts, exposure tagged sanctioned and mixer addresses). Typologies follow IBM
 /// AMLSim's (fan-in, fan-out, cycle, bipartite, stack, scatter-gather, gather-scatter, random)
@@ -301,6 +302,29 @@ public enum LedgerGenerator {
                         month += 1
                     }
                 }
+            }
+            // Legitimate look-alikes the rules cannot tell from laundering (they keep precision
+            // honest): a small seller paid by many new buyers within two days (tickets, a garage
+            // sale), and a car sold to a stranger with the money passed on at once to repay a loan.
+            if b.random.chance(perMille: 5) && last - first > 3 {
+                let d = first + b.random.below(last - first - 2)
+                for _ in 0..<(8 + b.random.below(8)) {
+                    let buyer = b.pick(customers)
+                    if buyer != c {
+                        b.pay(
+                            buyer, c, b.amount(30_000, 120_000),
+                            at: b.daytime(d) + Int64(b.random.below(86_400)))
+                    }
+                }
+            }
+            if b.random.chance(perMille: 3) && last - first > 3 {
+                let d = first + b.random.below(last - first - 2)
+                let price = b.amount(1_500_000, 6_000_000)
+                let t = b.daytime(d)
+                b.pay(b.pick(customers), c, price, at: t)
+                b.pay(
+                    c, b.pick(customers), price * Int64(95 + b.random.below(5)) / 100,
+                    at: t + Int64(3_600 + b.random.below(30_000)))
             }
             // One large purchase.
             if b.random.chance(perMille: 50) {

@@ -195,12 +195,12 @@ extension LedgerGenerator {
                     let k = 10 + b.random.below(16)
                     let partners = take(4 + b.random.below(4))
                     let t0: Int64
+                    var earlierMembers: [Int32] = []
                     if quietBefore {
                         // Dormant then active: a little activity early on, silence, then the burst.
-                        for _ in 0..<3 {
-                            _ = pay(
-                                b.pick(partners), subject, b.amount(5_000, 50_000),
-                                b.daytime(b.random.below(10)))
+                        earlierMembers = take(3)
+                        for earlier in earlierMembers {
+                            _ = pay(earlier, subject, b.amount(5_000, 50_000), b.daytime(b.random.below(10)))
                         }
                         t0 = b.start + Int64(60 + b.random.below(days - 75)) * b.day
                     } else {
@@ -216,7 +216,7 @@ extension LedgerGenerator {
                             _ = pay(subject, p, b.amount(10_000, 500_000), t)
                         }
                     }
-                    record(typology, [subject] + partners, events)
+                    record(typology, [subject] + partners + earlierMembers, events)
                 case .exposure:
                     let hops = 1 + b.random.below(3)
                     let group = take(hops)

@@ -65,7 +65,9 @@ struct GenerateLedgerCommand: ParsableCommand {
     @Option(name: .long, help: "Days of activity (at least 90).")
     var days: Int = 180
 
-    @Option(name: .long, help: "Typologies to plant: all, none (normal activity only), or a comma-separated list.")
+    @Option(
+        name: .long, help: "Typologies to plant: all, none (normal activity only), or a comma-separated list."
+    )
     var typologies = "all"
 
     @Option(name: .long, help: "Planted instances per typology (default: one per 250 accounts, at least 10).")
@@ -95,7 +97,9 @@ struct GenerateLedgerCommand: ParsableCommand {
 
     func validate() throws {
         _ = try kinds()
-        guard accounts >= 500 else { throw ValidationError("--accounts must be at least 500, got \(accounts)") }
+        guard accounts >= 500 else {
+            throw ValidationError("--accounts must be at least 500, got \(accounts)")
+        }
         guard days >= 90 else { throw ValidationError("--days must be at least 90, got \(days)") }
         if let i = instances, i < 1 { throw ValidationError("--instances must be at least 1, got \(i)") }
     }
@@ -103,12 +107,15 @@ struct GenerateLedgerCommand: ParsableCommand {
     func run() throws {
         do {
             let options = LedgerOptions(
-                accounts: accounts, days: days, typologies: try kinds(), instancesPerTypology: instances, seed: seed)
+                accounts: accounts, days: days, typologies: try kinds(), instancesPerTypology: instances,
+                seed: seed)
             let report = try AmlLedger.generate(options: options, directory: out, ingest: !noIngest)
             let s = report.summary
             print(
                 "wrote \(s.transfers) transfers between \(s.accounts) accounts (\(s.instances) planted instances, \(s.planted) planted transfers) to \(out)"
-                    + (report.database.map { String(format: "; ingested into %@ in %.1fs", $0, report.ingestSeconds) } ?? ""))
+                    + (report.database.map {
+                        String(format: "; ingested into %@ in %.1fs", $0, report.ingestSeconds)
+                    } ?? ""))
         } catch {
             throw fail(error)
         }

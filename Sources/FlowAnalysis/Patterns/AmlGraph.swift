@@ -1,8 +1,8 @@
 public import FlowModel
 
 /// The transfer graph indexed for the detectors: per-address incoming and outgoing rows in time
-/// order (CSR arrays over dense ids), hubs, and each address's relationships (counterparty, first
-/// and last transfer time) for the "established relationship" test.
+/// order (CSR arrays over dense ids), degrees and hubs, and for each row whether its two
+/// addresses have an established relationship.
 public struct AmlGraph: Sendable {
     public let snapshot: TransferSnapshot
     public let settings: AmlRuleSet
@@ -13,10 +13,9 @@ public struct AmlGraph: Sendable {
     /// Distinct counterparties of each address (in and out).
     let degree: [Int32]
     let hub: [Bool]
-    let relStart: [Int32]
-    let relCounterparty: [UInt32]
-    let relFirst: [Int64]
-    let relLast: [Int64]
+    /// Whether each row is between two addresses with an established relationship: transfers
+    /// between them (either way) at least `settings.establishedSpan` apart in the loaded data.
+    let establishedRow: [Bool]
 
     /// Builds the index on up to `threads` threads (the result does not depend on the count).
     public init(snapshot s: TransferSnapshot, settings: AmlRuleSet, threads: Int) {
@@ -37,71 +36,66 @@ public struct AmlGraph: Sendable {
         }
         (outStart, outRows) = csr(s.from)
         (inStart, inRows) = csr(s.to)
-        // Relationships per address, in parallel over address chunks.
-        let chunks = max(1, min(threads * 4, n / 4096 + 1))
+        // Relationships: for each address, the first and last time it transferred with each
+        // counterparty (either way), from scratch arrays indexed by counterparty; a row is
+        // established when its pair's span reaches `establishedSpan`. Each chunk of addresses
+        // returns its degrees and its established outgoing rows.
+        let chunks = max(1, min(threads, n))
         let oS = outStart
         let oR = outRows
         let iS = inStart
         let iR = inRows
+        let span = settings.establishedSpan
         struct Part: Sendable {
-            var counts: [Int32] = []
-            var cp: [UInt32] = []
-            var first: [Int64] = []
-            var last: [Int64] = []
+            var degree: [Int32] = []
+            var established: [Int32] = []
         }
         let parts = parallelMap(chunks, threads: threads) { c -> Part in
             let lo = n * c / chunks
             let hi = n * (c + 1) / chunks
             var p = Part()
-            var scratch: [(UInt32, Int64)] = []
+            p.degree.reserveCapacity(hi - lo)
+            var first = [Int64](repeating: .max, count: n)
+            var last = [Int64](repeating: .min, count: n)
+            var touched: [UInt32] = []
             for a in lo..<hi {
-                scratch.removeAll(keepingCapacity: true)
                 for k in Int(oS[a])..<Int(oS[a + 1]) {
                     let r = Int(oR[k])
-                    scratch.append((s.to[r], s.time[r]))
+                    let cp = Int(s.to[r])
+                    if first[cp] == .max { touched.append(UInt32(cp)) }
+                    first[cp] = min(first[cp], s.time[r])
+                    last[cp] = max(last[cp], s.time[r])
                 }
                 for k in Int(iS[a])..<Int(iS[a + 1]) {
                     let r = Int(iR[k])
-                    scratch.append((s.from[r], s.time[r]))
+                    let cp = Int(s.from[r])
+                    if first[cp] == .max { touched.append(UInt32(cp)) }
+                    first[cp] = min(first[cp], s.time[r])
+                    last[cp] = max(last[cp], s.time[r])
                 }
-                scratch.sort { $0.0 != $1.0 ? $0.0 < $1.0 : $0.1 < $1.1 }
-                var count: Int32 = 0
-                var i = 0
-                while i < scratch.count {
-                    let cp = scratch[i].0
-                    var j = i
-                    while j + 1 < scratch.count && scratch[j + 1].0 == cp { j += 1 }
-                    p.cp.append(cp)
-                    p.first.append(scratch[i].1)
-                    p.last.append(scratch[j].1)
-                    count += 1
-                    i = j + 1
+                p.degree.append(Int32(touched.count))
+                for k in Int(oS[a])..<Int(oS[a + 1]) {
+                    let r = Int(oR[k])
+                    let cp = Int(s.to[r])
+                    if last[cp] - first[cp] >= span { p.established.append(Int32(r)) }
                 }
-                p.counts.append(count)
+                for cp in touched {
+                    first[Int(cp)] = .max
+                    last[Int(cp)] = .min
+                }
+                touched.removeAll(keepingCapacity: true)
             }
             return p
         }
-        var relStart = [Int32](repeating: 0, count: n + 1)
-        var degree = [Int32](repeating: 0, count: n)
-        var cps: [UInt32] = []
-        var firsts: [Int64] = []
-        var lasts: [Int64] = []
-        var a = 0
+        var degree: [Int32] = []
+        degree.reserveCapacity(n)
+        var establishedRow = [Bool](repeating: false, count: s.count)
         for p in parts {
-            for c in p.counts {
-                degree[a] = c
-                relStart[a + 1] = relStart[a] + c
-                a += 1
-            }
-            cps += p.cp
-            firsts += p.first
-            lasts += p.last
+            degree += p.degree
+            for r in p.established { establishedRow[Int(r)] = true }
         }
-        self.relStart = relStart
         self.degree = degree
-        relCounterparty = cps
-        relFirst = firsts
-        relLast = lasts
+        self.establishedRow = establishedRow
         var hub = degree.map { Int($0) >= settings.hubMinCounterparties }
         let hubCategories = Set(settings.hubCategories)
         for (address, categories) in s.tags where categories.contains(where: hubCategories.contains) {
@@ -116,19 +110,6 @@ public struct AmlGraph: Sendable {
 
     @inline(__always) func incoming(_ a: UInt32) -> ArraySlice<Int32> {
         inRows[Int(inStart[Int(a)])..<Int(inStart[Int(a) + 1])]
-    }
-
-    /// Whether `a` and `b` have an established relationship: transfers between them (either
-    /// way) at least `settings.establishedSpan` apart.
-    @inline(__always) func established(_ a: UInt32, _ b: UInt32) -> Bool {
-        var lo = Int(relStart[Int(a)])
-        var hi = Int(relStart[Int(a) + 1])
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if relCounterparty[mid] < b { lo = mid + 1 } else { hi = mid }
-        }
-        guard lo < Int(relStart[Int(a) + 1]), relCounterparty[lo] == b else { return false }
-        return relLast[lo] - relFirst[lo] >= settings.establishedSpan
     }
 
     /// The first index in `rows` (time-ordered) whose time is greater than `t`.

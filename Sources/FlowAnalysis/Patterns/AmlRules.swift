@@ -155,7 +155,7 @@ public struct AmlRuleSet: Sendable, Equatable {
     /// Addresses with at least this many distinct counterparties in the loaded data are hubs
     /// (exchanges, merchants, payroll): rules do not take them as the subject of a fan, structuring
     /// or velocity alert, nor route value through them.
-    public var hubMinCounterparties = 60
+    public var hubMinCounterparties = 100
     /// Addresses tagged with one of these categories are hubs whatever their degree.
     public var hubCategories: [String] = ["exchange", "merchant", "payroll"]
     /// Two addresses have an established relationship when they transferred value to each other

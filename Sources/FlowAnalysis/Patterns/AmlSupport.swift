@@ -51,6 +51,37 @@ extension AmlGraph {
     }
 }
 
+extension AmlGraph {
+    /// The most rows of `list` (time-ordered) inside any span of `window` seconds: a cheap
+    /// upper bound that lets window rules skip most addresses before filtering.
+    @inline(__always) func busiest(_ list: ArraySlice<Int32>, window: Int64) -> Int {
+        var best = 0
+        var lo = list.startIndex
+        for hi in list.indices {
+            let t = snapshot.time[Int(list[hi])]
+            while t - snapshot.time[Int(list[lo])] > window { lo += 1 }
+            best = max(best, hi - lo + 1)
+        }
+        return best
+    }
+}
+
+/// Greedy maximal windows like `slidingWindows`, counting rows instead of distinct keys.
+func countingWindows(
+    _ rows: [Int32], time: [Int64], window: Int64, accept: (ArraySlice<Int32>, Int) -> Bool
+) {
+    var i = 0
+    var j = 0
+    while i < rows.count {
+        while j < rows.count && time[Int(rows[j])] - time[Int(rows[i])] <= window { j += 1 }
+        if accept(rows[i..<j], j - i) {
+            i = j
+            continue
+        }
+        i += 1
+    }
+}
+
 /// A multiset of addresses with a count of distinct members, for sliding windows.
 struct DistinctCounter {
     private var counts: [UInt32: Int] = [:]

@@ -77,7 +77,9 @@ extension AmlGraph {
                             }
                             if self.snapshot.asset[Int(r)] != self.snapshot.asset[Int(edge)] { continue }
                             let z = toward ? self.snapshot.from[Int(r)] : self.snapshot.to[Int(r)]
-                            if z == x || taggedSet.contains(z) || self.hub[Int(z)] || self.established(n, z) {
+                            if z == x || taggedSet.contains(z) || self.hub[Int(z)]
+                                || self.establishedRow[Int(r)]
+                            {
                                 continue
                             }
                             if label.path.contains(where: {

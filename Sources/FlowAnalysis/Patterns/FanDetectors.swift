@@ -20,11 +20,15 @@ extension AmlGraph {
                 let subject = UInt32(a)
                 if self.hub[a] { continue }
                 let list = incoming ? self.incoming(subject) : self.outgoing(subject)
-                if list.count < rule.minCounterparties { continue }
+                if list.count < rule.minCounterparties
+                    || self.busiest(list, window: rule.window) < rule.minCounterparties
+                {
+                    continue
+                }
                 let other = incoming ? self.snapshot.from : self.snapshot.to
                 let rows = list.filter {
                     let c = other[Int($0)]
-                    return c != subject && !self.established(subject, c)
+                    return c != subject && !self.establishedRow[Int($0)]
                 }
                 for (asset, group) in self.byAsset(rows) {
                     guard let floor = minAmount[asset] else { continue }
@@ -65,14 +69,19 @@ extension AmlGraph {
                 if self.hub[a] { continue }
                 let inList = self.incoming(h)
                 let outList = self.outgoing(h)
-                if inList.count < rule.minSenders || outList.count < rule.minRecipients { continue }
+                if inList.count < rule.minSenders || outList.count < rule.minRecipients
+                    || self.busiest(inList, window: rule.window) < rule.minSenders
+                    || self.busiest(outList, window: rule.window) < rule.minRecipients
+                {
+                    continue
+                }
                 let ins = inList.filter {
                     let c = self.snapshot.from[Int($0)]
-                    return c != h && !self.established(h, c)
+                    return c != h && !self.establishedRow[Int($0)]
                 }
                 let outs = outList.filter {
                     let c = self.snapshot.to[Int($0)]
-                    return c != h && !self.established(h, c)
+                    return c != h && !self.establishedRow[Int($0)]
                 }
                 if outs.count < rule.minRecipients { continue }
                 for (asset, group) in self.byAsset(ins) {
@@ -120,6 +129,20 @@ extension AmlGraph {
     func structuring(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
         let thresholds = perAsset(rule.threshold)
         let floors = thresholds.map { $0.map { $0.permyriad(10_000 - rule.margin) } }
+        // Rows just under the threshold of their asset, between addresses without an
+        // established relationship: computed once, in parallel.
+        let n = snapshot.count
+        let parts = max(1, threads <= 1 ? 1 : threads * 4)
+        let band = parallelMap(parts, threads: threads) { c -> [Bool] in
+            (n * c / parts..<n * (c + 1) / parts).map { r in
+                let asset = Int(self.snapshot.asset[r])
+                guard let top = thresholds[asset], let bottom = floors[asset] else { return false }
+                let v = self.snapshot.amount[r]
+                return v >= bottom && v < top && self.snapshot.from[r] != self.snapshot.to[r]
+                    && !self.establishedRow[r]
+            }
+        }
+        .flatMap { $0 }
         return chunked(snapshot.addressCount, threads: threads) { range in
             var alerts: [AmlAlert] = []
             for a in range {
@@ -127,21 +150,13 @@ extension AmlGraph {
                 if self.hub[a] { continue }
                 for incoming in [true, false] {
                     let list = incoming ? self.incoming(s) : self.outgoing(s)
-                    if list.count < rule.minCount { continue }
-                    let other = incoming ? self.snapshot.from : self.snapshot.to
-                    let rows = list.filter {
-                        let r = Int($0)
-                        let asset = Int(self.snapshot.asset[r])
-                        guard let top = thresholds[asset], let bottom = floors[asset] else { return false }
-                        let v = self.snapshot.amount[r]
-                        return v >= bottom && v < top && other[r] != s && !self.established(s, other[r])
-                    }
+                    var count = 0
+                    for r in list where band[Int(r)] { count += 1 }
+                    if count < rule.minCount { continue }
+                    let rows = list.filter { band[Int($0)] }
                     if rows.count < rule.minCount { continue }
                     for (asset, group) in self.byAsset(rows) {
-                        slidingWindows(
-                            group, time: self.snapshot.time, window: rule.window, key: { $0.magnitude }
-                        ) {
-                            span, count in
+                        countingWindows(group, time: self.snapshot.time, window: rule.window) { span, count in
                             guard count >= rule.minCount else { return false }
                             let sum = self.total(span)
                             let t0 = self.snapshot.time[Int(span.first!)]
@@ -164,9 +179,10 @@ extension AmlGraph {
     }
 
     /// Velocity burst and dormancy (FATF red flag: a dormant account suddenly active, or one
-    /// used in a burst and then abandoned): at least `min-count` transfers in or out within
-    /// `window`, with no activity for at least `dormancy` after the burst (the loaded data
-    /// reaching that far) or before it (after earlier activity).
+    /// used in a burst and then abandoned): at least `min-count` transfers in or out with new
+    /// counterparties within `window`, with no activity at all for at least `dormancy` after the
+    /// burst (the loaded data reaching that far) or before it (after earlier activity). Transfers
+    /// with established counterparties (a payroll's monthly run) do not make a burst.
     func velocity(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
         let dataEnd = snapshot.dataEnd
         return chunked(snapshot.addressCount, threads: threads) { range in
@@ -176,7 +192,12 @@ extension AmlGraph {
                 if self.hub[a] { continue }
                 let ins = self.incoming(s)
                 let outs = self.outgoing(s)
-                if ins.count + outs.count < rule.minCount { continue }
+                if ins.count + outs.count < rule.minCount
+                    || self.busiest(ins, window: rule.window) + self.busiest(outs, window: rule.window)
+                        < rule.minCount
+                {
+                    continue
+                }
                 var rows: [Int32] = []
                 rows.reserveCapacity(ins.count + outs.count)
                 var i = ins.startIndex
@@ -193,24 +214,40 @@ extension AmlGraph {
                     }
                 }
                 let time = self.snapshot.time
-                slidingWindows(rows, time: time, window: rule.window, key: { $0.magnitude }) { span, count in
+                // The burst counts transfers with new counterparties; silence counts everything.
+                let fresh = rows.filter { !self.establishedRow[Int($0)] }
+                if fresh.count < rule.minCount { continue }
+                countingWindows(fresh, time: time, window: rule.window) { span, count in
                     guard count >= rule.minCount else { return false }
-                    let lo = span.startIndex
-                    let hi = span.endIndex
-                    let start = time[Int(rows[lo])]
-                    let end = time[Int(rows[hi - 1])]
-                    let after = hi < rows.count ? time[Int(rows[hi])] - end : dataEnd - end
-                    let before: Int64? = lo > 0 ? start - time[Int(rows[lo - 1])] : nil
+                    let start = time[Int(span.first!)]
+                    let end = time[Int(span.last!)]
+                    // Neighbours of the burst in all of the address's rows.
+                    var lo = 0
+                    var hi = rows.count
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if rows[mid] < span.first! { lo = mid + 1 } else { hi = mid }
+                    }
+                    let firstIndex = lo
+                    lo = firstIndex
+                    hi = rows.count
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if rows[mid] <= span.last! { lo = mid + 1 } else { hi = mid }
+                    }
+                    let afterIndex = lo
+                    let after = afterIndex < rows.count ? time[Int(rows[afterIndex])] - end : dataEnd - end
+                    let before: Int64? = firstIndex > 0 ? start - time[Int(rows[firstIndex - 1])] : nil
                     let quietAfter = after >= rule.dormancy
                     let quietBefore = (before ?? 0) >= rule.dormancy
                     guard quietAfter || quietBefore else { return false }
-                    let asset = Int(self.snapshot.asset[Int(rows[lo])])
+                    let asset = Int(self.snapshot.asset[Int(span.first!)])
                     let sum = self.total(span.filter { Int(self.snapshot.asset[Int($0)]) == asset })
                     var text = "\(count) transfers within \(durationText(end - start))"
                     if quietBefore { text += " after \(durationText(before!)) without activity" }
                     if quietAfter {
                         text +=
-                            hi < rows.count
+                            afterIndex < rows.count
                             ? ", then \(durationText(after)) without activity"
                             : ", then none in the \(durationText(after)) to the end of the data"
                     }

@@ -51,7 +51,7 @@ extension AmlGraph {
                     let source = self.snapshot.from[r]
                     let asset = Int(self.snapshot.asset[r])
                     guard source != m, let floor = minAmount[asset], self.snapshot.amount[r] >= floor,
-                        !self.established(m, source)
+                        !self.establishedRow[r]
                     else { continue }
                     let amount = self.snapshot.amount[r]
                     let lo = amount.permyriad(rule.minRatio)
@@ -185,10 +185,10 @@ extension AmlGraph {
                 for e in self.incoming(m) {
                     let r = Int(e)
                     let s = self.snapshot.from[r]
-                    if s == m || self.hub[Int(s)] || self.established(m, s) { continue }
+                    if s == m || self.hub[Int(s)] || self.establishedRow[r] { continue }
                     for f in self.after(e, until: self.snapshot.time[r] + rule.window, in: outs) {
                         let t = self.snapshot.to[Int(f)]
-                        if t == s || t == m || self.hub[Int(t)] || self.established(m, t) { continue }
+                        if t == s || t == m || self.hub[Int(t)] || self.establishedRow[Int(f)] { continue }
                         if self.follows(f, e, minRatio: rule.minRatio) {
                             legs.append(
                                 Leg(

@@ -30,7 +30,7 @@ extension AmlGraph {
         let qualifies: @Sendable (Int32) -> Bool = { r in
             let a = self.snapshot.from[Int(r)]
             let b = self.snapshot.to[Int(r)]
-            return a != b && !self.hub[Int(a)] && !self.hub[Int(b)] && !self.established(a, b)
+            return a != b && !self.hub[Int(a)] && !self.hub[Int(b)] && !self.establishedRow[Int(r)]
         }
         let pairs = parallelMap(chunks, threads: threads) { c -> [Pair] in
             var pairs: [Pair] = []
