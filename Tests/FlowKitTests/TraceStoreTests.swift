@@ -235,3 +235,64 @@ struct TraceStoreTests {
         #expect(TraceRender.json(r).rendered().contains("\"amount\": \"\(toD.quotient.decimalString)\""))
     }
 }
+
+@Suite("Tracing ethereum-etl transfers")
+struct EthereumTraceTests {
+    @Test(
+        "wei beyond 2^64: values and gas fees carry taint, a failed transaction moves nothing, tagged stops")
+    func ether() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        let eth = "1000000000000000000"
+        let txs = [
+            EthStore.txRow(1, from: 1, to: 2, value: "5" + eth.dropFirst()),
+            EthStore.txRow(11, from: 2, to: 3, value: "2" + eth.dropFirst()),
+            EthStore.txRow(12, from: 2, to: 4, value: eth),
+            EthStore.txRow(13, from: 2, to: 5, value: eth),
+        ]
+        let receipts = [1, 11, 12, 13].map { n in
+            "\(EthStore.hash(n)),\(n % 10),0x00,\(100 + n / 10),21000,21000,,,\(n == 13 ? 0 : 1),10"
+        }
+        try EthStore.ingest(
+            store,
+            [
+                EthStore.write(
+                    ([EthStore.txHeader] + txs).joined(separator: "\n") + "\n", dir, "transactions.csv"),
+                EthStore.write(
+                    ([EthStore.receiptHeader] + receipts).joined(separator: "\n") + "\n", dir, "receipts.csv"),
+            ])
+        try EthStore.write(
+            "address,label,category\n\(EthStore.addr(4)),An exchange,exchange\n", dir, "tags.csv")
+        _ = try TagImport.run(store: store, path: dir + "/tags.csv", options: TagImportOptions())
+
+        let run = try Trace.run(
+            store: store, options: TraceOptions(from: [EthStore.hash(1)], stopCategories: ["exchange"]))
+        let r = try #require(run.reports.first)
+        #expect(r.model == "account" && r.asset.symbol == "ETH")
+        let fee = UInt256(UInt64(210_000))
+        let five = try #require(UInt256(decimal: "5" + eth.dropFirst()))
+        #expect(r.totals.seeds == five)
+        // Address 2 held only tainted ether: each outflow and fee is fully tainted.
+        #expect(r.totals.fees == fee + fee + fee)
+        var byAddress: [String: String] = [:]
+        for e in r.endpoints { byAddress["\(e.kind.rawValue) \(e.address ?? "-")"] = e.amount.decimalString }
+        #expect(
+            byAddress == [
+                "balance \(EthStore.addr(3))": "2" + eth.dropFirst(),
+                "tagged \(EthStore.addr(4))": eth,
+                "balance \(EthStore.addr(2))": "1999999999999370000",
+            ])
+        #expect(r.byCategory.map(\.name) == ["exchange"])
+        #expect(TraceStoreTests.sum(r.totals) == five)
+
+        // Backward from address 3: its ether came from address 1, beyond which nothing is stored.
+        let back = try Trace.run(
+            store: store,
+            options: TraceOptions(from: [EthStore.addr(3)], direction: .backward, policy: .haircut))
+        let b = try #require(back.reports.first)
+        #expect(
+            b.endpoints.map { "\($0.kind.rawValue) \($0.address ?? "-") \($0.amount.decimalString)" } == [
+                "unknown_source \(EthStore.addr(1)) 2" + eth.dropFirst()
+            ])
+        #expect(b.endpoints.first?.path == [EthStore.hash(11), EthStore.hash(1)])
+    }
+}
