@@ -238,7 +238,9 @@ public enum AmlRun {
                 if seen.insert(t).inserted { transactions.append(t) }
             }
             return AmlAlertDocument(
-                id: fingerprint(rule: a.rule, transfers: rowIds, utxo: a.utxoTransactions), rule: a.rule,
+                id: fingerprint(
+                    rule: a.rule, subjects: a.subjects.map { s.addressIds[Int($0)] }, transfers: rowIds,
+                    utxo: a.utxoTransactions), rule: a.rule,
                 typology: a.typology, severity: a.severity, score: a.score, subjects: a.subjects.map(text),
                 addresses: a.addresses.map(text).sorted(), transactions: transactions,
                 windowStart: a.windowStart,
@@ -275,7 +277,9 @@ public enum AmlRun {
                 }
             }
             return AmlAlertDocument(
-                id: fingerprint(rule: a.rule, transfers: [], utxo: a.utxoTransactions), rule: a.rule,
+                id: fingerprint(
+                    rule: a.rule, subjects: a.utxoSubjects, transfers: [], utxo: a.utxoTransactions),
+                rule: a.rule,
                 typology: a.typology, severity: a.severity, score: a.score,
                 subjects: a.utxoSubjects.map(text),
                 addresses: a.utxoAddresses.map(text).sorted(),
@@ -290,9 +294,12 @@ public enum AmlRun {
         }
     }
 
-    /// Identity of an alert across runs: the rule and its evidence (transfer and transaction ids).
-    static func fingerprint(rule: String, transfers: [Int64], utxo: [Int64]) -> String {
-        var text = rule + "|" + transfers.sorted().map(String.init).joined(separator: ",")
+    /// Identity of an alert across runs: the rule, its subjects and its evidence (store ids of
+    /// addresses, transfers and transactions). One structuring run seen from both ends is two
+    /// alerts (two subjects) over the same transfers.
+    static func fingerprint(rule: String, subjects: [Int64], transfers: [Int64], utxo: [Int64]) -> String {
+        var text = rule + "|" + subjects.map(String.init).joined(separator: ",") + "|"
+        text += transfers.sorted().map(String.init).joined(separator: ",")
         if !utxo.isEmpty { text += "|utxo:" + utxo.sorted().map(String.init).joined(separator: ",") }
         let digest = text.utf8CString.withUnsafeBytes { raw in
             SourceFingerprint.sha256(UnsafeRawBufferPointer(rebasing: raw.dropLast()))

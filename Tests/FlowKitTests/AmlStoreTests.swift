@@ -178,6 +178,7 @@ import Testing
         let one = try AmlRun.run(store: store, options: AmlRunOptions(threads: 1, store: false))
         let all = try AmlRun.run(store: store, options: AmlRunOptions(threads: 8, store: false))
         #expect(!one.alerts.isEmpty)
+        #expect(Set(one.alerts.map(\.id)).count == one.alerts.count, "alert ids are unique")
         #expect(AmlRender.json(one).rendered() == AmlRender.json(all).rendered())
         #expect(AmlRender.csv(one) == AmlRender.csv(all))
         #expect(AmlRender.markdown(one) == AmlRender.markdown(all))
