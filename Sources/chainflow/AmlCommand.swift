@@ -53,15 +53,16 @@ struct AmlCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Run the AML rules over the database's transfers, store the alerts and print them.",
             discussion: """
-                Without --since/--until, a run checks what is new since the last run (all transfers the first
-                time): it reports alerts that include a transfer stored after the last run's high-water mark.
-                With them, it reports alerts whose window ends in the range (--until also bounds what is loaded;
-                history before --since is loaded as context, see `lookback` in the rule file).
+                Without --since/--until, a run checks what is new since the last run (all transfers the first time): \
+                it reports alerts that include a transfer stored after the last run's high-water mark. With them, it \
+                reports alerts whose window ends in the range; --until also bounds what is loaded, and history \
+                before --since is loaded as context (`lookback` in the rule file).
 
-                A rerun over the same data adds no duplicate alerts: an alert's id is its rule and evidence.
-                Output goes to stdout (or --out); progress and the summary line to stderr.
-                Exit codes: 0 no alert at or above --fail-on, 1 such alerts exist (or any alert when --fail-on is
-                given without a stored run), 64 usage, 65 bad rule file, 66 missing database, 74 I/O.
+                A rerun over the same data adds no duplicate alerts: an alert's id is its rule, subjects and \
+                evidence. Output goes to stdout (or --out); progress and the summary line to stderr.
+
+                Exit codes: 0 no alert at or above --fail-on (or no --fail-on), 1 this run reported such an alert, \
+                64 usage, 65 bad rule file, 66 missing database, 74 I/O or database error.
                 """)
 
         @OptionGroup var database: DatabaseOption
@@ -179,9 +180,10 @@ struct AmlCommand: ParsableCommand {
             }
             do {
                 let set = try AmlRuleFile.load(path: check)
+                let off = set.rules.filter { !$0.enabled }.map(\.name)
                 print(
-                    "\(check): ok: \(set.rules.filter(\.enabled).count) rules enabled (\(set.rules.filter { !$0.enabled }.map(\.name).joined(separator: ", ")) disabled)"
-                )
+                    "\(check): ok: \(set.rules.count - off.count) rules enabled"
+                        + (off.isEmpty ? "" : "; disabled: \(off.joined(separator: ", "))"))
             } catch {
                 throw AmlCommand.failure(error)
             }
@@ -192,9 +194,10 @@ struct AmlCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Measure the rules against planted ground truth: precision and recall per typology.",
             discussion: """
-                Runs the rules over the whole database without storing anything and compares the alerts with the
-                planted instances of labels.csv (`chainflow generate ledger`). An alert hits an instance when it
-                shares a transaction with it; recall counts instances hit by an alert of their own typology.
+                Runs the rules over the whole database without storing anything and compares the alerts with the \
+                planted instances of labels.csv (`chainflow generate ledger`). An alert hits an instance when it \
+                shares a transaction with it; recall counts instances hit by an alert of their own typology, \
+                precision counts alerts that hit any instance.
                 """)
 
         @OptionGroup var database: DatabaseOption
