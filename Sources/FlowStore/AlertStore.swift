@@ -229,15 +229,18 @@ extension GraphStore {
         }
     }
 
-    /// The last finished `aml run` (nil before the first).
+    /// The last finished `aml run` that covered everything new (no `--since`/`--until`; nil
+    /// before the first): an explicit range does not move the high-water mark.
     public func lastAmlRun() throws(StoreError) -> AmlRunMark? {
         try read("reading rule runs") { db in
             guard
                 let row = try Row.fetchOne(
                     db,
-                    sql:
-                        "SELECT run_id, max_transfer_id, report_until FROM aml_runs ORDER BY run_id DESC LIMIT 1"
-                )
+                    sql: """
+                        SELECT a.run_id, a.max_transfer_id, a.report_until FROM aml_runs a JOIN runs r ON r.id = a.run_id
+                        WHERE json_extract(r.parameters, '$.since') IS NULL AND json_extract(r.parameters, '$.until') IS NULL
+                        ORDER BY a.run_id DESC LIMIT 1
+                        """)
             else { return nil }
             return AmlRunMark(runId: row[0], maxTransferId: row[1], reportUntil: row[2])
         }
