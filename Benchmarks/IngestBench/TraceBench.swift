@@ -5,6 +5,14 @@ import FlowModel
 import FlowStore
 import Foundation
 
+/// CPU seconds of the calling thread (time it ran, not time it waited for a core: the 2-core
+/// machine is shared, and wall-clock medians of short traces swing with its load).
+func threadCPUSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
 func traceMedian(_ xs: [Double]) -> Double { xs.isEmpty ? 0 : xs.sorted()[xs.count / 2] }
 
 /// `chainflow-bench --trace`: loading the generated chain's transaction graph for tracing, and a
@@ -62,20 +70,23 @@ func traceBenchmark(dir: String, txs: Int, files: [String], runs: Int, threads: 
 
         func bench(_ label: String, _ policy: TracePolicy, _ direction: TraceDirection) {
             var times: [Double] = []
+            var cpu: [Double] = []
             var last: TraceResult?
             for _ in 0..<max(runs, 5) {
                 let start = DispatchTime.now()
+                let cpuStart = threadCPUSeconds()
                 // Routes for the 1000 largest endpoints, as `chainflow trace` lists by default.
                 last = UTXOTracer.trace(
                     graph, seeds: seeds, policy: policy, direction: direction,
                     limits: TraceLimits(maxHops: 6),
                     paths: 1000)
                 times.append(seconds(start))
+                cpu.append(threadCPUSeconds() - cpuStart)
             }
             guard let r = last else { return }
             let accounted = r.endpointTotal + r.fees + r.belowThreshold + r.cutTotal
             print(
-                "  \(label): median \(ms(traceMedian(times))) (min \(ms(times.min() ?? 0))) over \(times.count) runs; \(r.steps) transactions, \(r.endpoints.count) endpoints, \(r.cuts.count) cut; seeds \(r.seedTotal.decimalString) sat, accounted \(accounted.decimalString) sat"
+                "  \(label): median \(ms(traceMedian(times))) (min \(ms(times.min() ?? 0)), CPU \(ms(traceMedian(cpu)))) over \(times.count) runs; \(r.steps) transactions, \(r.endpoints.count) endpoints, \(r.cuts.count) cut; seeds \(r.seedTotal.decimalString) sat, accounted \(accounted.decimalString) sat"
             )
         }
         bench("6-hop haircut forward", .haircut, .forward)

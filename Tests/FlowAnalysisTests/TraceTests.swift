@@ -120,6 +120,23 @@ struct TraceArithmeticTests {
         }
     }
 
+    @Test("zeroed trace buffers start at zero, hold what is written, and free their memory")
+    func zeroedBuffer() {
+        struct Record {
+            var a: UInt64 = 0
+            var b: Int32 = 0
+            var c: UInt8 = 0
+        }
+        for count in [1, 1000, 5_000_000] {
+            let buffer = TraceZeroedBuffer<Record>(count: count)
+            #expect(buffer[0].a == 0 && buffer[count - 1].b == 0 && buffer[count / 2].c == 0)
+            buffer[count - 1].a = 7
+            buffer[count / 2].c |= 2
+            #expect(buffer[count - 1].a == 7 && buffer[count / 2].c == 2)
+            if count > 2 { #expect(buffer[0].a == 0 && buffer[1].c == 0) }
+        }
+    }
+
     @Test("unit ranges: union, slice")
     func ranges() {
         let a = TraceRanges<UInt64>(lower: 0, upper: 5).union(TraceRanges(lower: 8, upper: 10))

@@ -36,11 +36,11 @@ public struct UTXOTracer {
         var hop: Int32 = 0
         var flags: UInt8 = 0
     }
-    var coin: [Coin]
+    let coin: TraceZeroedBuffer<Coin>
     var ranges: [Int32: TraceRanges<UInt64>] = [:]
     var absorbed: [Int32: UInt64] = [:]
-    /// The coin each visited transaction's route came through (-1: none).
-    var parentCoin: [Int32]
+    /// The coin each visited transaction's route came through, plus one (0: none).
+    let parentCoin: TraceZeroedBuffer<Int32>
     /// Queued transactions (bitset), scanned from `cursor` on in the trace's direction.
     var queued: [UInt64]
     var cursor: Int
@@ -80,8 +80,8 @@ public struct UTXOTracer {
         self.limits = limits
         minAmount = limits.minAmount.uint64 ?? .max
         checkStops = !limits.stops.isEmpty
-        coin = [Coin](repeating: Coin(), count: graph.outputCount)
-        parentCoin = [Int32](repeating: -1, count: graph.transactionCount)
+        coin = TraceZeroedBuffer<Coin>(count: graph.outputCount)
+        parentCoin = TraceZeroedBuffer<Int32>(count: graph.transactionCount)
         queued = [UInt64](repeating: 0, count: (graph.transactionCount + 63) / 64)
         cursor = direction == .forward ? 0 : graph.transactionCount - 1
         result = TraceResult(policy: policy, direction: direction)
@@ -218,8 +218,8 @@ public struct UTXOTracer {
             while true {
                 let t = Int(g.outputTx[x])
                 out.append(g.txIds[t])
-                if coin[x].flags & 2 != 0 || parentCoin[t] < 0 { break }
-                x = Int(parentCoin[t])
+                if coin[x].flags & 2 != 0 || parentCoin[t] == 0 { break }
+                x = Int(parentCoin[t] - 1)
             }
         } else {
             // The transactions that demanded the coin, back to the seed's.
@@ -228,8 +228,8 @@ public struct UTXOTracer {
                 guard spender >= 0 else { break }
                 let t = Int(spender)
                 out.append(g.txIds[t])
-                guard parentCoin[t] >= 0 else { break }
-                x = Int(parentCoin[t])
+                guard parentCoin[t] > 0 else { break }
+                x = Int(parentCoin[t] - 1)
             }
         }
         out.reverse()
@@ -268,7 +268,7 @@ public struct UTXOTracer {
                     route = path(of: at)
                 } else {
                     let t = Int(endTx[k])
-                    route = (parentCoin[t] >= 0 ? path(of: parentCoin[t]) : []) + [g.txIds[t]]
+                    route = (parentCoin[t] > 0 ? path(of: parentCoin[t] - 1) : []) + [g.txIds[t]]
                 }
             }
             let address = endAt[k] >= 0 ? g.outputAddress[Int(endAt[k])] : g.inputAddress[Int(-1 - endAt[k])]
@@ -343,7 +343,7 @@ public struct UTXOTracer {
     mutating func forward(_ t: Int) {
         let ins = g.inputs(of: t)
         guard let (minHop, parent) = arrivals(ins, spent: true) else { return }
-        parentCoin[t] = parent
+        parentCoin[t] = parent + 1
         let h = minHop + 1
         if Int(h) > limits.maxHops {
             for c in coins { record(.hopLimit, coin: c) }
@@ -424,7 +424,7 @@ public struct UTXOTracer {
     mutating func backward(_ t: Int) {
         let outs = g.outputs(of: t)
         guard let (minHop, parent) = arrivals(outs, spent: false) else { return }
-        parentCoin[t] = parent
+        parentCoin[t] = parent + 1
         if g.coinbase[t] {
             for c in coins { record(.coinbase, coin: c) }
             return
