@@ -7,7 +7,7 @@ import Foundation
 
 /// CPU seconds of the calling thread (time it ran, not time it waited for a core: the 2-core
 /// machine is shared, and wall-clock medians of short traces swing with its load).
-func threadCPUSeconds() -> Double {
+func traceThreadCPUSeconds() -> Double {
     var ts = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
     return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
@@ -74,14 +74,14 @@ func traceBenchmark(dir: String, txs: Int, files: [String], runs: Int, threads: 
             var last: TraceResult?
             for _ in 0..<max(runs, 5) {
                 let start = DispatchTime.now()
-                let cpuStart = threadCPUSeconds()
+                let cpuStart = traceThreadCPUSeconds()
                 // Routes for the 1000 largest endpoints, as `chainflow trace` lists by default.
                 last = UTXOTracer.trace(
                     graph, seeds: seeds, policy: policy, direction: direction,
                     limits: TraceLimits(maxHops: 6),
                     paths: 1000)
                 times.append(seconds(start))
-                cpu.append(threadCPUSeconds() - cpuStart)
+                cpu.append(traceThreadCPUSeconds() - cpuStart)
             }
             guard let r = last else { return }
             let accounted = r.endpointTotal + r.fees + r.belowThreshold + r.cutTotal
