@@ -12,7 +12,30 @@ func resetPeakMemory() {
 
 func median(_ xs: [Double]) -> Double { xs.sorted()[xs.count / 2] }
 
+/// CPU seconds (user + system) used by this process so far: unlike wall-clock time, it does not
+/// grow when other processes compete for the cores.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+    return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+}
+
+/// CPU seconds used by the calling thread so far.
+func threadCPUSeconds() -> Double {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
+}
+
 func format(_ x: Double) -> String { String(format: "%.3f", x) }
+
+/// The 1-minute load average, to judge how much other processes competed for the cores.
+func loadAverage() -> String {
+    (try? String(contentsOfFile: "/proc/loadavg", encoding: .utf8))?.split(separator: " ").first.map(
+        String.init)
+        ?? "?"
+}
 
 /// `chainflow-bench --cluster`: multi-input clustering of the generated chain, end to end
 /// (`Clustering.run` with `full`: load from the store, heuristics, union-find, write), and the
@@ -40,10 +63,13 @@ func clusterBenchmark(dir: String, txs: Int, files: [String], runs: Int, threads
     var write: [Double] = []
     var total: [Double] = []
     var inputsPerSecond: [Double] = []
+    var cpu: [Double] = []
     var last: ClusterRunReport?
     for run in 1...runs {
+        let cpuStart = processCPUSeconds()
         let r = try Clustering.run(
             store: store, options: ClusterOptions(heuristics: heuristics, threads: allThreads, full: true))
+        cpu.append(processCPUSeconds() - cpuStart)
         load.append(r.loadSeconds)
         examine.append(r.heuristicSeconds)
         unionFind.append(r.unionFindSeconds)
@@ -52,7 +78,7 @@ func clusterBenchmark(dir: String, txs: Int, files: [String], runs: Int, threads
         inputsPerSecond.append(r.inputsPerSecond)
         last = r
         print(
-            "run \(run): load \(format(r.loadSeconds))s, heuristics \(format(r.heuristicSeconds))s, union-find \(format(r.unionFindSeconds))s (\(Int(r.inputsPerSecond)) inputs/s), write \(format(r.writeSeconds))s, total \(format(r.totalSeconds))s; peak RSS so far \(Int(peakMemoryMiB())) MiB"
+            "run \(run): load \(format(r.loadSeconds))s, heuristics \(format(r.heuristicSeconds))s, union-find \(format(r.unionFindSeconds))s (\(Int(r.inputsPerSecond)) inputs/s), write \(format(r.writeSeconds))s, total \(format(r.totalSeconds))s (CPU \(format(cpu.last ?? 0))s); peak RSS so far \(Int(peakMemoryMiB())) MiB"
         )
     }
     let clusterPeak = peakMemoryMiB()
@@ -62,7 +88,7 @@ func clusterBenchmark(dir: String, txs: Int, files: [String], runs: Int, threads
         )
     }
     print(
-        "median of \(runs) (cluster run, \(allThreads) threads): load \(format(median(load)))s, heuristics \(format(median(examine)))s, union-find \(format(median(unionFind)))s = \(Int(median(inputsPerSecond))) inputs/s, write \(format(median(write)))s, end to end \(format(median(total)))s; peak memory \(Int(clusterPeak)) MiB"
+        "median of \(runs) (cluster run, \(allThreads) threads): load \(format(median(load)))s, heuristics \(format(median(examine)))s, union-find \(format(median(unionFind)))s = \(Int(median(inputsPerSecond))) inputs/s, write \(format(median(write)))s, end to end \(format(median(total)))s, CPU \(format(median(cpu)))s; peak memory \(Int(clusterPeak)) MiB; load average \(loadAverage())"
     )
 
     // The union-find pass alone, on the edges of the loaded snapshot.
@@ -81,17 +107,21 @@ func clusterBenchmark(dir: String, txs: Int, files: [String], runs: Int, threads
     let addressCount = Int(snapshot.maxAddress) + 1
     for t in Set([1, allThreads]).sorted() {
         var times: [Double] = []
+        var cpuTimes: [Double] = []
         var merges = 0
         for _ in 1...runs {
             let start = DispatchTime.now()
+            let cpuStart = t == 1 ? threadCPUSeconds() : processCPUSeconds()
             var uf = ClusterUnionFind(addressCount: addressCount)
             merges = uf.merge(edges, threads: t).count
             _ = uf.clusterIds()
+            cpuTimes.append((t == 1 ? threadCPUSeconds() : processCPUSeconds()) - cpuStart)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9)
         }
         let m = median(times)
+        let c = median(cpuTimes)
         print(
-            "union-find pass alone, \(t) thread\(t == 1 ? "" : "s"): \(format(m))s median of \(runs) = \(Int(Double(report.inputs) / m)) inputs/s (\(edges.count) links, \(merges) merges)"
+            "union-find pass alone, \(t) thread\(t == 1 ? "" : "s"): \(format(m))s median of \(runs) = \(Int(Double(report.inputs) / m)) inputs/s; CPU \(format(c))s = \(Int(Double(report.inputs) / c)) inputs per CPU-second (\(edges.count) links, \(merges) merges)"
         )
     }
 }
