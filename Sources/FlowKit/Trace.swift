@@ -434,9 +434,18 @@ public enum Trace {
             }
             if model == "utxo" { txIds += e.path } else { transferIds += e.path }
         }
-        let addressIds = Set(r.endpoints.map(\.address) + r.cuts.map(\.address)).filter { $0 != 0 }
-        let addressNames = try store.addressTexts(addressIds.map(Int64.init))
-        let categories = try store.tagCategories(Array(addressIds))
+        // Value by address (endpoints only: cuts are not where the value ended), largest first,
+        // then by address id; only the listed ones are named.
+        var byAddress: [UInt32: (UInt256, Int)] = [:]
+        for e in r.endpoints where e.address != 0 {
+            let (a, n) = byAddress[e.address] ?? (.zero, 0)
+            byAddress[e.address] = (a + e.amount, n + 1)
+        }
+        let ranked = byAddress.sorted { $0.value.0 != $1.value.0 ? $0.value.0 > $1.value.0 : $0.key < $1.key }
+        let listedAddresses = listed.map(\.address) + ranked.prefix(limit).map(\.key)
+        let addressNames = try store.traceAddressTexts(listedAddresses.filter { $0 != 0 })
+        let categories = try store.tagCategories(
+            Array(Set(r.endpoints.map(\.address) + r.cuts.map(\.address)).filter { $0 != 0 }))
         let outpoints = try store.traceOutpoints(outputIds)
         let inputs = try store.traceInputs(inputIds)
         let transfers = try store.traceTransfers(transferIds)
@@ -469,21 +478,16 @@ public enum Trace {
             case .address: break
             }
             return TraceEndpointReport(
-                kind: e.kind, address: e.address == 0 ? nil : addressNames[Int64(e.address)],
+                kind: e.kind, address: e.address == 0 ? nil : addressNames[e.address],
                 location: location,
                 prevout: prevout, amount: e.amount, shareBillionths: share(e.amount), hops: e.hops,
                 path: path,
                 categories: categories[e.address] ?? [])
         }
 
-        // Groups over every endpoint (cuts are not where the value ended).
+        // Value by tag category, over every endpoint.
         var byCategory: [String: (UInt256, Int)] = [:]
-        var byAddress: [UInt32: (UInt256, Int)] = [:]
         for e in r.endpoints {
-            if e.address != 0 {
-                let (a, n) = byAddress[e.address] ?? (.zero, 0)
-                byAddress[e.address] = (a + e.amount, n + 1)
-            }
             for c in categories[e.address] ?? [] {
                 let (a, n) = byCategory[c] ?? (.zero, 0)
                 byCategory[c] = (a + e.amount, n + 1)
@@ -494,12 +498,12 @@ public enum Trace {
                 name: $0.key, amount: $0.value.0, shareBillionths: share($0.value.0), endpoints: $0.value.1,
                 categories: [])
         }.sorted { $0.amount != $1.amount ? $0.amount > $1.amount : $0.name < $1.name }
-        let addressGroups = byAddress.map {
+        let addressGroups = ranked.prefix(limit).map {
             TraceGroup(
-                name: addressNames[Int64($0.key)] ?? "#\($0.key)", amount: $0.value.0,
+                name: addressNames[$0.key] ?? "#\($0.key)", amount: $0.value.0,
                 shareBillionths: share($0.value.0),
                 endpoints: $0.value.1, categories: categories[$0.key] ?? [])
-        }.sorted { $0.amount != $1.amount ? $0.amount > $1.amount : $0.name < $1.name }
+        }
 
         return TraceReport(
             policy: r.policy, direction: r.direction, model: model, asset: asset, since: options.since,
@@ -511,7 +515,7 @@ public enum Trace {
                 seeds: r.seedTotal, endpoints: r.endpointTotal, fees: r.fees,
                 belowThreshold: r.belowThreshold,
                 belowThresholdBranches: r.belowThresholdBranches, cutByLimits: r.cutTotal),
-            byCategory: categoryGroups, byAddress: Array(addressGroups.prefix(limit)),
-            addressCount: addressGroups.count, steps: r.steps, notes: notes)
+            byCategory: categoryGroups, byAddress: addressGroups,
+            addressCount: byAddress.count, steps: r.steps, notes: notes)
     }
 }

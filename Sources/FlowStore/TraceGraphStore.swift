@@ -302,18 +302,39 @@ extension GraphStore {
         }
     }
 
-    /// Tag categories of each address id that has tags (sorted, distinct).
+    /// Tag categories of each address id that has tags (sorted, distinct): one pass over the
+    /// tags table, kept for the ids asked.
     public func tagCategories(_ ids: [UInt32]) throws(StoreError) -> [UInt32: [String]] {
-        try read("reading tags") { db in
-            let find = try db.makeStatement(
-                sql: """
-                    SELECT DISTINCT t.category FROM tags t JOIN addresses a ON t.address = a.address
-                    WHERE a.id = ? ORDER BY t.category
-                    """)
-            var out: [UInt32: [String]] = [:]
-            for id in Set(ids) where id != 0 {
-                let categories = try String.fetchAll(find, arguments: [Int64(id)])
-                if !categories.isEmpty { out[id] = categories }
+        let wanted = Set(ids)
+        if wanted.isEmpty { return [:] }
+        return try read("reading tags") { db in
+            var out: [UInt32: Set<String>] = [:]
+            for row in try GRDB.Row.fetchAll(
+                db, sql: "SELECT a.id, t.category FROM tags t JOIN addresses a ON a.address = t.address")
+            {
+                let id = UInt32(truncatingIfNeeded: row[0] as Int64)
+                if wanted.contains(id) { out[id, default: []].insert(row[1]) }
+            }
+            return out.mapValues { $0.sorted() }
+        }
+    }
+
+    /// Address texts of ids, read in chunks of 500 ids (ascending).
+    public func traceAddressTexts(_ ids: [UInt32]) throws(StoreError) -> [UInt32: String] {
+        let sorted = Set(ids).sorted()
+        return try read("reading addresses") { db in
+            var out: [UInt32: String] = [:]
+            var start = 0
+            while start < sorted.count {
+                let chunk = sorted[start..<min(start + 500, sorted.count)]
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                for row in try GRDB.Row.fetchAll(
+                    db, sql: "SELECT id, address FROM addresses WHERE id IN (\(marks))",
+                    arguments: StatementArguments(chunk.map { Int64($0) }))
+                {
+                    out[UInt32(truncatingIfNeeded: row[0] as Int64)] = row[1]
+                }
+                start += 500
             }
             return out
         }

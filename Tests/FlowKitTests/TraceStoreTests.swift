@@ -210,6 +210,28 @@ struct TraceStoreTests {
         #expect(md.contains("over-taints") || md.contains("exceed the seeds"))
     }
 
+    @Test("untrusted account names and tag categories stay text in Markdown and JSON")
+    func untrustedText() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        let csv = """
+            tran_id,orig_acct,bene_acct,tx_type,base_amt,tran_timestamp,is_sar,alert_id
+            1,A,B|`x`,TRANSFER,10.00,2024-01-01T00:00:00Z,False,-1
+            2,B|`x`,<img/src=x>,TRANSFER,5.00,2024-01-02T00:00:00Z,False,-1
+            """
+        try TransferCSVStoreTests.write(csv, to: dir + "/odd.csv")
+        try TransferCSVStoreTests.ingest(store, [dir + "/odd.csv"])
+        try TransferCSVStoreTests.write(
+            "address,label,category\n<img/src=x>,x,<script>\n", to: dir + "/tags.csv")
+        _ = try TagImport.run(store: store, path: dir + "/tags.csv", options: TagImportOptions())
+        let run = try Trace.run(store: store, options: TraceOptions(from: ["1"]))
+        let md = TraceRender.markdown(run)
+        #expect(md.contains("`<img/src=x>`") && md.contains("\\<script\\>"))
+        #expect(!md.contains("| <script>") && !md.contains("B|`x`"))
+        #expect(md.contains("`B\\|'x'`"))
+        let json = TraceRender.json(run).rendered()
+        #expect(json.contains("\"address\": \"<img/src=x>\"") && json.contains("\"<script>\""))
+    }
+
     @Test("amounts beyond 2^64 trace exactly")
     func bigAmountsAndAssets() throws {
         let (store, dir) = try Fixtures.freshStore()
