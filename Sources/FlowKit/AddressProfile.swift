@@ -13,6 +13,8 @@ public struct AddressProfile: Sendable {
     /// The address's cluster (entity) when it occurs in the graph: its id, name and size (an
     /// address no clustering run has joined to others is a cluster of its own).
     public var cluster: ClusterMembership? = nil
+    /// Tags of the cluster's other members (up to 20), when it has more than one address.
+    public var clusterTags: [TagRecord] = []
 
     /// The profile of `address`; nil when neither the graph nor the tags know it.
     public static func load(store: GraphStore, address: String) throws(StoreError) -> AddressProfile? {
@@ -38,10 +40,16 @@ public struct AddressProfile: Sendable {
                     lastTime: s.lastSeenTime))
         }
         all += assets
+        let cluster = try store.clusterMembership(summary?.address ?? text)
+        var clusterTags: [TagRecord] = []
+        if let c = cluster, c.size > 1 {
+            clusterTags = Array(
+                try store.clusterTags(c.clusterId, limit: 40).filter { $0.address != c.address }.prefix(20))
+        }
         return AddressProfile(
             address: summary?.address ?? text, chain: summary?.chain, bitcoin: bitcoin, assets: all,
             fees: fees,
-            tags: tags, cluster: try store.clusterMembership(summary?.address ?? text))
+            tags: tags, cluster: cluster, clusterTags: clusterTags)
     }
 }
 
@@ -104,6 +112,16 @@ extension Render {
                     .object([
                         ("cluster_id", .int(c.clusterId)), ("cluster", .string(c.clusterAddress)),
                         ("size", .int(c.size)),
+                        (
+                            "member_tags",
+                            .array(
+                                p.clusterTags.map { t in
+                                    .object([
+                                        ("address", .string(t.address)), ("label", .string(t.label)),
+                                        ("category", .string(t.category)), ("source", .string(t.source)),
+                                    ])
+                                })
+                        ),
                     ])
                 } ?? .null
             ))
@@ -136,6 +154,7 @@ extension Render {
         if let c = p.cluster, c.size > 1 {
             out +=
                 "  cluster   \(c.clusterAddress) (\(grouped(c.size)) addresses; `chainflow cluster show` for more)\n"
+            for t in p.clusterTags { out += "    member tag  \(t.category): \(t.label) on \(t.address)\n" }
         }
         if !p.tags.isEmpty {
             out += "  tags\n"

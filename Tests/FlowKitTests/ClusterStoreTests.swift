@@ -336,7 +336,8 @@ struct ClusterStoreTests {
         _ = try store.importTags(
             [
                 TagRecord(
-                    address: exchange, label: "Exchange hot wallet", category: "exchange", source: "test")
+                    address: exchange, label: "Exchange hot wallet", category: "exchange", source: "test"),
+                TagRecord(address: bob, label: "Case 17 suspect", category: "watchlist", source: "test"),
             ],
             importedAt: "2026-01-01T00:00:00Z")
         let r = try Clustering.run(store: store, options: ClusterOptions(threads: 2))
@@ -345,6 +346,11 @@ struct ClusterStoreTests {
         let m = try #require(try ClusterView.membership(store: store, address: bob))
         #expect(m.size == 2 && m.clusterAddress == alice)
         #expect(try ClusterView.membership(store: store, address: carol)?.size == 1)
+        // Alice's profile names her cluster and the tag on its other member.
+        let profile = try #require(try AddressProfile.load(store: store, address: alice))
+        #expect(profile.clusterTags.map(\.label) == ["Case 17 suspect"])
+        #expect(Render.addressText(profile).contains("member tag  watchlist: Case 17 suspect on \(bob)"))
+        #expect(try ClusterView.show(store: store, address: alice)?.tags.map(\.label) == ["Case 17 suspect"])
         #expect(try ClusterView.membership(store: store, address: deposit)?.size == 1)
         let x = try ClusterView.explain(store: store, a: alice, b: bob)
         let step = try #require(x.steps.first)
