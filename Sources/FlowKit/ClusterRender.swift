@@ -76,7 +76,8 @@ public enum ClusterRender {
         if let reason = r.fullReason { out += " (\(reason))" }
         out += "\n"
         out += "  heuristics    \(r.heuristics)\n"
-        out += "  covered       main chain up to height \(r.maxHeight.map(String.init) ?? "?")\n"
+        out +=
+            "  covered       \(r.maxHeight.map { "main chain up to height \($0)" } ?? "no Bitcoin blocks")\n"
         out +=
             "  examined      \(Render.grouped(r.transactions)) transactions, \(Render.grouped(r.inputs)) inputs\n"
         let edges = r.edges.sorted { $0.key < $1.key }.map { "\($0.key) \(Render.grouped($0.value))" }

@@ -28,7 +28,7 @@ struct ClusterCommand: ParsableCommand {
 
         @OptionGroup var database: DatabaseOption
 
-        @Option(name: .long, help: "Heuristics to apply (default: multi-input,deposit-address).")
+        @Option(name: .long, help: "Heuristics to apply, comma-separated (see above).")
         var heuristics = "multi-input,deposit-address"
 
         @Flag(
@@ -130,7 +130,8 @@ struct ClusterCommand: ParsableCommand {
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract:
-                "An address's cluster: id, size, members (paged), tags, totals, and how the address joined.")
+                "An address's cluster: id, size, members (paged), tags, totals, and the links that put the address in it."
+        )
 
         @Argument(help: "An address of the cluster.")
         var address: String
