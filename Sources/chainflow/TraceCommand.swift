@@ -10,16 +10,15 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Follow value forward (where did it go) or backward (where did it come from) from seeds.",
         discussion: """
-            Seeds (--from, repeatable, or --from-file with one per line):
-              ADDRESS        the outputs (Bitcoin) or transfers (accounts) the address received in the window
-              TXID           all outputs of a Bitcoin transaction
-              TXID:VOUT      one Bitcoin output
-              HASH or ID     the transfers of an Ethereum transaction or a ledger transaction id
-            Policies: haircut (each output carries the tainted share of its inputs; an account's outflow its
-            tainted share of the balance), fifo (first in, first out, unit by unit), poison (any taint taints
-            everything downstream fully; amounts then exceed the seeds). Haircut and FIFO account for every
-            unit: endpoints + fees + below threshold + cut by limits = seeds.
-            Times: Unix seconds or ISO-8601 (2024-03-01, 2024-03-01T12:00:00Z).
+            Seeds (--from, repeatable, or --from-file, one per line):
+              ADDRESS      what the address received in the window
+              TXID         all outputs of a Bitcoin transaction
+              TXID:VOUT    one Bitcoin output
+              HASH or ID   the transfers of an Ethereum or ledger transaction
+
+            Policies: haircut (each output carries the tainted share of its inputs; an account's outflow, its tainted share of the balance), fifo (first in, first out, unit by unit), poison (any taint taints everything downstream fully, so amounts exceed the seeds).
+
+            Haircut and FIFO account for every unit: endpoints + fees + below threshold + cut by limits = seeds. Times are Unix seconds or ISO-8601 (2024-03-01, 2024-03-01T12:00:00Z). See docs/tracing.md.
             """)
 
     @OptionGroup var database: DatabaseOption
