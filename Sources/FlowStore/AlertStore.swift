@@ -199,6 +199,8 @@ extension GraphStore {
 
     /// Main-chain Bitcoin transactions with one input and two outputs whose block time is in
     /// `from...until`, for the peel-chain rule (empty when the store holds no Bitcoin data).
+    /// CROSS JOIN fixes the join order: transactions drive, outputs are read by id range (left to
+    /// itself SQLite scanned outputs and searched transactions for each, quadratic).
     public func peelSnapshot(from: Int64, until: Int64) throws(StoreError) -> PeelSnapshot {
         try read("loading transactions for the peel-chain rule") { db in
             var s = PeelSnapshot()
@@ -208,10 +210,10 @@ extension GraphStore {
                 """
                 SELECT t.id, b.time, o.n, o.value, o.address_id, (SELECT i.tx_id FROM inputs i WHERE i.spent_output_id = o.id),
                   (SELECT so.address_id FROM inputs fi JOIN outputs so ON so.id = fi.spent_output_id WHERE fi.id = t.first_input_id)
-                FROM transactions t JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
-                JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + 1
+                FROM transactions t CROSS JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+                CROSS JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + 1
                 WHERE t.input_count = 1 AND t.output_count = 2 AND t.is_coinbase = 0 AND b.time BETWEEN ? AND ?
-                ORDER BY t.id, o.n
+                ORDER BY t.id, o.id
                 """, [from, until]
             ) { r in
                 let id = r.int(0)
