@@ -173,10 +173,25 @@ public enum AmlRuleFile {
                 try assign(p, value, on: &r, file: file, rule: name)
             }
         }
-        if r.detector == .cycle && r.minHops > r.maxHops {
-            throw fail(
-                file, body, "min-hops",
-                "rule '\(name)': min-hops (\(r.minHops)) is above max-hops (\(r.maxHops))")
+        var nodes: [String: Node] = [:]
+        for (key, value) in map { if let k = key.string { nodes[k] = value } }
+        func check(_ ok: Bool, _ field: String, _ message: String) throws {
+            guard ok else { throw fail(file, nodes[field] ?? body, field, "rule '\(name)': \(message)") }
+        }
+        if r.detector == .cycle {
+            try check(
+                r.minHops <= r.maxHops, "min-hops", "min-hops (\(r.minHops)) is above max-hops (\(r.maxHops))"
+            )
+        }
+        if r.detector == .passThrough {
+            try check(r.minRatio <= r.maxRatio, "min-ratio", "min-ratio is above max-ratio")
+        }
+        try check(r.margin < 10_000, "margin", "margin must be below 1 (100%)")
+        try check(r.minDensity <= 10_000, "min-density", "min-density is at most 1 (100%)")
+        try check(r.maxPeel <= 10_000, "max-peel", "max-peel is at most 1 (100%)")
+        if [.cycle, .randomWalk, .scatterGather, .gatherScatter, .exposure].contains(r.detector) {
+            try check(
+                r.minRatio <= 10_000, "min-ratio", "min-ratio is at most 1 (value cannot grow along a path)")
         }
         set.rules[i] = r
     }

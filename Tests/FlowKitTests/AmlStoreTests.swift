@@ -145,6 +145,14 @@ import Testing
         ),
         ("rules: [\n", "r.yaml:2:1: error: not valid YAML"),
         ("colour: blue\n", "r.yaml:1:1: field 'colour': error: unknown key"),
+        (
+            "rules:\n  structuring:\n    margin: 150%\n",
+            "r.yaml:3:13: field 'margin': error: rule 'structuring': margin must be below 1"
+        ),
+        (
+            "rules:\n  cycle:\n    max-hops: 3\n    min-hops: 4\n",
+            "r.yaml:4:15: field 'min-hops': error: rule 'cycle': min-hops (4) is above max-hops (3)"
+        ),
     ])
     func ruleFileErrorsNameFileLineAndField(_ text: String, _ expected: String) {
         do {
