@@ -195,3 +195,40 @@ import Testing
         #expect(big.permyriad(5_000) == UInt256(limbs: (0, 1 << 63, 0, 0)))
     }
 }
+
+/// Amounts beyond 2^64 and per-asset thresholds.
+@Suite struct AmlExactAmountTests {
+    @Test func fanInOfEtherBeyond64BitsUsesTheEtherThreshold() {
+        var s = TransferSnapshot()
+        s.assets = [
+            TransferSnapshot.AssetInfo(id: 2, symbol: "ETH", decimals: 18),
+            TransferSnapshot.AssetInfo(id: 3, symbol: "USD", decimals: 2),
+        ]
+        s.addressIds = (1...20).map { Int64($0) }
+        let fiveEther = UInt256(5_000_000_000_000_000_000)
+        for k in 0..<8 {
+            // Senders 1…8 pay address 0 five ether each; the same senders pay 10 USD to address 9.
+            s.append(
+                transferId: Int64(k + 1), time: 1_000_000 + Int64(k) * 60, from: UInt32(k + 1), to: 0,
+                asset: 0,
+                amount: fiveEther)
+            s.append(
+                transferId: Int64(k + 100), time: 1_000_000 + Int64(k) * 60, from: UInt32(k + 1), to: 9,
+                asset: 1,
+                amount: UInt256(1_000))
+        }
+        s.dataEnd = 2_000_000
+        s.sortByTime()
+        var set = AmlRuleSet.standard
+        set.rules = set.rules.filter { $0.name == "fan-in" }
+        set.rules[0].minAmount = AmountThreshold("5000", perAsset: ["ETH": "20"])
+        let alerts = AmlEngine.run(s, rules: set, threads: 2)
+        #expect(alerts.count == 1, "the ether fan-in passes 20 ETH; 80 USD stays under 5000 USD")
+        #expect(alerts.first?.subjects == [0])
+        // 40 ether = 4 * 10^19 wei > 2^64, summed exactly.
+        #expect(alerts.first?.amount == UInt256(decimal: "40000000000000000000"))
+        #expect(alerts.first?.explanation.contains("40 ETH") == true)
+        set.rules[0].minAmount = AmountThreshold("5000", perAsset: ["ETH": "40.000000000000000001"])
+        #expect(AmlEngine.run(s, rules: set, threads: 1).isEmpty, "one wei short")
+    }
+}
