@@ -14,6 +14,7 @@ import Foundation
 /// laundering alert, not noise). Accounts: the addresses of all alerts against the members of
 /// all instances.
 public struct AmlEvaluation: Sendable {
+    /// One line of the table: a typology's planted instances and found ones, its alerts and hits.
     public struct Row: Sendable {
         public var typology: String
         public var planted: Int
@@ -41,7 +42,10 @@ public struct AmlEvaluation: Sendable {
     public var transfers: Int
 }
 
+/// `chainflow aml evaluate`: the rules against `generate ledger`'s labels.
 public enum AmlEvaluate {
+    /// Reads labels.csv (`instance_id,typology,members,transactions`, lists `;`-separated); a bad
+    /// line is an error naming file and line.
     public static func readLabels(path: String) throws -> [LedgerInstance] {
         let data: String
         do {
@@ -76,6 +80,7 @@ public enum AmlEvaluate {
         return instances
     }
 
+    /// Runs the rules over the whole database (nothing stored) and scores them against the labels.
     public static func run(store: GraphStore, labelsPath: String, rules: AmlRuleSet, threads: Int?) throws
         -> AmlEvaluation
     {
@@ -138,6 +143,7 @@ public enum AmlEvaluate {
         return String(format: "%.2f", v)
     }
 
+    /// The evaluation as a text table, with account-level figures and the instances missed.
     public static func table(_ e: AmlEvaluation) -> String {
         func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
             let fill = String(repeating: " ", count: max(0, n - s.count))
@@ -171,6 +177,7 @@ public enum AmlEvaluate {
         return out
     }
 
+    /// The evaluation as JSON (`typologies`, `total`, `accounts`; shares rounded to 4 decimals).
     public static func json(_ e: AmlEvaluation) -> JSONValue {
         func share(_ v: Double?) -> JSONValue {
             guard let v else { return .null }
@@ -198,6 +205,7 @@ public enum AmlEvaluate {
 
 /// `chainflow generate ledger`: the labelled ledger's files, ingested into DIR/ledger.db.
 public enum AmlLedger {
+    /// What `generate` wrote, and the database it created (nil without ingest).
     public struct Report: Sendable {
         public var summary: LedgerSummary
         public var database: String?

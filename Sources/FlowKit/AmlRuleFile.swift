@@ -43,6 +43,7 @@ public struct AmlRuleFileError: Error, CustomStringConvertible, Sendable {
 /// Rules the file does not mention keep their defaults. Durations take s, m, h, d, w; ratios
 /// 0.9 or 90%; amounts are in asset units (decimals applied per asset).
 public enum AmlRuleFile {
+    /// Reads and checks a rule file; errors name the file, line, column and field.
     public static func load(path: String) throws -> AmlRuleSet {
         let text: String
         do {
@@ -54,6 +55,7 @@ public enum AmlRuleFile {
         return try parse(text, file: path)
     }
 
+    /// Parses rule-file text (`file` names it in errors) on top of the default rule set.
     public static func parse(_ text: String, file: String) throws -> AmlRuleSet {
         let root: Node?
         do {

@@ -54,6 +54,7 @@ public struct AmlAlertDocument: Sendable, Equatable {
     /// Store ids behind the texts (for the alert tables; not part of the JSON).
     public var ids: StoreIds
 
+    /// Store ids of the alert's subjects, addresses, evidence transfers or transactions, and asset.
     public struct StoreIds: Sendable, Equatable {
         public var subjects: [Int64]
         public var addresses: [Int64]
@@ -62,6 +63,7 @@ public struct AmlAlertDocument: Sendable, Equatable {
         public var asset: Int64?
     }
 
+    /// One evidence transfer (or UTXO output): an edge of the alert's subgraph.
     public struct Edge: Sendable, Equatable {
         public var tx: String
         public var from: String
@@ -96,6 +98,9 @@ public struct AmlRunResult: Sendable {
 
 /// `chainflow aml run`: load the transfers of the range, run the rules, store and return alerts.
 public enum AmlRun {
+    /// Loads the range (or everything new since the last run), runs the rules, resolves the alerts
+    /// to text and, unless `options.store` is false, stores them and records the run. `progress`
+    /// receives one-line status messages (the CLI prints them on stderr).
     public static func run(store: GraphStore, options: AmlRunOptions, progress: ((String) -> Void)? = nil)
         throws
         -> AmlRunResult

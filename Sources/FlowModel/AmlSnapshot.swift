@@ -64,6 +64,7 @@ public struct TransferSnapshot: Sendable, Equatable {
         amount = order.map { amount[$0] }
     }
 
+    /// Appends one row (callers sort with `sortByTime()` afterwards).
     public mutating func append(
         transferId: Int64, time t: Int64, from f: UInt32, to d: UInt32, asset a: UInt16, amount v: UInt256
     ) {
@@ -97,6 +98,7 @@ public enum AmlSeverity: Int, Sendable, Comparable, CaseIterable, Codable {
         self = s
     }
 
+    /// Severities order low < medium < high < critical.
     public static func < (a: AmlSeverity, b: AmlSeverity) -> Bool { a.rawValue < b.rawValue }
 }
 

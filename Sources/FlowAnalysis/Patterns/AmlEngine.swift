@@ -11,6 +11,9 @@ public enum AmlEngine {
         public var rules: [(name: String, seconds: Double, alerts: Int)] = []
     }
 
+    /// Runs every enabled account-model rule of `rules` over `snapshot` on up to `threads` threads
+    /// (UTXO rules run separately: `PeelChainDetector`). `timing`, when given, receives the time of
+    /// the index and of each rule.
     public static func run(
         _ snapshot: TransferSnapshot, rules: AmlRuleSet, threads: Int, timing: UnsafeTiming? = nil
     ) -> [AmlAlert] {

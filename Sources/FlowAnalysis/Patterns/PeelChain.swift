@@ -7,6 +7,8 @@ public import FlowModel
 /// red flags (funds split through many transactions). Known false positives: a wallet paying many
 /// bills in sequence from one balance looks the same; `min-hops` and `min-amount` keep those out.
 public enum PeelChainDetector {
+    /// The peel chains of `s` under `rule` (`min-hops`, `max-peel`, `min-amount` in BTC), one alert
+    /// per chain, from its first transaction.
     public static func run(_ s: PeelSnapshot, rule: AmlRule) -> [AmlAlert] {
         guard s.count > 0 else { return [] }
         let btc = TransferSnapshot.AssetInfo(id: 1, symbol: "BTC", decimals: 8)
