@@ -7,7 +7,8 @@ import GRDB
 /// An amount below 2^63 is an INTEGER; a larger one is a 32-byte big-endian BLOB. SQLite sorts
 /// every INTEGER before every BLOB and BLOBs bytewise, so `ORDER BY amount` is exact numeric
 /// order. `amount_sum(x)` sums exactly (same representation out) and `amount_text(x)` gives
-/// decimal digits; both are registered on every connection chainflow opens.
+/// decimal digits; `amount_diff(x, y)` gives x − y as signed decimal digits (a balance:
+/// received − sent). All three are registered on every connection chainflow opens.
 public enum AmountSQL {
     /// The value to store for `amount`.
     static func databaseValue(_ amount: UInt256) -> DatabaseValue {
@@ -28,6 +29,15 @@ public enum AmountSQL {
     static let text = DatabaseFunction("amount_text", argumentCount: 1, pure: true) { values in
         if values[0].isNull { return nil }
         return amount(values[0])?.decimalString
+    }
+
+    /// x − y as decimal digits, with a leading `-` when negative; NULL counts as 0.
+    static let diff = DatabaseFunction("amount_diff", argumentCount: 2, pure: true) { values in
+        let x = values[0].isNull ? UInt256.zero : amount(values[0])
+        let y = values[1].isNull ? UInt256.zero : amount(values[1])
+        guard let x, let y else { throw DatabaseError(message: "amount_diff: not an amount") }
+        if let d = x.subtractingReportingOverflow(y) { return d.decimalString }
+        return "-" + (y.subtractingReportingOverflow(x) ?? .zero).decimalString
     }
 
     static let sum = DatabaseFunction("amount_sum", argumentCount: 1, pure: true, aggregate: Sum.self)
@@ -56,5 +66,6 @@ public enum AmountSQL {
     static func register(_ db: Database) {
         db.add(function: text)
         db.add(function: sum)
+        db.add(function: diff)
     }
 }

@@ -8,5 +8,6 @@ struct Chainflow: ParsableCommand {
         subcommands: [
             IngestCommand.self, StatsCommand.self, TxCommand.self, AddressCommand.self, DemoCommand.self,
             GenerateCommand.self, TagsCommand.self, ClusterCommand.self, AmlCommand.self, TraceCommand.self,
+            QueryCommand.self,
         ])
 }

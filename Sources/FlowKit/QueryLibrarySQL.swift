@@ -1,0 +1,856 @@
+// Generated from Queries/*.sql by `RECORD_QUERIES=1 swift test --filter QueryLibraryTests`: do not
+// edit. QueryLibraryTests fails when this file and Queries/ differ.
+// swift-format-ignore-file
+
+extension QueryLibrary {
+    /// The library's files (name, text without the final newline), in name order.
+    static let embedded: [(name: String, text: String)] = [
+        (
+            "address-alerts",
+            #"""
+-- AML alerts that involve an address, most severe first: as a subject (the fan-in's receiver,
+-- the cycle's origin) or as another address of the alert's evidence.
+--
+-- Needs a stored rule run (`chainflow aml run`). The full evidence (transactions, edges) of an
+-- alert is in `alerts.evidence` as JSON, or in `chainflow aml run --format json`.
+--
+-- Parameters:
+--   :address  text  the address, as stored (Ethereum lowercase); e.g. ACC-2001
+--
+-- Columns:
+--   alert         the alert's id (alerts.id)
+--   rule          the rule that raised it
+--   typology      the pattern it matches
+--   severity      low, medium, high or critical
+--   score         1–100 (50 at the rule's threshold)
+--   role          subject or involved
+--   window_start  time of its first evidence transfer, ISO-8601 UTC
+--   window_end    time of its last evidence transfer
+--   asset         asset symbol (NULL when the alert has none)
+--   amount        amount the rule measured, base units (exact decimal text)
+--   explanation   the rule's one-line explanation
+SELECT al.id AS alert, al.rule, al.typology,
+    CASE al.severity WHEN 1 THEN 'low' WHEN 2 THEN 'medium' WHEN 3 THEN 'high' WHEN 4 THEN 'critical'
+        ELSE CAST(al.severity AS TEXT) END AS severity,
+    al.score,
+    CASE WHEN aa.subject = 1 THEN 'subject' ELSE 'involved' END AS role,
+    strftime('%Y-%m-%dT%H:%M:%SZ', al.window_start, 'unixepoch') AS window_start,
+    strftime('%Y-%m-%dT%H:%M:%SZ', al.window_end, 'unixepoch') AS window_end,
+    s.symbol AS asset, amount_text(al.amount) AS amount, al.explanation
+FROM addresses a
+JOIN alert_addresses aa ON aa.address_id = a.id
+JOIN alerts al ON al.id = aa.alert_id
+LEFT JOIN assets s ON s.id = al.asset_id
+WHERE a.address = :address
+ORDER BY al.severity DESC, al.score DESC, al.id
+"""#
+        ),
+        (
+            "balance-history",
+            #"""
+-- Balance history of an address: every movement in or out, in time order, with the balance after
+-- it, per asset.
+--
+-- Bitcoin (main chain): one row per transaction that pays or spends the address (a payment with
+-- change back to it shows both). Outputs known only from a source's prevout (their funding
+-- transaction is not stored) are left out, as in `chainflow address`. Account model: one row per
+-- transfer that moved value, gas fees included (they lower the balance). Balances can be negative
+-- when an export starts after the address was funded.
+--
+-- Parameters:
+--   :address  text  the address, as stored (Ethereum lowercase); e.g. 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S
+--
+-- Columns:
+--   model     utxo or account
+--   time      block or transfer time, ISO-8601 UTC
+--   block     block height (Bitcoin) or number (Ethereum); NULL for ledgers
+--   tx        hex txid, or the transfer's transaction hash or ledger id
+--   asset     asset symbol
+--   received  base units in (exact decimal text)
+--   sent      base units out (fees included)
+--   balance   balance of this asset after the row, signed decimal text
+WITH me AS (SELECT id FROM addresses WHERE address = :address),
+btc_moves AS (
+    SELECT o.tx_id, o.value AS received, 0 AS sent
+    FROM outputs o
+    WHERE o.address_id = (SELECT id FROM me)
+    UNION ALL
+    SELECT i.tx_id, 0, o.value
+    FROM outputs o
+    JOIN inputs i ON i.spent_output_id = o.id
+    WHERE o.address_id = (SELECT id FROM me)
+),
+btc AS (
+    SELECT b.time, b.height, b.id AS block_id, t.position, t.txid,
+        SUM(m.received) AS received, SUM(m.sent) AS sent
+    FROM btc_moves m
+    JOIN transactions t ON t.id = m.tx_id
+    JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+    GROUP BY t.id
+),
+btc_rows AS (
+    SELECT 'utxo' AS model, time, height AS block, lower(hex(txid)) AS tx, 'BTC' AS asset,
+        CAST(received AS TEXT) AS received, CAST(sent AS TEXT) AS sent,
+        CAST(SUM(received - sent) OVER (
+            ORDER BY COALESCE(height, -1), block_id, position ROWS UNBOUNDED PRECEDING) AS TEXT) AS balance,
+        1 AS asset_id, COALESCE(height, -1) AS k1, block_id AS k2, position AS k3
+    FROM btc
+),
+acct AS (
+    SELECT tr.id, tr.time, tr.block, tr.tx, tr.asset_id,
+        CASE WHEN tr.to_id = (SELECT id FROM me) THEN tr.amount END AS received,
+        CASE WHEN tr.from_id = (SELECT id FROM me) THEN tr.amount END AS sent
+    FROM transfers tr
+    WHERE (tr.to_id = (SELECT id FROM me) OR tr.from_id = (SELECT id FROM me))
+      AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
+),
+acct_rows AS (
+    SELECT 'account' AS model, x.time, x.block, x.tx, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+        amount_text(x.received) AS received, amount_text(x.sent) AS sent,
+        amount_diff(
+            (SELECT amount_sum(y.received) FROM acct y
+             WHERE y.asset_id = x.asset_id AND (y.time < x.time OR (y.time = x.time AND y.id <= x.id))),
+            (SELECT amount_sum(y.sent) FROM acct y
+             WHERE y.asset_id = x.asset_id AND (y.time < x.time OR (y.time = x.time AND y.id <= x.id)))
+        ) AS balance,
+        x.asset_id, x.time AS k1, x.id AS k2, 0 AS k3
+    FROM acct x
+    JOIN assets s ON s.id = x.asset_id
+)
+SELECT model, strftime('%Y-%m-%dT%H:%M:%SZ', time, 'unixepoch') AS time, block, tx, asset, received,
+    sent, balance
+FROM (SELECT * FROM btc_rows UNION ALL SELECT * FROM acct_rows)
+ORDER BY asset_id, k1, k2, k3
+"""#
+        ),
+        (
+            "busiest-addresses",
+            #"""
+-- Busiest addresses in a time window: the addresses in the most transactions, Bitcoin and account
+-- model together.
+--
+-- Bitcoin (main chain): transactions that pay or spend the address. Account model: transfers from
+-- or to it that moved value (gas fees left out). Coinbase payouts count as transactions.
+--
+-- Parameters:
+--   :since  time     start of the window, inclusive (Unix seconds or ISO-8601); e.g. 2009-01-01
+--   :until  time     end of the window, inclusive; e.g. 2030-01-01
+--   :limit  integer  rows to return; default 20; e.g. 10
+--
+-- Columns:
+--   address       the address
+--   chain         its address family (bitcoin, ethereum, ledger, …)
+--   transactions  Bitcoin transactions plus account transfers in the window
+--   first_time    its first movement in the window, ISO-8601 UTC
+--   last_time     its last movement in the window
+--   tags          its tags, `category: label` separated by `; ` (NULL when none)
+WITH window_txs AS (
+    SELECT t.id, t.first_input_id, t.input_count, t.first_output_id, t.output_count, b.time
+    FROM blocks b
+    CROSS JOIN transactions t ON t.id BETWEEN b.first_tx_id AND b.first_tx_id + b.tx_count - 1
+    WHERE b.in_main_chain = 1 AND b.time BETWEEN :since AND :until
+),
+touches AS (
+    SELECT o.address_id AS address_id, w.id AS tx, w.time
+    FROM window_txs w
+    CROSS JOIN outputs o ON o.id BETWEEN w.first_output_id AND w.first_output_id + w.output_count - 1
+    WHERE o.address_id IS NOT NULL
+    UNION
+    SELECT COALESCE(so.address_id, p.address_id), w.id, w.time
+    FROM window_txs w
+    CROSS JOIN inputs i ON i.id BETWEEN w.first_input_id AND w.first_input_id + w.input_count - 1
+    LEFT JOIN outputs so ON so.id = i.spent_output_id
+    LEFT JOIN prevouts p ON p.input_id = i.id
+    WHERE COALESCE(so.address_id, p.address_id) IS NOT NULL
+    UNION ALL
+    SELECT tr.from_id, -tr.id, tr.time FROM transfers tr
+    WHERE tr.from_id IS NOT NULL AND tr.time BETWEEN :since AND :until
+      AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
+    UNION ALL
+    SELECT tr.to_id, -tr.id, tr.time FROM transfers tr
+    WHERE tr.to_id IS NOT NULL AND tr.from_id IS NOT tr.to_id AND tr.time BETWEEN :since AND :until
+      AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
+),
+counts AS (
+    SELECT address_id, COUNT(DISTINCT tx) AS transactions, MIN(time) AS first_time, MAX(time) AS last_time
+    FROM touches
+    GROUP BY address_id
+    ORDER BY transactions DESC, address_id
+    LIMIT :limit
+)
+SELECT a.address, a.chain, c.transactions,
+    strftime('%Y-%m-%dT%H:%M:%SZ', c.first_time, 'unixepoch') AS first_time,
+    strftime('%Y-%m-%dT%H:%M:%SZ', c.last_time, 'unixepoch') AS last_time,
+    (SELECT group_concat(tag, '; ') FROM (
+        SELECT tg.category || ': ' || tg.label AS tag FROM tags tg WHERE tg.address = a.address
+        ORDER BY tg.category, tg.label)) AS tags
+FROM counts c
+JOIN addresses a ON a.id = c.address_id
+ORDER BY c.transactions DESC, c.address_id
+"""#
+        ),
+        (
+            "cluster-mates-of-tagged",
+            #"""
+-- Addresses sharing a cluster with a tagged one: for every address tagged with a category, the
+-- other members of its cluster (the entity the clustering heuristics say controls it).
+--
+-- Needs a clustering run (`chainflow cluster run`). An address in no cluster of two or more has no
+-- mates and gives no rows. `chainflow cluster explain TAGGED MEMBER` shows why two were joined.
+--
+-- Parameters:
+--   :category  text     tag category; e.g. exchange
+--   :limit     integer  rows to return; default 1000; e.g. 100
+--
+-- Columns:
+--   tagged_address   the tagged address
+--   label            its tag's label
+--   cluster_id       the cluster's id (its smallest address id)
+--   cluster_address  the cluster's id address
+--   cluster_size     addresses in the cluster
+--   member           another address of the cluster
+--   member_tags      the member's own tags, `category: label` separated by `; ` (NULL when none)
+SELECT t.address AS tagged_address, t.label, c.cluster_id, ca.address AS cluster_address,
+    (SELECT COUNT(*) FROM clusters x WHERE x.cluster_id = c.cluster_id) AS cluster_size,
+    m.address AS member,
+    (SELECT group_concat(tag, '; ') FROM (
+        SELECT mt.category || ': ' || mt.label AS tag FROM tags mt WHERE mt.address = m.address
+        ORDER BY mt.category, mt.label)) AS member_tags
+FROM tags t
+JOIN addresses ta ON ta.address = t.address
+JOIN clusters c ON c.address_id = ta.id
+JOIN clusters mc ON mc.cluster_id = c.cluster_id AND mc.address_id <> ta.id
+JOIN addresses m ON m.id = mc.address_id
+JOIN addresses ca ON ca.id = c.cluster_id
+WHERE t.category = :category
+ORDER BY c.cluster_id, t.address, t.label, m.id
+LIMIT :limit
+"""#
+        ),
+        (
+            "cluster-sizes",
+            #"""
+-- Largest clusters by size: the entities the last clustering run found, with how many of
+-- their addresses carry tags and which categories.
+--
+-- Needs a clustering run (`chainflow cluster run`); addresses in no cluster of two or more are not
+-- listed. `chainflow cluster show ADDRESS` shows one cluster's members and totals.
+--
+-- Parameters:
+--   :min_size  integer  smallest cluster to list; default 2; e.g. 2
+--   :limit     integer  rows to return; default 20; e.g. 10
+--
+-- Columns:
+--   cluster_id       the cluster's id (its smallest address id)
+--   cluster_address  the address with that id
+--   size             addresses in the cluster
+--   tagged_members   members with at least one tag
+--   categories       distinct tag categories of its members, separated by `, ` (NULL when none)
+WITH sizes AS (
+    SELECT cluster_id, COUNT(*) AS size FROM clusters
+    GROUP BY cluster_id
+    HAVING COUNT(*) >= :min_size
+    ORDER BY size DESC, cluster_id
+    LIMIT :limit
+),
+member_tags AS (
+    SELECT DISTINCT s.cluster_id, c.address_id, t.category
+    FROM sizes s
+    JOIN clusters c ON c.cluster_id = s.cluster_id
+    JOIN addresses a ON a.id = c.address_id
+    JOIN tags t ON t.address = a.address
+)
+SELECT s.cluster_id, a.address AS cluster_address, s.size,
+    (SELECT COUNT(DISTINCT address_id) FROM member_tags m WHERE m.cluster_id = s.cluster_id)
+        AS tagged_members,
+    (SELECT group_concat(category, ', ') FROM (
+        SELECT DISTINCT category FROM member_tags m WHERE m.cluster_id = s.cluster_id
+        ORDER BY category)) AS categories
+FROM sizes s
+JOIN addresses a ON a.id = s.cluster_id
+ORDER BY s.size DESC, s.cluster_id
+"""#
+        ),
+        (
+            "daily-volume",
+            #"""
+-- Daily volume per asset in a time window: how many payments and how much value moved each UTC day.
+--
+-- Bitcoin: outputs of main-chain transactions other than coinbases (change outputs included: a
+-- transaction's outputs cannot all be told apart as payments). Account model: transfers that
+-- moved value, gas fees left out.
+--
+-- Parameters:
+--   :since  time  start of the window, inclusive (Unix seconds or ISO-8601); e.g. 2009-01-01
+--   :until  time  end of the window, inclusive; e.g. 2030-01-01
+--
+-- Columns:
+--   day       the UTC day, YYYY-MM-DD
+--   asset     asset symbol
+--   payments  Bitcoin outputs or account transfers
+--   volume    their sum, base units (exact decimal text)
+WITH moves AS (
+    SELECT b.time, 1 AS asset_id, o.value AS amount
+    FROM blocks b
+    -- the block's transactions after its coinbase
+    CROSS JOIN transactions t ON t.id BETWEEN b.first_tx_id + 1 AND b.first_tx_id + b.tx_count - 1
+    CROSS JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1
+    WHERE b.in_main_chain = 1 AND b.time BETWEEN :since AND :until
+    UNION ALL
+    SELECT tr.time, tr.asset_id, tr.amount
+    FROM transfers tr
+    WHERE tr.time BETWEEN :since AND :until AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1
+      AND tr.amount <> 0
+)
+SELECT strftime('%Y-%m-%d', m.time, 'unixepoch') AS day, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+    COUNT(*) AS payments, amount_text(amount_sum(m.amount)) AS volume
+FROM moves m
+JOIN assets s ON s.id = m.asset_id
+GROUP BY day, m.asset_id
+ORDER BY day, m.asset_id
+"""#
+        ),
+        (
+            "fees-by-block",
+            #"""
+-- Fees paid per block: what the transactions of each main-chain Bitcoin block paid, and the gas fees of
+-- each Ethereum block, in a height range.
+--
+-- A Bitcoin fee is known when every input's value is (its spent output is stored, or a source's
+-- prevout gives it); `unknown_fee_txs` counts the others, so `fee_total` is exact over the known
+-- ones. `coinbase_claimed` is the coinbase's outputs minus the block subsidy (mainnet schedule:
+-- 50 BTC halving every 210,000 blocks): what the miner claimed, the block's total fee unless it
+-- under-claimed, known even when the spent outputs are not stored. Ethereum rows sum the gas fees
+-- (`fee` transfers, stored when receipts were ingested) per block number.
+--
+-- Parameters:
+--   :from_height  integer  first block height or number, inclusive; e.g. 170
+--   :to_height    integer  last, inclusive; e.g. 277647
+--
+-- Columns:
+--   chain             bitcoin (network in brackets when not mainnet) or the account chain
+--   height            block height or number
+--   block             block hash (hex); NULL for Ethereum rows
+--   time              block time, ISO-8601 UTC
+--   transactions      transactions in the block (Ethereum: those that paid a fee)
+--   fee_total         sum of the known fees, base units (exact decimal text)
+--   unknown_fee_txs   non-coinbase transactions whose fee is unknown (NULL for Ethereum)
+--   min_fee           smallest known fee; NULL when none
+--   max_fee           largest known fee
+--   coinbase_claimed  coinbase outputs − subsidy, satoshi (NULL for Ethereum and regtest)
+SELECT
+    CASE WHEN b.network = 'mainnet' THEN 'bitcoin' ELSE 'bitcoin (' || b.network || ')' END AS chain,
+    b.height, lower(hex(b.hash)) AS block,
+    strftime('%Y-%m-%dT%H:%M:%SZ', b.time, 'unixepoch') AS time,
+    b.tx_count AS transactions,
+    CAST(COALESCE(SUM(t.fee), 0) AS TEXT) AS fee_total,
+    SUM(t.is_coinbase = 0 AND t.fee IS NULL) AS unknown_fee_txs,
+    CAST(MIN(t.fee) AS TEXT) AS min_fee, CAST(MAX(t.fee) AS TEXT) AS max_fee,
+    CASE WHEN b.network <> 'regtest' AND b.height IS NOT NULL THEN
+        (SELECT cb.output_value FROM transactions cb WHERE cb.id = b.first_tx_id)
+        - (5000000000 >> MIN(b.height / 210000, 63))
+    END AS coinbase_claimed
+FROM blocks b
+CROSS JOIN transactions t ON t.id BETWEEN b.first_tx_id AND b.first_tx_id + b.tx_count - 1
+WHERE b.in_main_chain = 1 AND b.height BETWEEN :from_height AND :to_height
+GROUP BY b.id
+UNION ALL
+SELECT s.chain, tr.block, NULL, strftime('%Y-%m-%dT%H:%M:%SZ', MIN(tr.time), 'unixepoch'),
+    COUNT(DISTINCT tr.tx), amount_text(amount_sum(tr.amount)), NULL,
+    amount_text(MIN(tr.amount)), amount_text(MAX(tr.amount)), NULL
+FROM transfers tr
+JOIN assets s ON s.id = tr.asset_id
+WHERE tr.kind = 3 AND tr.block BETWEEN :from_height AND :to_height
+GROUP BY s.chain, tr.block
+ORDER BY 1, 2
+"""#
+        ),
+        (
+            "first-funders",
+            #"""
+-- First funders of an address: the earliest payments into it and who made them.
+--
+-- Bitcoin (main chain): the earliest transactions paying the address in which it does not spend
+-- itself, one row per distinct input address (a coinbase has none: its row says `coinbase`).
+-- Account model: the earliest transfers to it that moved value (a transfer without a payer is
+-- `minted`: block rewards, withdrawals).
+--
+-- Parameters:
+--   :address  text     the address, as stored (Ethereum lowercase); e.g. 1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3
+--   :limit    integer  funding payments to list (each may have several payers); default 10; e.g. 3
+--
+-- Columns:
+--   n        1 for the first funding payment, 2 for the next, …
+--   model    utxo or account
+--   time     block or transfer time, ISO-8601 UTC
+--   tx       hex txid, or the transfer's transaction hash or ledger id
+--   kind     payment, coinbase (newly mined), transfer, or minted
+--   funder   the paying address; NULL for coinbase and minted
+--   asset    asset symbol
+--   amount   base units the address received in that payment (exact decimal text)
+WITH me AS (SELECT id FROM addresses WHERE address = :address),
+funding AS (
+    SELECT 'utxo' AS model, b.time, COALESCE(b.height, -1) AS k1, t.position AS k2, t.id AS tx_id,
+        NULL AS transfer_id, t.is_coinbase, 1 AS asset_id, SUM(o.value) AS amount
+    FROM outputs o
+    JOIN transactions t ON t.id = o.tx_id
+    JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+    WHERE o.address_id = (SELECT id FROM me)
+      AND NOT EXISTS (
+          SELECT 1 FROM inputs i JOIN outputs so ON so.id = i.spent_output_id
+          WHERE i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1
+            AND so.address_id = (SELECT id FROM me))
+    GROUP BY t.id
+    UNION ALL
+    SELECT 'account', tr.time, tr.time, tr.id, NULL, tr.id, 0, tr.asset_id, tr.amount
+    FROM transfers tr
+    WHERE tr.to_id = (SELECT id FROM me) AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1
+      AND tr.amount <> 0
+),
+ranked AS (
+    SELECT funding.*, ROW_NUMBER() OVER (ORDER BY time, k1, k2, model DESC) AS n
+    FROM funding
+),
+firsts AS (SELECT * FROM ranked WHERE n <= :limit),
+payers AS (
+    SELECT DISTINCT f.n, COALESCE(o.address_id, p.address_id) AS funder_id
+    FROM firsts f
+    CROSS JOIN transactions t ON t.id = f.tx_id
+    CROSS JOIN inputs i ON i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1
+    LEFT JOIN outputs o ON o.id = i.spent_output_id
+    LEFT JOIN prevouts p ON p.input_id = i.id
+    WHERE f.is_coinbase = 0 AND COALESCE(o.address_id, p.address_id) IS NOT NULL
+    UNION ALL
+    SELECT f.n, tr.from_id
+    FROM firsts f JOIN transfers tr ON tr.id = f.transfer_id
+)
+SELECT f.n, f.model, strftime('%Y-%m-%dT%H:%M:%SZ', f.time, 'unixepoch') AS time,
+    COALESCE(lower(hex(t.txid)), tr.tx) AS tx,
+    CASE
+        WHEN f.model = 'utxo' AND f.is_coinbase = 1 THEN 'coinbase'
+        WHEN f.model = 'utxo' THEN 'payment'
+        WHEN p.funder_id IS NULL THEN 'minted'
+        ELSE 'transfer'
+    END AS kind,
+    a.address AS funder, COALESCE(s.symbol, 'asset ' || s.id) AS asset, amount_text(f.amount) AS amount
+FROM firsts f
+LEFT JOIN payers p ON p.n = f.n
+LEFT JOIN addresses a ON a.id = p.funder_id
+LEFT JOIN transactions t ON t.id = f.tx_id
+LEFT JOIN transfers tr ON tr.id = f.transfer_id
+JOIN assets s ON s.id = f.asset_id
+ORDER BY f.n, a.address
+"""#
+        ),
+        (
+            "largest-flows",
+            #"""
+-- Largest flows of one asset in a time window: the biggest single payments, Bitcoin outputs and
+-- account-model transfers alike, largest first.
+--
+-- A Bitcoin flow is one output of a main-chain transaction; its payer is shown as the address of
+-- the transaction's first input, and `payers` counts the distinct input addresses (coinbase
+-- outputs have no payer). An account flow is one transfer that moved value: failed transactions,
+-- gas-fee rows and zero-value calls are left out.
+--
+-- Parameters:
+--   :asset  text     asset symbol as in the assets table; e.g. BTC
+--   :since  time     start of the window, inclusive (Unix seconds or ISO-8601); e.g. 2009-01-01
+--   :until  time     end of the window, inclusive; e.g. 2009-02-01
+--   :limit  integer  rows to return; default 20; e.g. 10
+--
+-- Columns:
+--   model         utxo (a Bitcoin output) or account (a transfer)
+--   time          block time or transfer time, ISO-8601 UTC
+--   tx            transaction: hex txid, or the transfer's transaction hash or ledger id
+--   from_address  the payer (Bitcoin: the first input's address); NULL when unknown or minted
+--   payers        distinct input addresses of the Bitcoin transaction; 1 for a transfer
+--   to_address    the payee; NULL for outputs without an address
+--   asset         asset symbol
+--   amount        base units (satoshi, wei, token units, cents), exact decimal text
+WITH flows AS (
+    SELECT 'utxo' AS model, b.time AS time, lower(hex(t.txid)) AS tx,
+        (SELECT a2.address
+         FROM inputs i
+         LEFT JOIN outputs o2 ON o2.id = i.spent_output_id
+         LEFT JOIN prevouts p ON p.input_id = i.id
+         JOIN addresses a2 ON a2.id = COALESCE(o2.address_id, p.address_id)
+         WHERE i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1
+         ORDER BY i.id LIMIT 1) AS from_address,
+        (SELECT COUNT(DISTINCT COALESCE(o2.address_id, p.address_id))
+         FROM inputs i
+         LEFT JOIN outputs o2 ON o2.id = i.spent_output_id
+         LEFT JOIN prevouts p ON p.input_id = i.id
+         WHERE i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1) AS payers,
+        a.address AS to_address, 'BTC' AS asset, o.value AS amount, o.id AS ord
+    FROM blocks b
+    CROSS JOIN transactions t ON t.id BETWEEN b.first_tx_id AND b.first_tx_id + b.tx_count - 1
+    CROSS JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1
+    LEFT JOIN addresses a ON a.id = o.address_id
+    WHERE :asset = 'BTC' AND b.in_main_chain = 1 AND b.time BETWEEN :since AND :until
+      AND o.value > 0
+    UNION ALL
+    SELECT 'account', tr.time, tr.tx, fa.address, 1, ta.address, s.symbol, tr.amount, -tr.id
+    FROM transfers tr
+    JOIN assets s ON s.id = tr.asset_id
+    LEFT JOIN addresses fa ON fa.id = tr.from_id
+    LEFT JOIN addresses ta ON ta.id = tr.to_id
+    WHERE s.symbol = :asset AND tr.time BETWEEN :since AND :until
+      AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
+)
+SELECT model, strftime('%Y-%m-%dT%H:%M:%SZ', time, 'unixepoch') AS time, tx, from_address, payers,
+    to_address, asset, amount_text(amount) AS amount
+FROM flows
+ORDER BY flows.amount DESC, flows.time, ord
+LIMIT :limit
+"""#
+        ),
+        (
+            "largest-unspent",
+            #"""
+-- Largest unspent Bitcoin outputs: where the most value sits unspent on the main chain.
+--
+-- An output is unspent when no main-chain input spends it. An input whose spent output is not
+-- stored cannot be matched, so on a partial chain some outputs listed may have been spent in
+-- blocks that were not ingested. Scans every output: on a large database it takes a while.
+--
+-- Parameters:
+--   :limit  integer  rows to return; default 20; e.g. 10
+--
+-- Columns:
+--   txid     hex txid of the transaction that created the output
+--   n        output index (vout)
+--   address  the address paid; NULL for outputs without one (multisig, nonstandard)
+--   type     script type (Bitcoin Core's names)
+--   value    satoshi
+--   height   block height
+--   time     block time, ISO-8601 UTC
+SELECT lower(hex(t.txid)) AS txid, o.n, a.address, st.name AS type, o.value, b.height,
+    strftime('%Y-%m-%dT%H:%M:%SZ', b.time, 'unixepoch') AS time
+FROM outputs o
+JOIN transactions t ON t.id = o.tx_id
+JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+LEFT JOIN addresses a ON a.id = o.address_id
+LEFT JOIN script_types st ON st.id = o.type
+WHERE o.value > 0
+  AND NOT EXISTS (
+      SELECT 1 FROM inputs i
+      JOIN transactions st2 ON st2.id = i.tx_id
+      JOIN blocks sb ON sb.id = st2.block_id AND sb.in_main_chain = 1
+      WHERE i.spent_output_id = o.id)
+ORDER BY o.value DESC, o.id
+LIMIT :limit
+"""#
+        ),
+        (
+            "tag-exposure",
+            #"""
+-- Exposure of an address to tagged categories within one hop: its direct counterparties that carry
+-- tags (sanctions, mixer, exchange, …), with the amounts received from and sent to them.
+--
+-- Counterparties are found as in top-counterparties.sql: Bitcoin transactions on the main chain in
+-- which the address pays another address or is paid by a transaction another address funded, and
+-- account transfers that moved value. A counterparty with several tags gives one row per tag.
+--
+-- Parameters:
+--   :address  text  the address, as stored (Ethereum lowercase); e.g. ACC-3001
+--
+-- Columns:
+--   category      the counterparty's tag category
+--   label         the tag's label
+--   counterparty  the tagged address
+--   asset         asset symbol
+--   received      base units the address received from it (exact decimal text)
+--   sent          base units the address sent to it
+--   payments      Bitcoin transactions or account transfers between the two
+WITH me AS (SELECT id FROM addresses WHERE address = :address),
+mine AS (
+    SELECT o.id AS output_id, o.tx_id, o.value
+    FROM outputs o
+    JOIN transactions t ON t.id = o.tx_id
+    JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+    WHERE o.address_id = (SELECT id FROM me)
+),
+spending AS (
+    SELECT i.tx_id
+    FROM mine m
+    JOIN inputs i ON i.spent_output_id = m.output_id
+    JOIN transactions t ON t.id = i.tx_id
+    JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+    UNION
+    SELECT i.tx_id
+    FROM prevouts p
+    JOIN inputs i ON i.id = p.input_id
+    JOIN transactions t ON t.id = i.tx_id
+    JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+    WHERE p.address_id = (SELECT id FROM me)
+),
+received_in AS (
+    SELECT tx_id, SUM(value) AS value FROM mine
+    WHERE tx_id NOT IN (SELECT tx_id FROM spending)
+    GROUP BY tx_id
+),
+flows AS (
+    SELECT DISTINCT r.tx_id AS tx, COALESCE(o.address_id, p.address_id) AS cp, 1 AS asset_id,
+        r.value AS received, NULL AS sent
+    FROM received_in r
+    CROSS JOIN transactions t ON t.id = r.tx_id
+    CROSS JOIN inputs i ON i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1
+    LEFT JOIN outputs o ON o.id = i.spent_output_id
+    LEFT JOIN prevouts p ON p.input_id = i.id
+    WHERE COALESCE(o.address_id, p.address_id) IS NOT NULL
+    UNION ALL
+    SELECT o.tx_id, o.address_id, 1, NULL, o.value
+    FROM spending s
+    CROSS JOIN transactions t ON t.id = s.tx_id
+    CROSS JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1
+    WHERE o.address_id IS NOT NULL AND o.address_id <> (SELECT id FROM me)
+    UNION ALL
+    SELECT -tr.id, tr.from_id, tr.asset_id, tr.amount, NULL
+    FROM transfers tr
+    WHERE tr.to_id = (SELECT id FROM me) AND tr.from_id IS NOT NULL AND tr.from_id <> tr.to_id
+      AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
+    UNION ALL
+    SELECT -tr.id, tr.to_id, tr.asset_id, NULL, tr.amount
+    FROM transfers tr
+    WHERE tr.from_id = (SELECT id FROM me) AND tr.to_id IS NOT NULL AND tr.from_id <> tr.to_id
+      AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
+),
+totals AS (
+    SELECT cp, asset_id, amount_sum(received) AS received, amount_sum(sent) AS sent,
+        amount_sum(COALESCE(received, sent)) AS total, COUNT(DISTINCT tx) AS payments
+    FROM flows
+    GROUP BY cp, asset_id
+)
+SELECT t.category, t.label, a.address AS counterparty, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+    amount_text(x.received) AS received, amount_text(x.sent) AS sent, x.payments
+FROM totals x
+JOIN addresses a ON a.id = x.cp
+JOIN tags t ON t.address = a.address
+JOIN assets s ON s.id = x.asset_id
+GROUP BY t.category, t.label, x.cp, x.asset_id
+ORDER BY t.category, x.asset_id, x.total DESC, a.address, t.label
+"""#
+        ),
+        (
+            "tagged-balances",
+            #"""
+-- Addresses by tag category with their balances: every address tagged with a category that occurs
+-- in the graph, with what it received, sent and holds, per asset.
+--
+-- Bitcoin: main-chain outputs paid to the address and those of them spent on the main chain.
+-- Account model: transfers that moved value, gas fees counted as sent. Tagged addresses that never
+-- transacted here give no rows.
+--
+-- Parameters:
+--   :category  text  tag category; e.g. high-risk
+--
+-- Columns:
+--   address    the tagged address
+--   labels     its labels in this category, separated by `; `
+--   asset      asset symbol
+--   received   base units received (exact decimal text)
+--   sent       base units sent
+--   balance    received − sent, signed decimal text
+--   payments   Bitcoin outputs received and spent, or transfers
+--   last_time  the latest movement, ISO-8601 UTC
+WITH tagged AS (
+    SELECT a.id, a.address, group_concat(t.label, '; ') AS labels
+    FROM (SELECT DISTINCT address, label FROM tags WHERE category = :category ORDER BY address, label) t
+    JOIN addresses a ON a.address = t.address
+    GROUP BY a.id
+),
+moves AS (
+    SELECT g.id, 1 AS asset_id, o.value AS received, NULL AS sent, b.time
+    FROM tagged g
+    CROSS JOIN outputs o ON o.address_id = g.id
+    JOIN transactions t ON t.id = o.tx_id
+    JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+    UNION ALL
+    SELECT g.id, 1, NULL, o.value, b.time
+    FROM tagged g
+    CROSS JOIN outputs o ON o.address_id = g.id
+    CROSS JOIN inputs i ON i.spent_output_id = o.id
+    JOIN transactions t ON t.id = i.tx_id
+    JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+    UNION ALL
+    SELECT g.id, tr.asset_id, tr.amount, NULL, tr.time
+    FROM tagged g CROSS JOIN transfers tr ON tr.to_id = g.id
+    WHERE COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
+    UNION ALL
+    SELECT g.id, tr.asset_id, NULL, tr.amount, tr.time
+    FROM tagged g CROSS JOIN transfers tr ON tr.from_id = g.id
+    WHERE COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
+)
+SELECT g.address, g.labels, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+    amount_text(amount_sum(m.received)) AS received, amount_text(amount_sum(m.sent)) AS sent,
+    amount_diff(amount_sum(m.received), amount_sum(m.sent)) AS balance, COUNT(*) AS payments,
+    strftime('%Y-%m-%dT%H:%M:%SZ', MAX(m.time), 'unixepoch') AS last_time
+FROM moves m
+JOIN tagged g ON g.id = m.id
+JOIN assets s ON s.id = m.asset_id
+GROUP BY g.id, m.asset_id
+ORDER BY g.address, m.asset_id
+"""#
+        ),
+        (
+            "top-counterparties",
+            #"""
+-- Top counterparties of an address: who it received from and paid to, per asset, largest total
+-- first.
+--
+-- Bitcoin (main chain): in a transaction where the address spends, every other address paid is a
+-- counterparty it sent to (its own change is not counted); in a transaction where it receives
+-- without spending, every input address is a counterparty it received from, credited with the
+-- full amount the address received there (a transaction with several payers credits each). Account
+-- model: transfers that moved value, from or to the address (gas fees left out).
+--
+-- Parameters:
+--   :address  text     the address, as stored (Ethereum lowercase); e.g. 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S
+--   :limit    integer  counterparties per asset; default 20; e.g. 5
+--
+-- Columns:
+--   counterparty  the other address
+--   asset         asset symbol
+--   received      base units the address received from it (exact decimal text)
+--   sent          base units the address sent to it
+--   total         received + sent; rows are ordered by it within each asset
+--   payments      Bitcoin transactions or account transfers between the two
+--   rank          1 for the largest counterparty of each asset
+WITH me AS (SELECT id FROM addresses WHERE address = :address),
+mine AS (
+    -- outputs paid to the address on the main chain
+    SELECT o.id AS output_id, o.tx_id, o.value
+    FROM outputs o
+    JOIN transactions t ON t.id = o.tx_id
+    JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+    WHERE o.address_id = (SELECT id FROM me)
+),
+spending AS (
+    -- main-chain transactions in which the address spends
+    SELECT i.tx_id
+    FROM mine m
+    JOIN inputs i ON i.spent_output_id = m.output_id
+    JOIN transactions t ON t.id = i.tx_id
+    JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+    UNION
+    SELECT i.tx_id
+    FROM prevouts p
+    JOIN inputs i ON i.id = p.input_id
+    JOIN transactions t ON t.id = i.tx_id
+    JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+    WHERE p.address_id = (SELECT id FROM me)
+),
+received_in AS (
+    SELECT tx_id, SUM(value) AS value
+    FROM mine
+    WHERE tx_id NOT IN (SELECT tx_id FROM spending)
+    GROUP BY tx_id
+),
+flows AS (
+    SELECT DISTINCT r.tx_id AS tx, COALESCE(o.address_id, p.address_id) AS cp, 1 AS asset_id,
+        r.value AS received, NULL AS sent
+    FROM received_in r
+    CROSS JOIN transactions t ON t.id = r.tx_id
+    CROSS JOIN inputs i ON i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1
+    LEFT JOIN outputs o ON o.id = i.spent_output_id
+    LEFT JOIN prevouts p ON p.input_id = i.id
+    WHERE COALESCE(o.address_id, p.address_id) IS NOT NULL
+    UNION ALL
+    SELECT o.tx_id, o.address_id, 1, NULL, o.value
+    FROM spending s
+    CROSS JOIN transactions t ON t.id = s.tx_id
+    CROSS JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1
+    WHERE o.address_id IS NOT NULL AND o.address_id <> (SELECT id FROM me)
+    UNION ALL
+    SELECT -tr.id, tr.from_id, tr.asset_id, tr.amount, NULL
+    FROM transfers tr
+    WHERE tr.to_id = (SELECT id FROM me) AND tr.from_id IS NOT NULL AND tr.from_id <> tr.to_id
+      AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
+    UNION ALL
+    SELECT -tr.id, tr.to_id, tr.asset_id, NULL, tr.amount
+    FROM transfers tr
+    WHERE tr.from_id = (SELECT id FROM me) AND tr.to_id IS NOT NULL AND tr.from_id <> tr.to_id
+      AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
+),
+totals AS (
+    SELECT cp, asset_id, amount_sum(received) AS received, amount_sum(sent) AS sent,
+        amount_sum(COALESCE(received, sent)) AS total, COUNT(DISTINCT tx) AS payments
+    FROM flows
+    GROUP BY cp, asset_id
+),
+ranked AS (
+    SELECT totals.*, ROW_NUMBER() OVER (PARTITION BY asset_id ORDER BY total DESC, cp) AS rank
+    FROM totals
+)
+SELECT a.address AS counterparty, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+    amount_text(r.received) AS received, amount_text(r.sent) AS sent, amount_text(r.total) AS total,
+    r.payments, r.rank
+FROM ranked r
+JOIN addresses a ON a.id = r.cp
+JOIN assets s ON s.id = r.asset_id
+WHERE r.rank <= :limit
+ORDER BY r.asset_id, r.rank
+"""#
+        ),
+        (
+            "transactions-between",
+            #"""
+-- Transactions between two addresses, in both directions, in time order.
+--
+-- Bitcoin (main chain): a transaction in which one address spends and the other is paid (the
+-- amount is what the payee received in it). Account model: transfers from one to the other that
+-- moved value.
+--
+-- Parameters:
+--   :a  text  one address, as stored; e.g. 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S
+--   :b  text  the other address; e.g. 1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3
+--
+-- Columns:
+--   model         utxo or account
+--   time          block or transfer time, ISO-8601 UTC
+--   tx            hex txid, or the transfer's transaction hash or ledger id
+--   from_address  the payer (:a or :b)
+--   to_address    the payee
+--   asset         asset symbol
+--   amount        base units (exact decimal text)
+WITH ends AS (
+    SELECT (SELECT id FROM addresses WHERE address = :a) AS x,
+        (SELECT id FROM addresses WHERE address = :b) AS y
+),
+pairs AS (SELECT x AS payer, y AS payee FROM ends UNION ALL SELECT y, x FROM ends),
+btc AS (
+    SELECT pr.payer, pr.payee, t.id AS tx_id, b.time, COALESCE(b.height, -1) AS k1, t.position AS k2,
+        (SELECT SUM(o.value) FROM outputs o
+         WHERE o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1
+           AND o.address_id = pr.payee) AS amount
+    FROM pairs pr
+    CROSS JOIN outputs so ON so.address_id = pr.payer
+    CROSS JOIN inputs i ON i.spent_output_id = so.id
+    JOIN transactions t ON t.id = i.tx_id
+    JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
+    GROUP BY pr.payer, t.id
+),
+rows AS (
+    SELECT 'utxo' AS model, btc.time, lower(hex(t.txid)) AS tx, btc.payer, btc.payee, 1 AS asset_id,
+        btc.amount, btc.k1, btc.k2
+    FROM btc JOIN transactions t ON t.id = btc.tx_id
+    WHERE btc.amount IS NOT NULL
+    UNION ALL
+    SELECT 'account', tr.time, tr.tx, tr.from_id, tr.to_id, tr.asset_id, tr.amount, tr.time, tr.id
+    FROM pairs pr
+    CROSS JOIN transfers tr ON tr.from_id = pr.payer AND tr.to_id = pr.payee
+    WHERE tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
+)
+SELECT r.model, strftime('%Y-%m-%dT%H:%M:%SZ', r.time, 'unixepoch') AS time, r.tx,
+    fa.address AS from_address, ta.address AS to_address, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+    amount_text(r.amount) AS amount
+FROM rows r
+JOIN addresses fa ON fa.id = r.payer
+JOIN addresses ta ON ta.id = r.payee
+JOIN assets s ON s.id = r.asset_id
+ORDER BY r.time, r.k1, r.k2, fa.address
+"""#
+        ),
+    ]
+}

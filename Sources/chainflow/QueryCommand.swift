@@ -1,0 +1,103 @@
+import ArgumentParser
+import FlowKit
+import FlowStore
+import Foundation
+
+struct QueryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Run a documented SQL query of the query library with bound parameters.",
+        discussion: """
+            The library's queries answer common questions: largest flows, top counterparties, balance
+            history, first funders, fees by block, exposure to tagged addresses, cluster mates of a
+            tagged address, … (`chainflow query --list`; docs/queries.md). Parameters are bound by
+            SQLite, never spliced into the SQL text. `--describe` shows a query's parameters and
+            columns, `--sql` prints its SQL to start a query of your own, which `--file` runs with
+            the same header conventions.
+            """)
+
+    @Argument(help: "The query's name (see --list).")
+    var name: String?
+
+    @Option(name: .long, help: "A parameter as NAME=VALUE (repeatable), e.g. --param address=1A1z…")
+    var param: [String] = []
+
+    @Option(name: .long, help: "The chainflow database file (SQLite).")
+    var db: String?
+
+    @Option(name: .long, help: "Output format: table, csv or json.")
+    var format: QueryFormat = .table
+
+    @Option(name: .long, help: "Run this SQL file (with a query-library header) instead of a named query.")
+    var file: String?
+
+    @Flag(name: .long, help: "List the queries with their one-line descriptions.")
+    var list = false
+
+    @Flag(name: .long, help: "Describe the query: what it answers, its parameters and columns.")
+    var describe = false
+
+    @Flag(name: .long, help: "Print the query's SQL file.")
+    var sql = false
+
+    func validate() throws {
+        if list {
+            guard name == nil, file == nil else {
+                throw ValidationError("--list takes no query name or --file")
+            }
+            return
+        }
+        guard (name == nil) != (file == nil) else {
+            throw ValidationError(
+                "name one query (`chainflow query --list` lists them) or give --file, not both")
+        }
+        if !describe && !sql && db == nil {
+            throw ValidationError("--db is required to run a query")
+        }
+    }
+
+    func run() throws {
+        do {
+            if list {
+                print(QueryLibrary.listText(try QueryLibrary.all()), terminator: "")
+                return
+            }
+            let query: LibraryQuery
+            if let file {
+                guard let data = FileManager.default.contents(atPath: file),
+                    let text = String(data: data, encoding: .utf8)
+                else {
+                    throw StoreError(.notFound, "cannot read this SQL file", path: file)
+                }
+                let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+                query = try LibraryQuery.parse(name: base, text: text)
+            } else {
+                query = try QueryLibrary.named(name ?? "")
+            }
+            if sql {
+                print(query.sql, terminator: query.sql.hasSuffix("\n") ? "" : "\n")
+                return
+            }
+            if describe {
+                print(QueryLibrary.describeText(query), terminator: "")
+                return
+            }
+            let store = try GraphStore(path: db ?? "", readOnly: true)
+            let answer = try QueryLibrary.run(store: store, query: query, params: param)
+            switch format {
+            case .table: print(answer.tableText(), terminator: "")
+            case .csv: print(answer.csvText(), terminator: "")
+            case .json: print(answer.json().rendered(), terminator: "")
+            }
+        } catch let error as QueryUsageError {
+            printError("chainflow query: error: \(error.description)")
+            throw ExitCode(64)
+        } catch {
+            throw fail(error)
+        }
+    }
+}
+
+enum QueryFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, csv, json
+}
