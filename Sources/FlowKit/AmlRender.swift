@@ -1,8 +1,8 @@
 public import FlowModel
 import Foundation
 
-/// Renderings of `aml run` results: JSON (the batch interface), Markdown and CSV. HTML comes
-/// with the reports work (FlowReport).
+/// Renderings of `aml run` results: JSON (the batch interface), Markdown, CSV and HTML
+/// (`Reports/AmlHTML.swift`).
 public enum AmlRender {
     /// The output formats `--format` takes.
     public enum Format: String, Sendable, CaseIterable {
@@ -51,10 +51,11 @@ public enum AmlRender {
         ])
     }
 
-    /// The whole run: alerts plus counts by severity. Nothing run-specific (ids, timings), so
-    /// the same data and rules give the same bytes.
+    /// The whole run: `schema_version` (`AmlRender.schemaVersion`), alerts, counts by severity.
+    /// Nothing run-specific (ids, timings), so the same data and rules give the same bytes.
     public static func json(_ r: AmlRunResult) -> JSONValue {
         .object([
+            ("schema_version", .int(schemaVersion)),
             ("alerts", .array(r.alerts.map(json))),
             (
                 "summary",

@@ -3,8 +3,8 @@ public import FlowModel
 public import FlowStore
 import Foundation
 
-/// JSON and Markdown renderings of traces. Both are deterministic: the same trace gives the same
-/// bytes (no timings, no run id).
+/// JSON, Markdown and HTML (`Reports/TraceHTML.swift`) renderings of traces. All are
+/// deterministic: the same trace gives the same bytes (no timings, no run id).
 ///
 /// Amounts are base units: JSON integers for Bitcoin (satoshi, as elsewhere in chainflow),
 /// decimal strings for account-model assets (wei and token amounts exceed 2^63). Shares are
@@ -12,11 +12,16 @@ import Foundation
 public enum TraceRender {
     // MARK: JSON
 
+    /// The run as JSON: one trace's document, or (`--each`) `{schema_version, traces: [...]}`.
+    /// Every document starts with `schema_version` (`TraceRender.schemaVersion`).
     public static func json(_ run: TraceRun) -> JSONValue {
         if run.reports.count == 1, let only = run.reports.first { return json(only) }
-        return .object([("traces", .array(run.reports.map(json)))])
+        return .object([
+            ("schema_version", .int(schemaVersion)), ("traces", .array(run.reports.map(json))),
+        ])
     }
 
+    /// One trace as JSON, `schema_version` first.
     public static func json(_ r: TraceReport) -> JSONValue {
         let amount: (UInt256) -> JSONValue = { v in
             if r.model == "utxo", let small = v.uint64, small <= UInt64(Int64.max) {
@@ -45,6 +50,7 @@ public enum TraceRender {
             return .object(fields)
         }
         return .object([
+            ("schema_version", .int(schemaVersion)),
             ("policy", .string(r.policy.rawValue)),
             ("direction", .string(r.direction.rawValue)),
             ("model", .string(r.model)),

@@ -78,7 +78,9 @@ struct AmlCommand: ParsableCommand {
         @Option(name: .long, help: "… and at or before this time; a date alone means the whole day.")
         var until: String?
 
-        @Option(name: .long, help: "Output format: json, md or csv (html comes with the reports).")
+        @Option(
+            name: .long,
+            help: "Output format: json, md, csv or html (a self-contained page with a picture per alert).")
         var format: OutputFormat = .json
 
         @Option(name: .long, help: "Write the output to this file instead of stdout.")
@@ -102,11 +104,6 @@ struct AmlCommand: ParsableCommand {
                     "--fail-on: unknown severity '\(f.prefix(20))'; give low, medium, high or critical")
             }
             if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1, got \(t)") }
-            if format == .html {
-                throw ValidationError(
-                    "--format html is not available yet: HTML reports come with the reports work; use json, md or csv"
-                )
-            }
         }
 
         func run() throws {
@@ -132,7 +129,10 @@ struct AmlCommand: ParsableCommand {
                     progress: { printError("aml: \($0)") })
                 let text: String
                 switch format {
-                case .json, .html: text = AmlRender.json(result).rendered()
+                case .json: text = AmlRender.json(result).rendered()
+                case .html:
+                    text = AmlRender.html(
+                        result, categories: try AmlRender.tagCategories(store: store, alerts: result.alerts))
                 case .md: text = AmlRender.markdown(result)
                 case .csv: text = AmlRender.csv(result)
                 }
@@ -195,14 +195,18 @@ struct AmlCommand: ParsableCommand {
             abstract: "Measure the rules against planted ground truth: precision and recall per typology.",
             discussion: """
                 Runs the rules over the whole database without storing anything and compares the alerts with the \
-                planted instances of labels.csv (`chainflow generate ledger`). An alert hits an instance when it \
+                planted instances of labels.csv (`chainflow generate ledger`, or `generate bitcoin --peel-chains N`). An alert hits an instance when it \
                 shares a transaction with it; recall counts instances hit by an alert of their own typology, \
                 precision counts alerts that hit any instance.
                 """)
 
         @OptionGroup var database: DatabaseOption
 
-        @Option(name: .long, help: "labels.csv written by `chainflow generate ledger`.")
+        @Option(
+            name: .long,
+            help:
+                "labels.csv written by `chainflow generate ledger` or `chainflow generate bitcoin --peel-chains N`."
+        )
         var labels: String
 
         @Option(name: .long, help: "Rule file (YAML); default: the built-in rules.")

@@ -56,7 +56,10 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .long, help: "Trace each seed on its own (in parallel) instead of all together.")
     var each = false
 
-    @Option(name: .long, help: "Output format: json, md (Markdown) or html.")
+    @Option(
+        name: .long,
+        help: "Output format: json, md (Markdown) or html (a self-contained page with a picture of the flow)."
+    )
     var format = "json"
 
     @Option(name: .long, help: "Write the report to this file instead of standard output.")
@@ -83,11 +86,7 @@ struct TraceCommand: ParsableCommand {
         guard limit >= 0 else { throw ValidationError("--limit must not be negative, got \(limit)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         switch format {
-        case "json", "md", "markdown": break
-        case "html":
-            throw ValidationError(
-                "--format html is not available yet (HTML reports come with the reports feature); use --format md or json"
-            )
+        case "json", "md", "markdown", "html": break
         default:
             throw ValidationError("unknown --format '\(format.prefix(20))'; use json, md or html")
         }
@@ -127,9 +126,15 @@ struct TraceCommand: ParsableCommand {
                 since: since.flatMap(TimeParser.parse), until: until.flatMap(TimeParser.parse),
                 minAmount: minAmount,
                 stopCategories: stopAtTag, asset: asset, each: each, threads: threads, limit: limit)
-            let store = try GraphStore(path: database.db)
+            let store = try GraphStore(
+                path: database.db, readOnly: !GraphStore.isWritable(database: database.db))
             let result = try Trace.run(store: store, options: options)
-            let text = format == "json" ? TraceRender.json(result).rendered() : TraceRender.markdown(result)
+            let text =
+                switch format {
+                case "json": TraceRender.json(result).rendered()
+                case "html": TraceRender.html(result)
+                default: TraceRender.markdown(result)
+                }
             if let out {
                 do {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: out))

@@ -124,7 +124,8 @@ public struct HTMLPage: Sendable {
         .sev-low { color: #3e4c59; } .sev-medium { color: #8d5b00; } .sev-high { color: #b42318; }
         .sev-critical { color: #fff; background: #9b1c1c; border-color: #9b1c1c; }
         figure { margin: 8px 0 16px; }
-        figure .picture { overflow-x: auto; border: 1px solid #e4e7eb; border-radius: 4px; background: #fff; }
+        figure .picture { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: top;
+          border: 1px solid #e4e7eb; border-radius: 4px; background: #fff; }
         figure svg { display: block; max-width: none; }
         figcaption { color: #52606d; font-size: 13px; margin-top: 4px; }
         .legend { margin: 4px 0 0; font-size: 12px; }
@@ -243,14 +244,17 @@ public struct HTMLTable: Sendable {
     public var html: HTML {
         var out = cssClass.map { "<table class=\"\(HTMLPage.escape($0))\">\n" } ?? "<table>\n"
         if let caption { out += "<caption>\(HTMLPage.escape(caption))</caption>\n" }
-        out += "<thead><tr>"
-        for c in columns {
-            out +=
-                (c.numeric ? "<th class=\"num\" scope=\"col\">" : "<th scope=\"col\">")
-                + HTMLPage.escape(c.title)
-                + "</th>"
+        // A table of name/value rows (all headings empty) has no heading row.
+        if columns.contains(where: { !$0.title.isEmpty }) {
+            out += "<thead><tr>"
+            for c in columns {
+                out +=
+                    (c.numeric ? "<th class=\"num\" scope=\"col\">" : "<th scope=\"col\">")
+                    + HTMLPage.escape(c.title) + "</th>"
+            }
+            out += "</tr></thead>\n"
         }
-        out += "</tr></thead>\n<tbody>\n"
+        out += "<tbody>\n"
         for row in rows {
             out += "<tr>"
             for (k, c) in columns.enumerated() {

@@ -112,13 +112,16 @@ public struct SVGFlowOptions: Sendable {
     public var rowGap: Int
     /// Width of the largest edge, in pixels (the smallest is 1.5).
     public var maxEdgeWidth: Int
+    /// Width the picture should fit (the page's text width); gaps, then nodes, shrink to fit
+    /// within limits. 0: never shrink.
+    public var fitWidth: Int
 
     public init(
         title: String, maxNodesPerLayer: Int = 8,
         amountText: @escaping @Sendable (UInt256) -> String = { $0.decimalString },
         countNoun: String = "transfers", layerTitle: @escaping @Sendable (Int) -> String? = { _ in nil },
         nodeWidth: Int = 176, nodeHeight: Int = 40, columnGap: Int = 84, rowGap: Int = 14,
-        maxEdgeWidth: Int = 14
+        maxEdgeWidth: Int = 14, fitWidth: Int = 1130
     ) {
         self.title = title
         self.maxNodesPerLayer = maxNodesPerLayer
@@ -130,6 +133,7 @@ public struct SVGFlowOptions: Sendable {
         self.columnGap = columnGap
         self.rowGap = rowGap
         self.maxEdgeWidth = maxEdgeWidth
+        self.fitWidth = fitWidth
     }
 }
 
@@ -166,8 +170,20 @@ public enum SVGFlow {
     public static func render(_ graph: FlowGraph, options: SVGFlowOptions) -> SVGFlowPicture {
         let layered = assignLayers(graph)
         let (g, folded) = summarise(layered, max: options.maxNodesPerLayer, amountText: options.amountText)
-        let layout = Layout(g, options: options)
-        return draw(g, layout: layout, options: options, folded: folded)
+        let o = fitted(options, columns: (g.nodes.compactMap(\.layer).max() ?? 0) + 1)
+        let layout = Layout(g, options: o)
+        return draw(g, layout: layout, options: o, folded: folded)
+    }
+
+    /// `options` with narrower gaps, then narrower nodes (down to 36 and 128 pixels), so that
+    /// `columns` columns fit `fitWidth` where they can; wider pictures scroll.
+    static func fitted(_ options: SVGFlowOptions, columns: Int) -> SVGFlowOptions {
+        var o = options
+        func width() -> Int { 32 + columns * o.nodeWidth + Swift.max(0, columns - 1) * o.columnGap }
+        guard o.fitWidth > 0, columns > 1 else { return o }
+        while width() > o.fitWidth && o.columnGap > 36 { o.columnGap -= 4 }
+        while width() > o.fitWidth && o.nodeWidth > 128 { o.nodeWidth -= 8 }
+        return o
     }
 
     // MARK: Colours
@@ -615,7 +631,7 @@ public enum SVGFlow {
                 let cx = l.x[k] + o.nodeWidth / 2
                 out += "<g class=\"node \(node.role.rawValue)\"><title>\(HTMLPage.escape(tip))</title>"
                 out +=
-                    "<rect x=\"\(l.x[k])\" y=\"\(l.y[k])\" width=\"\(o.nodeWidth)\" height=\"\(o.nodeHeight)\" rx=\"\(node.role == .step ? 3 : 8)\" fill=\"\(fill)\" stroke=\"\(stroke)\" stroke-width=\"1.2\""
+                    "<rect x=\"\(l.x[k])\" y=\"\(l.y[k])\" width=\"\(o.nodeWidth)\" height=\"\(o.nodeHeight)\" rx=\"\(node.role == .step ? 3 : 8)\" fill=\"\(fill)\" stroke=\"\(node.pinned ? "#1f2933" : stroke)\" stroke-width=\"\(node.pinned ? "2.4" : "1.2")\""
                     + (node.role == .other ? " stroke-dasharray=\"4 3\"" : "") + "/>"
                 if let detail = node.detail {
                     out +=

@@ -1,0 +1,246 @@
+public import FlowModel
+public import FlowStore
+
+/// The HTML rendering of `aml run` (`--format html`): a summary by rule and severity, an index of
+/// the alerts, then each alert with its explanation, a picture of its subgraph (the evidence
+/// transfers between its addresses) and its transactions. Same alerts, same bytes.
+extension AmlRender {
+    /// Version of the run's JSON document (`schema_version`); raise it when a field changes
+    /// meaning or goes away.
+    public static let schemaVersion = 1
+
+    /// Alerts shown in full (explanation, picture, transactions) by default; the rest appear in
+    /// the summary tables only, so a page of a large batch stays openable.
+    public static let htmlDetailedAlerts = 300
+
+    /// Tag categories of the addresses of `alerts`, by address text: what `html` colours the
+    /// pictures and labels the addresses with. One pass over the tags table.
+    public static func tagCategories(store: GraphStore, alerts: [AmlAlertDocument]) throws -> [String:
+        [String]]
+    {
+        var ids = Set<Int64>()
+        for a in alerts {
+            ids.formUnion(a.ids.subjects)
+            ids.formUnion(a.ids.addresses)
+        }
+        ids.remove(0)
+        let valid = ids.filter { $0 > 0 && $0 <= Int64(UInt32.max) }
+        let categories = try store.tagCategories(valid.map { UInt32($0) })
+        if categories.isEmpty { return [:] }
+        let texts = try store.addressTexts(categories.keys.map { Int64($0) })
+        var out: [String: [String]] = [:]
+        for (id, list) in categories {
+            if let text = texts[Int64(id)] { out[text] = list }
+        }
+        return out
+    }
+
+    /// The run as one HTML page. `categories` (address text -> tag categories, from
+    /// `tagCategories(store:alerts:)`) colours the pictures and labels addresses; alerts beyond
+    /// `detailed` are listed in the summary only.
+    public static func html(
+        _ r: AmlRunResult, categories: [String: [String]] = [:], detailed: Int = htmlDetailedAlerts
+    ) -> String {
+        let counts = AmlSeverity.allCases.reversed().map { s in
+            (s, r.alerts.filter { $0.severity == s }.count)
+        }
+        .filter { $0.1 > 0 }
+        var subtitle = "\(r.alerts.count) alert\(r.alerts.count == 1 ? "" : "s")"
+        if !counts.isEmpty {
+            subtitle += " (" + counts.map { "\($0.1) \($0.0.name)" }.joined(separator: ", ") + ")"
+        }
+        var page = HTMLPage(title: "AML alerts", subtitle: subtitle)
+        var window = "all transfers"
+        if r.reportFrom != nil || r.reportUntil != nil {
+            window =
+                "alerts whose window ends in "
+                + (r.reportFrom.map(Render.isoTime) ?? "start") + " … "
+                + (r.reportUntil.map(Render.isoTime) ?? "end")
+        }
+        page.parameters = [
+            ("report", .text(window)), ("transfers checked", .text(Render.grouped(r.transfersLoaded))),
+        ]
+        if let after = r.newAfterTransferId {
+            page.parameters.append(
+                ("incremental", .text("alerts with a transfer stored after transfer id \(after)")))
+        }
+        if let note = r.note { page.parameters.append(("note", .text(note))) }
+
+        page.sections.append(
+            HTMLSection(title: "Summary by rule and severity", id: "summary", blocks: [summary(r)]))
+        if r.alerts.isEmpty {
+            page.sections.append(
+                HTMLSection(title: "Alerts", id: "alerts", blocks: [.paragraph("No alerts.")]))
+        } else {
+            page.sections.append(
+                HTMLSection(title: "Alert index", id: "index", blocks: [index(r.alerts, detailed: detailed)]))
+            var blocks: [HTML] = []
+            for (k, a) in r.alerts.prefix(detailed).enumerated() {
+                blocks.append(alert(a, number: k + 1, categories: categories))
+            }
+            if r.alerts.count > detailed {
+                blocks.append(
+                    .paragraph(
+                        "\(Render.grouped(r.alerts.count - detailed)) more alerts are in the index only; the JSON and Markdown outputs list them in full.",
+                        note: true))
+            }
+            page.sections.append(HTMLSection(title: "Alerts", id: "alerts", blocks: blocks))
+        }
+        page.footnotes = [
+            .text(
+                "Amounts are exact, in units of the asset. Times are UTC. An alert's id is stable across runs: its rule, subjects and evidence."
+            ),
+            .text(
+                "Pictures: one node per address, one edge per pair of addresses (its width by the amount moved, the transfers summed); subjects have a thick border; edges drawn dashed close a cycle. Columns hold at most \(pictureNodesPerColumn) addresses: the smallest are folded into one \"others\" node."
+            ),
+        ]
+        return page.render()
+    }
+
+    /// Addresses per column of an alert's picture before the smallest are folded together.
+    static let pictureNodesPerColumn = 10
+
+    static func severityBadge(_ s: AmlSeverity) -> HTML {
+        HTML(raw: "<span class=\"badge sev-\(s.name)\">\(s.name)</span>")
+    }
+
+    static func summary(_ r: AmlRunResult) -> HTML {
+        let severities = Array(AmlSeverity.allCases.reversed())
+        let rules = Set(r.alerts.map(\.rule)).sorted()
+        var rows: [[HTML]] = []
+        for rule in rules {
+            let mine = r.alerts.filter { $0.rule == rule }
+            let typologies = Set(mine.map(\.typology)).sorted().joined(separator: ", ")
+            rows.append(
+                [.text(rule), .text(typologies)]
+                    + severities.map { s in
+                        let n = mine.filter { $0.severity == s }.count
+                        return .text(n == 0 ? "" : Render.grouped(n))
+                    } + [.text(Render.grouped(mine.count))])
+        }
+        rows.append(
+            [HTML(raw: "<strong>all rules</strong>"), .text("")]
+                + severities.map { s in .text(Render.grouped(r.alerts.filter { $0.severity == s }.count)) }
+                + [HTML(raw: "<strong>\(Render.grouped(r.alerts.count))</strong>")])
+        return HTMLTable(
+            columns: [.init("rule"), .init("typology")] + severities.map { .init($0.name, numeric: true) }
+                + [.init("alerts", numeric: true)],
+            rows: rows
+        ).html
+    }
+
+    static func index(_ alerts: [AmlAlertDocument], detailed: Int) -> HTML {
+        HTMLTable(
+            columns: [
+                .init("#", numeric: true), .init("severity"), .init("rule"), .init("subjects"),
+                .init("window"),
+                .init("amount", numeric: true),
+            ],
+            rows: alerts.enumerated().map { (k, a) in
+                let number =
+                    k < detailed
+                    ? HTML(raw: "<a href=\"#alert-\(k + 1)\">\(k + 1)</a>") : .text(String(k + 1))
+                return [
+                    number, severityBadge(a.severity), .text(a.rule),
+                    .join(a.subjects.map { .shortCode($0, max: 24) }, separator: ", "),
+                    .text(Render.isoTime(a.windowStart) + " – " + Render.isoTime(a.windowEnd)),
+                    .text(amountText(a.amount, a)),
+                ]
+            }
+        ).html
+    }
+
+    static func amountText(_ v: UInt256, _ a: AmlAlertDocument) -> String {
+        v.decimalString(decimals: a.decimals ?? 0) + " " + a.asset
+    }
+
+    static func alert(_ a: AmlAlertDocument, number: Int, categories: [String: [String]]) -> HTML {
+        var out = "<article class=\"item\" id=\"alert-\(number)\">\n"
+        out +=
+            "<h3>\(number). \(HTMLPage.escape(a.rule)) \(severityBadge(a.severity).markup) <span class=\"muted\">score \(a.score)</span></h3>\n"
+        out += HTML.paragraph(a.explanation.hasSuffix(".") ? a.explanation : a.explanation + ".").markup
+        let addressCells = a.addresses.map { address in
+            HTML.code(address) + .join((categories[address] ?? []).map { .text(" ") + .chip($0) })
+        }
+        let facts = HTMLTable(
+            columns: [.init(""), .init("")],
+            rows: [
+                [.text("id"), .code(a.id)],
+                [.text("typology"), .text(a.typology)],
+                [
+                    .text("subjects"),
+                    .join(
+                        a.subjects.map { s in
+                            HTML.code(s) + .join((categories[s] ?? []).map { .text(" ") + .chip($0) })
+                        },
+                        separator: ", "),
+                ],
+                [
+                    .text("window"),
+                    .text(Render.isoTime(a.windowStart) + " – " + Render.isoTime(a.windowEnd)),
+                ],
+                [.text("amount"), .text(amountText(a.amount, a))],
+                [.text("addresses (\(a.addresses.count))"), .join(addressCells, separator: ", ")],
+            ],
+            cssClass: "parameters")
+        out += facts.html.markup
+        let pic = picture(a, categories: categories)
+        var caption =
+            "Evidence of alert \(number): \(a.evidence.count) \(a.evidence.count == 1 ? "transfer" : "transfers") between \(a.addresses.count) addresses"
+        if pic.foldedNodes > 0 { caption += "; \(pic.foldedNodes) smaller addresses folded into \"others\"" }
+        out +=
+            HTML.figure(svg: pic.svg, caption: caption + ".", legend: SVGFlow.legend(pic.categories)).markup
+        let table = HTMLTable(
+            caption: "Transactions",
+            columns: [
+                .init("tx"), .init("from"), .init("to"), .init("amount", numeric: true), .init("time"),
+            ],
+            rows: a.evidence.map { e in
+                [
+                    .shortCode(e.tx, max: 24), .shortCode(e.from, max: 28), .shortCode(e.to, max: 28),
+                    .text(amountText(e.amount, a)), .text(Render.isoTime(e.time)),
+                ]
+            })
+        out += table.html.markup
+        return HTML(raw: out + "</article>\n")
+    }
+
+    /// The alert's subgraph: its evidence transfers between addresses (parallel transfers merged),
+    /// subjects pinned; columns follow the direction of the money, cycles closed by dashed arcs.
+    public static func flowGraph(_ a: AmlAlertDocument, categories: [String: [String]] = [:]) -> FlowGraph {
+        var g = FlowGraph()
+        let subjects = Set(a.subjects)
+        func add(_ address: String) {
+            let cats = categories[address] ?? []
+            var title = subjects.contains(address) ? "subject of the alert" : "involved address"
+            if !cats.isEmpty { title += "\ntags: " + cats.joined(separator: ", ") }
+            g.add(
+                FlowGraph.Node(
+                    id: address, label: address, detail: nil, title: title,
+                    category: SVGFlow.primaryCategory(cats),
+                    role: subjects.contains(address) ? .source : .step,
+                    pinned: subjects.contains(address)))
+        }
+        for e in a.evidence {
+            add(e.from)
+            add(e.to)
+        }
+        for s in a.subjects { add(s) }
+        for e in a.evidence { g.connect(e.from, e.to, amount: e.amount) }
+        return g
+    }
+
+    /// The picture of an alert's subgraph (see `flowGraph`).
+    public static func picture(_ a: AmlAlertDocument, categories: [String: [String]] = [:]) -> SVGFlowPicture
+    {
+        let decimals = a.decimals ?? 0
+        let asset = a.asset
+        return SVGFlow.render(
+            flowGraph(a, categories: categories),
+            options: SVGFlowOptions(
+                title: "Evidence of alert \(a.id) (\(a.rule))", maxNodesPerLayer: pictureNodesPerColumn,
+                amountText: { $0.decimalString(decimals: decimals) + " " + asset },
+                countNoun: asset == "BTC" && a.rule.contains("peel") ? "outputs" : "transfers",
+                nodeHeight: 30, columnGap: 64, rowGap: 10))
+    }
+}
