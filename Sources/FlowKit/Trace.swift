@@ -166,6 +166,9 @@ public struct TraceRun: Sendable {
 /// bytes with any thread count). Each run is recorded in the `runs` table (`command` = `trace`).
 public enum Trace {
     public static func run(store: GraphStore, options: TraceOptions) throws -> TraceRun {
+        // A read-only database (no write permission on the file or its folder): the trace is not
+        // recorded in `runs` (run id 0).
+        if store.readOnly { return try perform(store: store, options: options, runId: 0) }
         let runId = try store.startRun(command: "trace", parameters: options.parametersJSON.rendered())
         do {
             let result = try perform(store: store, options: options, runId: runId)

@@ -379,6 +379,8 @@ extension GraphStore {
         encodeAddress: @escaping AddressEncoder, hashHeader: (@Sendable (BlockHeader) -> Hash256)? = nil,
         _ body: (BitcoinPlanner, BitcoinWriter) throws -> Void
     ) throws -> WriteSummary {
+        let lock = try WriterLock.acquire(database: path)
+        defer { withExtendedLifetime(lock) {} }
         do {
             return try queue.writeWithoutTransaction { db in
                 let planner = try BitcoinPlanner(db: db, encodeAddress: encodeAddress)

@@ -7,11 +7,14 @@ import GRDB
 /// readers can read while a write is in progress (WAL journal).
 public final class GraphStore: Sendable {
     public let path: String
+    /// Opened read-only: reads work, writes fail (`StoreError.Code.io`, "read-only").
+    public let readOnly: Bool
     let queue: DatabaseQueue
 
     /// Opens (creating when needed) the database at `path` and brings its schema up to date.
     public init(path: String, readOnly: Bool = false) throws(StoreError) {
         self.path = path
+        self.readOnly = readOnly
         var config = Configuration()
         config.readonly = readOnly
         config.busyMode = .timeout(10)
@@ -19,7 +22,12 @@ public final class GraphStore: Sendable {
         // transaction's outputs and inputs before its row, inside one SQLite transaction.
         config.foreignKeysEnabled = false
         config.label = "chainflow"
+        // A WAL database in a folder nobody may write (a read-only mount, a write-protected
+        // evidence copy) has no -shm file and cannot get one: read it in exclusive locking mode,
+        // where SQLite keeps the WAL index in memory instead (no writer can exist there anyway).
+        let sealed = readOnly && !GraphStore.folderIsWritable(path)
         config.prepareDatabase { db in
+            if sealed { try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE") }
             AmountSQL.register(db)
             if !readOnly {
                 // 16 KiB pages: about 10% faster bulk loads than the 4 KiB default (no effect on an
@@ -37,6 +45,9 @@ public final class GraphStore: Sendable {
                 throw StoreError(
                     .cannotOpen, "no database here; create one with `chainflow ingest --db \(path) FILE…`",
                     path: path)
+            }
+            if !readOnly, let problem = GraphStore.writeProblem(path) {
+                throw StoreError(.io, problem, path: path)
             }
             queue = try DatabaseQueue(path: path, configuration: config)
             if !readOnly {

@@ -327,6 +327,8 @@ extension GraphStore {
     /// Runs `body` with the store's transfer writer; on error the open chunk is rolled back
     /// (committed chunks stay), and the indexes are built either way.
     public func withTransferWriter(_ body: (TransferWriter) throws -> Void) throws -> TransferSummary {
+        let lock = try WriterLock.acquire(database: path)
+        defer { withExtendedLifetime(lock) {} }
         do {
             return try queue.writeWithoutTransaction { db in
                 let writer = try TransferWriter(db: db)

@@ -103,6 +103,9 @@ struct IngestCommand: ParsableCommand {
             let plan = try IngestPlan.classify(
                 paths: files, override: format.flatMap(InputFormat.init(name:)))
             let store = try GraphStore(path: database.db)
+            // One ingest per database at a time; a second one is told who holds it.
+            let writerLock = try store.lockForWriting()
+            defer { withExtendedLifetime(writerLock) {} }
             let interactive = isatty(STDERR_FILENO) != 0
             var outputs: [(text: String, json: JSONValue)] = []
             defer {
