@@ -218,7 +218,7 @@ extension AmlRender {
                 FlowGraph.Node(
                     id: address, label: address, detail: nil, title: title,
                     category: SVGFlow.primaryCategory(cats),
-                    role: subjects.contains(address) ? .source : .step,
+                    role: subjects.contains(address) ? .source : .sink,
                     pinned: subjects.contains(address)))
         }
         for e in a.evidence {
@@ -241,6 +241,6 @@ extension AmlRender {
                 title: "Evidence of alert \(a.id) (\(a.rule))", maxNodesPerLayer: pictureNodesPerColumn,
                 amountText: { $0.decimalString(decimals: decimals) + " " + asset },
                 countNoun: asset == "BTC" && a.rule.contains("peel") ? "outputs" : "transfers",
-                nodeHeight: 30, columnGap: 64, rowGap: 10))
+                nodeHeight: 30, columnGap: 64, rowGap: 10, maxEdgeWidth: 10))
     }
 }

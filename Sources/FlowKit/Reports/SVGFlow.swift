@@ -237,14 +237,19 @@ public enum SVGFlow {
         return best?.1
     }
 
-    /// A legend for a picture: one swatch per category drawn, then "untagged" (escaped).
-    public static func legend(_ categories: [String]) -> HTML {
+    /// A legend for a picture: one swatch per category drawn (`SVGFlowPicture.categories`),
+    /// then "untagged" (the fill of untagged source and sink nodes), then, when `steps` names
+    /// them (e.g. "transaction"), the white fill of step nodes. Text is escaped.
+    public static func legend(_ categories: [String], steps: String? = nil) -> HTML {
         var out = "<p class=\"legend\">"
         for c in categories {
             out +=
                 "<span class=\"swatch\" style=\"background:\(colour(category: c))\"></span>\(HTMLPage.escape(c))"
         }
         out += "<span class=\"swatch\" style=\"background:\(untaggedFill)\"></span>untagged"
+        if let steps {
+            out += "<span class=\"swatch\" style=\"background:\(stepFill)\"></span>\(HTMLPage.escape(steps))"
+        }
         return HTML(raw: out + "</p>\n")
     }
 
@@ -593,7 +598,7 @@ public enum SVGFlow {
             return l.column[a] >= l.column[b]
         }) {
             out +=
-                "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerWidth=\"6\" markerHeight=\"6\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#b45309\"/></marker></defs>\n"
+                "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"9\" refY=\"5\" markerUnits=\"userSpaceOnUse\" markerWidth=\"10\" markerHeight=\"10\" orient=\"auto-start-reverse\"><path d=\"M0 0 L10 5 L0 10 z\" fill=\"#b45309\"/></marker></defs>\n"
         }
         var categories: [String] = []
         out += "<g class=\"nodes\">\n"

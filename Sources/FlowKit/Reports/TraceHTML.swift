@@ -36,13 +36,15 @@ extension TraceRender {
     public static func html(_ r: TraceReport) -> String {
         var page = HTMLPage(
             title: "Flow trace \(r.direction == .forward ? "forward" : "backward") (\(r.policy.rawValue))",
-            subtitle: directionText(r.direction) + " from " + r.seeds.map(\.text).joined(separator: ", "))
+            subtitle: directionText(r.direction).capitalizedFirst + ", traced from "
+                + r.seeds.map(\.text).joined(separator: ", "))
         page.parameters = seedParameters(r) + commonParameters(r)
         page.sections = sections(r, prefix: nil, anchor: "")
         page.footnotes = footnotes(r)
         return page.render()
     }
 
+    /// What a trace in direction `d` answers.
     static func directionText(_ d: TraceDirection) -> String {
         d == .forward ? "where the value went" : "where the value came from"
     }
@@ -58,7 +60,7 @@ extension TraceRender {
                 "seed",
                 .code(s.text)
                     + .text(
-                        ": \(units(s.amount, r.asset)) (\(s.count) \(r.model == "utxo" ? "outputs" : "transfers"))"
+                        ": \(units(s.amount, r.asset)) (\(s.count) \(r.model == "utxo" ? "output" : "transfer")\(s.count == 1 ? "" : "s"))"
                     )
             )
         }
@@ -123,7 +125,11 @@ extension TraceRender {
             "Value \(r.direction == .forward ? "moving from the seeds (left) to where it ended (right)" : "moving from where it came from (left) to the seeds (right)"): \(drawn) endpoints and cuts drawn, edge width by amount"
         if pic.foldedNodes > 0 { caption += "; \(pic.foldedNodes) smaller nodes folded into \"others\"" }
         caption += ". Hover a node or edge for its full text."
-        blocks.append(.figure(svg: pic.svg, caption: caption, legend: SVGFlow.legend(pic.categories)))
+        blocks.append(
+            .figure(
+                svg: pic.svg, caption: caption,
+                legend: SVGFlow.legend(pic.categories, steps: r.model == "utxo" ? "transaction" : "transfer"))
+        )
         out.append(HTMLSection(title: title("Flow"), id: anchor + "flow", blocks: blocks))
 
         // Totals.
@@ -214,12 +220,16 @@ extension TraceRender {
 
     static func endpointTable(_ rows: [TraceEndpointReport], _ r: TraceReport, total: Int) -> HTML {
         if rows.isEmpty { return .paragraph("None.") }
+        // "where" (outpoint, input, transaction) only when some row has one.
+        let places = rows.contains { $0.location != nil || $0.prevout != nil }
         let table = HTMLTable(
-            columns: [
-                .init("#", numeric: true), .init("kind"), .init("address"), .init("where"),
-                .init("amount", numeric: true), .init("share", numeric: true), .init("hops", numeric: true),
-                .init("path"),
-            ],
+            columns: [.init("#", numeric: true), .init("kind"), .init("address")]
+                + (places ? [.init("where")] : [])
+                + [
+                    .init("amount", numeric: true), .init("share", numeric: true),
+                    .init("hops", numeric: true),
+                    .init("path"),
+                ],
             rows: rows.enumerated().map { (i, e) in
                 var place: [HTML] = []
                 if let l = e.location { place.append(.shortCode(l, max: 24)) }
@@ -228,10 +238,12 @@ extension TraceRender {
                     .text(String(i + 1)), .text(e.kind.rawValue),
                     (e.address.map(HTML.code) ?? .text(""))
                         + .join(e.categories.map { .text(" ") + .chip($0) }),
-                    .join(place, separator: " "), .text(units(e.amount, r.asset)),
-                    .text(percent(e.shareBillionths)), .text(String(e.hops)),
-                    .join(e.path.map { .shortCode($0, max: 12) }, separator: " → "),
-                ]
+                ] + (places ? [.join(place, separator: " ")] : [])
+                    + [
+                        .text(units(e.amount, r.asset)), .text(percent(e.shareBillionths)),
+                        .text(String(e.hops)),
+                        .join(e.path.map { .shortCode($0, max: 12) }, separator: " → "),
+                    ]
             },
             note: total > rows.count
                 ? "\(Render.grouped(total - rows.count)) more not listed (see --limit); the totals include them."
@@ -360,4 +372,9 @@ extension TraceRender {
                 maxNodesPerLayer: pictureNodesPerColumn, amountText: { units($0, asset) },
                 countNoun: "endpoint routes"))
     }
+}
+
+extension String {
+    /// The text with its first character upper-cased.
+    fileprivate var capitalizedFirst: String { prefix(1).uppercased() + dropFirst() }
 }
