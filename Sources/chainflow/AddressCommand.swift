@@ -1,13 +1,18 @@
 import ArgumentParser
 import FlowKit
 import FlowStore
+import Foundation
 
 struct AddressCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "address",
         abstract:
-            "Received, sent, balance, transaction count and first/last seen of an address, per asset, with its tags."
-    )
+            "An address's profile: activity per asset, balance over time, counterparties, tags, cluster, exposure to tagged categories.",
+        discussion: """
+            Without --format: a short text summary. --format md|json|csv|html writes the full report
+            (HTML is one self-contained page with a balance chart and a counterparty picture); --json is
+            --format json.
+            """)
 
     @Argument(help: "The address (Base58, bech32, 0x… Ethereum, or a ledger account).")
     var address: String
@@ -15,21 +20,72 @@ struct AddressCommand: ParsableCommand {
     @OptionGroup var database: DatabaseOption
     @OptionGroup var output: JSONFlag
 
+    @Option(name: .long, help: "Report format: text, md, json, csv or html.")
+    var format: ReportFormat?
+
+    @Option(name: .long, help: "Write the report to this file instead of standard output.")
+    var out: String?
+
+    @Option(name: .long, help: "Counterparties listed per asset.")
+    var limit = 10
+
+    func validate() throws {
+        if output.json, let format, format != .json {
+            throw ValidationError("--json and --format \(format.rawValue) disagree; give one of them")
+        }
+        guard limit >= 1 else { throw ValidationError("--limit must be at least 1, got \(limit)") }
+    }
+
     func run() throws {
         do {
             let store = try GraphStore(path: database.db, readOnly: true)
-            let profile = try AddressProfile.load(store: store, address: address)
-            guard let profile else {
-                throw StoreError(
-                    .notFound,
-                    "address '\(address.prefix(90))' does not occur in this database (graph or tags)",
-                    path: database.db)
+            let format = self.format ?? (output.json ? .json : .text)
+            let text: String
+            if format == .text {
+                guard let profile = try AddressProfile.load(store: store, address: address) else {
+                    throw notFound()
+                }
+                text = Render.addressText(profile)
+            } else {
+                guard
+                    let report = try AddressReport.load(store: store, address: address, counterparties: limit)
+                else { throw notFound() }
+                switch format {
+                case .md: text = AddressReportRender.markdown(report)
+                case .csv: text = AddressReportRender.csv(report)
+                case .html: text = AddressReportRender.html(report).html
+                default: text = AddressReportRender.json(report).rendered()
+                }
             }
-            print(
-                output.json ? Render.addressJSON(profile).rendered() : Render.addressText(profile),
-                terminator: "")
+            try ReportOutput.write(text, to: out)
         } catch {
             throw fail(error)
+        }
+    }
+
+    func notFound() -> StoreError {
+        StoreError(
+            .notFound, "address '\(address.prefix(90))' does not occur in this database (graph or tags)",
+            path: database.db)
+    }
+}
+
+/// `--format` of the profile reports.
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, md, json, csv, html
+}
+
+/// Where a report goes: standard output, or a file (`--out`).
+enum ReportOutput {
+    static func write(_ text: String, to path: String?) throws {
+        guard let path else {
+            print(text, terminator: "")
+            return
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        } catch {
+            throw StoreError(.io, "cannot write the report: \(error.localizedDescription)", path: path)
         }
     }
 }

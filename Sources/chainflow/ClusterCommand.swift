@@ -145,15 +145,51 @@ struct ClusterCommand: ParsableCommand {
         @Option(name: .long, help: "First member to show (0-based).")
         var offset = 0
 
+        @Option(
+            name: .long,
+            help:
+                "Report format: text, md, json, csv or html (the report adds the largest inflows and outflows between clusters; --json is --format json)."
+        )
+        var format: ReportFormat?
+
+        @Option(name: .long, help: "Write the report to this file instead of standard output.")
+        var out: String?
+
+        @Option(name: .long, help: "Largest inflows and outflows listed per asset (--format reports).")
+        var flows = 10
+
         func validate() throws {
             guard limit >= 0, offset >= 0 else {
                 throw ValidationError("--limit and --offset must not be negative")
             }
+            if output.json, let format, format != .json {
+                throw ValidationError("--json and --format \(format.rawValue) disagree; give one of them")
+            }
+            guard flows >= 1 else { throw ValidationError("--flows must be at least 1, got \(flows)") }
         }
 
         func run() throws {
             do {
                 let store = try GraphStore(path: database.db, readOnly: true)
+                if let format = format ?? (output.json ? .json : nil), format != .text {
+                    guard
+                        let report = try ClusterReport.load(
+                            store: store, address: address, members: limit, flows: flows)
+                    else {
+                        throw StoreError(
+                            .notFound, "address '\(address.prefix(90))' does not occur in this database",
+                            path: database.db)
+                    }
+                    let text: String
+                    switch format {
+                    case .md: text = ClusterReportRender.markdown(report)
+                    case .csv: text = ClusterReportRender.csv(report)
+                    case .html: text = ClusterReportRender.html(report).html
+                    default: text = ClusterReportRender.json(report).rendered()
+                    }
+                    try ReportOutput.write(text, to: out)
+                    return
+                }
                 guard
                     let profile = try ClusterView.show(
                         store: store, address: address, limit: limit, offset: offset)

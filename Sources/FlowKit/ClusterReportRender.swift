@@ -1,0 +1,316 @@
+public import FlowModel
+import FlowStore
+
+/// Renderings of the cluster profile report: Markdown, JSON, CSV and a self-contained HTML page.
+public enum ClusterReportRender {
+    static func units(_ v: UInt256, _ f: ClusterReport.Flow) -> String {
+        v == .zero ? "" : SignedAmount(magnitude: v).text(decimals: f.decimals) + " " + f.asset
+    }
+
+    static func flowJSON(_ f: ClusterReport.Flow) -> JSONValue {
+        .object([
+            ("cluster_id", .int(f.cluster)), ("cluster", .string(f.address)), ("asset", .string(f.asset)),
+            ("received", .string(f.received.decimalString)), ("sent", .string(f.sent.decimalString)),
+            ("payments", .int(f.payments)), ("categories", .array(f.categories.map { .string($0) })),
+        ])
+    }
+
+    /// `cluster show --format json` (and `--json`): the fields of `cluster show --json` plus
+    /// `schema_version`, `members.count_not_listed` and `flows`.
+    public static func json(_ r: ClusterReport) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("schema_version", .int(ClusterReport.schemaVersion))]
+        if case .object(let show) = ClusterRender.showJSON(r.profile) {
+            fields += show.map { key, value in
+                guard key == "members", case .object(var m) = value else { return (key, value) }
+                m.append(("count_not_listed", .int(notListed(r))))
+                return (key, .object(m))
+            }
+        }
+        fields.append(
+            (
+                "flows",
+                .object([
+                    ("limit_per_asset", .int(r.flowLimit)),
+                    (
+                        "counterpart_clusters",
+                        .object(r.counterparts.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })
+                    ),
+                    ("bitcoin_transactions", .int(r.transactions)),
+                    ("bitcoin_incomplete_transactions", .int(r.incomplete)),
+                    ("to_itself", .int(r.toItself)), ("mined", .int(r.mined)),
+                    ("inflows", .array(r.inflows.map(flowJSON))),
+                    ("outflows", .array(r.outflows.map(flowJSON))),
+                ])
+            ))
+        return .object(fields)
+    }
+
+    /// Members beyond the listed ones.
+    static func notListed(_ r: ClusterReport) -> Int {
+        max(0, r.profile.membership.size - r.profile.offset - r.profile.members.count)
+    }
+
+    /// One table, a `section` column saying what each row is: `cluster`, `member`, `tag`,
+    /// `inflow`, `outflow`. Amounts in base units.
+    public static func csv(_ r: ClusterReport) -> String {
+        var rows: [[String]] = [
+            ["section", "cluster_id", "address", "asset", "category", "label", "received", "sent", "count"]
+        ]
+        let m = r.profile.membership
+        rows.append(["cluster", String(m.clusterId), m.clusterAddress, "", "", "", "", "", String(m.size)])
+        for a in r.profile.members {
+            rows.append(["member", String(m.clusterId), a, "", "", "", "", "", ""])
+        }
+        for t in r.profile.tags {
+            rows.append(["tag", String(m.clusterId), t.address, "", t.category, t.label, "", "", ""])
+        }
+        for (section, list) in [("inflow", r.inflows), ("outflow", r.outflows)] {
+            for f in list {
+                rows.append([
+                    section, String(f.cluster), f.address, f.asset, f.categories.joined(separator: "; "), "",
+                    f.received.decimalString, f.sent.decimalString, String(f.payments),
+                ])
+            }
+        }
+        return rows.map { $0.map { CSVText.field(CSVText.defused($0)) }.joined(separator: ",") }
+            .joined(separator: "\n") + "\n"
+    }
+
+    static func md(_ s: String) -> String { TraceRender.md(s) }
+    static func code(_ s: String) -> String { "`" + s.replacingOccurrences(of: "`", with: "'") + "`" }
+
+    public static func markdown(_ r: ClusterReport) -> String {
+        let p = r.profile
+        let m = p.membership
+        var out = "# Cluster profile: \(code(m.clusterAddress))\n\n"
+        out += "- id: \(m.clusterId)\n- size: \(Render.grouped(m.size)) address\(m.size == 1 ? "" : "es")\n"
+        if m.address != m.clusterAddress { out += "- asked for: \(code(m.address))\n" }
+        if !p.clustered { out += "- no clustering run yet: every address is its own cluster\n" }
+        if let b = p.bitcoin {
+            out +=
+                "- BTC: received \(Render.btc(b.received)), sent \(Render.btc(b.sent)), balance \(Render.btc(b.received - b.sent)) (\(Render.grouped(b.transactions)) transactions)\n"
+        }
+        for a in p.assets {
+            out +=
+                "- \(md(a.asset)) with other clusters: in \(Render.units(a.received, a)), out \(Render.units(a.sent, a)) in \(a.transfers) transfers\n"
+        }
+        out += "\n## Tags\n\n"
+        if p.tags.isEmpty {
+            out += "No member carries a tag.\n\n"
+        } else {
+            out += "| address | category | label | source |\n| --- | --- | --- | --- |\n"
+            for t in p.tags {
+                out += "| \(code(t.address)) | \(md(t.category)) | \(md(t.label)) | \(md(t.source)) |\n"
+            }
+            out += "\n"
+        }
+        out += "## Members\n\n"
+        for a in p.members { out += "- \(code(a))\n" }
+        if notListed(r) > 0 { out += "- … and \(Render.grouped(notListed(r))) more\n" }
+        for (title, list, isIn) in [
+            ("Largest inflows", r.inflows, true), ("Largest outflows", r.outflows, false),
+        ] {
+            out += "\n## \(title) (between clusters)\n\n"
+            if list.isEmpty {
+                out += "None.\n"
+                continue
+            }
+            out += "| cluster | categories | asset | \(isIn ? "received from" : "sent to") | payments |\n"
+            out += "| --- | --- | --- | ---: | ---: |\n"
+            for f in list {
+                out +=
+                    "| \(code(f.address)) (id \(f.cluster)) | \(f.categories.map(md).joined(separator: ", ")) | \(md(f.asset)) | \(units(isIn ? f.received : f.sent, f)) | \(f.payments) |\n"
+            }
+        }
+        if r.incomplete > 0 {
+            out +=
+                "\n\(r.incomplete) Bitcoin transactions were left out because an input's value is unknown.\n"
+        }
+        return out
+    }
+
+    /// The flows of one asset as a picture: the largest inflow clusters (left), the cluster, the
+    /// largest outflow clusters (right).
+    public static func flowPicture(_ r: ClusterReport, asset: String) -> SVGFlowPicture? {
+        let ins = r.inflows.filter { $0.asset == asset }
+        let outs = r.outflows.filter { $0.asset == asset }
+        guard !ins.isEmpty || !outs.isEmpty else { return nil }
+        let decimals = (ins + outs).first?.decimals
+        let m = r.profile.membership
+        var g = FlowGraph()
+        let own = Set(r.profile.tags.map(\.category)).sorted()
+        g.add(
+            FlowGraph.Node(
+                id: "self", label: m.clusterAddress, detail: "this cluster, \(Render.grouped(m.size)) addr.",
+                category: SVGFlow.primaryCategory(own), layer: 1, role: .step, pinned: true))
+        let amount: @Sendable (UInt256) -> String = {
+            SignedAmount(magnitude: $0).text(decimals: decimals) + " " + asset
+        }
+        for f in ins {
+            g.add(
+                FlowGraph.Node(
+                    id: "in:\(f.cluster)", label: f.address, detail: amount(f.received),
+                    title: "cluster \(f.cluster)"
+                        + (f.categories.isEmpty ? "" : "\n" + f.categories.joined(separator: ", ")),
+                    category: SVGFlow.primaryCategory(f.categories), layer: 0, role: .source))
+            g.connect("in:\(f.cluster)", "self", amount: f.received, count: f.payments)
+        }
+        for f in outs {
+            g.add(
+                FlowGraph.Node(
+                    id: "out:\(f.cluster)", label: f.address, detail: amount(f.sent),
+                    title: "cluster \(f.cluster)"
+                        + (f.categories.isEmpty ? "" : "\n" + f.categories.joined(separator: ", ")),
+                    category: SVGFlow.primaryCategory(f.categories), layer: 2, role: .sink))
+            g.connect("self", "out:\(f.cluster)", amount: f.sent, count: f.payments)
+        }
+        return SVGFlow.render(
+            g,
+            options: SVGFlowOptions(
+                title: "Largest flows between cluster \(m.clusterAddress) and other clusters in \(asset)",
+                amountText: amount, countNoun: "payments",
+                layerTitle: { $0 == 0 ? "paid the cluster" : ($0 == 2 ? "paid by the cluster" : nil) }))
+    }
+
+    /// The HTML page and the pictures it holds (for tests).
+    public struct Page: Sendable {
+        public var html: String
+        public var pictures: [SVGFlowPicture]
+    }
+
+    public static func html(_ r: ClusterReport) -> Page {
+        let p = r.profile
+        let m = p.membership
+        var page = HTMLPage(title: "Cluster profile", subtitle: m.clusterAddress)
+        page.parameters = [
+            ("cluster", .code(m.clusterAddress) + .text(" (id \(m.clusterId))")),
+            ("size", .text("\(Render.grouped(m.size)) address\(m.size == 1 ? "" : "es")")),
+        ]
+        if m.address != m.clusterAddress { page.parameters.append(("asked for", .code(m.address))) }
+        let categories = Set(p.tags.map(\.category)).sorted()
+        if !categories.isEmpty {
+            page.parameters.append(("categories", .join(categories.map(HTML.chip), separator: " ")))
+        }
+        var summary: [HTML] = []
+        if !p.clustered {
+            summary.append(.paragraph("No clustering run yet: every address is its own cluster.", note: true))
+        }
+        var totals: [[HTML]] = []
+        if let b = p.bitcoin {
+            totals.append([
+                .text("BTC"), .text(Render.btc(b.received) + " BTC"), .text(Render.btc(b.sent) + " BTC"),
+                .text(Render.btc(b.received - b.sent) + " BTC"),
+                .text("\(Render.grouped(b.transactions)) transactions"),
+            ])
+        }
+        for a in p.assets {
+            let bal = a.balance
+            totals.append([
+                .text(a.asset), .text(Render.units(a.received, a)), .text(Render.units(a.sent, a)),
+                .text((bal.negative ? "-" : "") + Render.units(bal.magnitude, a)),
+                .text("\(a.transfers) transfers"),
+            ])
+        }
+        if !totals.isEmpty {
+            summary.append(
+                HTMLTable(
+                    columns: [
+                        .init("asset"), .init("received", numeric: true), .init("sent", numeric: true),
+                        .init("balance", numeric: true), .init("count", numeric: true),
+                    ], rows: totals,
+                    note:
+                        "Bitcoin: outputs paid to members and spent by them; account model: transfers with other clusters."
+                ).html)
+        }
+        if !p.path.isEmpty {
+            summary.append(
+                .paragraph(
+                    "\(m.address) joined the cluster through \(p.pathLength) link\(p.pathLength == 1 ? "" : "s"); `chainflow cluster explain` shows each with its transaction."
+                ))
+        }
+        if summary.isEmpty {
+            summary.append(.paragraph("No Bitcoin outputs or account transfers of its members are stored."))
+        }
+        page.sections.append(HTMLSection(title: "Summary", id: "summary", blocks: summary))
+        // Flows
+        var flows: [HTML] = []
+        var pictures: [SVGFlowPicture] = []
+        if r.flowAssets.isEmpty {
+            flows.append(.paragraph("No value moved between this cluster and others."))
+        }
+        for asset in r.flowAssets {
+            if let picture = flowPicture(r, asset: asset) {
+                pictures.append(picture)
+                flows.append(
+                    .figure(
+                        svg: picture.svg,
+                        caption:
+                            "\(asset): the largest inflows (left) and outflows (right), \(r.counterparts[asset] ?? 0) counterpart cluster\(r.counterparts[asset] == 1 ? "" : "s") in all. Edge width by amount.",
+                        legend: picture.categories.isEmpty ? nil : SVGFlow.legend(picture.categories)))
+            }
+        }
+        for (title, list, isIn) in [
+            ("Largest inflows", r.inflows, true), ("Largest outflows", r.outflows, false),
+        ]
+        where !list.isEmpty {
+            flows.append(
+                HTMLTable(
+                    caption: title,
+                    columns: [
+                        .init("cluster"), .init("id", numeric: true), .init("categories"), .init("asset"),
+                        .init(isIn ? "received from" : "sent to", numeric: true),
+                        .init("payments", numeric: true),
+                    ],
+                    rows: list.map { f in
+                        [
+                            .code(f.address), .text(String(f.cluster)),
+                            .join(f.categories.map(HTML.chip), separator: " "),
+                            .text(f.asset), .text(units(isIn ? f.received : f.sent, f)),
+                            .text(String(f.payments)),
+                        ]
+                    }
+                ).html)
+        }
+        if r.incomplete > 0 {
+            flows.append(
+                .paragraph(
+                    "\(r.incomplete) Bitcoin transactions were left out because an input's value is unknown.",
+                    note: true))
+        }
+        page.sections.append(HTMLSection(title: "Flows between clusters", id: "flows", blocks: flows))
+        // Tags and members
+        page.sections.append(
+            HTMLSection(
+                title: "Tags", id: "tags",
+                blocks: [
+                    p.tags.isEmpty
+                        ? .paragraph("No member carries a tag.")
+                        : HTMLTable(
+                            columns: [.init("address"), .init("category"), .init("label"), .init("source")],
+                            rows: p.tags.map {
+                                [.code($0.address), .chip($0.category), .text($0.label), .text($0.source)]
+                            }
+                        ).html
+                ]))
+        page.sections.append(
+            HTMLSection(
+                title: "Members", id: "members",
+                blocks: [
+                    HTMLTable(
+                        columns: [.init("#", numeric: true), .init("address")],
+                        rows: p.members.enumerated().map {
+                            [.text(String(p.offset + $0.offset + 1)), .code($0.element)]
+                        },
+                        note: notListed(r) > 0
+                            ? "\(Render.grouped(notListed(r))) more not listed (chainflow cluster show --offset)."
+                            : nil
+                    ).html
+                ]))
+        page.footnotes = [
+            .text(
+                "Bitcoin value between clusters is attributed per transaction in proportion to what each input cluster put in (haircut); the cluster's change to itself is not a flow."
+            )
+        ]
+        return Page(html: page.render(), pictures: pictures)
+    }
+}
