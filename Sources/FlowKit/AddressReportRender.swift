@@ -376,7 +376,14 @@ public enum AddressReportRender {
         // Balance over time
         var balance: [HTML] = []
         var charts = 0
-        if r.history.isEmpty { balance.append(.paragraph("No movements.")) }
+        if r.history.isEmpty {
+            balance.append(
+                .paragraph(
+                    p.assets.isEmpty
+                        ? "No movements."
+                        : "No movements to chart: the outputs above are known only from a source's prevouts (their funding transactions are not stored)."
+                ))
+        }
         for asset in historyAssets(r) {
             let moves = r.history.filter { $0.asset == asset }
             let svg = BalanceChart.svg(
@@ -489,10 +496,15 @@ public enum AddressReportRender {
         // Cluster
         if let c = p.cluster {
             var blocks: [HTML] = [
-                .paragraph(
-                    c.size > 1
-                        ? "In cluster \(c.clusterAddress) (id \(c.clusterId)) with \(Render.grouped(c.size - 1)) other address\(c.size == 2 ? "" : "es"); `chainflow cluster show` lists them and `chainflow cluster explain` shows why."
-                        : "No clustering heuristic joined this address to another.")
+                HTML(raw: "<p>")
+                    + (c.size > 1
+                        ? .text(
+                            "In cluster \(c.clusterAddress) (id \(c.clusterId)) with \(Render.grouped(c.size - 1)) other address\(c.size == 2 ? "" : "es"); "
+                        ) + .code("chainflow cluster show") + .text(" lists them and ")
+                            + .code("chainflow cluster explain")
+                            + .text(" shows why.")
+                        : .text("No clustering heuristic joined this address to another."))
+                    + HTML(raw: "</p>\n")
             ]
             if !p.clusterTags.isEmpty {
                 blocks.append(
