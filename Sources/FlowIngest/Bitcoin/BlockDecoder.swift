@@ -38,6 +38,21 @@ package enum BlockDecoder {
                 .trailingData, offset: r.position,
                 "block \(hash): \(r.remaining) unexpected bytes after its \(txCount) transactions")
         }
+        // A txid twice in one block: a mutated block (CVE-2012-2459) repeating its last
+        // transactions hashes to the real block's merkle root; Bitcoin Core rejects it
+        // (bad-txns-duplicate), and so do we before the duplicate reaches the store.
+        if txCount > 1 {
+            var seen = [Hash256: Int]()
+            seen.reserveCapacity(txCount)
+            for (i, tx) in transactions.enumerated() {
+                if let first = seen.updateValue(i, forKey: tx.txid) {
+                    throw DecodeFailure(
+                        .badValue, offset: 80,
+                        "block \(hash): transaction \(tx.txid) appears twice (#\(first) and #\(i)): a mutated block (CVE-2012-2459), not the block that hash names"
+                    )
+                }
+            }
+        }
         if verifyMerkleRoot {
             let computed = BitcoinHash.merkleRoot(transactions.map(\.txid))
             if computed != header.merkleRoot {

@@ -109,7 +109,13 @@ public enum FormatDetector {
         {
             return DetectedFormat(.blocks)
         }
-        let isHex = head.allSatisfy { isSpace($0) || isHexDigit($0) }
+        // Block hex with a few damaged characters is still block hex, so that the block reader
+        // names the bad character's line and column (the rule `BlockSource` applies, on text
+        // whose first line is long enough to be a block: 81 bytes, 162 digits).
+        let firstLine = head.drop { isSpace($0) }.prefix { $0 != 0x0a }
+        let isHex =
+            head.allSatisfy { isSpace($0) || isHexDigit($0) }
+            || (firstLine.count >= 162 && BlockSource.looksLikeHex(Array(head)))
         return isHex ? DetectedFormat(.blocks) : nil
     }
 

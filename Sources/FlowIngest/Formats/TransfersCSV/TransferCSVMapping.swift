@@ -92,7 +92,15 @@ public struct TransferCSVMapping: Sendable, Equatable, CustomStringConvertible {
             guard fields[key] == nil else {
                 throw IngestError(.badValue, "--map: \(key) given twice", field: "map")
             }
-            fields[key] = kv[1].split(separator: "+").map { column(String($0)) }
+            let columns = kv[1].split(separator: "+", omittingEmptySubsequences: false).map {
+                column(String($0))
+            }
+            // "time=+" or "from=a+" names an empty column.
+            guard !columns.contains(.name("")) else {
+                throw IngestError(
+                    .badValue, "--map: \(key) names no column in \(quoted(part))", field: "map")
+            }
+            fields[key] = columns
         }
         for required in ["time", "from", "to", "amount"] where fields[required] == nil {
             throw IngestError(
