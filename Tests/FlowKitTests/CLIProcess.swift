@@ -1,0 +1,65 @@
+import Foundation
+import Testing
+
+/// Runs the `chainflow` executable SwiftPM builds beside the test bundle (`swift build` /
+/// `swift test` build it), or the one `CHAINFLOW_BIN` names, and captures what it prints.
+enum CLIProcess {
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// The executable's path, or nil when it was not built.
+    static let binary: String? = {
+        if let given = ProcessInfo.processInfo.environment["CHAINFLOW_BIN"] { return given }
+        // The test runner is .build/<triple>/<configuration>/<package>PackageTests.xctest.
+        let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = runner.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = folder.appendingPathComponent("chainflow").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            folder = folder.deletingLastPathComponent()
+        }
+        return nil
+    }()
+
+    static func requireBinary(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+        try #require(
+            binary, "the chainflow executable was not found beside the tests: run `swift build` first",
+            sourceLocation: sourceLocation)
+    }
+
+    /// Starts `chainflow arguments…`; output goes to files in `folder`.
+    static func start(
+        _ arguments: [String], in folder: String, label: String, environment: [String: String] = [:]
+    ) throws -> (Process, stdout: String, stderr: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try requireBinary())
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let out = folder + "/\(label).stdout"
+        let err = folder + "/\(label).stderr"
+        FileManager.default.createFile(atPath: out, contents: nil)
+        FileManager.default.createFile(atPath: err, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        return (process, out, err)
+    }
+
+    /// Runs `chainflow arguments…` to the end.
+    static func run(
+        _ arguments: [String], in folder: String, label: String = "run", environment: [String: String] = [:]
+    ) throws -> Result {
+        let (process, out, err) = try start(arguments, in: folder, label: label, environment: environment)
+        process.waitUntilExit()
+        return Result(
+            status: process.terminationStatus,
+            stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
+            stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
+    }
+}
