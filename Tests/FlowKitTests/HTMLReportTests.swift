@@ -159,6 +159,9 @@ import Testing
         let categories = try AmlRender.tagCategories(store: store, alerts: result.alerts)
         let html = AmlRender.html(result, categories: categories)
         Self.checkSelfContained(html)
+        // Same alerts on one thread: the same bytes.
+        let single = try AmlRun.run(store: store, options: AmlRunOptions(threads: 1, store: false))
+        #expect(AmlRender.html(single, categories: categories) == html)
         let pictures = result.alerts.map { AmlRender.picture($0, categories: categories) }
         for (a, p) in zip(result.alerts, pictures) {
             let addresses = Set(a.evidence.flatMap { [$0.from, $0.to] })
