@@ -245,7 +245,8 @@ import Testing
         g.connect("a", "b", amount: UInt256(5))
         let svg = SVGFlow.render(g, options: SVGFlowOptions(title: "t")).svg
         #expect(svg.contains("<title>" + HTMLPage.escape(long)))
-        #expect(svg.contains("…xxxxx&lt;end&gt;</text>"))
+        // 20 characters fit a 176-pixel node: 10 in front, 9 behind.
+        #expect(svg.contains(">xxxxxxxxxx…xxxx&lt;end&gt;</text>"))
     }
 
     @Test("layout: same graph, same bytes; crossings undone; widths by exact amount")

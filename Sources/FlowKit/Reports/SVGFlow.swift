@@ -631,7 +631,8 @@ public enum SVGFlow {
                 if let c = node.category { tip += "\ncategory: \(c)" }
                 if let detail = node.detail { tip += "\n\(detail)" }
                 if let title = node.title { tip += "\n\(title)" }
-                let chars = Swift.max(6, (o.nodeWidth - 16) / 7)
+                // At most 8 px a character at 12 px in the usual sans-serif fonts (capitals included).
+                let chars = Swift.max(6, (o.nodeWidth - 12) / 8)
                 let label = shorten(node.label, max: chars)
                 let cx = l.x[k] + o.nodeWidth / 2
                 out += "<g class=\"node \(node.role.rawValue)\"><title>\(HTMLPage.escape(tip))</title>"
