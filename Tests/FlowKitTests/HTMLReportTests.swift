@@ -201,6 +201,33 @@ import Testing
 
     // MARK: Without a browser
 
+    @Test("chainflow trace and aml run write the same HTML pages as the library, to --out or stdout")
+    func commandLine() throws {
+        let dir = try Fixtures.tempDir()
+        let db = dir + "/cli.db"
+        let ledger = Fixtures.packageRoot.appendingPathComponent("SampleData/transfers/ledger.csv").path
+        let labels = Fixtures.packageRoot.appendingPathComponent("SampleData/transfers/labels.csv").path
+        #expect(try CLIProcess.run(["ingest", "--db", db, ledger], in: dir).status == 0)
+        #expect(try CLIProcess.run(["tags", "import", "--db", db, labels], in: dir).status == 0)
+        let trace = try CLIProcess.run(
+            [
+                "trace", "--db", db, "--from", "1", "--from", "2", "--format", "html", "--out",
+                dir + "/t.html",
+            ],
+            in: dir, label: "trace")
+        #expect(trace.status == 0, "\(trace.stderr)")
+        let aml = try CLIProcess.run(
+            ["aml", "run", "--db", db, "--dry-run", "--format", "html"], in: dir, label: "aml")
+        #expect(aml.status == 0, "\(aml.stderr)")
+        let store = try GraphStore(path: db)
+        let run = try Trace.run(store: store, options: TraceOptions(from: ["1", "2"]))
+        #expect(try String(contentsOfFile: dir + "/t.html", encoding: .utf8) == TraceRender.html(run))
+        let result = try AmlRun.run(store: store, options: AmlRunOptions(store: false))
+        let categories = try AmlRender.tagCategories(store: store, alerts: result.alerts)
+        #expect(aml.stdout == AmlRender.html(result, categories: categories))
+        #expect(aml.stdout.contains(">high-risk</span>"))
+    }
+
     @Test("JSON documents carry schema_version first")
     func schemaVersion() throws {
         let store = try Self.ledgerStore()
