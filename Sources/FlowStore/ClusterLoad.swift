@@ -84,7 +84,7 @@ struct SnapshotLoader {
             // Scans read each page once: a small cache is enough.
             try db.execute(sql: "PRAGMA cache_size = -8192")
         }
-        return try DatabaseQueue(path: path, configuration: config)
+        return try GraphStore.openReader(path: path, configuration: config)
     }
 
     /// Runs the jobs on up to `threads` threads, each job on its own connection; a free thread

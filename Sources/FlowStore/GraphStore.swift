@@ -22,12 +22,9 @@ public final class GraphStore: Sendable {
         // transaction's outputs and inputs before its row, inside one SQLite transaction.
         config.foreignKeysEnabled = false
         config.label = "chainflow"
-        // A WAL database in a folder nobody may write (a read-only mount, a write-protected
-        // evidence copy) has no -shm file and cannot get one: read it in exclusive locking mode,
-        // where SQLite keeps the WAL index in memory instead (no writer can exist there anyway).
-        let sealed = readOnly && !GraphStore.folderIsWritable(path)
+        let sealed = readOnly ? GraphStore.sealedMode(path) : .normal
         config.prepareDatabase { db in
-            if sealed { try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE") }
+            if sealed == .exclusive { try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE") }
             AmountSQL.register(db)
             if !readOnly {
                 // 16 KiB pages: about 10% faster bulk loads than the 4 KiB default (no effect on an
@@ -49,7 +46,8 @@ public final class GraphStore: Sendable {
             if !readOnly, let problem = GraphStore.writeProblem(path) {
                 throw StoreError(.io, problem, path: path)
             }
-            queue = try DatabaseQueue(path: path, configuration: config)
+            queue = try DatabaseQueue(
+                path: sealed == .immutable ? GraphStore.immutableURI(path) : path, configuration: config)
             if !readOnly {
                 try Schema.migrator.migrate(queue)
             }

@@ -16,6 +16,53 @@ extension GraphStore {
         writeProblem(path) == nil
     }
 
+    /// How a read-only connection opens the database at `path`.
+    enum SealedMode {
+        /// As usual (SQLite creates or uses the -shm file beside the database).
+        case normal
+        /// A WAL database in a folder nobody may write (a read-only mount, a write-protected
+        /// evidence copy) has no -shm file and cannot get one, so SQLite cannot open it as
+        /// usual. Closed cleanly (no -wal file), it is opened immutable: no locks, no WAL index
+        /// (no writer can exist there).
+        case immutable
+        /// The same with a -wal file left beside it: exclusive locking mode, where SQLite keeps
+        /// the WAL index in memory.
+        case exclusive
+    }
+
+    static func sealedMode(_ path: String) -> SealedMode {
+        let files = FileManager.default
+        guard !folderIsWritable(path), !files.fileExists(atPath: path + "-shm") else { return .normal }
+        return files.fileExists(atPath: path + "-wal") ? .exclusive : .immutable
+    }
+
+    /// A read-only connection (`configuration.readonly` is set) that also opens a database in a
+    /// read-only folder (see `SealedMode`).
+    static func openReader(path: String, configuration: Configuration) throws -> DatabaseQueue {
+        var config = configuration
+        config.readonly = true
+        let mode = sealedMode(path)
+        if mode == .exclusive {
+            config.prepareDatabase { db in try db.execute(sql: "PRAGMA locking_mode = EXCLUSIVE") }
+        }
+        return try DatabaseQueue(path: mode == .immutable ? immutableURI(path) : path, configuration: config)
+    }
+
+    /// An SQLite URI that opens the file at `path` read-only and immutable (`?`, `#` and `%` in
+    /// the path escaped).
+    static func immutableURI(_ path: String) -> String {
+        var escaped = ""
+        for c in path {
+            switch c {
+            case "%": escaped += "%25"
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            default: escaped.append(c)
+            }
+        }
+        return "file:\(escaped)?mode=ro&immutable=1"
+    }
+
     static func folderIsWritable(_ path: String) -> Bool {
         FileManager.default.isWritableFile(atPath: folder(of: path))
     }

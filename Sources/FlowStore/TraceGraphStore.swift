@@ -479,7 +479,7 @@ struct TraceTables: Sendable {
         var config = Configuration()
         config.readonly = true
         config.label = "chainflow-trace-reader"
-        let queue = try DatabaseQueue(path: path, configuration: config)
+        let queue = try GraphStore.openReader(path: path, configuration: config)
         var t = TraceTables()
         try queue.read { db in
             func bounds(_ table: String) throws -> (Int64, Int) {
