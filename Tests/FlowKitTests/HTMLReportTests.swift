@@ -278,23 +278,30 @@ import Testing
 
     @Test("layout: same graph, same bytes; crossings undone; widths by exact amount")
     func layout() {
-        // Two sources whose targets are given in crossing order.
+        // Largest first would put z, y, x under a, b: a -> x then crosses b -> y; the sweeps
+        // move x up beside z.
         var g = FlowGraph()
         for id in ["a", "b"] { g.add(FlowGraph.Node(id: id, label: id, role: .source)) }
-        for id in ["y", "x"] { g.add(FlowGraph.Node(id: id, label: id, role: .sink)) }
+        for id in ["x", "y", "z"] { g.add(FlowGraph.Node(id: id, label: id, role: .sink)) }
         g.connect("a", "x", amount: UInt256(1))
-        g.connect("b", "y", amount: UInt256(3))
+        g.connect("a", "z", amount: UInt256(4))
+        g.connect("b", "y", amount: UInt256(2))
         g.connect("b", "y", amount: UInt256(1))
         let options = SVGFlowOptions(title: "t", maxEdgeWidth: 11)
         let one = SVGFlow.render(g, options: options)
         #expect(one.svg == SVGFlow.render(g, options: options).svg)
-        #expect(one.nodeCount == 4 && one.edgeCount == 2)
+        #expect(one.nodeCount == 5 && one.edgeCount == 3)
         let layered = SVGFlow.assignLayers(g)
-        #expect(layered.nodes.map { $0.layer ?? -1 } == [0, 0, 1, 1])
+        #expect(layered.nodes.map { $0.layer ?? -1 } == [0, 0, 1, 1, 1])
         let l = SVGFlow.Layout(layered, options: options)
-        #expect(l.columns[1].map { layered.nodes[$0].id } == ["x", "y"])
-        // b -> y carries 4, the largest: 11 px; a -> x carries 1: 1.5 + 9.5 / 4 = 3.875 -> 3.8.
-        #expect(one.svg.contains("stroke-width=\"11.0\"") && one.svg.contains("stroke-width=\"3.8\""))
+        #expect(l.columns[0].map { layered.nodes[$0].id } == ["a", "b"])
+        #expect(l.columns[1].map { layered.nodes[$0].id } == ["z", "x", "y"])
+        #expect(
+            SVGFlow.Layout.crossings(
+                l.columns, pairs: [(0, 2), (0, 4), (1, 3)], layerOf: [0, 0, 1, 1, 1], n: 5) == 0)
+        // a -> z carries 4, the largest: 11 px; b -> y 3: 1.5 + 9.5 * 3 / 4 = 8.625 -> 8.6; a -> x 1:
+        // 1.5 + 9.5 / 4 = 3.875 -> 3.8 (tenths of a pixel, rounded down, exact integer ratio).
+        for width in ["11.0", "8.6", "3.8"] { #expect(one.svg.contains("stroke-width=\"\(width)\"")) }
         // A cycle: a -> b -> c -> a; the closing edge is drawn back.
         var c = FlowGraph()
         for id in ["a", "b", "c"] { c.add(FlowGraph.Node(id: id, label: id)) }

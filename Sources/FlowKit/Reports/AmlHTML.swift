@@ -100,6 +100,11 @@ extension AmlRender {
     /// Addresses per column of an alert's picture before the smallest are folded together.
     static let pictureNodesPerColumn = 10
 
+    /// What one evidence edge is: an output of a Bitcoin transaction (UTXO rules) or a transfer.
+    static func evidenceNoun(_ a: AmlAlertDocument) -> String {
+        a.ids.transfers.isEmpty && !a.ids.transactions.isEmpty ? "output" : "transfer"
+    }
+
     static func severityBadge(_ s: AmlSeverity) -> HTML {
         HTML(raw: "<span class=\"badge sev-\(s.name)\">\(s.name)</span>")
     }
@@ -186,7 +191,7 @@ extension AmlRender {
         out += facts.html.markup
         let pic = picture(a, categories: categories)
         var caption =
-            "Evidence of alert \(number): \(a.evidence.count) \(a.evidence.count == 1 ? "transfer" : "transfers") between \(a.addresses.count) addresses"
+            "Evidence of alert \(number): \(a.evidence.count) \(evidenceNoun(a))\(a.evidence.count == 1 ? "" : "s") between \(a.addresses.count) addresses"
         if pic.foldedNodes > 0 { caption += "; \(pic.foldedNodes) smaller addresses folded into \"others\"" }
         out +=
             HTML.figure(svg: pic.svg, caption: caption + ".", legend: SVGFlow.legend(pic.categories)).markup
@@ -240,7 +245,7 @@ extension AmlRender {
             options: SVGFlowOptions(
                 title: "Evidence of alert \(a.id) (\(a.rule))", maxNodesPerLayer: pictureNodesPerColumn,
                 amountText: { $0.decimalString(decimals: decimals) + " " + asset },
-                countNoun: asset == "BTC" && a.rule.contains("peel") ? "outputs" : "transfers",
+                countNoun: evidenceNoun(a) + "s",
                 nodeHeight: 30, columnGap: 64, rowGap: 10, maxEdgeWidth: 10))
     }
 }

@@ -159,9 +159,9 @@ public struct SVGFlowPicture: Sendable {
 /// 2. Summary: in each column, nodes beyond `maxNodesPerLayer` with the least value through them
 ///    (the larger of what flows in and what flows out) are folded into one "other" node, so a
 ///    trace of thousands of endpoints stays a readable picture; edges are re-pointed and merged.
-/// 3. Order within a column: barycentre sweeps (down, then up; eight passes), keeping the order
-///    with the fewest crossings between neighbouring columns; ties by insertion order, "other"
-///    last. The same graph gives the same bytes.
+/// 3. Order within a column: largest value first, then barycentre sweeps (down, then up; eight
+///    passes), keeping the order with the fewest crossings between neighbouring columns; ties
+///    keep the previous order, "other" last. The same graph gives the same bytes.
 /// 4. Drawing: edge width grows linearly with the amount (exact integer ratio to the largest);
 ///    nodes are coloured by tag category; labels are shortened in the middle with the full text
 ///    in a `<title>` tooltip.
@@ -414,11 +414,24 @@ public enum SVGFlow {
             let layerCount = (layerOf.max() ?? -1) + 1
             var cols = [[Int]](repeating: [], count: layerCount)
             for k in 0..<n { cols[layerOf[k]].append(k) }
-            // "other" last in its column from the start.
+            // Start with the most value on top (then insertion order), "other" last: the sweeps
+            // keep this order among nodes they cannot tell apart, so a main line stays on top.
+            var inflow = [UInt256](repeating: .zero, count: n)
+            var outflow = [UInt256](repeating: .zero, count: n)
+            for e in g.edges {
+                guard let a = index[e.from], let b = index[e.to] else { continue }
+                outflow[a] = outflow[a] + e.amount
+                inflow[b] = inflow[b] + e.amount
+            }
+            let through = (0..<n).map { Swift.max(inflow[$0], outflow[$0]) }
             for c in cols.indices {
-                cols[c] =
-                    cols[c].filter { g.nodes[$0].role != .other }
-                    + cols[c].filter { g.nodes[$0].role == .other }
+                cols[c] = cols[c].sorted { a, b in
+                    let oa = g.nodes[a].role == .other
+                    let ob = g.nodes[b].role == .other
+                    if oa != ob { return ob }
+                    if through[a] != through[b] { return through[a] > through[b] }
+                    return a < b
+                }
             }
             var preds = [[Int]](repeating: [], count: n)
             var succs = [[Int]](repeating: [], count: n)
