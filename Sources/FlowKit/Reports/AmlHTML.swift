@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 public import FlowStore
 
 /// The HTML rendering of `aml run` (`--format html`): a summary by rule and severity, an index of

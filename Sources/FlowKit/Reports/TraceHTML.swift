@@ -1,5 +1,5 @@
-public import FlowAnalysis
-public import FlowModel
+import FlowAnalysis
+import FlowModel
 import FlowStore
 
 /// The HTML rendering of traces (`chainflow trace --format html`): a self-contained page with a
