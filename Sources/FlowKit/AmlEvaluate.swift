@@ -44,16 +44,25 @@ public struct AmlEvaluation: Sendable {
 
 /// `chainflow aml evaluate`: the rules against `generate ledger`'s labels.
 public enum AmlEvaluate {
+    /// One planted instance of a labels file: `generate ledger`'s (transactions are `tran_id`s)
+    /// or `generate bitcoin --peel-chains`'s (transactions are txids).
+    public struct Label: Sendable, Equatable {
+        public var id: Int
+        public var typology: String
+        public var members: [String]
+        public var transactions: [String]
+    }
+
     /// Reads labels.csv (`instance_id,typology,members,transactions`, lists `;`-separated); a bad
     /// line is an error naming file and line.
-    public static func readLabels(path: String) throws -> [LedgerInstance] {
+    public static func readLabels(path: String) throws -> [Label] {
         let data: String
         do {
             data = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw IngestError(.missingFile, "cannot read the labels file", file: path)
         }
-        var instances: [LedgerInstance] = []
+        var instances: [Label] = []
         for (k, line) in data.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let text = line.trimmingCharacters(in: .whitespaces)
             if k == 0 || text.isEmpty { continue }
@@ -65,15 +74,16 @@ public enum AmlEvaluate {
                     file: path,
                     line: k + 1)
             }
-            let txs = try fields[3].split(separator: ";").map { t -> Int in
-                guard let v = Int(t) else {
+            let txs = try fields[3].split(separator: ";").map { t -> String in
+                // A ledger tran_id (digits) or a txid (64 hex digits).
+                guard t.allSatisfy(\.isNumber) || (t.count == 64 && t.allSatisfy(\.isHexDigit)) else {
                     throw IngestError(
-                        .badValue, "not a transaction id: '\(t.prefix(30))'", file: path, line: k + 1)
+                        .badValue, "not a transaction id or txid: '\(t.prefix(30))'", file: path, line: k + 1)
                 }
-                return v
+                return t.lowercased()
             }
             instances.append(
-                LedgerInstance(
+                Label(
                     id: id, typology: fields[1], members: fields[2].split(separator: ";").map(String.init),
                     transactions: txs))
         }
@@ -90,10 +100,10 @@ public enum AmlEvaluate {
         return evaluate(result, labels: labels)
     }
 
-    static func evaluate(_ result: AmlRunResult, labels: [LedgerInstance]) -> AmlEvaluation {
+    static func evaluate(_ result: AmlRunResult, labels: [Label]) -> AmlEvaluation {
         var instancesByTx: [String: [Int]] = [:]
         for (k, instance) in labels.enumerated() {
-            for t in instance.transactions { instancesByTx[String(t), default: []].append(k) }
+            for t in instance.transactions { instancesByTx[t, default: []].append(k) }
         }
         var found = [Bool](repeating: false, count: labels.count)
         var alertsByTypology: [String: (Int, Int)] = [:]

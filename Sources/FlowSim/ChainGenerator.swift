@@ -22,6 +22,9 @@ public struct ChainGeneratorOptions: Sendable {
     /// Most blocks in one blk file. A file also closes before it would exceed 128 MiB, Bitcoin
     /// Core's `MAX_BLOCKFILE_SIZE`; the default lets ~1 MB blocks fill files to about that size.
     public var blocksPerFile: Int = 128
+    /// Peel chains to plant (see `PeelPlanter`); with any, `labels.csv` lists them beside the
+    /// blk files. Zero leaves the chain exactly as the economy makes it.
+    public var peelChains: Int = 0
 
     /// Options for a chain of `transactions` transactions generated from `seed`.
     public init(
@@ -81,6 +84,8 @@ public struct GeneratedChainSummary: Sendable, Codable, Equatable {
     public var wallets: Int
     /// Bytes of all blk files together.
     public var bytes: Int
+    /// Planted peel chains listed in `labels.csv` (absent when none were planted).
+    public var peelChains: Int?
 }
 
 /// Errors of the chain generator: invalid options or a file that cannot be written.
@@ -165,6 +170,11 @@ public enum ChainGenerator {
 
         var simulation = Simulation(
             network: options.network, seed: options.seed, totalTransactions: options.transactions)
+        if options.peelChains > 0 {
+            simulation.peelPlanter = PeelPlanter(
+                seed: options.seed, chains: options.peelChains,
+                expectedBlocks: options.transactions / max(1, options.transactionsPerBlock - 1))
+        }
         var files: [String] = []
         var fileBlocks: [Int] = []
         var fileBytes: [Int] = []
@@ -204,16 +214,38 @@ public enum ChainGenerator {
         for script in SimScript.allCases {
             types[script.scriptType.coreName] = totals.outputsByScript[Int(script.rawValue)]
         }
-        let summary = GeneratedChainSummary(
+        var summary = GeneratedChainSummary(
             network: options.network, seed: options.seed, files: files, fileBlocks: fileBlocks,
             fileBytes: fileBytes, firstHeight: 1, tipHash: simulation.previousHash.hex, blocks: totals.blocks,
             transactions: totals.transactions, segwitTransactions: totals.segwitTransactions,
             inputs: totals.inputs, outputs: totals.outputs, nullDataOutputs: totals.nullDataOutputs,
             outputTypes: types, sameBlockSpends: totals.sameBlockSpends, totalOutputValue: totals.outputValue,
             totalFees: totals.fees, totalSubsidy: totals.subsidy, addresses: simulation.book.count,
-            wallets: Int(simulation.book.walletCount), bytes: fileBytes.reduce(0, +))
+            wallets: Int(simulation.book.walletCount), bytes: fileBytes.reduce(0, +), peelChains: nil)
+        if options.peelChains > 0 {
+            let planted = simulation.plantedPeelChains()
+            summary.peelChains = planted.count
+            try writeLabels(planted, to: path(directory, labelsFileName))
+        }
         try writeTruth(summary, to: path(directory, truthFileName))
         return summary
+    }
+
+    /// Name of the planted-instance file (`instance_id,typology,members,transactions`, the
+    /// format `aml evaluate` reads), written when peel chains are planted.
+    public static let labelsFileName = "labels.csv"
+
+    static func writeLabels(_ chains: [PlantedPeelChain], to path: String) throws(ChainGeneratorError) {
+        var text = "instance_id,typology,members,transactions\n"
+        for chain in chains {
+            text += "\(chain.id),peel-chain,\(chain.addresses.joined(separator: ";")),"
+            text += chain.txids.map(\.hex).joined(separator: ";") + "\n"
+        }
+        do {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        } catch {
+            throw ChainGeneratorError(.io, "cannot write the labels file: \(error)", path: path)
+        }
     }
 
     /// `blk00000.dat` for file 0.
@@ -236,6 +268,10 @@ public enum ChainGenerator {
             throw ChainGeneratorError(
                 .invalidOption,
                 "transactionsPerBlock \(options.transactionsPerBlock): expected at least 1 (the coinbase)")
+        }
+        guard options.peelChains >= 0 else {
+            throw ChainGeneratorError(
+                .invalidOption, "peelChains \(options.peelChains): expected 0 or more")
         }
         guard options.blocksPerFile >= 1 else {
             throw ChainGeneratorError(

@@ -90,12 +90,14 @@ struct Simulation {
     private var body: ByteWriter
     private var coinbase: ByteWriter
     private var stripped: ByteWriter
-    private var spent: [Coin] = []
+    var spent: [Coin] = []
     private var selected: [Int] = []
-    private var payments: [(address: UInt32, value: UInt64)] = []
+    var payments: [(address: UInt32, value: UInt64)] = []
     private var amounts: [UInt64] = []
     /// Transactions of the block being built, to count spends of same-block outputs.
-    private var currentBlockTxids: Set<Hash256> = []
+    var currentBlockTxids: Set<Hash256> = []
+    /// Planted peel chains (nil when none are asked for: the chain is then exactly the economy's).
+    var peelPlanter: PeelPlanter?
 
     init(network: Network, seed: UInt64, totalTransactions: Int) {
         self.network = network
@@ -130,6 +132,10 @@ struct Simulation {
         var weight = 4 * (80 + 3 + 400)
         // Height 1 has nothing to spend yet: it holds only its coinbase.
         var left = height == 1 ? 0 : maxTransactions - 1
+        let planted = plantPeelChains(height: height, budget: left)
+        fees += planted.fees
+        weight += planted.weight
+        left -= planted.transactions
         while left > 0 && weight + Simulation.maxTransactionWeight <= Simulation.maxBlockWeight {
             let (fee, txWeight) = makeTransaction(height: height)
             fees += fee
@@ -322,6 +328,15 @@ struct Simulation {
             payments.insert((changeAddress, changeValue), at: random.below(payments.count + 1))
         }
 
+        return emitTransaction(height: height, nullData: nullData, fee: fee, spendable: spendable).cost
+    }
+
+    /// Serializes the payment spending `spent` and paying `payments` into the block body, adds its
+    /// outputs to the pool (except `heldVout`, which the caller keeps out of it) and the totals;
+    /// returns its txid, fee and weight.
+    mutating func emitTransaction(
+        height: Int, nullData: Bool, fee: UInt64, spendable: UInt64, heldVout: Int? = nil
+    ) -> (txid: Hash256, cost: (fee: UInt64, weight: Int)) {
         // Serialize: BIP144 when any input carries a witness.
         let segwit = spent.contains { book.types[Int($0.address)] != .p2pkh }
         let start = body.count
@@ -400,9 +415,11 @@ struct Simulation {
         currentBlockTxids.insert(txid)
 
         for (vout, payment) in payments.enumerated() {
-            pool.add(
-                txid: txid, vout: UInt32(vout), value: payment.value, address: payment.address,
-                wallet: book.owners[Int(payment.address)])
+            if vout != heldVout {
+                pool.add(
+                    txid: txid, vout: UInt32(vout), value: payment.value, address: payment.address,
+                    wallet: book.owners[Int(payment.address)])
+            }
             totals.outputsByScript[Int(book.types[Int(payment.address)].rawValue)] += 1
         }
         totals.inputs += spent.count
@@ -412,7 +429,7 @@ struct Simulation {
         totals.fees += fee
         if segwit { totals.segwitTransactions += 1 }
         let strippedSize = segwit ? 4 + (bodyEnd - bodyStart) + 4 : end - start
-        return (fee, strippedSize * 3 + (end - start))
+        return (txid, (fee, strippedSize * 3 + (end - start)))
     }
 
     /// Writes the coinbase of block `height` into `coinbase`: a BIP34 height push, the subsidy

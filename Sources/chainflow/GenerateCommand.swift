@@ -29,8 +29,18 @@ struct GenerateBitcoinCommand: ParsableCommand {
     @Option(name: .long, help: "Output folder.")
     var out: String
 
+    @Option(
+        name: .long,
+        help:
+            "Peel chains to plant (5-16 hops of 1-input, 2-output payments, each peeling 0.5-15% of what is left), listed in OUT/labels.csv for 'aml evaluate'."
+    )
+    var peelChains: Int = 0
+
     func validate() throws {
         guard txs > 0 else { throw ValidationError("--txs must be positive, got \(txs)") }
+        guard peelChains >= 0 else {
+            throw ValidationError("--peel-chains must not be negative, got \(peelChains)")
+        }
     }
 
     func run() throws {
@@ -38,10 +48,14 @@ struct GenerateBitcoinCommand: ParsableCommand {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             var options = ChainGeneratorOptions(transactions: txs, seed: seed)
             options.network = network
+            options.peelChains = peelChains
             let summary = try ChainGenerator.write(options: options, to: out)
             print(
                 "wrote \(summary.files.count) files, \(summary.blocks) blocks, \(summary.transactions) transactions, \(summary.bytes) bytes to \(out)"
             )
+            if let planted = summary.peelChains {
+                print("planted \(planted) peel chains, listed in \(out)/\(ChainGenerator.labelsFileName)")
+            }
         } catch {
             throw fail(error)
         }
