@@ -82,10 +82,67 @@ public enum Demo {
             "after:  tip height \(after.maxHeight.map(String.init) ?? "?"), \(after.orphanedBlocks) blocks orphaned, \(watched) holds \(Render.btc(balanceAfter)) BTC\n"
         )
         let exportsPath = try exports(samples: samples, workdir: workdir, say: say)
+        try reports(bitcoin: store, exports: GraphStore(path: exportsPath), workdir: workdir, say: say)
         say(
             "\nTry: chainflow stats --db \(dbPath)\n     chainflow address 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S --db \(dbPath) --json\n"
                 + "     chainflow address ACC-2001 --db \(exportsPath) --json\n"
+                + "     chainflow query --list\n"
         )
+    }
+
+    /// Step 7: the reports people read, written as self-contained HTML pages (and the same
+    /// documents as Markdown and JSON) into `workdir/reports`. Returns the files written.
+    @discardableResult
+    static func reports(bitcoin: GraphStore, exports: GraphStore, workdir: String, say: (String) -> Void)
+        throws
+        -> [String]
+    {
+        let folder = workdir + "/reports"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        say("\n== 7. Reports for the sample data, in \(folder)\n")
+        var written: [String] = []
+        func write(_ name: String, _ text: String, _ what: String) throws {
+            let path = folder + "/" + name
+            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            written.append(path)
+            say("\(path)  \(what)\n")
+        }
+        let satoshi = "12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S"
+        // Where Satoshi's block-9 coins went within 6 hops (haircut), and a ledger trace of the
+        // four deposits just under 10,000 that ACC-2001 gathered.
+        let btcTrace = try Trace.run(store: bitcoin, options: TraceOptions(from: [satoshi], maxHops: 6))
+        try write(
+            "trace-satoshi.html", TraceRender.html(btcTrace),
+            "flow trace: \(satoshi) forward, 6 hops, haircut")
+        try write("trace-satoshi.md", TraceRender.markdown(btcTrace), "the same trace as Markdown")
+        try write(
+            "trace-satoshi.json", TraceRender.json(btcTrace).rendered() + "\n", "the same trace as JSON")
+        let ledgerTrace = try Trace.run(store: exports, options: TraceOptions(from: ["1", "2", "3", "4"]))
+        try write(
+            "trace-ledger.html", TraceRender.html(ledgerTrace), "flow trace: ledger transfers 1-4 forward")
+
+        let alerts = try AmlRun.run(store: exports, options: AmlRunOptions(store: false))
+        let categories = try AmlRender.tagCategories(store: exports, alerts: alerts.alerts)
+        try write(
+            "aml-alerts.html", AmlRender.html(alerts, categories: categories),
+            "AML alerts: \(alerts.alerts.count) on the exports database, default rules")
+        try write("aml-alerts.md", AmlRender.markdown(alerts), "the same alerts as Markdown")
+        try write("aml-alerts.csv", AmlRender.csv(alerts), "the same alerts as CSV")
+
+        for (store, address, name) in [
+            (bitcoin, satoshi, "address-satoshi"), (exports, "ACC-2001", "address-acc-2001"),
+        ] {
+            if let report = try AddressReport.load(store: store, address: address) {
+                try write(
+                    name + ".html", AddressReportRender.html(report).html, "address profile: \(address)")
+            }
+        }
+        _ = try Clustering.run(store: bitcoin, options: ClusterOptions())
+        if let report = try ClusterReport.load(store: bitcoin, address: satoshi) {
+            try write(
+                "cluster-satoshi.html", ClusterReportRender.html(report).html, "cluster profile: \(satoshi)")
+        }
+        return written
     }
 
     /// Step 6: exports of other tools (Bitcoin Core JSON, bitcoin-etl, ethereum-etl, a ledger
