@@ -247,6 +247,30 @@ public enum TraceRender {
         return "\(since) … \(until)"
     }
 
+    /// The trace as CSV: one row per endpoint and per cut (as many as the report lists), with the
+    /// trace's number (for `--each`), the amount in base units and in units of the asset, the
+    /// share of the seeds in billionths, and the full path of txids or transaction ids separated
+    /// by spaces. Text from the data is quoted and guarded against spreadsheet formulas.
+    public static func csv(_ run: TraceRun) -> String {
+        var out =
+            "trace,policy,direction,asset,row,kind,address,categories,location,prevout,amount_base_units,amount,share_billionths,hops,path\n"
+        for (k, r) in run.reports.enumerated() {
+            for (row, e) in r.endpoints.map({ ("endpoint", $0) }) + r.cuts.map({ ("cut", $0) }) {
+                let decimals = r.asset.decimals
+                let fields: [String] = [
+                    String(k + 1), r.policy.rawValue, r.direction.rawValue, r.asset.name, row,
+                    e.kind.rawValue, e.address ?? "",
+                    e.categories.joined(separator: " "), e.location ?? "", e.prevout ?? "",
+                    e.amount.decimalString,
+                    decimals.map { e.amount.decimalString(decimals: $0) } ?? e.amount.decimalString,
+                    String(e.shareBillionths), String(e.hops), e.path.joined(separator: " "),
+                ]
+                out += fields.map(AmlRender.csvField).joined(separator: ",") + "\n"
+            }
+        }
+        return out
+    }
+
     /// `amount` in units of the asset, exact, with its symbol.
     public static func formatAmount(_ v: UInt256, _ asset: TraceAsset) -> String {
         (asset.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + md(asset.name)

@@ -58,7 +58,8 @@ struct TraceCommand: ParsableCommand {
 
     @Option(
         name: .long,
-        help: "Output format: json, md (Markdown) or html (a self-contained page with a picture of the flow)."
+        help:
+            "Output format: json, md (Markdown), csv (endpoints and cuts, a row each) or html (a self-contained page with a picture of the flow)."
     )
     var format = "json"
 
@@ -86,9 +87,9 @@ struct TraceCommand: ParsableCommand {
         guard limit >= 0 else { throw ValidationError("--limit must not be negative, got \(limit)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
         switch format {
-        case "json", "md", "markdown", "html": break
+        case "json", "md", "markdown", "csv", "html": break
         default:
-            throw ValidationError("unknown --format '\(format.prefix(20))'; use json, md or html")
+            throw ValidationError("unknown --format '\(format.prefix(20))'; use json, md, csv or html")
         }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, TimeParser.parse(value) == nil {
@@ -133,6 +134,7 @@ struct TraceCommand: ParsableCommand {
                 switch format {
                 case "json": TraceRender.json(result).rendered()
                 case "html": TraceRender.html(result)
+                case "csv": TraceRender.csv(result)
                 default: TraceRender.markdown(result)
                 }
             if let out {

@@ -1,0 +1,30 @@
+@testable import FlowKit
+import Foundation
+import Testing
+
+/// `chainflow trace --format csv`: a row per endpoint and cut, exact amounts that add up.
+@Suite struct TraceCSVTests {
+    @Test func csvRowsAccountForTheSeedsExactly() throws {
+        let store = try TraceStoreTests.ledgerStore()
+        let run = try Trace.run(store: store, options: TraceOptions(from: ["1", "2", "3", "4"]))
+        let lines = TraceRender.csv(run).split(separator: "\n").map(String.init)
+        #expect(
+            lines.first
+                == "trace,policy,direction,asset,row,kind,address,categories,location,prevout,amount_base_units,amount,share_billionths,hops,path"
+        )
+        let report = try #require(run.reports.first)
+        let rows = lines.dropFirst().map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+        #expect(rows.count == report.endpoints.count + report.cuts.count)
+        #expect(rows.allSatisfy { $0.count == 15 })
+        // The ledger has no fees and no limits were hit: the endpoints hold the seeds exactly.
+        let sum = rows.compactMap { Int($0[10]) }.reduce(0, +)
+        #expect(report.totals.seeds.uint64.map(Int.init) == sum)
+        #expect(rows.contains { $0[6] == "ACC-2001" && $0[5] == "balance" })
+    }
+
+    @Test func untrustedTextIsQuotedAndDisarmed() {
+        #expect(AmlRender.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+    }
+}
