@@ -81,7 +81,7 @@ build() {
         local extra=()
         # The rule file's reader lives in FlowKit (with GRDB); its one file is compiled in.
         [ "$t" = rules ] && extra=(Sources/FlowKit/AmlRuleFile.swift "${yams[@]}")
-        nice -n "$NICE" swiftc "${common[@]}" -module-name "fuzz_$t" "Fuzz/$t.swift" "${extra[@]}" \
+        nice -n "$NICE" swiftc "${common[@]}" -use-ld=lld -module-name "fuzz_$t" "Fuzz/$t.swift" "${extra[@]}" \
             "$OUT/obj/FlowModel.o" "$OUT/obj/FlowIngest.o" "$OUT/obj/FlowAnalysis.o" "${crypto[@]}" \
             -o "$OUT/bin/fuzz-$t"
     done
