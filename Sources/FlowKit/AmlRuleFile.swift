@@ -293,7 +293,9 @@ public enum AmlRuleFile {
             scale = 2
         }
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard parts.count <= 2, let whole = Int(parts[0]), whole >= 0 else { return nil }
+        // At most 100 (10000%): checked before scaling, so that no whole part overflows.
+        guard parts.count <= 2, let whole = Int(parts[0]), whole >= 0, whole <= (scale == 4 ? 100 : 10_000)
+        else { return nil }
         var fraction = parts.count == 2 ? String(parts[1]) : ""
         guard fraction.count <= scale, fraction.allSatisfy(\.isASCII), fraction.allSatisfy(\.isNumber) else {
             return nil
