@@ -292,29 +292,13 @@ extension GraphStore {
     /// Per-table row counts and content checksums, for comparing two databases built from the
     /// same input (the `runs` table and the wall-clock columns of others are left out).
     public func contentFingerprint() throws(StoreError) -> [String: String] {
-        try read("fingerprinting the database") { db in
-            var out = [String: String]()
-            // Wall-clock columns differ between an interrupted and an uninterrupted run: left out.
-            let clock: Set<String> = ["started_at", "finished_at", "imported_at"]
-            for table in [
+        // Wall-clock columns (started_at, finished_at, imported_at) differ between an interrupted
+        // and an uninterrupted run: `contentFingerprint(tables:ignoring:)` leaves them out.
+        try contentFingerprint(
+            tables: [
                 "blocks", "transactions", "inputs", "outputs", "addresses", "prevouts", "transfers", "assets",
-                "sources",
-                "tags",
-            ] {
-                let columns = try db.columns(in: table).map(\.name).filter { !clock.contains($0) }
-                let expr = columns.map { "quote(\($0))" }.joined(separator: " || ',' || ")
-                var hasher = FNV1a()
-                var count = 0
-                let key = table == "prevouts" ? "input_id" : "id"
-                let rows = try String.fetchCursor(db, sql: "SELECT \(expr) FROM \(table) ORDER BY \(key)")
-                while let line = try rows.next() {
-                    hasher.add(line)
-                    count += 1
-                }
-                out[table] = "\(count) rows, fnv1a \(String(hasher.value, radix: 16))"
-            }
-            return out
-        }
+                "sources", "tags",
+            ], ignoring: [])
     }
 }
 
