@@ -67,6 +67,8 @@ extension Simulation {
     mutating func plantPeelChains(height: Int, budget: Int) -> (fees: UInt64, weight: Int, transactions: Int)
     {
         guard var planter = peelPlanter, budget > 0 else { return (0, 0, 0) }
+        // Held apart while it changes, so its arrays are not copied on write every block.
+        peelPlanter = nil
         defer { peelPlanter = planter }
         // The next start is due once its slot has come; a start without a large enough coin is
         // tried again in the next block.
