@@ -21,20 +21,22 @@ let package = Package(
     targets: [
         // Value types and in-memory structures; no dependencies.
         .target(name: "FlowModel", swiftSettings: strict),
-        // Format readers and mappers: bytes -> FlowModel records.
+        // Bitcoin protocol primitives: Base58, Bech32, address codec, hashing, script types, serialization.
         .target(
-            name: "FlowIngest",
+            name: "FlowBitcoin",
             dependencies: [
                 "FlowModel",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
+        // Format readers and mappers: bytes -> FlowModel records.
+        .target(name: "FlowIngest", dependencies: ["FlowModel", "FlowBitcoin"], swiftSettings: strict),
         // The SQLite graph store (GRDB stays behind this target's API).
         .target(
             name: "FlowStore",
             dependencies: [
-                "FlowModel",
+                "FlowModel", "FlowBitcoin",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],
@@ -43,12 +45,12 @@ let package = Package(
         // Pure analyzers over in-memory arrays (no SQL): clustering heuristics, union-find.
         .target(name: "FlowAnalysis", dependencies: ["FlowModel"], swiftSettings: strict),
         // Synthetic data: a valid Bitcoin-like chain.
-        .target(name: "FlowSim", dependencies: ["FlowModel", "FlowIngest"], swiftSettings: strict),
+        .target(name: "FlowSim", dependencies: ["FlowModel", "FlowBitcoin"], swiftSettings: strict),
         // Library entry points the CLI calls: ingest jobs, queries, demo.
         .target(
             name: "FlowKit",
             dependencies: [
-                "FlowModel", "FlowIngest", "FlowStore", "FlowSim", "FlowAnalysis",
+                "FlowModel", "FlowBitcoin", "FlowIngest", "FlowStore", "FlowSim", "FlowAnalysis",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict
@@ -68,12 +70,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"]),
-        .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowModel"]),
+        .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowBitcoin", "FlowModel"]),
         .testTarget(name: "FlowAnalysisTests", dependencies: ["FlowAnalysis", "FlowModel"]),
-        .testTarget(name: "FlowSimTests", dependencies: ["FlowSim", "FlowIngest", "FlowModel"]),
+        .testTarget(name: "FlowSimTests", dependencies: ["FlowSim", "FlowIngest", "FlowBitcoin", "FlowModel"]),
         .testTarget(
             name: "FlowKitTests",
-            dependencies: ["FlowKit", "FlowStore", "FlowIngest", "FlowSim", "FlowModel", "FlowAnalysis"],
+            dependencies: [
+                "FlowKit", "FlowStore", "FlowIngest", "FlowBitcoin", "FlowSim", "FlowModel", "FlowAnalysis",
+            ],
             exclude: ["Goldens"]),
     ]
 )

@@ -2,6 +2,7 @@
 // ways. Text that decodes must encode back to itself (lower-cased for Bech32); bytes read as an
 // address key must encode to text that decodes back to the same key.
 // Built and run by scripts/fuzz.sh; see docs/robustness.md.
+import FlowBitcoin
 import FlowIngest
 import FlowModel
 

@@ -2,6 +2,7 @@
 // reads a `getblock <hash> 0` dump, through framing and `BlockDecoder`. Seeded with hex blocks;
 // bytes that stop looking like hex fall through to the other block readers, as in the CLI.
 // Built and run by scripts/fuzz.sh; see docs/robustness.md.
+import FlowBitcoin
 import FlowIngest
 import FlowModel
 

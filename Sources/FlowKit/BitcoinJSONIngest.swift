@@ -1,3 +1,4 @@
+import FlowBitcoin
 import Dispatch
 public import FlowIngest
 public import FlowModel
@@ -132,10 +133,7 @@ public enum BitcoinJSONIngest {
                 }
                 bytesDone += sizes[i]
             }
-            let encode: AddressEncoder = { AddressCodec.encode($0, network: $1) }
-            let hashHeader: @Sendable (BlockHeader) -> Hash256 = { BitcoinSerial.hashHeader($0) }
-            let summary = try store.withWriter(encodeAddress: encode, hashHeader: hashHeader) {
-                planner, writer in
+            let summary = try store.withWriter { planner, writer in
                 do {
                     for i in core { try readCore(file: i, planner: planner, writer: writer) }
                     if !etl.isEmpty {

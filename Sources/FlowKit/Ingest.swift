@@ -1,3 +1,4 @@
+import FlowBitcoin
 import Dispatch
 import FlowIngest
 public import FlowModel
@@ -130,11 +131,7 @@ public enum BitcoinIngest {
 
         var bytesDone = 0
         var lastReport = start
-        let summary = try store.withWriter(
-            encodeAddress: { AddressCodec.encode($0, network: $1) },
-            hashHeader: { BitcoinSerial.hashHeader($0) }
-        ) {
-            planner, writer in
+        let summary = try store.withWriter { planner, writer in
             // About 450 bytes of block data per transaction on today's chain; a rough guess is enough.
             planner.reserve(transactions: min(totalBytes / 450, 50_000_000))
             // Planning (ids, addresses, prevouts) runs on its own thread, so that it overlaps with

@@ -1,3 +1,4 @@
+import FlowBitcoin
 /// The script templates the generator pays to, with their target share of payments.
 enum SimScript: UInt8, CaseIterable {
     case p2pkh = 0

@@ -1,3 +1,4 @@
+import FlowBitcoin
 import FlowModel
 
 /// An append-only byte buffer with Bitcoin's little-endian and CompactSize encodings.

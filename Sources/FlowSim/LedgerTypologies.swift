@@ -1,4 +1,4 @@
-import FlowIngest
+import FlowModel
 
 /// The planted typologies of `LedgerGenerator`: each draws fresh members from the customers (so
 /// they also have normal activity), a start day, sizes, amounts and delays, and records its

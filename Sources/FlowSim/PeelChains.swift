@@ -1,4 +1,4 @@
-import FlowIngest
+import FlowBitcoin
 public import FlowModel
 
 /// A planted peel chain: the transactions that carried it and every address it touched (the

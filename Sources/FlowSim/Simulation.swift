@@ -1,4 +1,4 @@
-import FlowIngest
+import FlowBitcoin
 import FlowModel
 
 /// The running totals that become `GeneratedChainSummary`.
@@ -27,7 +27,7 @@ struct SimBlock {
     var body: [UInt8]
 
     /// Serialized block length: header, CompactSize count, transactions.
-    var length: Int { 80 + BlockDecoder.compactSizeLength(transactionCount) + coinbase.count + body.count }
+    var length: Int { 80 + CompactSize.length(transactionCount) + coinbase.count + body.count }
 }
 
 /// The economy behind the generated chain: wallets, addresses and the UTXO set, advanced one

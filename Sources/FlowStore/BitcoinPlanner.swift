@@ -1,4 +1,5 @@
 public import FlowModel
+import FlowBitcoin
 import GRDB
 
 /// The value, script type and address of the output an input spends, as a source states it when
@@ -137,7 +138,6 @@ public struct PlannedBatch: Sendable {
 /// It holds the run's in-memory state and is used by one thread at a time: created on the
 /// writer's thread from the database, then handed to the planning thread.
 public final class BitcoinPlanner: @unchecked Sendable {
-    let encodeAddress: AddressEncoder
     private var nextBlockId: Int64
     private var nextTxId: Int64
     private var nextInputId: Int64
@@ -163,8 +163,7 @@ public final class BitcoinPlanner: @unchecked Sendable {
         var key: AddressKey
     }
 
-    init(db: Database, encodeAddress: @escaping AddressEncoder) throws {
-        self.encodeAddress = encodeAddress
+    init(db: Database) throws {
         func nextId(_ table: String) throws -> Int64 {
             (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM \(table)") ?? 0) + 1
         }
@@ -377,7 +376,7 @@ public final class BitcoinPlanner: @unchecked Sendable {
         addressIds[fk] = id
         batch.addresses.append(
             PlannedBatch.AddressRow(
-                id: id, text: encodeAddress(key, network), family: family, key: key))
+                id: id, text: AddressCodec.encode(key, network: network), family: family, key: key))
         return id
     }
 }

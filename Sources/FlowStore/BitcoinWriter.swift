@@ -33,7 +33,6 @@ public struct WriteSummary: Sendable, Codable, Equatable {
 }
 
 /// Formats the address text of a key on a network (injected: the codec lives in FlowIngest).
-public typealias AddressEncoder = @Sendable (AddressKey, Network) -> String
 
 /// The single writer of an ingest run: inserts the rows a `BitcoinPlanner` planned, one batch
 /// per SQLite transaction, so every block is written atomically; at the end builds indexes,
@@ -46,9 +45,6 @@ public final class BitcoinWriter {
     let path: String
     public private(set) var summary = WriteSummary()
     private var inTransaction = false
-    /// Hashes an 80-byte header (injected: hashing lives in FlowIngest). When set, `finish()`
-    /// links blocks stored without a previous hash to their parent (see `ChainSelector`).
-    public var hashHeader: (@Sendable (BlockHeader) -> Hash256)?
     /// Transactions whose fee may have become computable through `prevouts` rows written for
     /// already stored inputs.
     private var feeCandidates: [Int64] = []
@@ -328,7 +324,7 @@ public final class BitcoinWriter {
         try db.execute(sql: "BEGIN IMMEDIATE")
         inTransaction = true
         var chain = try ChainSelector.update(db)
-        if let hashHeader, try ChainSelector.linkHeightOnly(db, hashHeader: hashHeader) > 0 {
+        if try ChainSelector.linkHeightOnly(db) > 0 {
             chain = try ChainSelector.update(db)
         }
         summary.orphanedBlocks = chain.orphaned
@@ -372,20 +368,17 @@ extension GraphStore {
     /// writes and commits them with the writer (on this thread); on return the writer finishes
     /// (indexes, late prevouts, main chain). Blocks committed before an error stay in the store;
     /// the uncommitted batch is rolled back.
-    ///
-    /// `hashHeader`, when given, lets the writer link blocks stored without a previous hash (a
-    /// source that gives only their height) to a parent stored later.
+    /// Blocks stored without a previous hash (a source that gives only their height) are linked
+    /// to a parent stored later.
     public func withWriter(
-        encodeAddress: @escaping AddressEncoder, hashHeader: (@Sendable (BlockHeader) -> Hash256)? = nil,
         _ body: (BitcoinPlanner, BitcoinWriter) throws -> Void
     ) throws -> WriteSummary {
         let lock = try WriterLock.acquire(database: path)
         defer { withExtendedLifetime(lock) {} }
         do {
             return try queue.writeWithoutTransaction { db in
-                let planner = try BitcoinPlanner(db: db, encodeAddress: encodeAddress)
+                let planner = try BitcoinPlanner(db: db)
                 let writer = try BitcoinWriter(db: db, path: path)
-                writer.hashHeader = hashHeader
                 do {
                     try body(planner, writer)
                     try writer.finish()

@@ -1,5 +1,6 @@
 import FlowModel
 import Foundation
+import FlowBitcoin
 import GRDB
 
 /// Chooses, among competing forks, the chain with the most cumulative proof of work, and gives
@@ -119,7 +120,7 @@ enum ChainSelector {
     /// stored block of the same network at the height below whose hash, as the header's previous
     /// hash, makes the header hash to the block's own hash. Heights are those of the last
     /// `update`. Returns the number of blocks linked.
-    static func linkHeightOnly(_ db: Database, hashHeader: (BlockHeader) -> Hash256) throws -> Int {
+    static func linkHeightOnly(_ db: Database) throws -> Int {
         struct Orphan {
             var id: Int64
             var hash: Hash256
@@ -162,7 +163,7 @@ enum ChainSelector {
             for candidate in candidates[orphan.height - 1] ?? [] where candidate.network == orphan.network {
                 var header = orphan.header
                 header.prevHash = candidate.hash
-                if hashHeader(header) == orphan.hash {
+                if BitcoinSerial.hashHeader(header) == orphan.hash {
                     try update.execute(arguments: [Data(candidate.hash.displayBytes), orphan.id])
                     linked += 1
                     break

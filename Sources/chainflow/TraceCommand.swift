@@ -1,3 +1,4 @@
+import FlowModel
 import ArgumentParser
 import FlowAnalysis
 import FlowIngest

@@ -1,3 +1,4 @@
+import FlowBitcoin
 import FlowIngest
 import FlowModel
 import Foundation

@@ -1,3 +1,4 @@
+import FlowBitcoin
 public import FlowModel
 
 /// A block line of bitcoin-etl's blocks.json: the header fields, sizes and transaction count,
@@ -333,7 +334,7 @@ public enum BitcoinETL {
                 "block \(block.hash): merkle root mismatch: merkle_root is \(block.merkleRoot), the transactions' txids hash to \(root)",
                 value: "\"\(block.merkleRoot.hex)\"", code: .merkleMismatch)
         }
-        let countLength = BlockDecoder.compactSizeLength(transactions.count)
+        let countLength = CompactSize.length(transactions.count)
         let size = 80 + countLength + transactions.reduce(0) { $0 + $1.size }
         let strippedSize = 80 + countLength + transactions.reduce(0) { $0 + $1.strippedSize }
         guard size == block.size else {

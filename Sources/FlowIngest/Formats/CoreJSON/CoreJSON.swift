@@ -1,3 +1,4 @@
+import FlowBitcoin
 public import FlowModel
 
 /// A transaction from Bitcoin Core's `getrawtransaction <txid> true` (or a transaction object

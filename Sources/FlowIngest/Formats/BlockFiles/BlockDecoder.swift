@@ -1,3 +1,4 @@
+import FlowBitcoin
 import Crypto
 package import FlowModel
 
@@ -27,7 +28,7 @@ package enum BlockDecoder {
         }
         var transactions = [BitcoinTransaction]()
         transactions.reserveCapacity(txCount)
-        var strippedSize = 80 + compactSizeLength(txCount)
+        var strippedSize = 80 + CompactSize.length(txCount)
         for _ in 0..<txCount {
             let tx = try decodeTransaction(&r)
             strippedSize += tx.strippedSize
@@ -64,16 +65,11 @@ package enum BlockDecoder {
         }
         var coinbaseHeight: Int?
         if UInt32(bitPattern: header.version) >= 2, let coinbase = transactions.first, coinbase.isCoinbase {
-            coinbaseHeight = bip34Height(bytes, transactionStart: 80 + compactSizeLength(txCount))
+            coinbaseHeight = bip34Height(bytes, transactionStart: 80 + CompactSize.length(txCount))
         }
         return BitcoinBlock(
             hash: hash, header: header, network: network, size: bytes.count, strippedSize: strippedSize,
             transactions: transactions, coinbaseHeight: coinbaseHeight)
-    }
-
-    /// Bytes Bitcoin's CompactSize encoding of `n` takes.
-    package static func compactSizeLength(_ n: Int) -> Int {
-        n < 0xfd ? 1 : n <= 0xffff ? 3 : n <= 0xffff_ffff ? 5 : 9
     }
 
     /// Decodes one transaction at the reader's position.
