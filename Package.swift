@@ -46,11 +46,13 @@ let package = Package(
         .target(name: "FlowAnalysis", dependencies: ["FlowModel"], swiftSettings: strict),
         // Synthetic data: a valid Bitcoin-like chain.
         .target(name: "FlowSim", dependencies: ["FlowModel", "FlowBitcoin"], swiftSettings: strict),
+        // Report documents and their renderers: JSON, Markdown, CSV, HTML with inline SVG. Never sees the store.
+        .target(name: "FlowReport", dependencies: ["FlowModel", "FlowAnalysis"], swiftSettings: strict),
         // Library entry points the CLI calls: ingest jobs, queries, demo.
         .target(
             name: "FlowKit",
             dependencies: [
-                "FlowModel", "FlowBitcoin", "FlowIngest", "FlowStore", "FlowSim", "FlowAnalysis",
+                "FlowModel", "FlowBitcoin", "FlowIngest", "FlowStore", "FlowSim", "FlowAnalysis", "FlowReport",
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: strict

@@ -1,3 +1,4 @@
+import FlowReport
 import FlowIngest
 import FlowKit
 import FlowStore

@@ -1,3 +1,4 @@
+import FlowReport
 import Dispatch
 import FlowAnalysis
 import FlowKit

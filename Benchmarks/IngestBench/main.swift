@@ -9,6 +9,7 @@
 //   swift run -c release chainflow-bench --trace [--txs 1000000] [--runs 3] [--threads N]
 //   swift run -c release chainflow-bench --cluster [--txs 1000000] [--runs 3] [--threads N]
 //   swift run -c release chainflow-bench --aml [--transfers 1000000] [--runs 3] [--threads N]
+import FlowReport
 import FlowIngest
 import FlowKit
 import FlowSim

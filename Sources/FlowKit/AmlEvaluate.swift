@@ -1,3 +1,4 @@
+public import FlowReport
 public import FlowAnalysis
 public import FlowIngest
 import FlowModel

@@ -1,3 +1,4 @@
+public import FlowReport
 public import FlowAnalysis
 import FlowModel
 import Foundation

@@ -1,3 +1,4 @@
+public import FlowReport
 import FlowAnalysis
 import FlowModel
 

@@ -1,3 +1,4 @@
+public import FlowReport
 public import FlowAnalysis
 import FlowIngest
 public import FlowModel
@@ -29,70 +30,6 @@ public struct AmlRunOptions: Sendable {
         self.until = until
         self.threads = threads
         self.store = store
-    }
-}
-
-/// One alert ready for output: the detector's alert with addresses, transactions and evidence
-/// resolved to text.
-public struct AmlAlertDocument: Sendable, Equatable {
-    public var id: String
-    public var rule: String
-    public var typology: String
-    public var severity: AmlSeverity
-    public var score: Int
-    public var subjects: [String]
-    public var addresses: [String]
-    public var transactions: [String]
-    public var windowStart: Int64
-    public var windowEnd: Int64
-    public var asset: String
-    public var decimals: Int?
-    public var amount: UInt256
-    public var explanation: String
-    /// The alert's subgraph: one edge per evidence transfer (UTXO rules: per transaction).
-    public var evidence: [Edge]
-    /// Store ids behind the texts (for the alert tables; not part of the JSON).
-    public var ids: StoreIds
-
-    /// Store ids of the alert's subjects, addresses, evidence transfers or transactions, and asset.
-    public struct StoreIds: Sendable, Equatable {
-        public var subjects: [Int64]
-        public var addresses: [Int64]
-        public var transfers: [Int64]
-        public var transactions: [Int64]
-        public var asset: Int64?
-    }
-
-    /// One evidence transfer (or UTXO output): an edge of the alert's subgraph.
-    public struct Edge: Sendable, Equatable {
-        public var tx: String
-        public var from: String
-        public var to: String
-        public var amount: UInt256
-        public var time: Int64
-    }
-}
-
-/// What `aml run` did.
-public struct AmlRunResult: Sendable {
-    public var alerts: [AmlAlertDocument]
-    /// Alerts not stored before (0 when the run stores nothing).
-    public var newAlerts: Int
-    public var runId: Int64?
-    public var transfersLoaded: Int
-    public var reportFrom: Int64?
-    public var reportUntil: Int64?
-    /// Incremental run: only transfers with an id above this were new.
-    public var newAfterTransferId: Int64?
-    public var loadSeconds: Double
-    public var ruleSeconds: Double
-    public var threads: Int
-    /// Why nothing was checked, when nothing was ("no transfers since run 3").
-    public var note: String?
-
-    /// Alerts at or above `severity`.
-    public func count(atLeast severity: AmlSeverity) -> Int {
-        alerts.filter { $0.severity >= severity }.count
     }
 }
 

@@ -1,3 +1,4 @@
+public import FlowReport
 import FlowBitcoin
 import Dispatch
 public import FlowIngest

@@ -1,44 +1,8 @@
+public import FlowReport
 public import FlowModel
 public import FlowStore
 
-/// The cluster profile report (`chainflow cluster show ADDR --format md|json|csv|html`): the
-/// cluster's size, its first members (the rest counted), tags, totals, why the address is in it,
-/// and the largest flows in from and out to other clusters. One document, several renderers.
-public struct ClusterReport: Sendable {
-    /// Version of the JSON layout (`schema_version`).
-    public static let schemaVersion = 1
-
-    /// Value between the cluster and one counterpart cluster, in one asset.
-    public struct Flow: Sendable, Equatable {
-        /// The counterpart cluster's id and id address.
-        public var cluster: Int64
-        public var address: String
-        public var asset: String
-        public var decimals: Int?
-        /// Base units the cluster received from it / sent to it.
-        public var received: UInt256
-        public var sent: UInt256
-        /// Transactions (Bitcoin) or transfers (account model).
-        public var payments: Int
-        /// Tag categories of the counterpart cluster's members.
-        public var categories: [String]
-    }
-
-    public var profile: ClusterProfile
-    /// The largest inflows (by received, then id), at most `flowLimit` per asset.
-    public var inflows: [Flow]
-    /// The largest outflows (by sent, then id), at most `flowLimit` per asset.
-    public var outflows: [Flow]
-    public var flowLimit: Int
-    /// Counterpart clusters in all, per asset.
-    public var counterparts: [String: Int]
-    /// Bitcoin: value the cluster paid itself (change) and newly mined value it received.
-    public var toItself: Int64
-    public var mined: Int64
-    /// Bitcoin transactions attributed, and those left out because an input's value is unknown.
-    public var transactions: Int
-    public var incomplete: Int
-
+extension ClusterReport {
     /// The report for the cluster of `address`; nil when the address is unknown.
     public static func load(
         store: GraphStore, address: String, members: Int = 50, flows: Int = 10, transactions: Int = 100_000
@@ -85,12 +49,5 @@ public struct ClusterReport: Sendable {
             profile: profile, inflows: inflows, outflows: outflows, flowLimit: flows,
             counterparts: counterparts,
             toItself: f.toItself, mined: f.mined, transactions: f.transactions, incomplete: f.incomplete)
-    }
-
-    /// Assets with flows, in first-seen order.
-    public var flowAssets: [String] {
-        var out: [String] = []
-        for x in inflows + outflows where !out.contains(x.asset) { out.append(x.asset) }
-        return out
     }
 }

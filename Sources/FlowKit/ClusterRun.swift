@@ -1,3 +1,4 @@
+public import FlowReport
 public import FlowAnalysis
 public import FlowModel
 public import FlowStore
@@ -127,49 +128,6 @@ public struct ClusterOptions: Sendable {
             ("exchange_categories", .array(exchangeCategories.map { .string($0) })),
         ]).rendered()
     }
-}
-
-/// What one `cluster run` did.
-public struct ClusterRunReport: Sendable {
-    public var runId: Int64
-    /// `full` or `incremental`.
-    public var mode: String
-    /// Why the run was full (nil for incremental runs).
-    public var fullReason: String?
-    public var heuristics: String
-    public var parameters: String
-    public var maxHeight: Int64?
-    /// Transactions examined (an incremental run: the new ones), their inputs.
-    public var transactions: Int
-    public var inputs: Int
-    public var edges: [String: Int]
-    public var merges: [String: Int]
-    public var coinJoinsSkipped: Int
-    /// The first skipped transactions' txids (up to 20).
-    public var coinJoinSample: [String]
-    public var changeLinked: Int
-    public var changeAmbiguous: Int
-    public var changeUnknownInputs: Int
-    public var depositAddresses: Int
-    public var pendingInputs: Int
-    public var clusters: Int
-    public var clusteredAddresses: Int
-    public var largestCluster: String?
-    public var largestSize: Int
-    public var warnings: Int
-    /// The first super-cluster warnings (up to 20), with txids and cluster addresses resolved.
-    public var warningSample:
-        [(evidence: String, heuristic: String, clusterA: String, sizeA: Int, clusterB: String, sizeB: Int)]
-    public var superClusterSize: Int
-    public var loadSeconds: Double
-    public var heuristicSeconds: Double
-    public var unionFindSeconds: Double
-    public var writeSeconds: Double
-    public var totalSeconds: Double
-    public var threads: Int
-    public var unionFindThreads: Int
-    /// Inputs per second of the union-find pass.
-    public var inputsPerSecond: Double { unionFindSeconds > 0 ? Double(inputs) / unionFindSeconds : 0 }
 }
 
 /// `chainflow cluster run`: clusters addresses into entities with the chosen heuristics and

@@ -1,75 +1,7 @@
+public import FlowReport
 public import FlowAnalysis
 public import FlowModel
 public import FlowStore
-
-/// Everything `chainflow cluster show` prints about an address's cluster.
-public struct ClusterProfile: Sendable {
-    public var membership: ClusterMembership
-    /// A page of members, in address-id order.
-    public var members: [String]
-    public var offset: Int
-    public var limit: Int
-    /// Tags of any member (up to 200).
-    public var tags: [TagRecord]
-    public var bitcoin: ClusterBitcoinTotals?
-    /// Account-model value in and out of the cluster, per asset (transfers inside it excluded).
-    public var assets: [AssetActivity]
-    /// Why the queried address is in the cluster: the links from it to the cluster's id
-    /// address (the first `pathLimit`), and how many there are in all.
-    public var path: [ExplainedStep]
-    public var pathLength: Int
-    /// Whether any clustering run has completed (without one, every address is alone).
-    public var clustered: Bool
-}
-
-/// One link of an explanation, with its evidence.
-public struct ExplainedStep: Sendable, Equatable {
-    public var from: String
-    public var to: String
-    /// `multi-input`, `change:RULE`, `deposit-address`.
-    public var heuristic: String
-    public var evidence: LinkEvidence
-    public var runId: Int64?
-    /// Position of the merge among all recorded merges.
-    public var sequence: Int64
-}
-
-/// Why two addresses are (or are not) in one cluster.
-public struct ClusterExplanation: Sendable {
-    public var a: ClusterMembership
-    public var b: ClusterMembership
-    public var sameCluster: Bool
-    /// The links from `a` to `b`, in order (the first `limit` asked for).
-    public var steps: [ExplainedStep]
-    /// Links on the whole path.
-    public var length: Int
-}
-
-/// Value between a cluster and one counterpart cluster.
-public struct CounterpartFlow: Sendable, Equatable {
-    public var cluster: Int64
-    public var address: String
-    /// Satoshi the cluster received from the counterpart / sent to it.
-    public var received: Int64
-    public var sent: Int64
-    public var transactions: Int
-}
-
-/// Flows between a cluster and the clusters it transacts with.
-public struct ClusterFlowReport: Sendable {
-    public var membership: ClusterMembership
-    /// Bitcoin: counterparts sorted by total value (received + sent), largest first.
-    public var counterparts: [CounterpartFlow]
-    /// Value the cluster paid back to itself (change), satoshi.
-    public var toItself: Int64
-    /// Newly mined value paid to the cluster by coinbases, satoshi.
-    public var mined: Int64
-    public var transactions: Int
-    /// Transactions left out because an input's value is unknown.
-    public var incomplete: Int
-    /// Account-model transfers per counterpart and asset.
-    public var transfers: [(counterpart: String, flow: ClusterTransferFlow)]
-}
 
 /// Library entry points of `cluster show`, `cluster explain` and `cluster flows`.
 public enum ClusterView {

@@ -1,3 +1,4 @@
+public import FlowReport
 import FlowModel
 import FlowStore
 import Foundation
@@ -122,7 +123,7 @@ public enum Demo {
             "trace-ledger.html", TraceRender.html(ledgerTrace), "flow trace: ledger transfers 1-4 forward")
 
         let alerts = try AmlRun.run(store: exports, options: AmlRunOptions(store: false))
-        let categories = try AmlRender.tagCategories(store: exports, alerts: alerts.alerts)
+        let categories = try AmlRun.tagCategories(store: exports, alerts: alerts.alerts)
         try write(
             "aml-alerts.html", AmlRender.html(alerts, categories: categories),
             "AML alerts: \(alerts.alerts.count) on the exports database, default rules")

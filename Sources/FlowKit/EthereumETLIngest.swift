@@ -1,3 +1,4 @@
+public import FlowReport
 import Dispatch
 public import FlowIngest
 import FlowModel

@@ -1,3 +1,4 @@
+public import FlowReport
 import FlowBitcoin
 import Dispatch
 import FlowIngest
@@ -27,25 +28,6 @@ public struct IngestOptions: Sendable {
         self.threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
         self.batchBytes = batchBytes
     }
-}
-
-/// What happened to one input file.
-public struct FileIngestReport: Sendable, Codable, Equatable {
-    public var path: String
-    public var kind: String
-    public var blocks: Int
-    public var added: Int
-    public var alreadyPresent: Int
-    public var xorObfuscated: Bool
-}
-
-/// The outcome of an ingest run.
-public struct IngestReport: Sendable, Codable {
-    public var files: [FileIngestReport]
-    public var summary: WriteSummary
-    public var seconds: Double
-    /// Transactions written per second, end to end (read, decode, write, indexes).
-    public var transactionsPerSecond: Double
 }
 
 /// Progress of a running ingest, for a status line.

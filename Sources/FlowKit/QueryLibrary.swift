@@ -1,3 +1,4 @@
+public import FlowReport
 import FlowModel
 import FlowIngest
 public import FlowStore
@@ -423,26 +424,5 @@ extension QueryAnswer {
                     })
             ),
         ])
-    }
-}
-
-/// CSV cells shared by the query and report renderers.
-enum CSVText {
-    /// A field quoted when it holds a comma, quote, CR or LF.
-    static func field(_ s: String) -> String {
-        if s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return s
-    }
-
-    /// Untrusted text that a spreadsheet would evaluate as a formula, prefixed with `'`.
-    static func defused(_ s: String) -> String {
-        guard let first = s.first else { return s }
-        if first == "=" || first == "+" || first == "@" || first == "\t" || first == "\r" {
-            return "'" + s
-        }
-        if first == "-", let second = s.dropFirst().first, !second.isNumber { return "'" + s }
-        return s
     }
 }

@@ -1,3 +1,4 @@
+public import FlowReport
 public import FlowStore
 
 /// Records a job in the database's `runs` table: its parameters when it starts, then `ok` and

@@ -1,3 +1,4 @@
+public import FlowReport
 import FlowModel
 public import FlowStore
 import Foundation

@@ -1,3 +1,5 @@
+import FlowModel
+public import FlowReport
 public import FlowIngest
 public import FlowStore
 import Foundation

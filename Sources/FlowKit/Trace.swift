@@ -1,3 +1,4 @@
+public import FlowReport
 import Dispatch
 public import FlowAnalysis
 public import FlowModel
@@ -70,92 +71,6 @@ public struct TraceOptions: Sendable {
 public struct TraceUsageError: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ message: String) { description = message }
-}
-
-/// One seed as the report shows it: the text given, what it resolved to, and what it adds.
-public struct TraceSeedReport: Sendable, Equatable {
-    public var text: String
-    /// Outputs or transfers it stands for.
-    public var count: Int
-    /// Value it adds (see `TraceResult.seedAmounts`).
-    public var amount: UInt256
-}
-
-/// One endpoint or cut, named.
-public struct TraceEndpointReport: Sendable, Equatable {
-    public var kind: TraceEndpointKind
-    public var address: String?
-    /// `txid:vout` of the output; for an input whose spent output is not stored, the input
-    /// (`txid:n`) and, in `prevout`, what it spends; for a burn or mint, the transfer's
-    /// transaction.
-    public var location: String?
-    public var prevout: String?
-    public var amount: UInt256
-    /// Share of the seeds' total, in billionths (floor).
-    public var shareBillionths: UInt64
-    public var hops: Int
-    /// Txids (UTXO) or transaction ids of transfers (accounts), seed first.
-    public var path: [String]
-    /// Tag categories of the address.
-    public var categories: [String]
-}
-
-/// Totals of a trace; with haircut and FIFO, `endpoints + fees + belowThreshold + cutByLimits`
-/// equals `seeds` exactly.
-public struct TraceTotals: Sendable, Equatable {
-    public var seeds: UInt256
-    public var endpoints: UInt256
-    public var fees: UInt256
-    public var belowThreshold: UInt256
-    public var belowThresholdBranches: Int
-    public var cutByLimits: UInt256
-}
-
-/// Traced value by tag category or by address.
-public struct TraceGroup: Sendable, Equatable {
-    public var name: String
-    public var amount: UInt256
-    public var shareBillionths: UInt64
-    public var endpoints: Int
-    /// For addresses: their tag categories.
-    public var categories: [String]
-}
-
-/// The result of one trace, ready to render.
-public struct TraceReport: Sendable {
-    public var policy: TracePolicy
-    public var direction: TraceDirection
-    /// `utxo` (Bitcoin transactions) or `account` (transfers).
-    public var model: String
-    public var asset: TraceAsset
-    public var since: Int64?
-    public var until: Int64?
-    public var maxHops: Int
-    public var minAmount: UInt256
-    public var stopCategories: [String]
-    public var seeds: [TraceSeedReport]
-    public var endpoints: [TraceEndpointReport]
-    public var cuts: [TraceEndpointReport]
-    /// Endpoints and cuts beyond `--limit`, left out of the lists (not of the totals).
-    public var endpointCount: Int
-    public var cutCount: Int
-    public var totals: TraceTotals
-    public var byCategory: [TraceGroup]
-    public var byAddress: [TraceGroup]
-    public var addressCount: Int
-    /// Transactions or transfers the trace went through.
-    public var steps: Int
-    /// Notes: seeds left out (not on the main chain, failed, another asset).
-    public var notes: [String]
-}
-
-/// What `chainflow trace` did.
-public struct TraceRun: Sendable {
-    public var reports: [TraceReport]
-    public var runId: Int64
-    public var loadSeconds: Double
-    public var traceSeconds: Double
-    public var threads: Int
 }
 
 /// `chainflow trace`: follows value forward or backward from seeds through the transaction

@@ -2,52 +2,10 @@ public import FlowModel
 import Foundation
 import GRDB
 
-/// An address's cluster: its id (the smallest member's address id), that member's address, size.
-public struct ClusterMembership: Sendable, Equatable {
-    public var addressId: Int64
-    public var address: String
-    public var clusterId: Int64
-    /// The address of the cluster's smallest member (how a cluster is named).
-    public var clusterAddress: String
-    public var size: Int
-}
-
 /// How an address joined its cluster, as recorded (nil fields for a cluster's own id).
 public struct StoredLink: Sendable, Equatable {
     public var record: LinkRecord
     public var runId: Int64?
-}
-
-/// What a link's evidence was: a Bitcoin transaction, or an account-model transfer.
-public struct LinkEvidence: Sendable, Equatable {
-    /// Transaction hash (display hex for Bitcoin, as stored for transfers).
-    public var tx: String
-    public var height: Int64?
-    public var time: Int64?
-    /// Bitcoin: value each side spent in the transaction's inputs (multi-input), or received
-    /// in its outputs (change), in satoshi; nil when that side has no such input or output.
-    public var fromInputValue: Int64?
-    public var toInputValue: Int64?
-    public var toOutputValue: Int64?
-    /// Deposit-address links: the deposit address, the user's transfer into it and the
-    /// forward to the exchange that matched it (amounts in base units, as decimal text).
-    public var depositAddress: String?
-    public var depositAmount: String?
-    public var forwardTx: String?
-    public var forwardAmount: String?
-    public var forwardBlock: Int64?
-    public var exchange: String?
-    public var asset: String?
-
-    public init(tx: String) { self.tx = tx }
-}
-
-/// Bitcoin totals of a cluster's members over the main chain.
-public struct ClusterBitcoinTotals: Sendable, Equatable {
-    public var received: Int64
-    public var sent: Int64
-    public var outputs: Int
-    public var transactions: Int
 }
 
 /// One transaction touching a cluster, with every input and output labelled by cluster id
@@ -66,16 +24,6 @@ public struct ClusterFlowTransaction: Sendable, Equatable {
             && a.inputs.elementsEqual(b.inputs, by: ==)
             && a.outputs.elementsEqual(b.outputs, by: ==)
     }
-}
-
-/// Account-model transfers between a cluster and others, per counterpart cluster and asset.
-public struct ClusterTransferFlow: Sendable, Equatable {
-    public var counterpart: UInt32
-    public var asset: String
-    public var decimals: Int?
-    public var incoming: UInt256
-    public var outgoing: UInt256
-    public var transfers: Int
 }
 
 extension GraphStore {

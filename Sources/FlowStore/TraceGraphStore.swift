@@ -11,26 +11,6 @@ public enum TraceSeedRef: Sendable, Hashable {
     case transfer(id: Int64, asset: Int64)
 }
 
-/// An asset as reports name it.
-public struct TraceAsset: Sendable, Equatable {
-    public var id: Int64
-    public var chain: String
-    public var symbol: String?
-    public var contract: String
-    public var decimals: Int?
-
-    public init(id: Int64, chain: String, symbol: String?, contract: String, decimals: Int?) {
-        self.id = id
-        self.chain = chain
-        self.symbol = symbol
-        self.contract = contract
-        self.decimals = decimals
-    }
-
-    /// Symbol, else contract, else `asset #id`.
-    public var name: String { symbol ?? (contract.isEmpty ? "asset #\(id)" : contract) }
-}
-
 /// A Bitcoin output as reports name it.
 public struct TraceOutpoint: Sendable, Equatable {
     public var txid: String

@@ -50,15 +50,6 @@ public enum SourceState: Sendable, Equatable {
     case complete(id: Int64, rows: Int)
 }
 
-/// What a transfer ingest run added.
-public struct TransferSummary: Sendable, Codable, Equatable {
-    public var transfers = 0
-    public var newAddresses = 0
-    public var newAssets = 0
-    public var indexSeconds = 0.0
-    public init() {}
-}
-
 /// The single writer of account-model data: interns addresses and assets, inserts transfers,
 /// and commits each chunk together with its source's progress, so an interrupted run resumes
 /// exactly after the last committed chunk and a finished file is never ingested twice.

@@ -1,3 +1,4 @@
+import FlowReport
 import ArgumentParser
 import FlowAnalysis
 import FlowIngest
@@ -132,7 +133,7 @@ struct AmlCommand: ParsableCommand {
                 case .json: text = AmlRender.json(result).rendered()
                 case .html:
                     text = AmlRender.html(
-                        result, categories: try AmlRender.tagCategories(store: store, alerts: result.alerts))
+                        result, categories: try AmlRun.tagCategories(store: store, alerts: result.alerts))
                 case .md: text = AmlRender.markdown(result)
                 case .csv: text = AmlRender.csv(result)
                 }

@@ -1,3 +1,4 @@
+import FlowReport
 import ArgumentParser
 import FlowKit
 import Foundation

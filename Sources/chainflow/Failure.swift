@@ -1,3 +1,4 @@
+import FlowReport
 public import ArgumentParser
 import FlowIngest
 import FlowModel

@@ -1,3 +1,4 @@
+import FlowReport
 import FlowModel
 import ArgumentParser
 import FlowAnalysis

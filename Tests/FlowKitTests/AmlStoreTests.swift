@@ -1,3 +1,4 @@
+import FlowReport
 import FlowAnalysis
 import FlowIngest
 import FlowModel

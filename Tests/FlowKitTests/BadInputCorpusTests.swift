@@ -1,3 +1,4 @@
+import FlowReport
 import FlowStore
 import Foundation
 import Testing

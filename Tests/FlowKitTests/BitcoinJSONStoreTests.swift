@@ -1,3 +1,4 @@
+import FlowReport
 import FlowBitcoin
 import FlowIngest
 import FlowKit

@@ -1,3 +1,4 @@
+import FlowReport
 import FlowAnalysis
 import FlowIngest
 import FlowModel
@@ -85,7 +86,7 @@ import Testing
         let store = try Self.ledgerStore()
         let result = try AmlRun.run(store: store, options: AmlRunOptions(threads: 1, store: false))
         #expect(result.alerts.map(\.rule) == ["structuring", "pass-through"])
-        let categories = try AmlRender.tagCategories(store: store, alerts: result.alerts)
+        let categories = try AmlRun.tagCategories(store: store, alerts: result.alerts)
         #expect(categories["ACC-3001"] == [Self.script] && categories["ACC-4001"] == ["high-risk"])
         let html = AmlRender.html(result, categories: categories)
         Self.checkSelfContained(html)
@@ -156,7 +157,7 @@ import Testing
         let store = try GraphStore(path: try #require(report.database), readOnly: true)
         let result = try AmlRun.run(store: store, options: AmlRunOptions(threads: 2, store: false))
         #expect(Set(result.alerts.map(\.typology)).count >= 8)
-        let categories = try AmlRender.tagCategories(store: store, alerts: result.alerts)
+        let categories = try AmlRun.tagCategories(store: store, alerts: result.alerts)
         let html = AmlRender.html(result, categories: categories)
         Self.checkSelfContained(html)
         // Same alerts on one thread: the same bytes.
@@ -223,7 +224,7 @@ import Testing
         let run = try Trace.run(store: store, options: TraceOptions(from: ["1", "2"]))
         #expect(try String(contentsOfFile: dir + "/t.html", encoding: .utf8) == TraceRender.html(run))
         let result = try AmlRun.run(store: store, options: AmlRunOptions(store: false))
-        let categories = try AmlRender.tagCategories(store: store, alerts: result.alerts)
+        let categories = try AmlRun.tagCategories(store: store, alerts: result.alerts)
         #expect(aml.stdout == AmlRender.html(result, categories: categories))
         #expect(aml.stdout.contains(">high-risk</span>"))
     }

@@ -1,3 +1,4 @@
+import FlowReport
 import FlowKit
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+import FlowReport
 @testable import FlowKit
 import Foundation
 import Testing

@@ -1,3 +1,4 @@
+public import FlowAnalysis
 public import FlowModel
 import Foundation
 
@@ -101,7 +102,7 @@ public enum AmlRender {
     }
 
     /// Escapes a value for a Markdown table cell (untrusted text stays text).
-    static func cell(_ s: String) -> String {
+    package static func cell(_ s: String) -> String {
         var out = ""
         for c in s {
             switch c {
@@ -132,7 +133,7 @@ public enum AmlRender {
         return out
     }
 
-    static func csvField(_ s: String) -> String {
+    package static func csvField(_ s: String) -> String {
         var s = s
         // A leading =, +, -, @ would be a formula in a spreadsheet.
         if let first = s.first, "=+-@".contains(first) { s = "'" + s }

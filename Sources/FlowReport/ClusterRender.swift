@@ -1,6 +1,5 @@
-import FlowAnalysis
+public import FlowAnalysis
 public import FlowModel
-public import FlowStore
 
 /// Text and JSON renderings of clustering results.
 public enum ClusterRender {
@@ -69,7 +68,7 @@ public enum ClusterRender {
         ])
     }
 
-    static func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+    package static func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 
     public static func runText(_ r: ClusterRunReport) -> String {
         var out = "cluster run \(r.runId): \(r.mode)"
@@ -118,21 +117,21 @@ public enum ClusterRender {
         return out
     }
 
-    static func seconds(_ x: Double) -> String {
+    package static func seconds(_ x: Double) -> String {
         let ms = Int((x * 1000).rounded())
         return "\(ms / 1000).\(String(repeating: "0", count: 3 - String(ms % 1000).count))\(ms % 1000)s"
     }
 
     // MARK: show
 
-    static func membershipJSON(_ m: ClusterMembership) -> [(String, JSONValue)] {
+    package static func membershipJSON(_ m: ClusterMembership) -> [(String, JSONValue)] {
         [
             ("address", .string(m.address)), ("cluster_id", .int(m.clusterId)),
             ("cluster", .string(m.clusterAddress)), ("size", .int(m.size)),
         ]
     }
 
-    static func stepJSON(_ s: ExplainedStep) -> JSONValue {
+    package static func stepJSON(_ s: ExplainedStep) -> JSONValue {
         let e = s.evidence
         return .object([
             ("from", .string(s.from)), ("to", .string(s.to)), ("heuristic", .string(s.heuristic)),
@@ -246,7 +245,7 @@ public enum ClusterRender {
 
     // MARK: explain
 
-    static func stepText(_ s: ExplainedStep) -> String {
+    package static func stepText(_ s: ExplainedStep) -> String {
         let e = s.evidence
         var out = "\(s.from) —\(s.heuristic)→ \(s.to)  in \(e.tx)"
         if let h = e.height {
@@ -360,7 +359,7 @@ public enum ClusterRender {
         return out
     }
 
-    static func pad(_ s: String, _ n: Int) -> String {
+    package static func pad(_ s: String, _ n: Int) -> String {
         s.count >= n ? s : String(repeating: " ", count: n - s.count) + s
     }
 }

@@ -1,13 +1,12 @@
 public import FlowModel
-import FlowStore
 
 /// Renderings of the cluster profile report: Markdown, JSON, CSV and a self-contained HTML page.
 public enum ClusterReportRender {
-    static func units(_ v: UInt256, _ f: ClusterReport.Flow) -> String {
+    package static func units(_ v: UInt256, _ f: ClusterReport.Flow) -> String {
         v == .zero ? "" : SignedAmount(magnitude: v).text(decimals: f.decimals) + " " + f.asset
     }
 
-    static func flowJSON(_ f: ClusterReport.Flow) -> JSONValue {
+    package static func flowJSON(_ f: ClusterReport.Flow) -> JSONValue {
         .object([
             ("cluster_id", .int(f.cluster)), ("cluster", .string(f.address)), ("asset", .string(f.asset)),
             ("received", .string(f.received.decimalString)), ("sent", .string(f.sent.decimalString)),
@@ -46,7 +45,7 @@ public enum ClusterReportRender {
     }
 
     /// Members beyond the listed ones.
-    static func notListed(_ r: ClusterReport) -> Int {
+    package static func notListed(_ r: ClusterReport) -> Int {
         max(0, r.profile.membership.size - r.profile.offset - r.profile.members.count)
     }
 
@@ -76,8 +75,8 @@ public enum ClusterReportRender {
             .joined(separator: "\n") + "\n"
     }
 
-    static func md(_ s: String) -> String { TraceRender.md(s) }
-    static func code(_ s: String) -> String { "`" + s.replacingOccurrences(of: "`", with: "'") + "`" }
+    package static func md(_ s: String) -> String { TraceRender.md(s) }
+    package static func code(_ s: String) -> String { "`" + s.replacingOccurrences(of: "`", with: "'") + "`" }
 
     public static func markdown(_ r: ClusterReport) -> String {
         let p = r.profile

@@ -1,3 +1,4 @@
+public import FlowModel
 /// A JSON document built in code, written with keys in the order given, so that output is
 /// deterministic and optional fields appear as `null` instead of disappearing.
 public enum JSONValue: Sendable, Equatable {
@@ -11,10 +12,10 @@ public enum JSONValue: Sendable, Equatable {
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered() == b.rendered() }
 
-    static func int(_ v: Int) -> JSONValue { .int(Int64(v)) }
-    static func optional(_ v: Int64?) -> JSONValue { v.map { .int($0) } ?? .null }
-    static func optional(_ v: Int?) -> JSONValue { v.map { .int(Int64($0)) } ?? .null }
-    static func optional(_ v: String?) -> JSONValue { v.map { .string($0) } ?? .null }
+    package static func int(_ v: Int) -> JSONValue { .int(Int64(v)) }
+    package static func optional(_ v: Int64?) -> JSONValue { v.map { .int($0) } ?? .null }
+    package static func optional(_ v: Int?) -> JSONValue { v.map { .int(Int64($0)) } ?? .null }
+    package static func optional(_ v: String?) -> JSONValue { v.map { .string($0) } ?? .null }
 
     /// Pretty-printed JSON text with two-space indentation and a final newline.
     public func rendered() -> String {
@@ -60,7 +61,7 @@ public enum JSONValue: Sendable, Equatable {
         }
     }
 
-    static func escape(_ s: String, into out: inout String) {
+    package static func escape(_ s: String, into out: inout String) {
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -1,3 +1,4 @@
+public import FlowModel
 /// Renderings of an ingest run's report.
 public enum IngestRender {
     public static func text(_ r: IngestReport) -> String {
@@ -38,7 +39,7 @@ public enum IngestRender {
         return out
     }
 
-    static func formatSeconds(_ s: Double) -> String {
+    package static func formatSeconds(_ s: Double) -> String {
         let tenths = Int((s * 10).rounded())
         return "\(tenths / 10).\(tenths % 10)s"
     }

@@ -1,26 +1,25 @@
 public import FlowModel
-import FlowStore
 
 /// Renderings of the address profile report: Markdown, JSON, CSV and a self-contained HTML page.
 public enum AddressReportRender {
     /// Movements listed in the Markdown and HTML tables (the latest ones; JSON and CSV have all).
     public static let recentMovements = 20
 
-    static func units(_ v: UInt256, _ asset: String, _ r: AddressReport) -> String {
+    package static func units(_ v: UInt256, _ asset: String, _ r: AddressReport) -> String {
         SignedAmount(magnitude: v).text(decimals: r.decimals(asset)) + " " + asset
     }
 
     /// The amount, or nothing when it is zero (tables of in / out).
-    static func nonZero(_ v: UInt256, _ asset: String, _ r: AddressReport) -> String {
+    package static func nonZero(_ v: UInt256, _ asset: String, _ r: AddressReport) -> String {
         v == .zero ? "" : units(v, asset, r)
     }
 
-    static func units(_ v: SignedAmount, _ asset: String, _ r: AddressReport) -> String {
+    package static func units(_ v: SignedAmount, _ asset: String, _ r: AddressReport) -> String {
         v.text(decimals: r.decimals(asset)) + " " + asset
     }
 
     /// Assets in the order the history lists them.
-    static func historyAssets(_ r: AddressReport) -> [String] {
+    package static func historyAssets(_ r: AddressReport) -> [String] {
         var out: [String] = []
         for m in r.history where !out.contains(m.asset) { out.append(m.asset) }
         return out
@@ -187,8 +186,8 @@ public enum AddressReportRender {
 
     // MARK: Markdown
 
-    static func md(_ s: String) -> String { TraceRender.md(s) }
-    static func mdCode(_ s: String) -> String { "`" + s.replacingOccurrences(of: "`", with: "'") + "`" }
+    package static func md(_ s: String) -> String { TraceRender.md(s) }
+    package static func mdCode(_ s: String) -> String { "`" + s.replacingOccurrences(of: "`", with: "'") + "`" }
 
     public static func markdown(_ r: AddressReport) -> String {
         let p = r.profile
@@ -550,7 +549,7 @@ public enum AddressReportRender {
         return Page(html: page.render(), charts: charts, pictures: pictures)
     }
 
-    static func severityClass(_ s: String) -> String {
+    package static func severityClass(_ s: String) -> String {
         ["low", "medium", "high", "critical"].contains(s) ? s : "low"
     }
 }

@@ -177,7 +177,7 @@ public enum SVGFlow {
 
     /// `options` with narrower gaps, then narrower nodes (down to 36 and 128 pixels), so that
     /// `columns` columns fit `fitWidth` where they can; wider pictures scroll.
-    static func fitted(_ options: SVGFlowOptions, columns: Int) -> SVGFlowOptions {
+    package static func fitted(_ options: SVGFlowOptions, columns: Int) -> SVGFlowOptions {
         var o = options
         func width() -> Int { 32 + columns * o.nodeWidth + Swift.max(0, columns - 1) * o.columnGap }
         guard o.fitWidth > 0, columns > 1 else { return o }
@@ -190,7 +190,7 @@ public enum SVGFlow {
 
     /// Colours of well-known tag categories (matched by substring, lower-cased), most alarming
     /// first: the first match wins.
-    static let knownColours: [(String, String)] = [
+    package static let knownColours: [(String, String)] = [
         ("sanction", "#9b1c1c"), ("ofac", "#9b1c1c"),
         ("darknet", "#6b21a8"), ("ransom", "#9f1239"), ("scam", "#be123c"), ("fraud", "#be123c"),
         ("hack", "#b45309"), ("theft", "#b45309"), ("stolen", "#b45309"),
@@ -203,13 +203,13 @@ public enum SVGFlow {
         ("watchlist", "#475569"),
     ]
     /// Colours of other categories, chosen by a fixed hash of the name (FNV-1a).
-    static let spareColours = [
+    package static let spareColours = [
         "#0e7490", "#4d7c0f", "#7c2d12", "#581c87", "#1e3a8a", "#831843", "#3f6212", "#155e75",
     ]
     /// Fill of untagged nodes, of transactions, and of "other" nodes.
-    static let untaggedFill = "#eef2f6"
-    static let stepFill = "#ffffff"
-    static let otherFill = "#f8fafc"
+    package static let untaggedFill = "#eef2f6"
+    package static let stepFill = "#ffffff"
+    package static let otherFill = "#f8fafc"
 
     /// The colour of a tag category (`#rrggbb`, dark enough for white text): fixed for
     /// well-known categories (sanctions dark red, exchange blue, mixer orange, …), otherwise
@@ -263,7 +263,7 @@ public enum SVGFlow {
     }
 
     /// `s` shortened to at most `max` characters by cutting its end ("123.4567…").
-    static func truncate(_ s: String, max: Int) -> String {
+    package static func truncate(_ s: String, max: Int) -> String {
         guard s.count > max, max >= 2 else { return s }
         return String(s.prefix(max - 1)) + "…"
     }
@@ -272,7 +272,7 @@ public enum SVGFlow {
 
     /// Every node with its layer set; edges that close a cycle (found by a depth-first search
     /// from the nodes in insertion order, sources first) do not push their target right.
-    static func assignLayers(_ graph: FlowGraph) -> FlowGraph {
+    package static func assignLayers(_ graph: FlowGraph) -> FlowGraph {
         let n = graph.nodes.count
         var index: [String: Int] = [:]
         for (k, node) in graph.nodes.enumerated() { index[node.id] = k }
@@ -326,7 +326,7 @@ public enum SVGFlow {
 
     /// Folds, per layer, the nodes beyond `max` with the least value through them into one
     /// "other" node; returns the new graph and how many nodes were folded.
-    static func summarise(_ graph: FlowGraph, max: Int, amountText: (UInt256) -> String) -> (FlowGraph, Int) {
+    package static func summarise(_ graph: FlowGraph, max: Int, amountText: (UInt256) -> String) -> (FlowGraph, Int) {
         guard max > 0 else { return (graph, 0) }
         var inflow: [String: UInt256] = [:]
         var outflow: [String: UInt256] = [:]
@@ -391,22 +391,22 @@ public enum SVGFlow {
     // MARK: Layout
 
     /// Positions of the nodes of a layered graph.
-    struct Layout {
+    package struct Layout {
         /// Node indexes per column, top to bottom.
-        var columns: [[Int]]
+        package var columns: [[Int]]
         /// Column and row of each node.
-        var column: [Int]
-        var row: [Int]
+        package var column: [Int]
+        package var row: [Int]
         /// Top-left corner of each node.
-        var x: [Int]
-        var y: [Int]
-        var width: Int
-        var height: Int
+        package var x: [Int]
+        package var y: [Int]
+        package var width: Int
+        package var height: Int
         /// Space under the columns for arcs of backward edges.
-        var arcSpace: Int
-        var top: Int
+        package var arcSpace: Int
+        package var top: Int
 
-        init(_ g: FlowGraph, options o: SVGFlowOptions) {
+        package init(_ g: FlowGraph, options o: SVGFlowOptions) {
             let n = g.nodes.count
             var index: [String: Int] = [:]
             for (k, node) in g.nodes.enumerated() { index[node.id] = k }
@@ -502,7 +502,7 @@ public enum SVGFlow {
 
         /// Crossings between edges of neighbouring columns (edges spanning several columns
         /// count between their end columns).
-        static func crossings(_ cols: [[Int]], pairs: [(Int, Int)], layerOf: [Int], n: Int) -> Int {
+        package static func crossings(_ cols: [[Int]], pairs: [(Int, Int)], layerOf: [Int], n: Int) -> Int {
             var position = [Int](repeating: 0, count: n)
             for col in cols { for (r, k) in col.enumerated() { position[k] = r } }
             var byLayer: [Int: [(Int, Int)]] = [:]
@@ -525,7 +525,7 @@ public enum SVGFlow {
 
     // MARK: Drawing
 
-    static func draw(_ g: FlowGraph, layout l: Layout, options o: SVGFlowOptions, folded: Int)
+    package static func draw(_ g: FlowGraph, layout l: Layout, options o: SVGFlowOptions, folded: Int)
         -> SVGFlowPicture
     {
         var index: [String: Int] = [:]

@@ -1,6 +1,4 @@
-import FlowModel
-import FlowIngest
-public import FlowStore
+public import FlowModel
 
 /// Text and JSON renderings of store answers, shared by the CLI and the demo.
 public enum Render {

@@ -1,5 +1,5 @@
-import FlowModel
-public import FlowStore
+public import FlowAnalysis
+public import FlowModel
 
 /// The HTML rendering of `aml run` (`--format html`): a summary by rule and severity, an index of
 /// the alerts, then each alert with its explanation, a picture of its subgraph (the evidence
@@ -13,30 +13,8 @@ extension AmlRender {
     /// the summary tables only, so a page of a large batch stays openable.
     public static let htmlDetailedAlerts = 300
 
-    /// Tag categories of the addresses of `alerts`, by address text: what `html` colours the
-    /// pictures and labels the addresses with. One pass over the tags table.
-    public static func tagCategories(store: GraphStore, alerts: [AmlAlertDocument]) throws -> [String:
-        [String]]
-    {
-        var ids = Set<Int64>()
-        for a in alerts {
-            ids.formUnion(a.ids.subjects)
-            ids.formUnion(a.ids.addresses)
-        }
-        ids.remove(0)
-        let valid = ids.filter { $0 > 0 && $0 <= Int64(UInt32.max) }
-        let categories = try store.tagCategories(valid.map { UInt32($0) })
-        if categories.isEmpty { return [:] }
-        let texts = try store.addressTexts(categories.keys.map { Int64($0) })
-        var out: [String: [String]] = [:]
-        for (id, list) in categories {
-            if let text = texts[Int64(id)] { out[text] = list }
-        }
-        return out
-    }
-
     /// The run as one HTML page. `categories` (address text -> tag categories, from
-    /// `tagCategories(store:alerts:)`) colours the pictures and labels addresses; alerts beyond
+    /// `AmlRun.tagCategories(store:alerts:)`) colours the pictures and labels addresses; alerts beyond
     /// `detailed` are listed in the summary only.
     public static func html(
         _ r: AmlRunResult, categories: [String: [String]] = [:], detailed: Int = htmlDetailedAlerts
@@ -98,18 +76,18 @@ extension AmlRender {
     }
 
     /// Addresses per column of an alert's picture before the smallest are folded together.
-    static let pictureNodesPerColumn = 10
+    package static let pictureNodesPerColumn = 10
 
     /// What one evidence edge is: an output of a Bitcoin transaction (UTXO rules) or a transfer.
-    static func evidenceNoun(_ a: AmlAlertDocument) -> String {
+    package static func evidenceNoun(_ a: AmlAlertDocument) -> String {
         a.ids.transfers.isEmpty && !a.ids.transactions.isEmpty ? "output" : "transfer"
     }
 
-    static func severityBadge(_ s: AmlSeverity) -> HTML {
+    package static func severityBadge(_ s: AmlSeverity) -> HTML {
         HTML(raw: "<span class=\"badge sev-\(s.name)\">\(s.name)</span>")
     }
 
-    static func summary(_ r: AmlRunResult) -> HTML {
+    package static func summary(_ r: AmlRunResult) -> HTML {
         let severities = Array(AmlSeverity.allCases.reversed())
         let rules = Set(r.alerts.map(\.rule)).sorted()
         var rows: [[HTML]] = []
@@ -134,7 +112,7 @@ extension AmlRender {
         ).html
     }
 
-    static func index(_ alerts: [AmlAlertDocument], detailed: Int) -> HTML {
+    package static func index(_ alerts: [AmlAlertDocument], detailed: Int) -> HTML {
         HTMLTable(
             columns: [
                 .init("#", numeric: true), .init("severity"), .init("rule"), .init("subjects"),
@@ -155,11 +133,11 @@ extension AmlRender {
         ).html
     }
 
-    static func amountText(_ v: UInt256, _ a: AmlAlertDocument) -> String {
+    package static func amountText(_ v: UInt256, _ a: AmlAlertDocument) -> String {
         v.decimalString(decimals: a.decimals ?? 0) + " " + a.asset
     }
 
-    static func alert(_ a: AmlAlertDocument, number: Int, categories: [String: [String]]) -> HTML {
+    package static func alert(_ a: AmlAlertDocument, number: Int, categories: [String: [String]]) -> HTML {
         var out = "<article class=\"item\" id=\"alert-\(number)\">\n"
         out +=
             "<h3>\(number). \(HTMLPage.escape(a.rule)) \(severityBadge(a.severity).markup) <span class=\"muted\">score \(a.score)</span></h3>\n"

@@ -1,6 +1,5 @@
-import FlowAnalysis
+public import FlowAnalysis
 public import FlowModel
-public import FlowStore
 import Foundation
 
 /// JSON, Markdown and HTML (`Reports/TraceHTML.swift`) renderings of traces. All are
@@ -127,7 +126,7 @@ public enum TraceRender {
         ])
     }
 
-    static func share(_ billionths: UInt64) -> JSONValue {
+    package static func share(_ billionths: UInt64) -> JSONValue {
         .double(Double(billionths) / 1e9)
     }
 
@@ -207,7 +206,7 @@ public enum TraceRender {
         return out
     }
 
-    static func table(_ rows: [TraceEndpointReport], _ r: TraceReport, total: Int) -> String {
+    package static func table(_ rows: [TraceEndpointReport], _ r: TraceReport, total: Int) -> String {
         if rows.isEmpty { return "None.\n\n" }
         var out = "| # | kind | address | where | amount | share | hops | path |\n"
         out += "| ---: | --- | --- | --- | ---: | ---: | ---: | --- |\n"
@@ -230,7 +229,7 @@ public enum TraceRender {
         return out + "\n"
     }
 
-    static func policyLine(_ p: TracePolicy) -> String {
+    package static func policyLine(_ p: TracePolicy) -> String {
         switch p {
         case .poison: "poison: any tainted input taints every output fully"
         case .haircut:
@@ -239,7 +238,7 @@ public enum TraceRender {
         }
     }
 
-    static func window(_ r: TraceReport) -> String {
+    package static func window(_ r: TraceReport) -> String {
         if r.since == nil && r.until == nil { return "all" }
         let f = ISO8601DateFormatter()
         let since = r.since.map { f.string(from: Date(timeIntervalSince1970: TimeInterval($0))) } ?? "start"
@@ -276,25 +275,25 @@ public enum TraceRender {
         (asset.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + md(asset.name)
     }
 
-    static func percent(_ v: UInt256, of total: UInt256) -> String {
+    package static func percent(_ v: UInt256, of total: UInt256) -> String {
         guard total != .zero else { return "" }
         return percent(UInt256.multiplyDivide(v, UInt256(1_000_000_000), total)?.quotient.uint64 ?? 0)
     }
 
     /// Billionths as a percentage with 2 decimals (rounded down).
-    static func percent(_ billionths: UInt64) -> String {
+    package static func percent(_ billionths: UInt64) -> String {
         let hundredths = billionths / 100_000
         let frac = String(hundredths % 100)
         return "\(hundredths / 100).\(frac.count == 1 ? "0" + frac : frac)%"
     }
 
     /// A txid shortened for tables (full ids are in the JSON).
-    static func short(_ id: String) -> String {
+    package static func short(_ id: String) -> String {
         id.count == 64 ? String(id.prefix(8)) + "…" : id
     }
 
     /// Untrusted text as a code span in a table cell (backticks become quotes, pipes escaped).
-    static func code(_ s: String) -> String {
+    package static func code(_ s: String) -> String {
         var out = "`"
         for c in s {
             switch c {
@@ -308,7 +307,7 @@ public enum TraceRender {
     }
 
     /// Escapes untrusted text for a Markdown table cell.
-    static func md(_ s: String) -> String {
+    package static func md(_ s: String) -> String {
         var out = ""
         for c in s {
             switch c {

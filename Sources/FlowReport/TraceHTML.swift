@@ -1,6 +1,5 @@
-import FlowAnalysis
-import FlowModel
-import FlowStore
+public import FlowAnalysis
+public import FlowModel
 
 /// The HTML rendering of traces (`chainflow trace --format html`): a self-contained page with a
 /// picture of the traced flow, the totals, value by tag category and by address, the endpoints
@@ -11,7 +10,7 @@ extension TraceRender {
     public static let schemaVersion = 1
 
     /// Columns of the flow picture before the smallest nodes of a column are folded together.
-    static let pictureNodesPerColumn = 8
+    package static let pictureNodesPerColumn = 8
 
     /// The whole run as one HTML page: one trace, or (`--each`) one part per seed.
     public static func html(_ run: TraceRun) -> String {
@@ -45,16 +44,16 @@ extension TraceRender {
     }
 
     /// What a trace in direction `d` answers.
-    static func directionText(_ d: TraceDirection) -> String {
+    package static func directionText(_ d: TraceDirection) -> String {
         d == .forward ? "where the value went" : "where the value came from"
     }
 
     /// `v` in units of the asset, exact, with its name (plain text: escape it for HTML).
-    static func units(_ v: UInt256, _ asset: TraceAsset) -> String {
+    package static func units(_ v: UInt256, _ asset: TraceAsset) -> String {
         (asset.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + asset.name
     }
 
-    static func seedParameters(_ r: TraceReport) -> [(String, HTML)] {
+    package static func seedParameters(_ r: TraceReport) -> [(String, HTML)] {
         r.seeds.map { s in
             (
                 "seed",
@@ -66,7 +65,7 @@ extension TraceRender {
         }
     }
 
-    static func commonParameters(_ r: TraceReport) -> [(String, HTML)] {
+    package static func commonParameters(_ r: TraceReport) -> [(String, HTML)] {
         var limits = ["\(r.maxHops) hops"]
         if r.minAmount != .zero { limits.append("branches under \(units(r.minAmount, r.asset)) cut") }
         if !r.stopCategories.isEmpty {
@@ -90,7 +89,7 @@ extension TraceRender {
         ]
     }
 
-    static func footnotes(_ r: TraceReport?) -> [HTML] {
+    package static func footnotes(_ r: TraceReport?) -> [HTML] {
         var notes: [HTML] = [
             .text(
                 "Amounts are exact, in units of the asset (base units divided by its decimals, never rounded). Shares are fractions of the seeds' total, rounded down to 0.01%."
@@ -108,7 +107,7 @@ extension TraceRender {
         return notes
     }
 
-    static func sections(_ r: TraceReport, prefix: String?, anchor: String) -> [HTMLSection] {
+    package static func sections(_ r: TraceReport, prefix: String?, anchor: String) -> [HTMLSection] {
         func title(_ s: String) -> String { prefix.map { "\($0): \(s)" } ?? s }
         var out: [HTMLSection] = []
         var blocks: [HTML] = []
@@ -218,7 +217,7 @@ extension TraceRender {
         return out
     }
 
-    static func endpointTable(_ rows: [TraceEndpointReport], _ r: TraceReport, total: Int) -> HTML {
+    package static func endpointTable(_ rows: [TraceEndpointReport], _ r: TraceReport, total: Int) -> HTML {
         if rows.isEmpty { return .paragraph("None.") }
         // "where" (outpoint, input, transaction) only when some row has one.
         let places = rows.contains { $0.location != nil || $0.prevout != nil }
@@ -274,12 +273,12 @@ extension TraceRender {
                 layer: forward ? 0 : depth, role: .source, pinned: true))
         // Endpoint nodes first collect their amounts (several endpoints can share one node).
         struct End {
-            var label: String
-            var category: String?
-            var amount: UInt256
-            var kinds: [String]
-            var places: [String]
-            var categories: [String]
+            package var label: String
+            package var category: String?
+            package var amount: UInt256
+            package var kinds: [String]
+            package var places: [String]
+            package var categories: [String]
         }
         var ends: [String: End] = [:]
         var endOrder: [String] = []
@@ -346,7 +345,7 @@ extension TraceRender {
     }
 
     /// What an endpoint without an address is called on the picture.
-    static func kindLabel(_ k: TraceEndpointKind) -> String {
+    package static func kindLabel(_ k: TraceEndpointKind) -> String {
         switch k {
         case .coinbase: "newly mined"
         case .minted: "minted"

@@ -1,3 +1,4 @@
+public import FlowModel
 /// Building blocks of chainflow's HTML reports: one self-contained file per report (inline CSS,
 /// inline SVG, no network, no script), readable on screen and printed.
 ///
@@ -97,7 +98,7 @@ public struct HTMLPage: Sendable {
 
     /// The page's style sheet: system fonts, tables with numeric columns right-aligned, wide
     /// pictures scrolling on screen and scaled to the page when printed.
-    static let css = """
+    package static let css = """
         :root { color-scheme: light; }
         body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
           color: #1f2933; background: #fff; margin: 0 auto; padding: 24px 32px; max-width: 1200px; }

@@ -100,7 +100,7 @@ public enum BalanceChart {
         return out + "</svg>\n"
     }
 
-    static func less(_ a: SignedAmount, _ b: SignedAmount) -> Bool {
+    package static func less(_ a: SignedAmount, _ b: SignedAmount) -> Bool {
         switch (a.negative, b.negative) {
         case (true, false): return true
         case (false, true): return false
@@ -110,7 +110,7 @@ public enum BalanceChart {
     }
 
     /// v − low, for v ≥ low.
-    static func offset(_ v: SignedAmount, from low: SignedAmount) -> UInt256 {
+    package static func offset(_ v: SignedAmount, from low: SignedAmount) -> UInt256 {
         switch (v.negative, low.negative) {
         case (false, true): return v.magnitude + low.magnitude
         case (true, true): return low.magnitude.subtractingReportingOverflow(v.magnitude) ?? .zero

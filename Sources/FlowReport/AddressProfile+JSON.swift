@@ -1,0 +1,116 @@
+public import FlowModel
+
+extension Render {
+    public static func addressJSON(_ p: AddressProfile) -> JSONValue {
+        var members: [(String, JSONValue)] = []
+        if let b = p.bitcoin, case .object(let m) = addressJSON(b) {
+            members = m
+        } else {
+            members = [("address", .string(p.address)), ("chain", p.chain.map { .string($0) } ?? .null)]
+        }
+        members.append(
+            (
+                "assets",
+                .array(
+                    p.assets.map { a in
+                        let balance = a.balance
+                        return .object([
+                            ("asset", .string(a.asset)), ("chain", .string(a.chain)),
+                            ("contract", a.contract.map { .string($0) } ?? .null),
+                            ("decimals", .optional(a.decimals)),
+                            ("received", .string(a.received.decimalString)),
+                            ("sent", .string(a.sent.decimalString)),
+                            (
+                                "balance",
+                                .string((balance.negative ? "-" : "") + balance.magnitude.decimalString)
+                            ),
+                            ("transfers", .int(a.transfers)),
+                            ("first_time", .optional(a.firstTime)), ("last_time", .optional(a.lastTime)),
+                        ])
+                    })
+            ))
+        members.append(
+            (
+                "fees_paid",
+                .array(
+                    p.fees.map { f in
+                        .object([
+                            ("asset", .string(f.asset)), ("amount", .string(f.sent.decimalString)),
+                            ("transactions", .int(f.transfers)),
+                        ])
+                    })
+            ))
+        members.append(
+            (
+                "tags",
+                .array(
+                    p.tags.map { t in
+                        .object([
+                            ("label", .string(t.label)), ("category", .string(t.category)),
+                            ("source", .string(t.source)),
+                            ("confidence", t.confidence.map { .double($0) } ?? .null),
+                        ])
+                    })
+            ))
+        members.append(
+            (
+                "cluster",
+                p.cluster.map { c in
+                    .object([
+                        ("cluster_id", .int(c.clusterId)), ("cluster", .string(c.clusterAddress)),
+                        ("size", .int(c.size)),
+                        (
+                            "member_tags",
+                            .array(
+                                p.clusterTags.map { t in
+                                    .object([
+                                        ("address", .string(t.address)), ("label", .string(t.label)),
+                                        ("category", .string(t.category)), ("source", .string(t.source)),
+                                    ])
+                                })
+                        ),
+                    ])
+                } ?? .null
+            ))
+        return .object(members)
+    }
+
+    /// An amount in base units with the asset's decimals ("1.5 ETH").
+    package static func units(_ v: UInt256, _ a: AssetActivity) -> String {
+        (a.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + a.asset
+    }
+
+    public static func addressText(_ p: AddressProfile) -> String {
+        var out = ""
+        if let b = p.bitcoin {
+            out += addressText(b)
+        } else {
+            out += "address   \(p.address)\(p.chain.map { " (\($0))" } ?? "")\n"
+        }
+        for a in p.assets where a.asset != "BTC" || p.bitcoin == nil {
+            let balance = a.balance
+            out += "  \(a.asset)\n"
+            out += "    received  \(units(a.received, a))\n"
+            out += "    sent      \(units(a.sent, a))\n"
+            out += "    balance   \(balance.negative ? "-" : "")\(units(balance.magnitude, a))\n"
+            out += "    transfers \(a.transfers)"
+            if let f = a.firstTime, let l = a.lastTime { out += "  first \(isoTime(f))  last \(isoTime(l))" }
+            out += "\n"
+        }
+        for f in p.fees { out += "  fees paid  \(units(f.sent, f)) in \(f.transfers) transactions\n" }
+        if let c = p.cluster, c.size > 1 {
+            out +=
+                "  cluster   \(c.clusterAddress) (\(grouped(c.size)) addresses; `chainflow cluster show` for more)\n"
+            for t in p.clusterTags { out += "    member tag  \(t.category): \(t.label) on \(t.address)\n" }
+        }
+        if !p.tags.isEmpty {
+            out += "  tags\n"
+            for t in p.tags {
+                out += "    \(t.category): \(t.label) (source \(t.source)"
+                if let c = t.confidence { out += ", confidence \(c)" }
+                out += ")\n"
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,154 @@
+public import FlowAnalysis
+public import FlowModel
+
+/// One seed as the report shows it: the text given, what it resolved to, and what it adds.
+public struct TraceSeedReport: Sendable, Equatable {
+    public var text: String
+    /// Outputs or transfers it stands for.
+    public var count: Int
+    /// Value it adds (see `TraceResult.seedAmounts`).
+    public var amount: UInt256
+
+    public init(text: String, count: Int, amount: UInt256) {
+        self.text = text
+        self.count = count
+        self.amount = amount
+    }
+}
+
+/// One endpoint or cut, named.
+public struct TraceEndpointReport: Sendable, Equatable {
+    public var kind: TraceEndpointKind
+    public var address: String?
+    /// `txid:vout` of the output; for an input whose spent output is not stored, the input
+    /// (`txid:n`) and, in `prevout`, what it spends; for a burn or mint, the transfer's
+    /// transaction.
+    public var location: String?
+    public var prevout: String?
+    public var amount: UInt256
+    /// Share of the seeds' total, in billionths (floor).
+    public var shareBillionths: UInt64
+    public var hops: Int
+    /// Txids (UTXO) or transaction ids of transfers (accounts), seed first.
+    public var path: [String]
+    /// Tag categories of the address.
+    public var categories: [String]
+
+    public init(kind: TraceEndpointKind, address: String? = nil, location: String? = nil, prevout: String? = nil, amount: UInt256, shareBillionths: UInt64, hops: Int, path: [String], categories: [String]) {
+        self.kind = kind
+        self.address = address
+        self.location = location
+        self.prevout = prevout
+        self.amount = amount
+        self.shareBillionths = shareBillionths
+        self.hops = hops
+        self.path = path
+        self.categories = categories
+    }
+}
+
+/// Totals of a trace; with haircut and FIFO, `endpoints + fees + belowThreshold + cutByLimits`
+/// equals `seeds` exactly.
+public struct TraceTotals: Sendable, Equatable {
+    public var seeds: UInt256
+    public var endpoints: UInt256
+    public var fees: UInt256
+    public var belowThreshold: UInt256
+    public var belowThresholdBranches: Int
+    public var cutByLimits: UInt256
+
+    public init(seeds: UInt256, endpoints: UInt256, fees: UInt256, belowThreshold: UInt256, belowThresholdBranches: Int, cutByLimits: UInt256) {
+        self.seeds = seeds
+        self.endpoints = endpoints
+        self.fees = fees
+        self.belowThreshold = belowThreshold
+        self.belowThresholdBranches = belowThresholdBranches
+        self.cutByLimits = cutByLimits
+    }
+}
+
+/// Traced value by tag category or by address.
+public struct TraceGroup: Sendable, Equatable {
+    public var name: String
+    public var amount: UInt256
+    public var shareBillionths: UInt64
+    public var endpoints: Int
+    /// For addresses: their tag categories.
+    public var categories: [String]
+
+    public init(name: String, amount: UInt256, shareBillionths: UInt64, endpoints: Int, categories: [String]) {
+        self.name = name
+        self.amount = amount
+        self.shareBillionths = shareBillionths
+        self.endpoints = endpoints
+        self.categories = categories
+    }
+}
+
+/// The result of one trace, ready to render.
+public struct TraceReport: Sendable {
+    public var policy: TracePolicy
+    public var direction: TraceDirection
+    /// `utxo` (Bitcoin transactions) or `account` (transfers).
+    public var model: String
+    public var asset: TraceAsset
+    public var since: Int64?
+    public var until: Int64?
+    public var maxHops: Int
+    public var minAmount: UInt256
+    public var stopCategories: [String]
+    public var seeds: [TraceSeedReport]
+    public var endpoints: [TraceEndpointReport]
+    public var cuts: [TraceEndpointReport]
+    /// Endpoints and cuts beyond `--limit`, left out of the lists (not of the totals).
+    public var endpointCount: Int
+    public var cutCount: Int
+    public var totals: TraceTotals
+    public var byCategory: [TraceGroup]
+    public var byAddress: [TraceGroup]
+    public var addressCount: Int
+    /// Transactions or transfers the trace went through.
+    public var steps: Int
+    /// Notes: seeds left out (not on the main chain, failed, another asset).
+    public var notes: [String]
+
+    public init(policy: TracePolicy, direction: TraceDirection, model: String, asset: TraceAsset, since: Int64? = nil, until: Int64? = nil, maxHops: Int, minAmount: UInt256, stopCategories: [String], seeds: [TraceSeedReport], endpoints: [TraceEndpointReport], cuts: [TraceEndpointReport], endpointCount: Int, cutCount: Int, totals: TraceTotals, byCategory: [TraceGroup], byAddress: [TraceGroup], addressCount: Int, steps: Int, notes: [String]) {
+        self.policy = policy
+        self.direction = direction
+        self.model = model
+        self.asset = asset
+        self.since = since
+        self.until = until
+        self.maxHops = maxHops
+        self.minAmount = minAmount
+        self.stopCategories = stopCategories
+        self.seeds = seeds
+        self.endpoints = endpoints
+        self.cuts = cuts
+        self.endpointCount = endpointCount
+        self.cutCount = cutCount
+        self.totals = totals
+        self.byCategory = byCategory
+        self.byAddress = byAddress
+        self.addressCount = addressCount
+        self.steps = steps
+        self.notes = notes
+    }
+}
+
+/// What `chainflow trace` did.
+public struct TraceRun: Sendable {
+    public var reports: [TraceReport]
+    public var runId: Int64
+    public var loadSeconds: Double
+    public var traceSeconds: Double
+    public var threads: Int
+
+    public init(reports: [TraceReport], runId: Int64, loadSeconds: Double, traceSeconds: Double, threads: Int) {
+        self.reports = reports
+        self.runId = runId
+        self.loadSeconds = loadSeconds
+        self.traceSeconds = traceSeconds
+        self.threads = threads
+    }
+}
