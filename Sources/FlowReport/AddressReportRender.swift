@@ -187,7 +187,9 @@ public enum AddressReportRender {
     // MARK: Markdown
 
     package static func md(_ s: String) -> String { TraceRender.md(s) }
-    package static func mdCode(_ s: String) -> String { "`" + s.replacingOccurrences(of: "`", with: "'") + "`" }
+    package static func mdCode(_ s: String) -> String {
+        "`" + s.replacingOccurrences(of: "`", with: "'") + "`"
+    }
 
     public static func markdown(_ r: AddressReport) -> String {
         let p = r.profile

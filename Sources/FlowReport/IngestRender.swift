@@ -1,4 +1,5 @@
 public import FlowModel
+
 /// Renderings of an ingest run's report.
 public enum IngestRender {
     public static func text(_ r: IngestReport) -> String {

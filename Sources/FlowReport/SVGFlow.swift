@@ -326,7 +326,9 @@ public enum SVGFlow {
 
     /// Folds, per layer, the nodes beyond `max` with the least value through them into one
     /// "other" node; returns the new graph and how many nodes were folded.
-    package static func summarise(_ graph: FlowGraph, max: Int, amountText: (UInt256) -> String) -> (FlowGraph, Int) {
+    package static func summarise(_ graph: FlowGraph, max: Int, amountText: (UInt256) -> String) -> (
+        FlowGraph, Int
+    ) {
         guard max > 0 else { return (graph, 0) }
         var inflow: [String: UInt256] = [:]
         var outflow: [String: UInt256] = [:]

@@ -1,4 +1,3 @@
-
 /// A watchlist or label entry for an address.
 public struct TagRecord: Sendable, Equatable, Codable {
     public var address: String

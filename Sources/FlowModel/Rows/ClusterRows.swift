@@ -1,4 +1,3 @@
-
 /// An address's cluster: its id (the smallest member's address id), that member's address, size.
 public struct ClusterMembership: Sendable, Equatable {
     public var addressId: Int64
@@ -50,7 +49,10 @@ public struct ClusterTransferFlow: Sendable, Equatable {
     public var outgoing: UInt256
     public var transfers: Int
 
-    public init(counterpart: UInt32, asset: String, decimals: Int? = nil, incoming: UInt256, outgoing: UInt256, transfers: Int) {
+    public init(
+        counterpart: UInt32, asset: String, decimals: Int? = nil, incoming: UInt256, outgoing: UInt256,
+        transfers: Int
+    ) {
         self.counterpart = counterpart
         self.asset = asset
         self.decimals = decimals

@@ -1,4 +1,3 @@
-
 /// Totals for one address over the main chain.
 public struct AddressSummary: Sendable, Codable, Equatable {
     public var address: String
@@ -16,7 +15,11 @@ public struct AddressSummary: Sendable, Codable, Equatable {
     public var firstSeenHeight: Int?
     public var lastSeenHeight: Int?
 
-    public init(address: String, chain: String, received: Int64, sent: Int64, balance: Int64, txCount: Int, outputCount: Int, spentOutputCount: Int, firstSeenTime: Int64? = nil, lastSeenTime: Int64? = nil, firstSeenHeight: Int? = nil, lastSeenHeight: Int? = nil) {
+    public init(
+        address: String, chain: String, received: Int64, sent: Int64, balance: Int64, txCount: Int,
+        outputCount: Int, spentOutputCount: Int, firstSeenTime: Int64? = nil, lastSeenTime: Int64? = nil,
+        firstSeenHeight: Int? = nil, lastSeenHeight: Int? = nil
+    ) {
         self.address = address
         self.chain = chain
         self.received = received
@@ -53,7 +56,12 @@ public struct TransactionDetail: Sendable, Codable, Equatable {
     public var inputs: [InputDetail]
     public var outputs: [OutputDetail]
 
-    public init(txid: String, wtxid: String, blockHash: String, blockHeight: Int? = nil, blockTime: Int64, inMainChain: Bool, position: Int, size: Int, weight: Int, version: Int64, locktime: Int64, coinbase: Bool, fee: Int64? = nil, inputValue: Int64? = nil, outputValue: Int64, inputs: [InputDetail], outputs: [OutputDetail]) {
+    public init(
+        txid: String, wtxid: String, blockHash: String, blockHeight: Int? = nil, blockTime: Int64,
+        inMainChain: Bool, position: Int, size: Int, weight: Int, version: Int64, locktime: Int64,
+        coinbase: Bool, fee: Int64? = nil, inputValue: Int64? = nil, outputValue: Int64,
+        inputs: [InputDetail], outputs: [OutputDetail]
+    ) {
         self.txid = txid
         self.wtxid = wtxid
         self.blockHash = blockHash
@@ -97,7 +105,11 @@ public struct StoreStats: Sendable, Codable, Equatable {
     public var assets: Int = 0
     public var tags: Int = 0
 
-    public init(blocks: Int, orphanedBlocks: Int, transactions: Int, inputs: Int, outputs: Int, addresses: Int, minHeight: Int? = nil, maxHeight: Int? = nil, unresolvedInputs: Int, networks: [String], knownPrevoutInputs: Int = 0, transfers: Int = 0, assets: Int = 0, tags: Int = 0) {
+    public init(
+        blocks: Int, orphanedBlocks: Int, transactions: Int, inputs: Int, outputs: Int, addresses: Int,
+        minHeight: Int? = nil, maxHeight: Int? = nil, unresolvedInputs: Int, networks: [String],
+        knownPrevoutInputs: Int = 0, transfers: Int = 0, assets: Int = 0, tags: Int = 0
+    ) {
         self.blocks = blocks
         self.orphanedBlocks = orphanedBlocks
         self.transactions = transactions
@@ -146,7 +158,10 @@ public struct InputDetail: Sendable, Codable, Equatable {
     public var sequence: Int64
     public var coinbase: Bool
 
-    public init(prevTxid: String? = nil, prevVout: Int? = nil, value: Int64? = nil, address: String? = nil, sequence: Int64, coinbase: Bool) {
+    public init(
+        prevTxid: String? = nil, prevVout: Int? = nil, value: Int64? = nil, address: String? = nil,
+        sequence: Int64, coinbase: Bool
+    ) {
         self.prevTxid = prevTxid
         self.prevVout = prevVout
         self.value = value

@@ -1,4 +1,3 @@
-
 /// What a transfer ingest run added.
 public struct TransferSummary: Sendable, Codable, Equatable {
     public var transfers = 0

@@ -15,7 +15,11 @@ public struct AddressProfile: Sendable {
     /// Tags of the cluster's other members (up to 20), when it has more than one address.
     public var clusterTags: [TagRecord] = []
 
-    public init(address: String, chain: String? = nil, bitcoin: AddressSummary? = nil, assets: [AssetActivity], fees: [AssetActivity], tags: [TagRecord], cluster: ClusterMembership? = nil, clusterTags: [TagRecord] = []) {
+    public init(
+        address: String, chain: String? = nil, bitcoin: AddressSummary? = nil, assets: [AssetActivity],
+        fees: [AssetActivity], tags: [TagRecord], cluster: ClusterMembership? = nil,
+        clusterTags: [TagRecord] = []
+    ) {
         self.address = address
         self.chain = chain
         self.bitcoin = bitcoin

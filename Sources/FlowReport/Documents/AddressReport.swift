@@ -48,7 +48,10 @@ public struct AddressReport: Sendable {
         public var sent: UInt256
         public var balance: SignedAmount
 
-        public init(model: String, time: Int64, block: Int64? = nil, tx: String, asset: String, received: UInt256, sent: UInt256, balance: SignedAmount) {
+        public init(
+            model: String, time: Int64, block: Int64? = nil, tx: String, asset: String, received: UInt256,
+            sent: UInt256, balance: SignedAmount
+        ) {
             self.model = model
             self.time = time
             self.block = block
@@ -71,7 +74,10 @@ public struct AddressReport: Sendable {
         /// The counterparty's own tags.
         public var tags: [TagRecord]
 
-        public init(address: String, asset: String, received: UInt256, sent: UInt256, total: UInt256, payments: Int, tags: [TagRecord]) {
+        public init(
+            address: String, asset: String, received: UInt256, sent: UInt256, total: UInt256, payments: Int,
+            tags: [TagRecord]
+        ) {
             self.address = address
             self.asset = asset
             self.received = received
@@ -92,7 +98,10 @@ public struct AddressReport: Sendable {
         public var sent: UInt256
         public var payments: Int
 
-        public init(category: String, label: String, counterparty: String, asset: String, received: UInt256, sent: UInt256, payments: Int) {
+        public init(
+            category: String, label: String, counterparty: String, asset: String, received: UInt256,
+            sent: UInt256, payments: Int
+        ) {
             self.category = category
             self.label = label
             self.counterparty = counterparty
@@ -134,7 +143,10 @@ public struct AddressReport: Sendable {
         public var amount: String?
         public var explanation: String
 
-        public init(id: Int64, rule: String, severity: String, score: Int64, role: String, windowStart: String, windowEnd: String, asset: String? = nil, amount: String? = nil, explanation: String) {
+        public init(
+            id: Int64, rule: String, severity: String, score: Int64, role: String, windowStart: String,
+            windowEnd: String, asset: String? = nil, amount: String? = nil, explanation: String
+        ) {
             self.id = id
             self.rule = rule
             self.severity = severity
@@ -164,7 +176,10 @@ public struct AddressReport: Sendable {
         return (profile.assets + profile.fees).first { $0.asset == asset }?.decimals
     }
 
-    public init(profile: AddressProfile, history: [Movement], counterparties: [Counterparty], counterpartyLimit: Int, exposure: [Exposure], exposureByCategory: [CategoryExposure], alerts: [Alert]) {
+    public init(
+        profile: AddressProfile, history: [Movement], counterparties: [Counterparty], counterpartyLimit: Int,
+        exposure: [Exposure], exposureByCategory: [CategoryExposure], alerts: [Alert]
+    ) {
         self.profile = profile
         self.history = history
         self.counterparties = counterparties

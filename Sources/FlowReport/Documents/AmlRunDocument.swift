@@ -31,7 +31,10 @@ public struct AmlAlertDocument: Sendable, Equatable {
         public var transactions: [Int64]
         public var asset: Int64?
 
-        public init(subjects: [Int64], addresses: [Int64], transfers: [Int64], transactions: [Int64], asset: Int64? = nil) {
+        public init(
+            subjects: [Int64], addresses: [Int64], transfers: [Int64], transactions: [Int64],
+            asset: Int64? = nil
+        ) {
             self.subjects = subjects
             self.addresses = addresses
             self.transfers = transfers
@@ -57,7 +60,11 @@ public struct AmlAlertDocument: Sendable, Equatable {
         }
     }
 
-    public init(id: String, rule: String, typology: String, severity: AmlSeverity, score: Int, subjects: [String], addresses: [String], transactions: [String], windowStart: Int64, windowEnd: Int64, asset: String, decimals: Int? = nil, amount: UInt256, explanation: String, evidence: [Edge], ids: StoreIds) {
+    public init(
+        id: String, rule: String, typology: String, severity: AmlSeverity, score: Int, subjects: [String],
+        addresses: [String], transactions: [String], windowStart: Int64, windowEnd: Int64, asset: String,
+        decimals: Int? = nil, amount: UInt256, explanation: String, evidence: [Edge], ids: StoreIds
+    ) {
         self.id = id
         self.rule = rule
         self.typology = typology
@@ -99,7 +106,11 @@ public struct AmlRunResult: Sendable {
         alerts.filter { $0.severity >= severity }.count
     }
 
-    public init(alerts: [AmlAlertDocument], newAlerts: Int, runId: Int64? = nil, transfersLoaded: Int, reportFrom: Int64? = nil, reportUntil: Int64? = nil, newAfterTransferId: Int64? = nil, loadSeconds: Double, ruleSeconds: Double, threads: Int, note: String? = nil) {
+    public init(
+        alerts: [AmlAlertDocument], newAlerts: Int, runId: Int64? = nil, transfersLoaded: Int,
+        reportFrom: Int64? = nil, reportUntil: Int64? = nil, newAfterTransferId: Int64? = nil,
+        loadSeconds: Double, ruleSeconds: Double, threads: Int, note: String? = nil
+    ) {
         self.alerts = alerts
         self.newAlerts = newAlerts
         self.runId = runId

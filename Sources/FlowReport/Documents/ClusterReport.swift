@@ -22,7 +22,10 @@ public struct ClusterReport: Sendable {
         /// Tag categories of the counterpart cluster's members.
         public var categories: [String]
 
-        public init(cluster: Int64, address: String, asset: String, decimals: Int? = nil, received: UInt256, sent: UInt256, payments: Int, categories: [String]) {
+        public init(
+            cluster: Int64, address: String, asset: String, decimals: Int? = nil, received: UInt256,
+            sent: UInt256, payments: Int, categories: [String]
+        ) {
             self.cluster = cluster
             self.address = address
             self.asset = asset
@@ -56,7 +59,10 @@ public struct ClusterReport: Sendable {
         return out
     }
 
-    public init(profile: ClusterProfile, inflows: [Flow], outflows: [Flow], flowLimit: Int, counterparts: [String: Int], toItself: Int64, mined: Int64, transactions: Int, incomplete: Int) {
+    public init(
+        profile: ClusterProfile, inflows: [Flow], outflows: [Flow], flowLimit: Int,
+        counterparts: [String: Int], toItself: Int64, mined: Int64, transactions: Int, incomplete: Int
+    ) {
         self.profile = profile
         self.inflows = inflows
         self.outflows = outflows

@@ -42,7 +42,17 @@ public struct ClusterRunReport: Sendable {
     /// Inputs per second of the union-find pass.
     public var inputsPerSecond: Double { unionFindSeconds > 0 ? Double(inputs) / unionFindSeconds : 0 }
 
-    public init(runId: Int64, mode: String, fullReason: String? = nil, heuristics: String, parameters: String, maxHeight: Int64? = nil, transactions: Int, inputs: Int, edges: [String: Int], merges: [String: Int], coinJoinsSkipped: Int, coinJoinSample: [String], changeLinked: Int, changeAmbiguous: Int, changeUnknownInputs: Int, depositAddresses: Int, pendingInputs: Int, clusters: Int, clusteredAddresses: Int, largestCluster: String? = nil, largestSize: Int, warnings: Int, warningSample: [(evidence: String, heuristic: String, clusterA: String, sizeA: Int, clusterB: String, sizeB: Int)], superClusterSize: Int, loadSeconds: Double, heuristicSeconds: Double, unionFindSeconds: Double, writeSeconds: Double, totalSeconds: Double, threads: Int, unionFindThreads: Int) {
+    public init(
+        runId: Int64, mode: String, fullReason: String? = nil, heuristics: String, parameters: String,
+        maxHeight: Int64? = nil, transactions: Int, inputs: Int, edges: [String: Int], merges: [String: Int],
+        coinJoinsSkipped: Int, coinJoinSample: [String], changeLinked: Int, changeAmbiguous: Int,
+        changeUnknownInputs: Int, depositAddresses: Int, pendingInputs: Int, clusters: Int,
+        clusteredAddresses: Int, largestCluster: String? = nil, largestSize: Int, warnings: Int,
+        warningSample: [(
+            evidence: String, heuristic: String, clusterA: String, sizeA: Int, clusterB: String, sizeB: Int
+        )], superClusterSize: Int, loadSeconds: Double, heuristicSeconds: Double, unionFindSeconds: Double,
+        writeSeconds: Double, totalSeconds: Double, threads: Int, unionFindThreads: Int
+    ) {
         self.runId = runId
         self.mode = mode
         self.fullReason = fullReason

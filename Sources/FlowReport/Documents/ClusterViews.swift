@@ -19,7 +19,11 @@ public struct ClusterProfile: Sendable {
     /// Whether any clustering run has completed (without one, every address is alone).
     public var clustered: Bool
 
-    public init(membership: ClusterMembership, members: [String], offset: Int, limit: Int, tags: [TagRecord], bitcoin: ClusterBitcoinTotals? = nil, assets: [AssetActivity], path: [ExplainedStep], pathLength: Int, clustered: Bool) {
+    public init(
+        membership: ClusterMembership, members: [String], offset: Int, limit: Int, tags: [TagRecord],
+        bitcoin: ClusterBitcoinTotals? = nil, assets: [AssetActivity], path: [ExplainedStep], pathLength: Int,
+        clustered: Bool
+    ) {
         self.membership = membership
         self.members = members
         self.offset = offset
@@ -44,7 +48,10 @@ public struct ExplainedStep: Sendable, Equatable {
     /// Position of the merge among all recorded merges.
     public var sequence: Int64
 
-    public init(from: String, to: String, heuristic: String, evidence: LinkEvidence, runId: Int64? = nil, sequence: Int64) {
+    public init(
+        from: String, to: String, heuristic: String, evidence: LinkEvidence, runId: Int64? = nil,
+        sequence: Int64
+    ) {
         self.from = from
         self.to = to
         self.heuristic = heuristic
@@ -64,7 +71,9 @@ public struct ClusterExplanation: Sendable {
     /// Links on the whole path.
     public var length: Int
 
-    public init(a: ClusterMembership, b: ClusterMembership, sameCluster: Bool, steps: [ExplainedStep], length: Int) {
+    public init(
+        a: ClusterMembership, b: ClusterMembership, sameCluster: Bool, steps: [ExplainedStep], length: Int
+    ) {
         self.a = a
         self.b = b
         self.sameCluster = sameCluster
@@ -106,7 +115,10 @@ public struct ClusterFlowReport: Sendable {
     /// Account-model transfers per counterpart and asset.
     public var transfers: [(counterpart: String, flow: ClusterTransferFlow)]
 
-    public init(membership: ClusterMembership, counterparts: [CounterpartFlow], toItself: Int64, mined: Int64, transactions: Int, incomplete: Int, transfers: [(counterpart: String, flow: ClusterTransferFlow)]) {
+    public init(
+        membership: ClusterMembership, counterparts: [CounterpartFlow], toItself: Int64, mined: Int64,
+        transactions: Int, incomplete: Int, transfers: [(counterpart: String, flow: ClusterTransferFlow)]
+    ) {
         self.membership = membership
         self.counterparts = counterparts
         self.toItself = toItself

@@ -9,7 +9,8 @@ public struct FileIngestReport: Sendable, Codable, Equatable {
     public var alreadyPresent: Int
     public var xorObfuscated: Bool
 
-    public init(path: String, kind: String, blocks: Int, added: Int, alreadyPresent: Int, xorObfuscated: Bool) {
+    public init(path: String, kind: String, blocks: Int, added: Int, alreadyPresent: Int, xorObfuscated: Bool)
+    {
         self.path = path
         self.kind = kind
         self.blocks = blocks
@@ -27,7 +28,9 @@ public struct IngestReport: Sendable, Codable {
     /// Transactions written per second, end to end (read, decode, write, indexes).
     public var transactionsPerSecond: Double
 
-    public init(files: [FileIngestReport], summary: WriteSummary, seconds: Double, transactionsPerSecond: Double) {
+    public init(
+        files: [FileIngestReport], summary: WriteSummary, seconds: Double, transactionsPerSecond: Double
+    ) {
         self.files = files
         self.summary = summary
         self.seconds = seconds

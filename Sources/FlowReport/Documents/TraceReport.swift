@@ -34,7 +34,10 @@ public struct TraceEndpointReport: Sendable, Equatable {
     /// Tag categories of the address.
     public var categories: [String]
 
-    public init(kind: TraceEndpointKind, address: String? = nil, location: String? = nil, prevout: String? = nil, amount: UInt256, shareBillionths: UInt64, hops: Int, path: [String], categories: [String]) {
+    public init(
+        kind: TraceEndpointKind, address: String? = nil, location: String? = nil, prevout: String? = nil,
+        amount: UInt256, shareBillionths: UInt64, hops: Int, path: [String], categories: [String]
+    ) {
         self.kind = kind
         self.address = address
         self.location = location
@@ -57,7 +60,10 @@ public struct TraceTotals: Sendable, Equatable {
     public var belowThresholdBranches: Int
     public var cutByLimits: UInt256
 
-    public init(seeds: UInt256, endpoints: UInt256, fees: UInt256, belowThreshold: UInt256, belowThresholdBranches: Int, cutByLimits: UInt256) {
+    public init(
+        seeds: UInt256, endpoints: UInt256, fees: UInt256, belowThreshold: UInt256,
+        belowThresholdBranches: Int, cutByLimits: UInt256
+    ) {
         self.seeds = seeds
         self.endpoints = endpoints
         self.fees = fees
@@ -76,7 +82,8 @@ public struct TraceGroup: Sendable, Equatable {
     /// For addresses: their tag categories.
     public var categories: [String]
 
-    public init(name: String, amount: UInt256, shareBillionths: UInt64, endpoints: Int, categories: [String]) {
+    public init(name: String, amount: UInt256, shareBillionths: UInt64, endpoints: Int, categories: [String])
+    {
         self.name = name
         self.amount = amount
         self.shareBillionths = shareBillionths
@@ -112,7 +119,13 @@ public struct TraceReport: Sendable {
     /// Notes: seeds left out (not on the main chain, failed, another asset).
     public var notes: [String]
 
-    public init(policy: TracePolicy, direction: TraceDirection, model: String, asset: TraceAsset, since: Int64? = nil, until: Int64? = nil, maxHops: Int, minAmount: UInt256, stopCategories: [String], seeds: [TraceSeedReport], endpoints: [TraceEndpointReport], cuts: [TraceEndpointReport], endpointCount: Int, cutCount: Int, totals: TraceTotals, byCategory: [TraceGroup], byAddress: [TraceGroup], addressCount: Int, steps: Int, notes: [String]) {
+    public init(
+        policy: TracePolicy, direction: TraceDirection, model: String, asset: TraceAsset, since: Int64? = nil,
+        until: Int64? = nil, maxHops: Int, minAmount: UInt256, stopCategories: [String],
+        seeds: [TraceSeedReport], endpoints: [TraceEndpointReport], cuts: [TraceEndpointReport],
+        endpointCount: Int, cutCount: Int, totals: TraceTotals, byCategory: [TraceGroup],
+        byAddress: [TraceGroup], addressCount: Int, steps: Int, notes: [String]
+    ) {
         self.policy = policy
         self.direction = direction
         self.model = model
@@ -144,7 +157,8 @@ public struct TraceRun: Sendable {
     public var traceSeconds: Double
     public var threads: Int
 
-    public init(reports: [TraceReport], runId: Int64, loadSeconds: Double, traceSeconds: Double, threads: Int) {
+    public init(reports: [TraceReport], runId: Int64, loadSeconds: Double, traceSeconds: Double, threads: Int)
+    {
         self.reports = reports
         self.runId = runId
         self.loadSeconds = loadSeconds
