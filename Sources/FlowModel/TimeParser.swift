@@ -9,6 +9,26 @@ public enum TimeParser {
         return text.withUTF8 { parse(UnsafeRawBufferPointer($0)) }
     }
 
+    /// The end of a time window given as `text`: a date alone (`2024-03-01`, `2024/03/01`) means
+    /// the whole day, so its last second; anything else is the instant `parse` reads. Unix seconds
+    /// stay what they are, whatever their number of digits.
+    public static func parseWindowEnd(_ text: String) -> Int64? {
+        guard let t = parse(text) else { return nil }
+        return isDateAlone(text) ? t + 86_399 : t
+    }
+
+    /// Whether `text` (surrounding blanks ignored) is a calendar date without a time of day.
+    public static func isDateAlone(_ text: String) -> Bool {
+        let b = Array(
+            text.utf8.drop { $0 == 0x20 || $0 == 0x09 }.reversed().drop {
+                $0 == 0x20 || $0 == 0x09 || $0 == 0x0d
+            }.reversed())
+        guard b.count == 10, b[4] == b[7], b[4] == UInt8(ascii: "-") || b[4] == UInt8(ascii: "/") else {
+            return false
+        }
+        return b.indices.allSatisfy { $0 == 4 || $0 == 7 || (0x30...0x39).contains(b[$0]) }
+    }
+
     public static func parse(_ b: UnsafeRawBufferPointer) -> Int64? {
         var s = 0
         var e = b.count

@@ -22,13 +22,12 @@ struct AmlCommand: ParsableCommand {
     }
 
     static func time(_ text: String, option: String, endOfDay: Bool) throws -> Int64 {
-        guard let t = TimeParser.parse(text) else {
+        guard let t = endOfDay ? TimeParser.parseWindowEnd(text) : TimeParser.parse(text) else {
             throw ValidationError(
                 "\(option): not a time: '\(text.prefix(40))'; give Unix seconds, a date (2024-03-01) or an ISO-8601 time (2024-03-01T12:00:00Z)"
             )
         }
-        // A date alone as --until means the whole day.
-        return endOfDay && text.count == 10 ? t + 86_399 : t
+        return t
     }
 
     static func rules(_ path: String?) throws -> (AmlRuleSet, String) {

@@ -126,7 +126,7 @@ struct TraceCommand: ParsableCommand {
             let options = TraceOptions(
                 from: seeds, direction: backward ? .backward : .forward,
                 policy: TracePolicy(rawValue: policy) ?? .haircut, maxHops: hops,
-                since: since.flatMap(TimeParser.parse), until: until.flatMap(TimeParser.parse),
+                since: since.flatMap(TimeParser.parse), until: until.flatMap(TimeParser.parseWindowEnd),
                 minAmount: minAmount,
                 stopCategories: stopAtTag, asset: asset, each: each, threads: threads, limit: limit)
             let store = try GraphStore(

@@ -1,5 +1,5 @@
-import FlowModel
 import FlowIngest
+import FlowModel
 import Testing
 
 /// `TimeParser.isoString` is the inverse of `TimeParser.parse` on ISO-8601 UTC text.
@@ -17,5 +17,16 @@ import Testing
             #expect(TimeParser.parse(TimeParser.isoString(t)) == t, "\(t)")
             t += 7 * 3_600 + 13 * 60 + 17
         }
+    }
+
+    /// A date alone as the end of a window means the whole day; Unix seconds of ten digits do not.
+    @Test func windowEnd() {
+        #expect(TimeParser.parseWindowEnd("1700000000") == 1_700_000_000)
+        #expect(TimeParser.parseWindowEnd("2024-03-01") == 1_709_337_599)
+        #expect(TimeParser.parseWindowEnd(" 2024/03/01\r") == 1_709_337_599)
+        #expect(TimeParser.parseWindowEnd("2024-03-01T12:00:00Z") == 1_709_294_400)
+        #expect(TimeParser.parseWindowEnd("2024-03-0x") == nil)
+        #expect(!TimeParser.isDateAlone("1700000000"))
+        #expect(TimeParser.isDateAlone("2024-03-01"))
     }
 }
