@@ -1,6 +1,6 @@
 public import FlowReport
 import FlowIngest
-public import FlowModel
+import FlowModel
 public import FlowStore
 
 extension Dictionary where Key == String, Value == SQLValue {

@@ -1,6 +1,6 @@
 public import FlowReport
 public import FlowAnalysis
-public import FlowIngest
+import FlowIngest
 import FlowModel
 public import FlowSim
 public import FlowStore

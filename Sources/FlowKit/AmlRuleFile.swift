@@ -1,4 +1,4 @@
-public import FlowReport
+import FlowReport
 public import FlowAnalysis
 import FlowModel
 import Foundation

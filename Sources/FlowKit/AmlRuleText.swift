@@ -1,4 +1,4 @@
-public import FlowReport
+import FlowReport
 import FlowAnalysis
 import FlowModel
 

@@ -1,7 +1,7 @@
 public import FlowReport
 public import FlowAnalysis
 import FlowIngest
-public import FlowModel
+import FlowModel
 public import FlowStore
 import Foundation
 
@@ -44,7 +44,7 @@ public enum AmlRun {
     {
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         var reportFrom = options.since
-        var reportUntil = options.until
+        let reportUntil = options.until
         var newAfter: Int64?
         let mark = try store.transferMark(after: Int64.max)
         var note: String?

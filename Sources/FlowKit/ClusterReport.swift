@@ -1,5 +1,5 @@
 public import FlowReport
-public import FlowModel
+import FlowModel
 public import FlowStore
 
 extension ClusterReport {

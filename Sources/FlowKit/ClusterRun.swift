@@ -1,6 +1,6 @@
 public import FlowReport
 public import FlowAnalysis
-public import FlowModel
+import FlowModel
 public import FlowStore
 import Foundation
 

@@ -1,5 +1,5 @@
 public import FlowReport
-public import FlowAnalysis
+import FlowAnalysis
 public import FlowModel
 public import FlowStore
 

@@ -1,4 +1,4 @@
-public import FlowReport
+import FlowReport
 import FlowModel
 import FlowStore
 import Foundation

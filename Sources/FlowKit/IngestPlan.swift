@@ -1,6 +1,6 @@
-public import FlowReport
+import FlowReport
 public import FlowIngest
-public import FlowStore
+import FlowStore
 
 /// Input files grouped by the reader that handles them.
 public struct IngestPlan: Sendable {

@@ -1,4 +1,4 @@
-public import FlowReport
+import FlowReport
 import FlowModel
 public import FlowStore
 import Foundation

@@ -1,6 +1,6 @@
 import FlowModel
 public import FlowReport
-public import FlowIngest
+import FlowIngest
 public import FlowStore
 import Foundation
 

@@ -1,7 +1,7 @@
 public import FlowReport
 import Dispatch
 public import FlowAnalysis
-public import FlowModel
+import FlowModel
 public import FlowStore
 import Foundation
 

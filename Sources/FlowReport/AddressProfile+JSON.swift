@@ -1,4 +1,4 @@
-public import FlowModel
+package import FlowModel
 
 extension Render {
     public static func addressJSON(_ p: AddressProfile) -> JSONValue {

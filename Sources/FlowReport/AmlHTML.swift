@@ -1,5 +1,5 @@
-public import FlowAnalysis
-public import FlowModel
+import FlowAnalysis
+package import FlowModel
 
 /// The HTML rendering of `aml run` (`--format html`): a summary by rule and severity, an index of
 /// the alerts, then each alert with its explanation, a picture of its subgraph (the evidence

@@ -1,5 +1,5 @@
-public import FlowAnalysis
-public import FlowModel
+import FlowAnalysis
+import FlowModel
 import Foundation
 
 /// Renderings of `aml run` results: JSON (the batch interface), Markdown, CSV and HTML

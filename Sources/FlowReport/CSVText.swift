@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 
 /// CSV cells shared by the query and report renderers.
 package enum CSVText {

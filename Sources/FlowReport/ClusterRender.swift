@@ -1,4 +1,4 @@
-public import FlowAnalysis
+import FlowAnalysis
 public import FlowModel
 
 /// Text and JSON renderings of clustering results.

@@ -1,4 +1,4 @@
-public import FlowModel
+package import FlowModel
 
 /// Renderings of the cluster profile report: Markdown, JSON, CSV and a self-contained HTML page.
 public enum ClusterReportRender {

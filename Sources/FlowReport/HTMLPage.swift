@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 
 /// Building blocks of chainflow's HTML reports: one self-contained file per report (inline CSS,
 /// inline SVG, no network, no script), readable on screen and printed.

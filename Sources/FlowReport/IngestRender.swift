@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 
 /// Renderings of an ingest run's report.
 public enum IngestRender {

@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 
 /// A JSON document built in code, written with keys in the order given, so that output is
 /// deterministic and optional fields appear as `null` instead of disappearing.

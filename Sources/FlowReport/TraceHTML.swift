@@ -1,5 +1,5 @@
-public import FlowAnalysis
-public import FlowModel
+package import FlowAnalysis
+package import FlowModel
 
 /// The HTML rendering of traces (`chainflow trace --format html`): a self-contained page with a
 /// picture of the traced flow, the totals, value by tag category and by address, the endpoints

@@ -1,4 +1,4 @@
-public import FlowAnalysis
+package import FlowAnalysis
 public import FlowModel
 import Foundation
 

@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 
 /// A change-output heuristic: which outputs of a transaction it *cannot rule out* as the change
 /// paid back to the spender (the candidate-set formulation of BlockSci, Kalodner et al., USENIX

@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 
 /// Value moving between clusters (entities) in UTXO transactions, attributed exactly.
 ///

@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 
 /// Recognises CoinJoin-like transactions, whose inputs belong to several owners, so that the
 /// multi-input heuristic can leave them out.

@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 
 /// The union-find hot loops over raw buffers (no bounds checks, no copy-on-write checks).
 /// Unsafe pointer use is confined to this file; `UnionFindTests` exercise every function through

@@ -1,4 +1,4 @@
-public import FlowAnalysis
+import FlowAnalysis
 public import FlowModel
 
 /// One alert ready for output: the detector's alert with addresses, transactions and evidence

@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 
 /// What one `cluster run` did.
 public struct ClusterRunReport: Sendable {
