@@ -1,4 +1,3 @@
-import FlowReport
 public import FlowAnalysis
 import FlowModel
 import Foundation

@@ -1,4 +1,3 @@
-import FlowReport
 import FlowAnalysis
 import FlowModel
 

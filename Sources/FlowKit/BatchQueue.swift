@@ -1,4 +1,3 @@
-import FlowReport
 import Foundation
 
 /// A bounded, blocking hand-off between the decoding thread and the single writer. Holding at

@@ -1,4 +1,3 @@
-import FlowReport
 public import FlowIngest
 import FlowStore
 

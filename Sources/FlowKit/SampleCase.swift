@@ -1,4 +1,3 @@
-import FlowReport
 import FlowModel
 public import FlowStore
 import Foundation
