@@ -1,94 +1,69 @@
-public import FlowReport
 public import FlowAnalysis
-import FlowIngest
+public import FlowIngest
 import FlowModel
+public import FlowReport
 public import FlowSim
 public import FlowStore
 import Foundation
 
-/// Precision and recall of the rules against planted ground truth (`generate ledger`'s
-/// labels.csv).
+/// Precision and recall of the rules against ground truth: planted instances (`generate
+/// ledger`'s labels.csv, AMLSim's alert files) and laundering accounts (IBM's nodes.csv).
 ///
-/// An alert hits a planted instance when it shares a transaction with it. Recall of a typology:
-/// its planted instances hit by an alert of the same typology. Precision of a rule typology: its
-/// alerts that hit any planted instance (a fan-in alert on a gather-scatter hub is a true
-/// laundering alert, not noise). Accounts: the addresses of all alerts against the members of
-/// all instances.
+/// An alert hits an instance when it shares a transaction with it, or, for instances known by
+/// their members only, when one of its subjects or two of its addresses are members. Recall of a
+/// typology: its instances hit by an alert of the same typology; instance recall (any rule):
+/// instances hit by any alert. Precision of a rule typology: its alerts that hit any instance (a
+/// fan-in alert on a gather-scatter hub is a true laundering alert, not noise); with account
+/// labels only, its alerts with a laundering subject. Accounts: the addresses of all alerts
+/// against the laundering accounts, beside a naive baseline that flags as many accounts, those
+/// with the most distinct counterparties.
 public struct AmlEvaluation: Sendable {
     /// One line of the table: a typology's planted instances and found ones, its alerts and hits.
     public struct Row: Sendable {
         public var typology: String
         public var planted: Int
         public var found: Int
+        /// Planted instances hit by an alert of any typology.
+        public var foundByAny: Int = 0
         public var alerts: Int
         public var hits: Int
         public var recall: Double? { planted == 0 ? nil : Double(found) / Double(planted) }
+        public var recallByAny: Double? { planted == 0 ? nil : Double(foundByAny) / Double(planted) }
         public var precision: Double? { alerts == 0 ? nil : Double(hits) / Double(alerts) }
     }
+    /// Precision and recall of one way of flagging accounts.
+    public struct Accounts: Sendable {
+        public var flagged: Int
+        public var laundering: Int
+        public var both: Int
+        public var precision: Double? { flagged == 0 ? nil : Double(both) / Double(flagged) }
+        public var recall: Double? { laundering == 0 ? nil : Double(both) / Double(laundering) }
+    }
+    /// What the labels file was.
+    public var labels: AmlLabelFile.Kind
     public var rows: [Row]
     public var total: Row
-    public var flaggedAccounts: Int
-    public var launderingAccounts: Int
-    public var flaggedLaundering: Int
-    public var accountPrecision: Double? {
-        flaggedAccounts == 0 ? nil : Double(flaggedLaundering) / Double(flaggedAccounts)
-    }
-    public var accountRecall: Double? {
-        launderingAccounts == 0 ? nil : Double(flaggedLaundering) / Double(launderingAccounts)
-    }
+    public var accounts: Accounts
+    /// The naive baseline: as many accounts as the rules flag, those with the most distinct
+    /// counterparties.
+    public var baseline: Accounts
+    public var flaggedAccounts: Int { accounts.flagged }
+    public var launderingAccounts: Int { accounts.laundering }
+    public var flaggedLaundering: Int { accounts.both }
+    public var accountPrecision: Double? { accounts.precision }
+    public var accountRecall: Double? { accounts.recall }
     /// Planted instances no alert of their typology hit, by typology (for tuning).
-    public var missed: [(typology: String, instance: Int)]
+    public var missed: [(typology: String, instance: String)]
     public var loadSeconds: Double
     public var ruleSeconds: Double
     public var transfers: Int
 }
 
-/// `chainflow aml evaluate`: the rules against `generate ledger`'s labels.
+/// `chainflow aml evaluate`: the rules against labelled data.
 public enum AmlEvaluate {
-    /// One planted instance of a labels file: `generate ledger`'s (transactions are `tran_id`s)
-    /// or `generate bitcoin --peel-chains`'s (transactions are txids).
-    public struct Label: Sendable, Equatable {
-        public var id: Int
-        public var typology: String
-        public var members: [String]
-        public var transactions: [String]
-    }
-
-    /// Reads labels.csv (`instance_id,typology,members,transactions`, lists `;`-separated); a bad
-    /// line is an error naming file and line.
-    public static func readLabels(path: String) throws -> [Label] {
-        let data: String
-        do {
-            data = try String(contentsOfFile: path, encoding: .utf8)
-        } catch {
-            throw IngestError(.missingFile, "cannot read the labels file", file: path)
-        }
-        var instances: [Label] = []
-        for (k, line) in data.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let text = line.trimmingCharacters(in: .whitespaces)
-            if k == 0 || text.isEmpty { continue }
-            let fields = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            guard fields.count == 4, let id = Int(fields[0]) else {
-                throw IngestError(
-                    .badValue,
-                    "expected instance_id,typology,members,transactions, got '\(text.prefix(60))'",
-                    file: path,
-                    line: k + 1)
-            }
-            let txs = try fields[3].split(separator: ";").map { t -> String in
-                // A ledger tran_id (digits) or a txid (64 hex digits).
-                guard t.allSatisfy(\.isNumber) || (t.count == 64 && t.allSatisfy(\.isHexDigit)) else {
-                    throw IngestError(
-                        .badValue, "not a transaction id or txid: '\(t.prefix(30))'", file: path, line: k + 1)
-                }
-                return t.lowercased()
-            }
-            instances.append(
-                Label(
-                    id: id, typology: fields[1], members: fields[2].split(separator: ";").map(String.init),
-                    transactions: txs))
-        }
-        return instances
+    /// Reads a labels file of any kind `AmlLabelFile` knows.
+    public static func readLabels(path: String) throws -> AmlLabelFile {
+        try AmlLabelFile.read(path: path)
     }
 
     /// Runs the rules over the whole database (nothing stored) and scores them against the labels.
@@ -98,25 +73,64 @@ public enum AmlEvaluate {
         let labels = try readLabels(path: labelsPath)
         let result = try AmlRun.run(
             store: store, options: AmlRunOptions(rules: rules, threads: threads, store: false))
-        return evaluate(result, labels: labels)
+        let flagged = Set(result.alerts.flatMap(\.addresses)).count
+        let busiest = try busiestAccounts(store: store, count: flagged)
+        return evaluate(result, labels: labels, baseline: busiest)
     }
 
-    static func evaluate(_ result: AmlRunResult, labels: [Label]) -> AmlEvaluation {
+    /// The `count` addresses with the most distinct counterparties in the account-model transfers
+    /// (ties: the lower store id first), as text.
+    static func busiestAccounts(store: GraphStore, count: Int) throws -> [String] {
+        if count == 0 { return [] }
+        let s = try store.transferSnapshot(from: .min, until: .max)
+        var pairs = Set<UInt64>()
+        pairs.reserveCapacity(s.count)
+        var degree = [Int](repeating: 0, count: s.addressCount)
+        for r in 0..<s.count where s.from[r] != s.to[r] {
+            let a = min(s.from[r], s.to[r])
+            let b = max(s.from[r], s.to[r])
+            if pairs.insert(UInt64(a) << 32 | UInt64(b)).inserted {
+                degree[Int(a)] += 1
+                degree[Int(b)] += 1
+            }
+        }
+        let top = (0..<s.addressCount).sorted { degree[$0] != degree[$1] ? degree[$0] > degree[$1] : $0 < $1 }
+            .prefix(count).map { s.addressIds[$0] }
+        let texts = try store.addressTexts(top)
+        return top.map { texts[$0] ?? "address:\($0)" }
+    }
+
+    static func evaluate(_ result: AmlRunResult, labels file: AmlLabelFile, baseline: [String] = [])
+        -> AmlEvaluation
+    {
+        let labels = file.instances
         var instancesByTx: [String: [Int]] = [:]
+        var instancesByMember: [String: [Int]] = [:]
         for (k, instance) in labels.enumerated() {
             for t in instance.transactions { instancesByTx[t, default: []].append(k) }
+            if instance.transactions.isEmpty {
+                for m in instance.members { instancesByMember[m, default: []].append(k) }
+            }
         }
         var found = [Bool](repeating: false, count: labels.count)
+        var foundByAny = [Bool](repeating: false, count: labels.count)
         var alertsByTypology: [String: (Int, Int)] = [:]
         var flagged = Set<String>()
         for a in result.alerts {
-            var hitAny = false
-            for t in a.transactions {
-                for k in instancesByTx[t] ?? [] {
-                    hitAny = true
-                    if labels[k].typology == a.typology { found[k] = true }
-                }
+            var hits = Set<Int>()
+            for t in a.transactions { hits.formUnion(instancesByTx[t] ?? []) }
+            if !instancesByMember.isEmpty {
+                var seen: [Int: Int] = [:]
+                for m in a.addresses { for k in instancesByMember[m] ?? [] { seen[k, default: 0] += 1 } }
+                for m in a.subjects { for k in instancesByMember[m] ?? [] { seen[k, default: 0] += 2 } }
+                for (k, n) in seen where n >= 2 { hits.insert(k) }
             }
+            var hitAny = !hits.isEmpty
+            for k in hits {
+                foundByAny[k] = true
+                if labels[k].typology == a.typology { found[k] = true }
+            }
+            if labels.isEmpty { hitAny = a.subjects.contains { file.accounts.contains($0) } }
             var c = alertsByTypology[a.typology] ?? (0, 0)
             c.0 += 1
             if hitAny { c.1 += 1 }
@@ -134,16 +148,20 @@ public enum AmlEvaluate {
             rows.append(
                 AmlEvaluation.Row(
                     typology: t, planted: planted.count, found: planted.filter { found[$0] }.count,
-                    alerts: alerts,
-                    hits: hits))
+                    foundByAny: planted.filter { foundByAny[$0] }.count, alerts: alerts, hits: hits))
         }
         let total = AmlEvaluation.Row(
             typology: "all", planted: labels.count, found: found.filter { $0 }.count,
+            foundByAny: foundByAny.filter { $0 }.count,
             alerts: rows.reduce(0) { $0 + $1.alerts }, hits: rows.reduce(0) { $0 + $1.hits })
-        let members = Set(labels.flatMap(\.members))
+        let members = file.accounts
         return AmlEvaluation(
-            rows: rows, total: total, flaggedAccounts: flagged.count, launderingAccounts: members.count,
-            flaggedLaundering: flagged.intersection(members).count,
+            labels: file.kind, rows: rows, total: total,
+            accounts: .init(
+                flagged: flagged.count, laundering: members.count, both: flagged.intersection(members).count),
+            baseline: .init(
+                flagged: baseline.count, laundering: members.count,
+                both: Set(baseline).intersection(members).count),
             missed: labels.indices.filter { !found[$0] }.map { (labels[$0].typology, labels[$0].id) },
             loadSeconds: result.loadSeconds, ruleSeconds: result.ruleSeconds,
             transfers: result.transfersLoaded)
@@ -161,22 +179,29 @@ public enum AmlEvaluate {
             return left ? s + fill : fill + s
         }
         func line(_ cells: [String]) -> String {
-            let widths = [8, 7, 8, 8, 7, 11]
+            let widths = [8, 7, 8, 8, 8, 7, 11]
             var text = pad(cells[0], 16, left: true)
             for (k, c) in cells.dropFirst().enumerated() { text += pad(c, widths[k]) }
             return text + "\n"
         }
-        var out = line(["typology", "planted", "found", "recall", "alerts", "hits", "precision"])
+        var out = "labels: \(e.labels.rawValue)\n"
+        out += line(["typology", "planted", "found", "recall", "by-any", "alerts", "hits", "precision"])
         for r in e.rows + [e.total] {
             let cells: [String] = [
-                r.typology, String(r.planted), String(r.found), fixed(r.recall), String(r.alerts),
-                String(r.hits),
-                fixed(r.precision),
+                r.typology, String(r.planted), String(r.found), fixed(r.recall), String(r.foundByAny),
+                String(r.alerts), String(r.hits), fixed(r.precision),
             ]
             out += line(cells)
         }
-        out +=
-            "accounts: \(e.flaggedAccounts) flagged, \(e.launderingAccounts) in planted instances, \(e.flaggedLaundering) both: precision \(fixed(e.accountPrecision)), recall \(fixed(e.accountRecall))\n"
+        if e.total.planted > 0 {
+            out +=
+                "instances: \(e.total.foundByAny) of \(e.total.planted) hit by any alert (recall \(fixed(e.total.recallByAny))), alert precision \(fixed(e.total.precision))\n"
+        }
+        func accounts(_ a: AmlEvaluation.Accounts) -> String {
+            "\(a.flagged) flagged, \(a.laundering) laundering, \(a.both) both: precision \(fixed(a.precision)), recall \(fixed(a.recall))"
+        }
+        out += "accounts: " + accounts(e.accounts) + "\n"
+        out += "baseline (most counterparties): " + accounts(e.baseline) + "\n"
         if !e.missed.isEmpty {
             out +=
                 "missed: "
@@ -188,7 +213,8 @@ public enum AmlEvaluate {
         return out
     }
 
-    /// The evaluation as JSON (`typologies`, `total`, `accounts`; shares rounded to 4 decimals).
+    /// The evaluation as JSON (`labels`, `typologies`, `total`, `accounts`, `baseline`; shares
+    /// rounded to 4 decimals).
     public static func json(_ e: AmlEvaluation) -> JSONValue {
         func share(_ v: Double?) -> JSONValue {
             guard let v else { return .null }
@@ -197,18 +223,23 @@ public enum AmlEvaluate {
         func row(_ r: AmlEvaluation.Row) -> JSONValue {
             let fields: [(String, JSONValue)] = [
                 ("typology", .string(r.typology)), ("planted", .int(r.planted)), ("found", .int(r.found)),
-                ("recall", share(r.recall)), ("alerts", .int(r.alerts)), ("hits", .int(r.hits)),
+                ("recall", share(r.recall)), ("found_by_any", .int(r.foundByAny)),
+                ("recall_by_any", share(r.recallByAny)), ("alerts", .int(r.alerts)), ("hits", .int(r.hits)),
                 ("precision", share(r.precision)),
             ]
             return .object(fields)
         }
-        let accounts: [(String, JSONValue)] = [
-            ("flagged", .int(e.flaggedAccounts)), ("laundering", .int(e.launderingAccounts)),
-            ("both", .int(e.flaggedLaundering)), ("precision", share(e.accountPrecision)),
-            ("recall", share(e.accountRecall)),
-        ]
+        func accounts(_ a: AmlEvaluation.Accounts) -> JSONValue {
+            .object([
+                ("flagged", .int(a.flagged)), ("laundering", .int(a.laundering)), ("both", .int(a.both)),
+                ("precision", share(a.precision)), ("recall", share(a.recall)),
+            ])
+        }
         let fields: [(String, JSONValue)] = [
-            ("typologies", .array(e.rows.map(row))), ("total", row(e.total)), ("accounts", .object(accounts)),
+            ("labels", .string(e.labels.rawValue)),
+            ("typologies", .array(e.rows.map(row))), ("total", row(e.total)),
+            ("accounts", accounts(e.accounts)),
+            ("baseline", accounts(e.baseline)),
         ]
         return .object(fields)
     }

@@ -1,7 +1,7 @@
-public import FlowReport
 import Dispatch
 public import FlowIngest
 import FlowModel
+public import FlowReport
 public import FlowStore
 import Foundation
 
@@ -17,12 +17,18 @@ public struct TransferCSVOptions: Sendable {
     public var chain: String
     /// Rows per committed chunk: a crash loses at most the chunk being written.
     public var chunkRows: Int
+    /// Times are integer steps of this unit (overriding the mapping's or preset's).
+    public var timeUnit: TransferCSVMapping.TimeStep?
+    /// Unix seconds of step 0 (overriding the mapping's or preset's).
+    public var epoch: Int64?
 
     public init(
         mapping: TransferCSVMapping? = nil, decimals: Int? = nil, asset: String? = nil,
         chain: String = "ledger",
-        chunkRows: Int = 50_000
+        chunkRows: Int = 50_000, timeUnit: TransferCSVMapping.TimeStep? = nil, epoch: Int64? = nil
     ) {
+        self.timeUnit = timeUnit
+        self.epoch = epoch
         self.mapping = mapping
         self.decimals = decimals
         self.asset = asset
@@ -55,11 +61,17 @@ public enum TransferCSVIngest {
             guard var mapping = options.mapping ?? detected.role.flatMap(TransferCSVMapping.preset) else {
                 throw IngestError(
                     .unknownFormat,
-                    "no column mapping for this CSV: give --map tx=COL,time=COL,from=COL,to=COL,amount=COL[,asset=COL] or --preset amlsim|amlworld",
+                    "no column mapping for this CSV: give --map tx=COL,time=COL,from=COL,to=COL,amount=COL[,asset=COL] or --preset "
+                        + TransferCSVMapping.presetNames.joined(separator: "|"),
                     file: path)
             }
             if let d = options.decimals { mapping.decimals = d }
             if let a = options.asset { mapping.defaultAsset = a }
+            if let u = options.timeUnit { mapping.timeUnit = u }
+            if let e = options.epoch {
+                if mapping.timeUnit == nil { mapping.timeUnit = .day }
+                mapping.epoch = e
+            }
             mappings.append(mapping)
         }
         let parameters = JSONValue.object([

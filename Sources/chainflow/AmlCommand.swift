@@ -1,9 +1,9 @@
-import FlowReport
 import ArgumentParser
 import FlowAnalysis
 import FlowIngest
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowStore
 import Foundation
 
@@ -192,12 +192,18 @@ struct AmlCommand: ParsableCommand {
 
     struct Evaluate: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Measure the rules against planted ground truth: precision and recall per typology.",
+            abstract:
+                "Measure the rules against labelled data: precision and recall per typology and per account.",
             discussion: """
                 Runs the rules over the whole database without storing anything and compares the alerts with the \
-                planted instances of labels.csv (`chainflow generate ledger`, or `generate bitcoin --peel-chains N`). An alert hits an instance when it \
-                shares a transaction with it; recall counts instances hit by an alert of their own typology, \
-                precision counts alerts that hit any instance.
+                labels: chainflow's labels.csv (`chainflow generate ledger`, `generate bitcoin --peel-chains N`), \
+                AMLSim's alert_transactions.csv, alert_accounts.csv or sar_accounts.csv, or IBM AMLSim's \
+                nodes.csv (account labels only); the kind is detected from the header. An alert hits an \
+                instance when it shares a transaction with it (or, for instances known by members only, when a \
+                subject or two of its addresses are members); recall counts instances hit by an alert of their \
+                own typology ("by-any": by any alert), precision counts alerts that hit any instance. Accounts: \
+                the addresses of all alerts against the laundering accounts, beside a naive baseline that flags \
+                as many accounts with the most distinct counterparties.
                 """)
 
         @OptionGroup var database: DatabaseOption
@@ -205,7 +211,7 @@ struct AmlCommand: ParsableCommand {
         @Option(
             name: .long,
             help:
-                "labels.csv written by `chainflow generate ledger` or `chainflow generate bitcoin --peel-chains N`."
+                "Labels: labels.csv (chainflow generate), AMLSim alert_transactions.csv, alert_accounts.csv, sar_accounts.csv or nodes.csv."
         )
         var labels: String
 

@@ -1,8 +1,8 @@
-import FlowReport
 import ArgumentParser
 import FlowIngest
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowStore
 import Foundation
 
@@ -18,7 +18,9 @@ struct IngestCommand: ParsableCommand {
               ethereum-etl   ethereum-etl CSV or JSON lines (blocks, transactions, receipts, token_transfers,
                              tokens, traces)
               transfers-csv  a CSV of transfers: --map tx=COL,time=COL,from=COL,to=COL,amount=COL[,asset=COL]
-                             or --preset amlsim|amlworld (IBM AMLSim transactions.csv, IBM AMLworld *_Trans.csv)
+                             or --preset amlsim|amlsim-sample|amlworld (IBM AMLSim transactions.csv, its
+                             published samples' sourceNodeId,targetNodeId,value,time, IBM AMLworld *_Trans.csv);
+                             integer time steps with --time-unit day|hour|minute|second --epoch DATE
             Data already in the database is skipped, so re-running is safe, and an interrupted run resumes
             where it stopped. Bitcoin Core 28+ obfuscated blk files are read with the key in xor.dat beside
             them, or --xor-key.
@@ -39,8 +41,20 @@ struct IngestCommand: ParsableCommand {
     )
     var map: String?
 
-    @Option(name: .long, help: "transfers-csv preset: amlsim or amlworld.")
+    @Option(name: .long, help: "transfers-csv preset: amlsim, amlsim-sample or amlworld.")
     var preset: String?
+
+    @Option(
+        name: .long,
+        help:
+            "transfers-csv: times are integer steps of this unit after --epoch: day, hour, minute or second.")
+    var timeUnit: String?
+
+    @Option(
+        name: .long,
+        help:
+            "transfers-csv: the date or Unix time of step 0 for --time-unit (default: 2017-01-01, AMLSim's).")
+    var epoch: String?
 
     @Option(
         name: .long, help: "transfers-csv: decimals of amounts (12.34 with 2 decimals is 1234 base units).")
@@ -78,7 +92,15 @@ struct IngestCommand: ParsableCommand {
                     + InputFormat.allCases.map(\.summary).joined(separator: "\n  "))
         }
         if let preset, TransferCSVMapping.preset(preset) == nil {
-            throw ValidationError("unknown --preset '\(preset)'; presets: amlsim, amlworld")
+            throw ValidationError(
+                "unknown --preset '\(preset)'; presets: \(TransferCSVMapping.presetNames.joined(separator: ", "))"
+            )
+        }
+        if let timeUnit, TransferCSVMapping.TimeStep(name: timeUnit) == nil {
+            throw ValidationError("unknown --time-unit '\(timeUnit)'; units: day, hour, minute, second")
+        }
+        if let epoch, TimeParser.parse(epoch) == nil {
+            throw ValidationError("--epoch '\(epoch)' is not a date (2017-01-01) or Unix seconds")
         }
         if map != nil && preset != nil { throw ValidationError("give --map or --preset, not both") }
         if let map {
@@ -131,7 +153,9 @@ struct IngestCommand: ParsableCommand {
             let csvFiles = plan.files(.transfersCSV)
             if !csvFiles.isEmpty {
                 let options = TransferCSVOptions(
-                    mapping: try csvMapping(), decimals: decimals, asset: asset, chain: chain)
+                    mapping: try csvMapping(), decimals: decimals, asset: asset, chain: chain,
+                    timeUnit: timeUnit.flatMap(TransferCSVMapping.TimeStep.init(name:)),
+                    epoch: epoch.flatMap { TimeParser.parse($0) })
                 let report = try TransferCSVIngest.run(
                     store: store, files: csvFiles, options: options, progress: rowProgress(interactive))
                 if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }

@@ -36,7 +36,7 @@ import Testing
             "instance_id,typology,members,transactions\n1,peel-chain,a;b,\(txid.uppercased())\n2,fan-in,x,17;18\n"
             .write(toFile: good, atomically: true, encoding: .utf8)
         let labels = try AmlEvaluate.readLabels(path: good)
-        #expect(labels.map(\.transactions) == [[txid], ["17", "18"]])
+        #expect(labels.instances.map(\.transactions) == [[txid], ["17", "18"]])
         let bad = dir + "/bad.csv"
         try "instance_id,typology,members,transactions\n1,peel-chain,a,xyz\n".write(
             toFile: bad, atomically: true, encoding: .utf8)

@@ -1,7 +1,7 @@
-import FlowReport
 import FlowIngest
 import FlowKit
 import FlowModel
+import FlowReport
 import Foundation
 import GRDB
 import Testing
@@ -116,6 +116,28 @@ struct TransferCSVStoreTests {
     }()
 
     // MARK: Presets
+
+    @Test("IBM's AMLSim sample (day steps, no transaction ids, CRLF) lands as it is; re-ingest adds nothing")
+    func amlsimSample() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        let path = dir + "/transactions.csv"
+        try Self.write(
+            "sourceNodeId,targetNodeId,value,time\r\n280,15349,147.8,1\r\n15349,7,100,3\r\n", to: path)
+        let report = try Self.ingest(store, [path])
+        #expect(report.files[0].role == "amlsim-sample" && report.files[0].added == 2)
+        let rows = try Self.query(
+            store,
+            "SELECT t.tx IS NULL, f.address, d.address, t.time, amount_text(t.amount), t.line FROM transfers t JOIN addresses f ON f.id = t.from_id JOIN addresses d ON d.id = t.to_id ORDER BY t.id"
+        )
+        #expect(
+            rows == [
+                ["1", "280", "15349", "\(1_483_228_800 + 86_400)", "14780", "2"],
+                ["1", "15349", "7", "\(1_483_228_800 + 3 * 86_400)", "10000", "3"],
+            ])
+        let again = try Self.ingest(store, [path])
+        #expect(again.files[0].alreadyIngested && again.summary.transfers == 0)
+        #expect(try Self.query(store, "SELECT COUNT(*) FROM transfers") == [["2"]])
+    }
 
     @Test("an AMLSim transactions.csv lands as ledger transfers in cents, with exact sums per account")
     func amlsim() throws {
@@ -364,7 +386,7 @@ struct TransferCSVStoreTests {
         }
         #expect(error.code == .unknownFormat)
         #expect(error.message.contains("--map tx=COL,time=COL,from=COL,to=COL,amount=COL"))
-        #expect(error.message.contains("--preset amlsim|amlworld"))
+        #expect(error.message.contains("--preset amlsim|amlsim-sample|amlworld"))
     }
 
     // MARK: Amounts beyond 2^64

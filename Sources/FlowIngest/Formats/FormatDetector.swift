@@ -166,6 +166,9 @@ public enum FormatDetector {
         if all("tran_id", "orig_acct", "bene_acct", "base_amt") {
             return DetectedFormat(.transfersCSV, role: "amlsim")
         }
+        if all("sourcenodeid", "targetnodeid", "value", "time") {
+            return DetectedFormat(.transfersCSV, role: "amlsim-sample")
+        }
         if all("timestamp", "from bank", "to bank", "amount paid", "payment currency") {
             return DetectedFormat(.transfersCSV, role: "amlworld")
         }

@@ -27,6 +27,36 @@ public struct TransferCSVMapping: Sendable, Equatable, CustomStringConvertible {
     public var defaultAsset: String
     /// Per-asset decimals overriding `decimals` (e.g. Bitcoin amounts in a multi-currency ledger).
     public var assetDecimals: [String: Int] = [:]
+    /// Times are integer steps of this many seconds after `epoch` (AMLSim's day steps) instead of
+    /// dates or Unix seconds; nil: dates or Unix seconds.
+    public var timeUnit: TimeStep?
+    /// Unix seconds of step 0 when `timeUnit` is set.
+    public var epoch: Int64 = TransferCSVMapping.amlsimBaseDate
+
+    /// A unit of integer time steps.
+    public enum TimeStep: Int64, Sendable, Equatable, CaseIterable {
+        case second = 1
+        case minute = 60
+        case hour = 3_600
+        case day = 86_400
+
+        public var name: String {
+            switch self {
+            case .second: "second"
+            case .minute: "minute"
+            case .hour: "hour"
+            case .day: "day"
+            }
+        }
+
+        public init?(name: String) {
+            guard let u = TimeStep.allCases.first(where: { $0.name == name.lowercased() }) else { return nil }
+            self = u
+        }
+    }
+
+    /// AMLSim's default `base_date` (2017-01-01, its `conf.json`): step 0 of its simulations.
+    public static let amlsimBaseDate: Int64 = 1_483_228_800
 
     public static let keys = ["tx", "time", "from", "to", "amount", "asset"]
 
@@ -63,9 +93,24 @@ public struct TransferCSVMapping: Sendable, Equatable, CustomStringConvertible {
         return m
     }()
 
+    /// IBM AMLSim's published samples (`sample/20K_*.tgz`): `sourceNodeId,targetNodeId,value,time`
+    /// with integer day steps and no transaction id column (ids are the data row numbers).
+    /// Amounts with 2 decimals in USD; step 0 is AMLSim's default base date, 2017-01-01.
+    public static let amlsimSample: TransferCSVMapping = {
+        var m = TransferCSVMapping(
+            tx: nil, time: .name("time"), from: [.name("sourceNodeId")], to: [.name("targetNodeId")],
+            amount: .name("value"), decimals: 2, defaultAsset: "USD")
+        m.timeUnit = .day
+        return m
+    }()
+
+    /// Preset names `--preset` takes.
+    public static let presetNames = ["amlsim", "amlsim-sample", "amlworld"]
+
     public static func preset(_ name: String) -> TransferCSVMapping? {
         switch name.lowercased() {
         case "amlsim": amlsim
+        case "amlsim-sample", "amlsim-ibm": amlsimSample
         case "amlworld": amlworld
         default: nil
         }
@@ -133,6 +178,10 @@ public struct TransferCSVMapping: Sendable, Equatable, CustomStringConvertible {
         if let asset { parts.append("asset=\(asset)") }
         parts.append("decimals=\(decimals)")
         if asset == nil { parts.append("default_asset=\(defaultAsset)") }
+        if let timeUnit {
+            parts.append("time_unit=\(timeUnit.name)")
+            parts.append("epoch=\(epoch)")
+        }
         return parts.joined(separator: ",")
     }
 

@@ -59,6 +59,25 @@ public struct TransferCSVParser {
         self.reader = reader
     }
 
+    /// A whole number of steps: optional sign, ASCII digits, surrounding blanks allowed.
+    static func step(_ raw: UnsafeRawBufferPointer) -> Int64? {
+        var bytes = raw[...]
+        while let f = bytes.first, f == 0x20 || f == 0x09 { bytes = bytes.dropFirst() }
+        while let l = bytes.last, l == 0x20 || l == 0x09 { bytes = bytes.dropLast() }
+        var negative = false
+        if bytes.first == UInt8(ascii: "-") {
+            negative = true
+            bytes = bytes.dropFirst()
+        }
+        guard !bytes.isEmpty, bytes.count <= 18 else { return nil }
+        var v: Int64 = 0
+        for b in bytes {
+            guard b >= 0x30 && b <= 0x39 else { return nil }
+            v = v * 10 + Int64(b - 0x30)
+        }
+        return negative ? -v : v
+    }
+
     /// Byte offset after the last row read.
     public var offset: Int { reader.offset }
 
@@ -102,8 +121,20 @@ public struct TransferCSVParser {
             return parts.joined(separator: ":")
         }
         let timeField = fields[columns.time]
-        guard let time = TimeParser.parse(reader.raw(timeField)) else {
-            throw fail(columns.time, "time", "not a time (ISO-8601, YYYY/MM/DD HH:MM or Unix seconds)")
+        let time: Int64
+        if let unit = mapping.timeUnit {
+            guard let step = Self.step(reader.raw(timeField)) else {
+                throw fail(columns.time, "time", "not a whole number of \(unit.name) steps")
+            }
+            let (scaled, o1) = step.multipliedReportingOverflow(by: unit.rawValue)
+            let (t, o2) = mapping.epoch.addingReportingOverflow(scaled)
+            guard !o1, !o2 else { throw fail(columns.time, "time", "step too large") }
+            time = t
+        } else {
+            guard let t = TimeParser.parse(reader.raw(timeField)) else {
+                throw fail(columns.time, "time", "not a time (ISO-8601, YYYY/MM/DD HH:MM or Unix seconds)")
+            }
+            time = t
         }
         let from = try address(columns.from, "from")
         let to = try address(columns.to, "to")
