@@ -100,10 +100,17 @@ public enum AmlRuleFile {
             case "hub-categories": set.hubCategories = try list(value, field, file)
             case "established-span": set.establishedSpan = try duration(value, field, file)
             case "lookback": set.lookback = try duration(value, field, file)
+            case "currency":
+                guard let c = value.string, !c.isEmpty, c.count <= 12,
+                    c.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+                else {
+                    throw fail(file, value, field, "expected a currency code such as USD or EUR")
+                }
+                set.currency = c.uppercased()
             default:
                 throw fail(
                     file, key, field,
-                    "unknown setting; settings are hub-min-counterparties, hub-categories, established-span, lookback"
+                    "unknown setting; settings are currency, hub-min-counterparties, hub-categories, established-span, lookback"
                 )
             }
         }
@@ -223,6 +230,12 @@ public enum AmlRuleFile {
             case .threshold: r.threshold = try amount(v, f, file)
             case .categories: r.categories = try list(v, f, file)
             case .indirectSeverity: r.indirectSeverity = try severity(v, f, file)
+            case .timeOrder:
+                switch v.string {
+                case "in-order": r.inTimeOrder = true
+                case "any": r.inTimeOrder = false
+                default: throw bad(v, f, file, .timeOrder)
+                }
             }
         } catch var e as AmlRuleFileError {
             e.message = "rule '\(rule)': " + e.message

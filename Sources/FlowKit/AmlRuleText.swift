@@ -23,8 +23,10 @@ extension AmlRuleFile {
             ]
         case .cycle:
             [
-                "Value leaves an address and comes back through min-hops..max-hops transfers in time",
-                "order within the window, each hop keeping at least min-ratio (AMLSim cycle; round-tripping).",
+                "Value leaves an address and comes back through min-hops..max-hops transfers within the",
+                "window, each hop keeping at least min-ratio (AMLSim cycle; round-tripping); time-order:",
+                "in-order wants each hop after the one before it, any takes hops in any order (pre-funded",
+                "round trips; AMLSim's cycles do not keep time order).",
             ]
         case .bipartite:
             [
@@ -77,13 +79,18 @@ extension AmlRuleFile {
             # or copy a rule under a new name with `detector:` to run it twice with other values.
             # Rules this file does not mention keep these defaults.
             #
-            # Values: durations 45s, 90m, 24h, 3d, 2w; ratios 0.9 or 90%; amounts in asset units
-            # (decimals applied per asset), one value for every asset or a map by asset symbol:
+            # Values: durations 45s, 90m, 24h, 3d, 2w; ratios 0.9 or 90%. Amounts are in the
+            # reporting currency (settings: currency) for every asset with a price for the day
+            # (`chainflow prices import`; an asset named like the currency is worth 1), and in the
+            # asset's own units for an asset without prices (each run warns about those). One value
+            # for every asset, or a map by asset symbol whose named entries are in that asset's units:
             #   min-amount: {default: 5000, ETH: 2, BTC: 0.1}
             # Severities: low, medium, high, critical (`aml run --fail-on` compares against them).
             version: 1
 
             settings:
+              # The currency of amount thresholds and of alert values.
+              currency: \(set.currency)
               # Addresses with at least this many distinct counterparties are hubs (exchanges,
               # merchants, payroll): never the subject of fan, structuring or velocity alerts, never
               # routed through by the value-following rules.
@@ -135,6 +142,7 @@ extension AmlRuleFile {
         case .threshold: amountText(r.threshold)
         case .categories: "[" + r.categories.joined(separator: ", ") + "]"
         case .indirectSeverity: r.indirectSeverity.name
+        case .timeOrder: r.inTimeOrder ? "in-order" : "any"
         }
     }
 

@@ -1,7 +1,7 @@
-public import FlowReport
 public import FlowAnalysis
 import FlowIngest
 import FlowModel
+public import FlowReport
 public import FlowStore
 import Foundation
 
@@ -72,6 +72,10 @@ public enum AmlRun {
                 let from = reportFrom.map { $0 - options.rules.lookback } ?? .min
                 snapshot = try store.transferSnapshot(from: from, until: reportUntil ?? .max)
             }
+            snapshot.attachPrices(
+                try store.priceSeries(currency: options.rules.currency), currency: options.rules.currency)
+            let warnings = options.rules.unpricedWarnings(snapshot)
+            for w in warnings { progress?("warning: \(w)") }
             snapshot.reportFrom = reportFrom ?? .min
             snapshot.reportUntil = reportUntil ?? .max
             snapshot.newAfterTransferId = newAfter
@@ -113,7 +117,7 @@ public enum AmlRun {
                 alerts: documents, newAlerts: 0, runId: nil, transfersLoaded: snapshot.count,
                 reportFrom: reportFrom,
                 reportUntil: reportUntil, newAfterTransferId: newAfter, loadSeconds: seconds(loaded - t0),
-                ruleSeconds: seconds(ruled - loaded), threads: threads, note: note)
+                ruleSeconds: seconds(ruled - loaded), threads: threads, note: note, warnings: warnings)
         }
         guard options.store else { return try body() }
         let runId = try store.startRun(command: "aml run", parameters: parameters.rendered())
@@ -192,7 +196,11 @@ public enum AmlRun {
                 ids: AmlAlertDocument.StoreIds(
                     subjects: a.subjects.map { s.addressIds[Int($0)] },
                     addresses: a.addresses.map { s.addressIds[Int($0)] } + a.utxoAddresses, transfers: rowIds,
-                    transactions: a.utxoTransactions, asset: asset?.id))
+                    transactions: a.utxoTransactions, asset: asset?.id),
+                value: a.asset >= 0 && a.asset < s.prices.count
+                    ? s.prices[a.asset]?.value(of: a.amount, decimals: asset?.decimals ?? 0, at: a.windowEnd)
+                    : nil,
+                currency: s.currency)
         }
     }
 

@@ -18,6 +18,10 @@ public struct TransferSnapshot: Sendable, Equatable {
     /// Store id (`addresses.id`) of each dense address.
     public var addressIds: [Int64] = []
     public var assets: [AssetInfo] = []
+    /// Daily prices of each asset (aligned with `assets`) in `currency`; nil where none is known.
+    public var prices: [PriceSeries?] = []
+    /// The reporting currency amount thresholds are in when an asset has a price (`USD`).
+    public var currency = "USD"
     /// Tag categories of dense addresses (only tagged addresses appear).
     public var tags: [UInt32: [String]] = [:]
     /// Alerts are reported when their window ends inside this range (Unix seconds, inclusive);
@@ -43,10 +47,13 @@ public struct TransferSnapshot: Sendable, Equatable {
         public var symbol: String
         /// Fraction digits of the asset's unit; nil when unknown (amounts are then shown in base units).
         public var decimals: Int?
-        public init(id: Int64, symbol: String, decimals: Int?) {
+        /// Token contract (lower case) where the asset has one.
+        public var contract: String?
+        public init(id: Int64, symbol: String, decimals: Int?, contract: String? = nil) {
             self.id = id
             self.symbol = symbol
             self.decimals = decimals
+            self.contract = contract
         }
     }
 

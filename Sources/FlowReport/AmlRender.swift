@@ -18,7 +18,22 @@ public enum AmlRender {
     /// `asset`, `amount` (base units, decimal text), `amount_units`, `explanation` and `evidence`
     /// (the alert's subgraph: one edge per transfer).
     public static func json(_ a: AmlAlertDocument) -> JSONValue {
-        .object([
+        var fields = alertFields(a)
+        if let v = a.value, let c = a.currency {
+            // Beside the exact base units: the value in the reporting currency.
+            let cents = v.quotientAndRemainder(dividingBy: UInt64(10_000_000_000)).quotient
+            fields.insert(
+                (
+                    "value",
+                    .object([("currency", .string(c)), ("amount", .string(cents.decimalString(decimals: 2)))])
+                ),
+                at: fields.firstIndex { $0.0 == "amount_units" }! + 1)
+        }
+        return .object(fields)
+    }
+
+    static func alertFields(_ a: AmlAlertDocument) -> [(String, JSONValue)] {
+        [
             ("id", .string(a.id)),
             ("rule", .string(a.rule)),
             ("typology", .string(a.typology)),
@@ -49,13 +64,13 @@ public enum AmlRender {
                         ])
                     })
             ),
-        ])
+        ]
     }
 
     /// The whole run: `schema_version` (`AmlRender.schemaVersion`), alerts, counts by severity.
     /// Nothing run-specific (ids, timings), so the same data and rules give the same bytes.
     public static func json(_ r: AmlRunResult) -> JSONValue {
-        .object([
+        var fields: [(String, JSONValue)] = [
             ("schema_version", .int(schemaVersion)),
             ("alerts", .array(r.alerts.map(json))),
             (
@@ -66,7 +81,9 @@ public enum AmlRender {
                             (s.name, .int(r.alerts.filter { $0.severity == s }.count))
                         })
             ),
-        ])
+        ]
+        if !r.warnings.isEmpty { fields.append(("warnings", .array(r.warnings.map { .string($0) }))) }
+        return .object(fields)
     }
 
     /// Markdown: a summary table, then each alert with its explanation and evidence.
@@ -81,11 +98,12 @@ public enum AmlRender {
             out += " (" + counts.map { "\($0.1) \($0.0.name)" }.joined(separator: ", ") + ")"
         }
         out += ".\n\n"
+        for w in r.warnings { out += "> warning: \(cell(w))\n\n" }
         if r.alerts.isEmpty { return out }
         out += "| # | severity | rule | subjects | window | amount |\n| --- | --- | --- | --- | --- | --- |\n"
         for (k, a) in r.alerts.enumerated() {
             out +=
-                "| \(k + 1) | \(a.severity.name) | \(cell(a.rule)) | \(cell(a.subjects.joined(separator: ", "))) | \(Render.isoTime(a.windowStart)) – \(Render.isoTime(a.windowEnd)) | \(a.amount.decimalString(decimals: a.decimals ?? 0)) \(cell(a.asset)) |\n"
+                "| \(k + 1) | \(a.severity.name) | \(cell(a.rule)) | \(cell(a.subjects.joined(separator: ", "))) | \(Render.isoTime(a.windowStart)) – \(Render.isoTime(a.windowEnd)) | \(a.amount.decimalString(decimals: a.decimals ?? 0)) \(cell(a.asset))\(a.valueText.map { " (\($0))" } ?? "") |\n"
         }
         for (k, a) in r.alerts.enumerated() {
             out += "\n## \(k + 1). \(cell(a.rule)) — \(a.severity.name), score \(a.score)\n\n"

@@ -174,10 +174,12 @@ extension GraphStore {
             for (k, id) in usedAssets.enumerated() {
                 assetIndex[id] = UInt16(k)
                 let row = try Row.fetchOne(
-                    db, sql: "SELECT symbol, decimals FROM assets WHERE id = ?", arguments: [id])
+                    db, sql: "SELECT symbol, decimals, contract FROM assets WHERE id = ?", arguments: [id])
+                let contract: String? = row?["contract"]
                 s.assets.append(
                     TransferSnapshot.AssetInfo(
-                        id: id, symbol: row?["symbol"] ?? "asset\(id)", decimals: row?["decimals"]))
+                        id: id, symbol: row?["symbol"] ?? "asset\(id)", decimals: row?["decimals"],
+                        contract: contract?.isEmpty == false ? contract?.lowercased() : nil))
             }
             s.asset = assetIds.map { assetIndex[$0]! }
             let tagRows = try Row.fetchAll(

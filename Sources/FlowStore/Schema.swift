@@ -17,6 +17,9 @@ enum Schema {
         migrator.registerMigration("v4-alerts") { db in
             try db.execute(sql: v4Alerts)
         }
+        migrator.registerMigration("v5-prices") { db in
+            try db.execute(sql: v5Prices)
+        }
         return migrator
     }
 

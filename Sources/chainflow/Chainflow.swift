@@ -1,5 +1,5 @@
-import FlowReport
 import ArgumentParser
+import FlowReport
 
 @main
 struct Chainflow: ParsableCommand {
@@ -9,6 +9,6 @@ struct Chainflow: ParsableCommand {
         subcommands: [
             IngestCommand.self, StatsCommand.self, TxCommand.self, AddressCommand.self, DemoCommand.self,
             GenerateCommand.self, TagsCommand.self, ClusterCommand.self, AmlCommand.self, TraceCommand.self,
-            QueryCommand.self,
+            QueryCommand.self, PricesCommand.self,
         ])
 }

@@ -123,9 +123,10 @@ public struct AmlGraph: Sendable {
         return lo
     }
 
-    /// Thresholds in base units for each asset of the snapshot (nil where not applicable).
-    func perAsset(_ threshold: AmountThreshold) -> [UInt256?] {
-        snapshot.assets.map { threshold.baseUnits(for: $0) }
+    /// A rule's threshold in base units for each asset of the snapshot and day (see
+    /// `AssetThresholds`).
+    func perAsset(_ threshold: AmountThreshold) -> AssetThresholds {
+        AssetThresholds(threshold, snapshot: snapshot)
     }
 
     /// `amount` with its asset's symbol, in asset units ("9,500.00 USD" style without grouping).

@@ -30,7 +30,7 @@ public enum AmlDetector: String, Sendable, CaseIterable, Codable {
         case .fanIn, .fanOut: [.window, .minCounterparties, .minAmount]
         case .scatterGather: [.window, .minIntermediaries, .minRatio, .minAmount]
         case .gatherScatter: [.window, .minSenders, .minRecipients, .minRatio, .minAmount]
-        case .cycle: [.window, .minHops, .maxHops, .minRatio, .minAmount]
+        case .cycle: [.window, .minHops, .maxHops, .minRatio, .timeOrder, .minAmount]
         case .bipartite: [.window, .minSenders, .minRecipients, .minEdges, .minDensity, .minAmount]
         case .stack: [.window, .minLayers, .minSenders, .minRecipients, .minEdges, .minDensity, .minAmount]
         case .randomWalk: [.minHops, .maxDwell, .minRatio, .minAmount]
@@ -66,6 +66,7 @@ public enum AmlParameter: String, Sendable, CaseIterable {
     case threshold
     case categories
     case indirectSeverity = "indirect-severity"
+    case timeOrder = "time-order"
 
     /// What a value of this parameter looks like, for error messages.
     public var expected: String {
@@ -76,6 +77,8 @@ public enum AmlParameter: String, Sendable, CaseIterable {
             "an amount in asset units (5000, 0.5) or a map of them by asset symbol ({default: 5000, ETH: 2})"
         case .categories: "a list of tag categories"
         case .indirectSeverity: "low, medium, high or critical"
+        case .timeOrder:
+            "in-order (each hop after the one before it) or any (hops in any order within the window)"
         default: "a positive whole number"
         }
     }
@@ -142,6 +145,9 @@ public struct AmlRule: Sendable, Equatable {
     public var threshold = AmountThreshold("10000")
     public var categories: [String] = []
     public var indirectSeverity: AmlSeverity = .medium
+    /// Cycles: whether each hop must follow the previous one in time (false: any order within
+    /// the window, as AMLSim's cycles and pre-funded round trips are).
+    public var inTimeOrder = true
 
     public init(name: String, detector: AmlDetector, severity: AmlSeverity) {
         self.name = name
@@ -164,6 +170,9 @@ public struct AmlRuleSet: Sendable, Equatable {
     public var establishedSpan: Int64 = 20 * 86_400
     /// How much history before `--since` is loaded for windows, baselines and relationships.
     public var lookback: Int64 = 90 * 86_400
+    /// The reporting currency: amount thresholds are in it for assets with a price (`chainflow
+    /// prices import`); an asset whose symbol is the currency is worth 1.
+    public var currency = "USD"
     public var rules: [AmlRule]
 
     public init(rules: [AmlRule]) { self.rules = rules }

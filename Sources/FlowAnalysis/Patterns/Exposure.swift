@@ -107,7 +107,9 @@ extension AmlGraph {
                 for z in reported.keys.sorted() {
                     let label = reported[z]!
                     let asset = Int(self.snapshot.asset[Int(label.path[0])])
-                    guard let floor = minAmount[asset], label.amount >= floor else { continue }
+                    guard let floor = minAmount[asset, self.snapshot.time[Int(label.path[0])]],
+                        label.amount >= floor
+                    else { continue }
                     let hops = label.path.count
                     let text =
                         toward

@@ -31,14 +31,15 @@ extension AmlGraph {
                     return c != subject && !self.establishedRow[Int($0)]
                 }
                 for (asset, group) in self.byAsset(rows) {
-                    guard let floor = minAmount[asset] else { continue }
+                    guard minAmount.applies(asset) else { continue }
                     slidingWindows(
                         group, time: self.snapshot.time, window: rule.window, key: { other[Int($0)] }
                     ) {
                         span, distinct in
                         guard distinct >= rule.minCounterparties else { return false }
                         let sum = self.total(span)
-                        guard sum >= floor else { return false }
+                        guard let floor = minAmount[asset, self.snapshot.time[Int(span.first!)]], sum >= floor
+                        else { return false }
                         let t0 = self.snapshot.time[Int(span.first!)]
                         let t1 = self.snapshot.time[Int(span.last!)]
                         let text =
@@ -85,14 +86,16 @@ extension AmlGraph {
                 }
                 if outs.count < rule.minRecipients { continue }
                 for (asset, group) in self.byAsset(ins) {
-                    guard let floor = minAmount[asset] else { continue }
+                    guard minAmount.applies(asset) else { continue }
                     slidingWindows(
                         group, time: self.snapshot.time, window: rule.window,
                         key: { self.snapshot.from[Int($0)] }
                     ) { span, distinct in
                         guard distinct >= rule.minSenders else { return false }
                         let inSum = self.total(span)
-                        guard inSum >= floor else { return false }
+                        guard let floor = minAmount[asset, self.snapshot.time[Int(span.first!)]],
+                            inSum >= floor
+                        else { return false }
                         let first = span.first!
                         let deadline = self.snapshot.time[Int(first)] + rule.window
                         let senders = Set(span.map { self.snapshot.from[Int($0)] })
@@ -128,7 +131,6 @@ extension AmlGraph {
     /// not count (a salary just under the threshold, paid every month, is not structuring).
     func structuring(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
         let thresholds = perAsset(rule.threshold)
-        let floors = thresholds.map { $0.map { $0.permyriad(10_000 - rule.margin) } }
         // Rows just under the threshold of their asset, between addresses without an
         // established relationship: computed once, in parallel.
         let n = snapshot.count
@@ -136,7 +138,8 @@ extension AmlGraph {
         let band = parallelMap(parts, threads: threads) { c -> [Bool] in
             (n * c / parts..<n * (c + 1) / parts).map { r in
                 let asset = Int(self.snapshot.asset[r])
-                guard let top = thresholds[asset], let bottom = floors[asset] else { return false }
+                guard let top = thresholds[asset, self.snapshot.time[r]] else { return false }
+                let bottom = top.permyriad(10_000 - rule.margin)
                 let v = self.snapshot.amount[r]
                 return v >= bottom && v < top && self.snapshot.from[r] != self.snapshot.to[r]
                     && !self.establishedRow[r]
@@ -161,9 +164,9 @@ extension AmlGraph {
                             let sum = self.total(span)
                             let t0 = self.snapshot.time[Int(span.first!)]
                             let t1 = self.snapshot.time[Int(span.last!)]
-                            let top = thresholds[asset]!
+                            let top = thresholds[asset, t0]!
                             let text =
-                                "\(count) transfers just under the \(self.format(top, asset: asset)) threshold (\(self.format(floors[asset]!, asset: asset)) or more) \(incoming ? "into" : "out of") one address within \(durationText(t1 - t0)), \(self.format(sum, asset: asset)) in all (rule: at least \(rule.minCount) within \(durationText(rule.window)))"
+                                "\(count) transfers just under the \(self.format(top, asset: asset)) threshold (\(self.format(top.permyriad(10_000 - rule.margin), asset: asset)) or more) \(incoming ? "into" : "out of") one address within \(durationText(t1 - t0)), \(self.format(sum, asset: asset)) in all (rule: at least \(rule.minCount) within \(durationText(rule.window)))"
                             alerts.append(
                                 self.alert(
                                     rule, score: score(count, rule.minCount), subjects: [s],

@@ -50,7 +50,8 @@ extension AmlGraph {
                     let r = Int(e)
                     let source = self.snapshot.from[r]
                     let asset = Int(self.snapshot.asset[r])
-                    guard source != m, let floor = minAmount[asset], self.snapshot.amount[r] >= floor,
+                    guard source != m, let floor = minAmount[asset, self.snapshot.time[r]],
+                        self.snapshot.amount[r] >= floor,
                         !self.establishedRow[r]
                     else { continue }
                     let amount = self.snapshot.amount[r]
@@ -126,7 +127,8 @@ extension AmlGraph {
         var alerts: [AmlAlert] = []
         for r in 0..<snapshot.count where !hasPrevious[r] && next[r] >= 0 {
             let asset = Int(snapshot.asset[r])
-            guard let floor = minAmount[asset], snapshot.amount[r] >= floor, !hub[Int(snapshot.from[r])]
+            guard let floor = minAmount[asset, snapshot.time[r]], snapshot.amount[r] >= floor,
+                !hub[Int(snapshot.from[r])]
             else {
                 continue
             }
@@ -228,7 +230,8 @@ extension AmlGraph {
                 let middles = Set(group.map(\.middle)).count
                 let asset = Int(legs[k].asset)
                 let sum = total(group.map(\.inRow))
-                if middles >= rule.minIntermediaries, let floor = minAmount[asset], sum >= floor {
+                if middles >= rule.minIntermediaries, let floor = minAmount[asset, legs[k].time], sum >= floor
+                {
                     let gathered = total(group.map(\.outRow))
                     let text =
                         "one source scattered \(format(sum, asset: asset)) to \(middles) new counterparties, which passed \(format(gathered, asset: asset)) on to one sink within \(durationText(rule.window)) (rule: at least \(rule.minIntermediaries) intermediaries keeping \(percentText(rule.minRatio)))"
@@ -264,12 +267,17 @@ extension AmlGraph {
                 let u = self.snapshot.from[r]
                 let v = self.snapshot.to[r]
                 let asset = Int(self.snapshot.asset[r])
-                guard u != v, !self.hub[Int(u)], !self.hub[Int(v)], let floor = minAmount[asset],
+                guard u != v, !self.hub[Int(u)], !self.hub[Int(v)],
+                    let floor = minAmount[asset, self.snapshot.time[r]],
                     self.snapshot.amount[r] >= floor
                 else { continue }
                 let deadline = self.snapshot.time[r] + rule.window
                 path = [Int32(r)]
                 nodes = [u, v]
+                // In time order each hop comes after the one before it; in any order, each hop
+                // comes after the first (the cycle's earliest transfer, so each cycle is found
+                // from one start) and within the window.
+                let ordered = rule.inTimeOrder
                 cursor = [self.after(Int32(r), until: deadline, in: self.outgoing(v))]
                 var budget = 10_000
                 var found = false
@@ -293,14 +301,15 @@ extension AmlGraph {
                     if nodes.contains(y) || self.hub[Int(y)] || path.count + 1 >= rule.maxHops { continue }
                     path.append(f)
                     nodes.append(y)
-                    cursor.append(self.after(f, until: deadline, in: self.outgoing(y)))
+                    cursor.append(self.after(ordered ? f : Int32(r), until: deadline, in: self.outgoing(y)))
                 }
                 guard found else { continue }
                 let first = self.snapshot.amount[r]
                 let back = self.snapshot.amount[Int(path.last!)]
-                let span = self.snapshot.time[Int(path.last!)] - self.snapshot.time[r]
+                let span = path.map { self.snapshot.time[Int($0)] }.max()! - self.snapshot.time[r]
+                let order = ordered ? "" : ", in any time order"
                 let text =
-                    "\(self.format(first, asset: asset)) left an address and \(self.format(back, asset: asset)) came back to it through \(path.count) transfers within \(durationText(span)) (rule: \(rule.minHops)–\(rule.maxHops) hops within \(durationText(rule.window)), each keeping \(percentText(rule.minRatio)))"
+                    "\(self.format(first, asset: asset)) left an address and \(self.format(back, asset: asset)) came back to it through \(path.count) transfers within \(durationText(span))\(order) (rule: \(rule.minHops)–\(rule.maxHops) hops within \(durationText(rule.window)), each keeping \(percentText(rule.minRatio)))"
                 alerts.append(
                     self.alert(
                         rule, score: max(1, min(100, 50 + 10 * (rule.maxHops - path.count + 1))),

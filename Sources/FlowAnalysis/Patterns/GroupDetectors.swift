@@ -157,7 +157,7 @@ extension AmlGraph {
         let minAmount = perAsset(rule.minAmount)
         return bicliques(rule, threads: threads).compactMap { g in
             let sum = total(g.rows)
-            guard let floor = minAmount[g.asset], sum >= floor else { return nil }
+            guard let floor = minAmount[g.asset, g.start], sum >= floor else { return nil }
             let pairs = Set(
                 g.rows.map { UInt64(snapshot.from[Int($0)]) << 32 | UInt64(snapshot.to[Int($0)]) }
             ).count
@@ -213,7 +213,7 @@ extension AmlGraph {
             let rows = chain.flatMap { groups[$0].rows }
             let asset = groups[k].asset
             let entered = total(groups[k].rows)
-            guard let floor = minAmount[asset], entered >= floor else { continue }
+            guard let floor = minAmount[asset, groups[k].start], entered >= floor else { continue }
             let start = groups[k].start
             let end = chain.map { groups[$0].end }.max()!
             let sizes = [groups[k].senders.count] + chain.map { groups[$0].recipients.count }

@@ -22,6 +22,18 @@ public struct AmlAlertDocument: Sendable, Equatable {
     public var evidence: [Edge]
     /// Store ids behind the texts (for the alert tables; not part of the JSON).
     public var ids: StoreIds
+    /// `amount` in the reporting currency at the price of the window's last day, scaled by
+    /// 10^12 (`PriceSeries.scale`); nil without a price.
+    public var value: UInt256?
+    /// The reporting currency of `value`.
+    public var currency: String?
+
+    /// `value` as currency text with 2 decimals (rounded down), when there is one.
+    public var valueText: String? {
+        guard let value, let currency else { return nil }
+        let cents = value.quotientAndRemainder(dividingBy: UInt64(10_000_000_000)).quotient
+        return "\(cents.decimalString(decimals: 2)) \(currency)"
+    }
 
     /// Store ids of the alert's subjects, addresses, evidence transfers or transactions, and asset.
     public struct StoreIds: Sendable, Equatable {
@@ -63,8 +75,11 @@ public struct AmlAlertDocument: Sendable, Equatable {
     public init(
         id: String, rule: String, typology: String, severity: AmlSeverity, score: Int, subjects: [String],
         addresses: [String], transactions: [String], windowStart: Int64, windowEnd: Int64, asset: String,
-        decimals: Int? = nil, amount: UInt256, explanation: String, evidence: [Edge], ids: StoreIds
+        decimals: Int? = nil, amount: UInt256, explanation: String, evidence: [Edge], ids: StoreIds,
+        value: UInt256? = nil, currency: String? = nil
     ) {
+        self.value = value
+        self.currency = value == nil ? nil : currency
         self.id = id
         self.rule = rule
         self.typology = typology
@@ -100,6 +115,8 @@ public struct AmlRunResult: Sendable {
     public var threads: Int
     /// Why nothing was checked, when nothing was ("no transfers since run 3").
     public var note: String?
+    /// What the user should know about this run's thresholds (assets without prices).
+    public var warnings: [String] = []
 
     /// Alerts at or above `severity`.
     public func count(atLeast severity: AmlSeverity) -> Int {
@@ -109,8 +126,9 @@ public struct AmlRunResult: Sendable {
     public init(
         alerts: [AmlAlertDocument], newAlerts: Int, runId: Int64? = nil, transfersLoaded: Int,
         reportFrom: Int64? = nil, reportUntil: Int64? = nil, newAfterTransferId: Int64? = nil,
-        loadSeconds: Double, ruleSeconds: Double, threads: Int, note: String? = nil
+        loadSeconds: Double, ruleSeconds: Double, threads: Int, note: String? = nil, warnings: [String] = []
     ) {
+        self.warnings = warnings
         self.alerts = alerts
         self.newAlerts = newAlerts
         self.runId = runId

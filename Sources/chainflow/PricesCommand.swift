@@ -1,0 +1,102 @@
+import ArgumentParser
+import FlowIngest
+import FlowModel
+import FlowReport
+import FlowStore
+import Foundation
+
+struct PricesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prices",
+        abstract: "Import daily asset prices (fiat thresholds and values for AML rules) and list them.",
+        subcommands: [Import.self, List.self])
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import daily prices: a CSV date,asset,price or a CoinGecko CSV export (with --asset).",
+            discussion: """
+                The generic CSV has a header with date, asset and price (an optional currency column \
+                overrides --currency); the asset is a symbol (ETH, USDT) or a token contract address, which \
+                is matched first. CoinGecko's export (snapped_at,price,market_cap,total_volume) holds one \
+                asset: name it with --asset. A price for the same asset, currency and day replaces the one \
+                stored, so importing again changes nothing. AML rule thresholds are in the rule file's \
+                currency (USD by default) for every asset with prices; a transfer on a day without a price \
+                takes the latest earlier day's (or the first day's).
+                """)
+
+        @OptionGroup var database: DatabaseOption
+
+        @Argument(help: "Price files.")
+        var files: [String]
+
+        @Option(name: .long, help: "The asset of a CoinGecko export, or of a file without an asset column.")
+        var asset: String?
+
+        @Option(name: .long, help: "The currency the prices are in (default: USD).")
+        var currency = "USD"
+
+        @Flag(name: .long, help: "Print JSON.")
+        var json = false
+
+        func run() throws {
+            do {
+                let store = try GraphStore(path: database.db)
+                var reports: [JSONValue] = []
+                for file in files {
+                    let parsed = try PriceFile.read(path: file, asset: asset, currency: currency.uppercased())
+                    let rows = parsed.prices.map {
+                        PriceRow(asset: $0.asset, currency: $0.currency, day: $0.day, price: $0.price)
+                    }
+                    let (added, replaced) = try store.storePrices(
+                        rows, source: (file as NSString).lastPathComponent)
+                    let assets = Set(rows.map(\.asset)).sorted()
+                    let days = rows.map(\.day)
+                    reports.append(
+                        .object([
+                            ("file", .string(file)), ("kind", .string(parsed.kind.rawValue)),
+                            ("prices", .int(rows.count)), ("added", .int(added)),
+                            ("replaced", .int(replaced)),
+                            ("assets", .array(assets.map { .string($0) })),
+                            (
+                                "first_day",
+                                .string(Render.isoTime(days.min()! * 86_400).prefix(10).description)
+                            ),
+                            (
+                                "last_day",
+                                .string(Render.isoTime(days.max()! * 86_400).prefix(10).description)
+                            ),
+                        ]))
+                    if !json {
+                        print(
+                            "\(file) (\(parsed.kind.rawValue)): \(rows.count) prices, \(added) added, \(replaced) replaced; assets \(assets.joined(separator: ", ")); \(Render.isoTime(days.min()! * 86_400).prefix(10)) to \(Render.isoTime(days.max()! * 86_400).prefix(10))"
+                        )
+                    }
+                }
+                if json { print(JSONValue.array(reports).rendered(), terminator: "") }
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the stored price series.")
+
+        @OptionGroup var database: DatabaseOption
+
+        func run() throws {
+            do {
+                let store = try GraphStore(path: database.db, readOnly: true)
+                let rows = try store.priceSummary()
+                if rows.isEmpty { print("no prices; import some with `chainflow prices import`") }
+                for r in rows {
+                    print(
+                        "\(r.asset) in \(r.currency): \(r.days) days, \(Render.isoTime(r.first * 86_400).prefix(10)) to \(Render.isoTime(r.last * 86_400).prefix(10))"
+                    )
+                }
+            } catch {
+                throw fail(error)
+            }
+        }
+    }
+}
