@@ -230,6 +230,9 @@ public enum AmlRuleFile {
             case .threshold: r.threshold = try amount(v, f, file)
             case .categories: r.categories = try list(v, f, file)
             case .indirectSeverity: r.indirectSeverity = try severity(v, f, file)
+            case .maxChance:
+                guard let t = v.string, let p = chance(t) else { throw bad(v, f, file, .maxChance) }
+                r.maxChance = p
             case .timeOrder:
                 switch v.string {
                 case "in-order": r.inTimeOrder = true
@@ -257,6 +260,15 @@ public enum AmlRuleFile {
     {
         fail(
             file, node, field, "bad value '\(short(node))': expected \(expected ?? p?.expected ?? "a value")")
+    }
+
+    /// A probability: 1e-6, 0.000001 or 0.0001%; in (0, 1].
+    static func chance(_ text: String) -> Double? {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let percent = t.hasSuffix("%")
+        guard let v = Double(percent ? String(t.dropLast()) : t), v.isFinite else { return nil }
+        let p = percent ? v / 100 : v
+        return p > 0 && p <= 1 ? p : nil
     }
 
     static func count(_ node: Node, _ field: String, _ file: String) throws -> Int {

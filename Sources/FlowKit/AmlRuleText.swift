@@ -143,6 +143,7 @@ extension AmlRuleFile {
         case .categories: "[" + r.categories.joined(separator: ", ") + "]"
         case .indirectSeverity: r.indirectSeverity.name
         case .timeOrder: r.inTimeOrder ? "in-order" : "any"
+        case .maxChance: r.maxChance >= 1 ? "1" : String(format: "%g", r.maxChance)
         }
     }
 

@@ -1,4 +1,5 @@
 import FlowModel
+import Foundation
 
 extension AmlGraph {
     /// Runs `body` over `count` items cut into chunks, on up to `threads` threads, and joins the
@@ -131,4 +132,41 @@ func slidingWindows(
         counter.remove(key(rows[i]))
         i += 1
     }
+}
+
+extension AmlGraph {
+    /// How many new counterparties a subject would see in a window of `window` seconds at its own
+    /// rate: its `total` distinct counterparties less the `inWindow` ones of the window itself,
+    /// spread over the rest of the loaded data.
+    func expectedInWindow(total: Int, inWindow: Int, window: Int64) -> Double {
+        let first = snapshot.time.first ?? 0
+        let span = max(window, snapshot.dataEnd - first)
+        let rest = Double(max(1, span - window))
+        return Double(max(0, total - inWindow)) * Double(window) / rest
+    }
+}
+
+/// P(X ≥ k) for X Poisson with mean `lambda`: the chance of a burst of `k` at that rate.
+func poissonTail(_ k: Int, _ lambda: Double) -> Double {
+    if k <= 0 { return 1 }
+    if lambda <= 0 { return 0 }
+    // The first term e^-λ λ^k / k! in logs, then the terms after it until they vanish.
+    var logTerm = -lambda + Double(k) * log(lambda)
+    for i in 1...k { logTerm -= log(Double(i)) }
+    var term = exp(logTerm)
+    var sum = 0.0
+    var i = k
+    while term > sum * 1e-12 && i < k + 10_000 {
+        sum += term
+        i += 1
+        term *= lambda / Double(i)
+    }
+    return min(1, sum)
+}
+
+/// "0.4%", "1 in 3.2e+06": a chance for explanations.
+func chanceText(_ p: Double) -> String {
+    if p <= 0 { return "0" }
+    if p >= 0.001 { return String(format: "%.1f%%", p * 100) }
+    return String(format: "1 in %.2g", 1 / p)
 }

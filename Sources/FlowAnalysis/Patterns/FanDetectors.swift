@@ -1,4 +1,5 @@
 import FlowModel
+import Foundation
 
 /// Fan-in, fan-out, gather-scatter, structuring and velocity: rules about one address and its
 /// counterparties inside a time window.
@@ -32,6 +33,8 @@ extension AmlGraph {
                 }
                 for (asset, group) in self.byAsset(rows) {
                     guard minAmount.applies(asset) else { continue }
+                    // The subject's rate of new counterparties: distinct ones over the loaded data.
+                    let counterparties = rule.maxChance < 1 ? Set(group.map { other[Int($0)] }).count : 0
                     slidingWindows(
                         group, time: self.snapshot.time, window: rule.window, key: { other[Int($0)] }
                     ) {
@@ -40,12 +43,22 @@ extension AmlGraph {
                         let sum = self.total(span)
                         guard let floor = minAmount[asset, self.snapshot.time[Int(span.first!)]], sum >= floor
                         else { return false }
+                        let expected = self.expectedInWindow(
+                            total: counterparties, inWindow: distinct, window: rule.window)
+                        let chance = poissonTail(distinct, expected)
+                        guard rule.maxChance >= 1 || chance <= rule.maxChance else { return false }
                         let t0 = self.snapshot.time[Int(span.first!)]
                         let t1 = self.snapshot.time[Int(span.last!)]
+                        let history =
+                            rule.maxChance >= 1
+                            ? ""
+                            : String(
+                                format: "; its own history predicts %.2f in such a window, a chance of %@",
+                                expected, chanceText(chance))
                         let text =
                             incoming
-                            ? "\(distinct) new senders paid \(self.format(sum, asset: asset)) into one address within \(durationText(t1 - t0)) (rule: at least \(rule.minCounterparties) within \(durationText(rule.window)))"
-                            : "one address paid \(self.format(sum, asset: asset)) out to \(distinct) new recipients within \(durationText(t1 - t0)) (rule: at least \(rule.minCounterparties) within \(durationText(rule.window)))"
+                            ? "\(distinct) new senders paid \(self.format(sum, asset: asset)) into one address within \(durationText(t1 - t0))\(history) (rule: at least \(rule.minCounterparties) within \(durationText(rule.window)))"
+                            : "one address paid \(self.format(sum, asset: asset)) out to \(distinct) new recipients within \(durationText(t1 - t0))\(history) (rule: at least \(rule.minCounterparties) within \(durationText(rule.window)))"
                         alerts.append(
                             self.alert(
                                 rule, score: score(distinct, rule.minCounterparties), subjects: [subject],
@@ -87,6 +100,8 @@ extension AmlGraph {
                 if outs.count < rule.minRecipients { continue }
                 for (asset, group) in self.byAsset(ins) {
                     guard minAmount.applies(asset) else { continue }
+                    let counterparties =
+                        rule.maxChance < 1 ? Set(group.map { self.snapshot.from[Int($0)] }).count : 0
                     slidingWindows(
                         group, time: self.snapshot.time, window: rule.window,
                         key: { self.snapshot.from[Int($0)] }
@@ -96,6 +111,13 @@ extension AmlGraph {
                         guard let floor = minAmount[asset, self.snapshot.time[Int(span.first!)]],
                             inSum >= floor
                         else { return false }
+                        let inChance =
+                            rule.maxChance < 1
+                            ? poissonTail(
+                                distinct,
+                                self.expectedInWindow(
+                                    total: counterparties, inWindow: distinct, window: rule.window))
+                            : 1
                         let first = span.first!
                         let deadline = self.snapshot.time[Int(first)] + rule.window
                         let senders = Set(span.map { self.snapshot.from[Int($0)] })
@@ -108,6 +130,17 @@ extension AmlGraph {
                         guard recipients >= rule.minRecipients else { return false }
                         let outSum = self.total(scattered)
                         guard outSum >= inSum.permyriad(rule.minRatio) else { return false }
+                        if rule.maxChance < 1 {
+                            // Both bursts at the subject's own rates: the chance of seeing them together.
+                            let all = Set(
+                                outs.filter { Int(self.snapshot.asset[Int($0)]) == asset }
+                                    .map { self.snapshot.to[Int($0)] }
+                            ).count
+                            let outChance = poissonTail(
+                                recipients,
+                                self.expectedInWindow(total: all, inWindow: recipients, window: rule.window))
+                            guard inChance * outChance <= rule.maxChance else { return false }
+                        }
                         let text =
                             "\(distinct) new senders paid \(self.format(inSum, asset: asset)) into one address, which paid \(self.format(outSum, asset: asset)) on to \(recipients) new recipients within \(durationText(rule.window)) (rule: at least \(rule.minSenders) in, \(rule.minRecipients) out, \(percentText(rule.minRatio)) passed on)"
                         alerts.append(

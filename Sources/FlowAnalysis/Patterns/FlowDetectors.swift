@@ -70,6 +70,21 @@ extension AmlGraph {
                         if sum >= lo { break }
                     }
                     guard sum >= lo, sum <= hi, let last = taken.last else { continue }
+                    if rule.maxChance < 1 {
+                        // By chance: as many outflows within the dwell at the subject's own rate,
+                        // times the share of its other outflows of this asset in the amount band.
+                        var inBand = 0
+                        var others = 0
+                        for f in outs where Int(self.snapshot.asset[Int(f)]) == asset && !taken.contains(f) {
+                            others += 1
+                            let v = self.snapshot.amount[Int(f)]
+                            if v >= lo.permyriad(10_000 / max(1, taken.count)) && v <= hi { inBand += 1 }
+                        }
+                        let share = Double(inBand + 1) / Double(others + 1)
+                        let rate = self.expectedInWindow(
+                            total: outs.count, inWindow: taken.count, window: rule.maxDwell)
+                        guard poissonTail(taken.count, rate) * share <= rule.maxChance else { continue }
+                    }
                     for f in taken { used.insert(f) }
                     let dwell = self.snapshot.time[Int(last)] - self.snapshot.time[r]
                     let ratio = sum.ratioPermyriad(to: amount)
