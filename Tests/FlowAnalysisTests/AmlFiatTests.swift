@@ -102,6 +102,29 @@ import Testing
     }
 }
 
+extension AmlFiatTests {
+    @Test func aFanInIsABurstAgainstTheSubjectsOwnRate() {
+        // "quiet" gets 8 new senders in one day and nothing else in 60 days: a burst.
+        // "busy" gets 8 new senders every 3 days for 30 days: its ordinary rate, no alert.
+        var b = LedgerBuilder()
+        for k in 0..<8 { b.pay("s\(k)", "quiet", 1_000, at: 40 * LedgerBuilder.day + Int64(k) * 600) }
+        for w in 0..<10 {
+            for k in 0..<8 {
+                b.pay("b\(w)-\(k)", "busy", 1_000, at: Int64(w) * 3 * LedgerBuilder.day + Int64(k) * 600)
+            }
+        }
+        let alerts = b.alerts(["fan-in"]) { $0.rules[0].minAmount = AmountThreshold("0") }
+        #expect(alerts.map { b.name($0.subjects[0]) } == ["quiet"])
+        #expect(alerts.first?.explanation.contains("its own history predicts 0.00") == true, "\(alerts)")
+        // With the test off (max-chance 1), the busy address's windows alert too.
+        let off = b.alerts(["fan-in"]) {
+            $0.rules[0].minAmount = AmountThreshold("0")
+            $0.rules[0].maxChance = 1
+        }
+        #expect(off.count >= 10, "\(off.count)")
+    }
+}
+
 extension TransferSnapshot {
     /// Prices by symbol, as the store's loader attaches them.
     mutating func attachPricesForTest(_ series: [String: PriceSeries]) {
