@@ -65,8 +65,10 @@ extension AmlRuleFile {
             ]
         case .peelChain:
             [
-                "Bitcoin peel chains: at least min-hops transactions, each spending the previous one's",
-                "change (1 input, 2 outputs), each peeling off at most max-peel of its input.",
+                "Peel chains: Bitcoin, at least min-hops transactions each spending the previous one's",
+                "change (1 input, 2 outputs), each peeling off at most max-peel of its input; accounts,",
+                "at least min-hops addresses that each pass an amount on within max-dwell after peeling",
+                "off at most max-peel of it to another address.",
             ]
         }
     }

@@ -125,6 +125,30 @@ extension AmlFiatTests {
     }
 }
 
+extension AmlFiatTests {
+    @Test func accountPeelChainsAreFoundAndOneHandOffIsNot() {
+        var b = LedgerBuilder()
+        var amount = 100_000.0
+        b.pay("src", "p0", amount, at: LedgerBuilder.day)
+        for k in 0..<6 {
+            let t = LedgerBuilder.day + Int64(k + 1) * 3_600
+            let peel = amount * 0.08
+            b.pay("p\(k)", "exit\(k)", peel, at: t)
+            b.pay("p\(k)", "p\(k + 1)", amount - peel - 10, at: t + 60)
+            amount -= peel + 10
+        }
+        // Someone pays a bill and moves the rest to a new account once: not a chain.
+        b.pay("x", "y", 20_000, at: 2 * LedgerBuilder.day)
+        b.pay("y", "shop", 1_000, at: 2 * LedgerBuilder.day + 60)
+        b.pay("y", "y2", 18_990, at: 2 * LedgerBuilder.day + 120)
+        let alerts = b.alerts(["peel-chain"])
+        #expect(alerts.count == 1)
+        #expect(alerts.first.map { b.name($0.subjects[0]) } == "p0")
+        #expect(alerts.first?.rows.count == 13, "the first transfer, six hand-offs and six peels")
+        #expect(alerts.first?.explanation.contains("moved through 6 addresses") == true)
+    }
+}
+
 extension TransferSnapshot {
     /// Prices by symbol, as the store's loader attaches them.
     mutating func attachPricesForTest(_ series: [String: PriceSeries]) {

@@ -66,7 +66,7 @@ public final class UnsafeTiming: @unchecked Sendable {
 }
 
 extension AmlGraph {
-    /// Runs one account-model rule (UTXO rules return nothing here).
+    /// Runs one account-model rule (the UTXO form of peel chains runs in `PeelChainDetector`).
     func run(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
         switch rule.detector {
         case .fanIn: fan(rule, incoming: true, threads: threads)
@@ -81,7 +81,7 @@ extension AmlGraph {
         case .passThrough: passThrough(rule, threads: threads)
         case .velocity: velocity(rule, threads: threads)
         case .exposure: exposure(rule, threads: threads)
-        case .peelChain: []
+        case .peelChain: accountPeelChains(rule, threads: threads)
         }
     }
 }

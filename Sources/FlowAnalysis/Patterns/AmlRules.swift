@@ -38,7 +38,7 @@ public enum AmlDetector: String, Sendable, CaseIterable, Codable {
         case .passThrough: [.maxDwell, .minRatio, .maxRatio, .maxChance, .minAmount]
         case .velocity: [.window, .minCount, .dormancy]
         case .exposure: [.categories, .maxHops, .maxDwell, .minRatio, .minAmount, .indirectSeverity]
-        case .peelChain: [.minHops, .maxPeel, .minAmount]
+        case .peelChain: [.minHops, .maxPeel, .maxDwell, .minAmount]
         }
     }
 }
@@ -278,10 +278,13 @@ public struct AmlRuleSet: Sendable, Equatable {
                 $0.minAmount = AmountThreshold("1000")
                 $0.indirectSeverity = .medium
             },
+            // Bitcoin (UTXO) and account-model peel chains; the account-model form needs each
+            // hop within max-dwell. BTC's floor is in BTC, every other asset's in the currency.
             rule(.peelChain, .medium) {
                 $0.minHops = 4
                 $0.maxPeel = 2_000
-                $0.minAmount = AmountThreshold("0.1", perAsset: [:])
+                $0.maxDwell = 3 * 86_400
+                $0.minAmount = AmountThreshold("1000", perAsset: ["BTC": "0.1"])
             },
         ])
     }

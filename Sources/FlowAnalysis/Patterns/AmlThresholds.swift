@@ -74,7 +74,7 @@ extension AmlRuleSet {
         for (k, asset) in snapshot.assets.enumerated() {
             if k < snapshot.prices.count, let p = snapshot.prices[k], !p.isEmpty { continue }
             let affected = rules.filter { r in
-                guard r.enabled, r.detector != .peelChain else { return false }
+                guard r.enabled else { return false }
                 let params = r.detector.parameters
                 func reads(_ t: AmountThreshold) -> Bool {
                     guard t.perAsset[asset.symbol] == nil, let d = t.defaultUnits else { return false }

@@ -31,6 +31,21 @@ extension AmlGraph {
         return v <= base && v >= base.permyriad(minRatio)
     }
 
+    /// Whether `row` joins `path` with every amount within `minRatio` of the largest: same asset,
+    /// smallest ≥ largest × min-ratio.
+    @inline(__always) func withinBand(_ row: Int32, _ path: [Int32], minRatio: Int) -> Bool {
+        let n = Int(row)
+        guard snapshot.asset[n] == snapshot.asset[Int(path[0])] else { return false }
+        var lo = snapshot.amount[n]
+        var hi = lo
+        for p in path {
+            let v = snapshot.amount[Int(p)]
+            if v < lo { lo = v }
+            if v > hi { hi = v }
+        }
+        return lo >= hi.permyriad(minRatio)
+    }
+
     /// Rapid pass-through (FATF red flag: funds received and sent on at once): a transfer from a
     /// new counterparty of at least `min-amount`, and transfers out of the receiver within
     /// `max-dwell` adding up to between `min-ratio` and `max-ratio` of it. Known false
@@ -304,7 +319,14 @@ extension AmlGraph {
                         continue
                     }
                     budget -= 1
-                    guard self.follows(f, path.last!, minRatio: rule.minRatio) else { continue }
+                    // In time order value only shrinks along the path; in any order each hop
+                    // stays within min-ratio of the first, either way (the hop that closes the
+                    // ring may carry more than the one the search started from).
+                    guard
+                        ordered
+                            ? self.follows(f, path.last!, minRatio: rule.minRatio)
+                            : self.withinBand(f, path, minRatio: rule.minRatio)
+                    else { continue }
                     let y = self.snapshot.to[Int(f)]
                     if y == u {
                         if path.count + 1 >= rule.minHops {

@@ -75,3 +75,87 @@ public enum PeelChainDetector {
         return alerts
     }
 }
+
+extension AmlGraph {
+    /// Account-model peel chains: an address receives an amount and, within `max-dwell`, sends a
+    /// small part of it (at most `max-peel`) to one address and the rest, less at most 5% in fees,
+    /// on to a new address, which does the same; at least `min-hops` such hand-offs, the first at
+    /// least `min-amount`. Known false positives: an account paying one bill and moving its
+    /// balance to a new account of its own, repeatedly; `min-hops` keeps those out.
+    func accountPeelChains(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
+        let minAmount = perAsset(rule.minAmount)
+        let n = snapshot.count
+        let chunks = max(1, threads <= 1 ? 1 : threads * 8)
+        // For each row into a non-hub address: the change row that carries it on and the peel row.
+        let links = parallelMap(chunks, threads: threads) { c -> [(Int32, Int32)] in
+            var out: [(Int32, Int32)] = []
+            for r in n * c / chunks..<n * (c + 1) / chunks {
+                let u = self.snapshot.from[r]
+                let v = self.snapshot.to[r]
+                var link: (Int32, Int32) = (-1, -1)
+                if !self.hub[Int(v)] && u != v {
+                    let x = self.snapshot.amount[r]
+                    let maxPeel = x.permyriad(rule.maxPeel)
+                    let outs = self.after(
+                        Int32(r), until: self.snapshot.time[r] + rule.maxDwell, in: self.outgoing(v))
+                    var peel: Int32 = -1
+                    var change: Int32 = -1
+                    for f in outs where self.snapshot.asset[Int(f)] == self.snapshot.asset[r] {
+                        let y = self.snapshot.to[Int(f)]
+                        if y == u || y == v { continue }
+                        let a = self.snapshot.amount[Int(f)]
+                        if peel < 0 && a <= maxPeel && a != .zero {
+                            peel = f
+                        } else if change < 0 && a <= x && a > maxPeel {
+                            change = f
+                        }
+                        if peel >= 0 && change >= 0 { break }
+                    }
+                    if peel >= 0 && change >= 0
+                        && self.snapshot.to[Int(peel)] != self.snapshot.to[Int(change)]
+                    {
+                        let both = self.snapshot.amount[Int(peel)] + self.snapshot.amount[Int(change)]
+                        if both <= x && both >= x.permyriad(9_500) { link = (change, peel) }
+                    }
+                }
+                out.append(link)
+            }
+            return out
+        }
+        .flatMap { $0 }
+        var hasPrevious = [Bool](repeating: false, count: n)
+        for l in links where l.0 >= 0 { hasPrevious[Int(l.0)] = true }
+        var alerts: [AmlAlert] = []
+        for r in 0..<n where !hasPrevious[r] && links[r].0 >= 0 {
+            let asset = Int(snapshot.asset[r])
+            guard let floor = minAmount[asset, snapshot.time[r]], snapshot.amount[r] >= floor,
+                !hub[Int(snapshot.from[r])]
+            else { continue }
+            var nodes = [snapshot.from[r], snapshot.to[r]]
+            var rows = [Int32(r)]
+            var peels: [Int32] = []
+            var cur = r
+            while links[cur].0 >= 0 && peels.count < 256 {
+                let (f, p) = links[cur]
+                let y = snapshot.to[Int(f)]
+                if nodes.contains(y) { break }
+                nodes.append(y)
+                rows.append(f)
+                peels.append(p)
+                cur = Int(f)
+            }
+            guard peels.count >= rule.minHops else { continue }
+            let first = snapshot.amount[r]
+            let last = snapshot.amount[Int(rows.last!)]
+            let peeled = total(peels)
+            let span = snapshot.time[Int(rows.last!)] - snapshot.time[r]
+            let text =
+                "\(format(first, asset: asset)) moved through \(peels.count) addresses that each peeled off at most \(percentText(rule.maxPeel)) and passed the rest on, \(format(peeled, asset: asset)) peeled in all, \(format(last, asset: asset)) at the end, within \(durationText(span)) (rule: at least \(rule.minHops) hops, each within \(durationText(rule.maxDwell)))"
+            alerts.append(
+                alert(
+                    rule, score: score(peels.count, rule.minHops), subjects: [nodes[1]], rows: rows + peels,
+                    asset: asset, amount: first, explanation: text))
+        }
+        return alerts
+    }
+}

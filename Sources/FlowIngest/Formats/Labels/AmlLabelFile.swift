@@ -157,8 +157,9 @@ public struct AmlLabelFile: Sendable {
             for (line, r) in rows {
                 guard !r[0].isEmpty else { throw fail(line, 0, "empty instance id") }
                 let txs = try r[3].split(separator: ";").map { (t) throws(IngestError) -> String in
-                    // A ledger tran_id (digits) or a txid (64 hex digits).
-                    guard t.allSatisfy(\.isNumber) || (t.count == 64 && t.allSatisfy(\.isHexDigit)) else {
+                    // A ledger tran_id (digits) or a txid / transaction hash (64 hex digits, 0x optional).
+                    let hex = t.hasPrefix("0x") || t.hasPrefix("0X") ? t.dropFirst(2) : t[...]
+                    guard t.allSatisfy(\.isNumber) || (hex.count == 64 && hex.allSatisfy(\.isHexDigit)) else {
                         throw fail(line, 3, "not a transaction id or txid: \(quoted(String(t.prefix(30))))")
                     }
                     return t.lowercased()
