@@ -29,7 +29,8 @@ public enum AmlDetector: String, Sendable, CaseIterable, Codable {
         switch self {
         case .fanIn, .fanOut: [.window, .minCounterparties, .maxChance, .minAmount]
         case .scatterGather: [.window, .minIntermediaries, .minRatio, .minAmount]
-        case .gatherScatter: [.window, .minSenders, .minRecipients, .minRatio, .maxChance, .minAmount]
+        case .gatherScatter:
+            [.window, .minSenders, .minRecipients, .minRatio, .maxRatio, .maxChance, .minAmount]
         case .cycle: [.window, .minHops, .maxHops, .minRatio, .timeOrder, .minAmount]
         case .bipartite: [.window, .minSenders, .minRecipients, .minEdges, .minDensity, .minAmount]
         case .stack: [.window, .minLayers, .minSenders, .minRecipients, .minEdges, .minDensity, .minAmount]
@@ -216,6 +217,7 @@ public struct AmlRuleSet: Sendable, Equatable {
                 $0.minSenders = 3
                 $0.minRecipients = 3
                 $0.minRatio = 7_000
+                $0.maxRatio = 12_000
                 $0.maxChance = 1e-6
                 $0.minAmount = AmountThreshold("5000")
             },

@@ -129,7 +129,10 @@ extension AmlGraph {
                         let recipients = Set(scattered.map { self.snapshot.to[Int($0)] }).count
                         guard recipients >= rule.minRecipients else { return false }
                         let outSum = self.total(scattered)
-                        guard outSum >= inSum.permyriad(rule.minRatio) else { return false }
+                        // About the money that came in goes out: not a balance paid out on top of it.
+                        guard outSum >= inSum.permyriad(rule.minRatio),
+                            outSum <= inSum.permyriad(rule.maxRatio)
+                        else { return false }
                         if rule.maxChance < 1 {
                             // Both bursts at the subject's own rates: the chance of seeing them together.
                             let all = Set(

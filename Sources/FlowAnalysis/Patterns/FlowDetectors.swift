@@ -52,6 +52,7 @@ extension AmlGraph {
     /// positives: someone paying a large bill right after an unusual payment from a new payer.
     func passThrough(_ rule: AmlRule, threads: Int) -> [AmlAlert] {
         let minAmount = perAsset(rule.minAmount)
+        let population = AmountPopulation(snapshot)
         return chunked(snapshot.addressCount, threads: threads) { range in
             var alerts: [AmlAlert] = []
             var used = Set<Int32>()
@@ -85,9 +86,11 @@ extension AmlGraph {
                         if sum >= lo { break }
                     }
                     guard sum >= lo, sum <= hi, let last = taken.last else { continue }
-                    if rule.maxChance < 1 {
-                        // By chance: as many outflows within the dwell at the subject's own rate,
-                        // times the share of its other outflows of this asset in the amount band.
+                    if rule.maxChance < 1, population.isLarge(asset) {
+                        // By chance: as many outflows within the dwell at the subject's own rate of
+                        // outflows (this one included), one of them in the amount band as often
+                        // as its other outflows are. Skipped for an asset with under 1,000
+                        // transfers: too little ordinary traffic to judge by.
                         var inBand = 0
                         var others = 0
                         for f in outs where Int(self.snapshot.asset[Int(f)]) == asset && !taken.contains(f) {
@@ -97,8 +100,9 @@ extension AmlGraph {
                         }
                         let share = Double(inBand + 1) / Double(others + 1)
                         let rate = self.expectedInWindow(
-                            total: outs.count, inWindow: taken.count, window: rule.maxDwell)
-                        guard poissonTail(taken.count, rate) * share <= rule.maxChance else { continue }
+                            total: outs.count, inWindow: 0, window: rule.maxDwell)
+                        let chance = poissonTail(taken.count, rate) * min(1, share * max(1, rate))
+                        guard chance <= rule.maxChance else { continue }
                     }
                     for f in taken { used.insert(f) }
                     let dwell = self.snapshot.time[Int(last)] - self.snapshot.time[r]
@@ -356,4 +360,18 @@ extension AmlGraph {
             return alerts
         }
     }
+}
+
+/// How many transfers each asset has: the chance tests need ordinary traffic to judge by.
+struct AmountPopulation: Sendable {
+    let counts: [Int]
+
+    init(_ s: TransferSnapshot) {
+        var counts = [Int](repeating: 0, count: s.assets.count)
+        for a in s.asset { counts[Int(a)] += 1 }
+        self.counts = counts
+    }
+
+    /// Whether `asset` has at least 1,000 transfers.
+    func isLarge(_ asset: Int) -> Bool { asset < counts.count && counts[asset] >= 1_000 }
 }
