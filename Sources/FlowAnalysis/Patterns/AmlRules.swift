@@ -193,24 +193,26 @@ public struct AmlRuleSet: Sendable, Equatable {
         return AmlRuleSet(rules: [
             // The counting rules test each burst against the subject's own rate of new
             // counterparties (max-chance): on 1,000,000 ordinary Zipf-distributed transfers a fixed
-            // count alone raised 7,000 fan alerts; at 1e-6 it raises 15 (docs/performance.md).
+            // count alone raised 7,000 fan alerts; at 1e-6 it raises 8 (docs/performance.md). The
+            // structural rules' floors are 1,000 in the currency: AMLSim-style laundering moves a
+            // few hundred per transfer.
             rule(.fanIn, .medium) {
                 $0.window = 3 * 86_400
                 $0.minCounterparties = 6
                 $0.maxChance = 1e-6
-                $0.minAmount = AmountThreshold("5000")
+                $0.minAmount = AmountThreshold("1000")
             },
             rule(.fanOut, .medium) {
                 $0.window = 3 * 86_400
                 $0.minCounterparties = 6
                 $0.maxChance = 1e-6
-                $0.minAmount = AmountThreshold("5000")
+                $0.minAmount = AmountThreshold("1000")
             },
             rule(.scatterGather, .high) {
                 $0.window = 7 * 86_400
                 $0.minIntermediaries = 3
                 $0.minRatio = 7_000
-                $0.minAmount = AmountThreshold("5000")
+                $0.minAmount = AmountThreshold("1000")
             },
             rule(.gatherScatter, .high) {
                 $0.window = 7 * 86_400
@@ -219,7 +221,7 @@ public struct AmlRuleSet: Sendable, Equatable {
                 $0.minRatio = 7_000
                 $0.maxRatio = 12_000
                 $0.maxChance = 1e-6
-                $0.minAmount = AmountThreshold("5000")
+                $0.minAmount = AmountThreshold("1000")
             },
             // Any time order within 60 days: pre-funded round trips and AMLSim's cycles do not
             // keep it, and ordinary traffic makes no value-keeping cycles either way.
@@ -237,7 +239,7 @@ public struct AmlRuleSet: Sendable, Equatable {
                 $0.minRecipients = 2
                 $0.minEdges = 4
                 $0.minDensity = 6_000
-                $0.minAmount = AmountThreshold("5000")
+                $0.minAmount = AmountThreshold("1000")
             },
             rule(.stack, .high) {
                 $0.window = 10 * 86_400
@@ -246,13 +248,13 @@ public struct AmlRuleSet: Sendable, Equatable {
                 $0.minRecipients = 2
                 $0.minEdges = 3
                 $0.minDensity = 5_000
-                $0.minAmount = AmountThreshold("5000")
+                $0.minAmount = AmountThreshold("1000")
             },
             rule(.randomWalk, .medium) {
                 $0.minHops = 4
                 $0.maxDwell = 3 * 86_400
                 $0.minRatio = 7_000
-                $0.minAmount = AmountThreshold("2000")
+                $0.minAmount = AmountThreshold("1000")
             },
             rule(.structuring, .high) {
                 $0.window = 7 * 86_400

@@ -137,12 +137,14 @@ func slidingWindows(
 extension AmlGraph {
     /// How many new counterparties a subject would see in a window of `window` seconds at its own
     /// rate: its `total` distinct counterparties less the `inWindow` ones of the window itself,
-    /// spread over the rest of the loaded data.
+    /// spread over the rest of the loaded data, plus one.
     func expectedInWindow(total: Int, inWindow: Int, window: Int64) -> Double {
         let first = snapshot.time.first ?? 0
         let span = max(window, snapshot.dataEnd - first)
         let rest = Double(max(1, span - window))
-        return Double(max(0, total - inWindow)) * Double(window) / rest
+        // One more than seen: a subject with nothing outside the window has an unknown rate, not
+        // zero (so a window as long as the data proves nothing).
+        return Double(max(0, total - inWindow) + 1) * Double(window) / rest
     }
 }
 
