@@ -1,4 +1,4 @@
-import FlowAnalysis
+public import FlowAnalysis
 import FlowModel
 
 extension AmlRuleFile {
@@ -147,6 +147,20 @@ extension AmlRuleFile {
         case .timeOrder: r.inTimeOrder ? "in-order" : "any"
         case .maxChance: r.maxChance >= 1 ? "1" : String(format: "%g", r.maxChance)
         }
+    }
+
+    /// Each rule's signature: its detector, enabled flag, severity and every parameter, with the
+    /// settings all rules share; two runs with equal signatures ran a rule the same way.
+    public static func signatures(_ set: AmlRuleSet) -> [String: String] {
+        let shared =
+            "currency=\(set.currency);hubs=\(set.hubMinCounterparties);hub-categories=\(set.hubCategories.joined(separator: ","));established=\(set.establishedSpan);lookback=\(set.lookback)"
+        var out: [String: String] = [:]
+        for r in set.rules {
+            var text = "\(r.detector.rawValue);\(r.enabled);\(r.severity.name)"
+            for p in r.detector.parameters { text += ";\(p.rawValue)=\(value(p, of: r))" }
+            out[r.name] = text + "|" + shared
+        }
+        return out
     }
 
     static func amountText(_ t: AmountThreshold) -> String {

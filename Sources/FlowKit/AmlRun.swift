@@ -36,12 +36,16 @@ public struct AmlRunOptions: Sendable {
 /// `chainflow aml run`: load the transfers of the range, run the rules, store and return alerts.
 public enum AmlRun {
     /// Loads the range (or everything new since the last run), runs the rules, resolves the alerts
-    /// to text and, unless `options.store` is false, stores them and records the run. `progress`
-    /// receives one-line status messages (the CLI prints them on stderr).
-    public static func run(store: GraphStore, options: AmlRunOptions, progress: ((String) -> Void)? = nil)
-        throws
-        -> AmlRunResult
-    {
+    /// to text, hands them to `deliver` (the CLI writes its output there) and only then, unless
+    /// `options.store` is false, stores them and records the run: an output that cannot be
+    /// written leaves the run unrecorded, so the next run delivers the same alerts again.
+    /// Incremental runs re-check the whole history for every rule that is new or changed since
+    /// the last run (its parameters or the shared settings). `progress` receives one-line status
+    /// messages (the CLI prints them on stderr).
+    public static func run(
+        store: GraphStore, options: AmlRunOptions, progress: ((String) -> Void)? = nil,
+        deliver: ((AmlRunResult) throws -> Void)? = nil
+    ) throws -> AmlRunResult {
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         var reportFrom = options.since
         let reportUntil = options.until
@@ -49,36 +53,51 @@ public enum AmlRun {
         let mark = try store.transferMark(after: Int64.max)
         var note: String?
         var incremental = false
+        let signatures = AmlRuleFile.signatures(options.rules)
+        var changed = Set<String>()
         if options.since == nil && options.until == nil, options.store, let last = try store.lastAmlRun() {
             incremental = true
+            for r in options.rules.rules where r.enabled {
+                let before = last.ruleSignatures.isEmpty ? nil : last.ruleSignatures[r.name]
+                if last.ruleSignatures.isEmpty
+                    ? last.rules != options.rulesSource : before != signatures[r.name]
+                {
+                    changed.insert(r.name)
+                }
+            }
             // Everything new since the last run: transfers stored after its high-water mark.
             let fresh = try store.transferMark(after: last.maxTransferId)
             if let earliest = fresh.earliestNew {
                 reportFrom = earliest
                 newAfter = last.maxTransferId
-            } else {
+            } else if changed.isEmpty {
                 note = "no new transfers since run \(last.runId)"
+            }
+            if !changed.isEmpty {
+                progress?(
+                    "rules new or changed since run \(last.runId): \(changed.sorted().joined(separator: ", ")); checking them over the whole history"
+                )
             }
         }
         let parameters = JSONValue.object([
             ("rules", .string(options.rulesSource)), ("since", .optional(options.since)),
             ("until", .optional(options.until)), ("threads", .int(threads)),
+            ("rule_signatures", .object(signatures.keys.sorted().map { ($0, .string(signatures[$0]!)) })),
         ])
         let body = { () throws -> AmlRunResult in
             let clock = ContinuousClock()
             let t0 = clock.now
             var snapshot = TransferSnapshot()
             if note == nil {
-                let from = reportFrom.map { $0 - options.rules.lookback } ?? .min
+                // Changed rules read the whole history; the others what the range needs.
+                let from =
+                    !changed.isEmpty ? Int64.min : reportFrom.map { $0 - options.rules.lookback } ?? .min
                 snapshot = try store.transferSnapshot(from: from, until: reportUntil ?? .max)
             }
             snapshot.attachPrices(
                 try store.priceSeries(currency: options.rules.currency), currency: options.rules.currency)
             let warnings = options.rules.unpricedWarnings(snapshot)
             for w in warnings { progress?("warning: \(w)") }
-            snapshot.reportFrom = reportFrom ?? .min
-            snapshot.reportUntil = reportUntil ?? .max
-            snapshot.newAfterTransferId = newAfter
             if let until = reportUntil { snapshot.dataEnd = until }
             // UTXO rules (peel chains) read the Bitcoin tables.
             let peelRules = options.rules.rules.filter { $0.enabled && $0.detector == .peelChain }
@@ -89,7 +108,26 @@ public enum AmlRun {
             }
             let loaded = clock.now
             progress?("loaded \(snapshot.count) transfers between \(snapshot.addressCount) addresses")
-            var alerts = note == nil ? AmlEngine.run(snapshot, rules: options.rules, threads: threads) : []
+            var alerts: [AmlAlert] = []
+            if note == nil {
+                var unchangedRules = options.rules
+                unchangedRules.rules.removeAll { changed.contains($0.name) }
+                var ranged = snapshot
+                ranged.reportFrom = reportFrom ?? .min
+                ranged.reportUntil = reportUntil ?? .max
+                ranged.newAfterTransferId = newAfter
+                if newAfter != nil || !incremental {
+                    alerts = AmlEngine.run(ranged, rules: unchangedRules, threads: threads)
+                }
+                if !changed.isEmpty {
+                    var changedRules = options.rules
+                    changedRules.rules.removeAll { !changed.contains($0.name) }
+                    var whole = snapshot
+                    whole.reportUntil = reportUntil ?? .max
+                    alerts = (alerts + AmlEngine.run(whole, rules: changedRules, threads: threads))
+                        .sorted(by: AmlEngine.ordered)
+                }
+            }
             var utxo: [AmlAlert] = []
             for rule in peelRules {
                 utxo += PeelChainDetector.run(peel, rule: rule).filter {
@@ -100,9 +138,10 @@ public enum AmlRun {
             var documents = try resolve(alerts, snapshot: snapshot, store: store)
             var utxoDocuments = try resolveUTXO(utxo, peel: peel, store: store)
             if incremental {
-                // Incremental: peel chains are re-checked in full; report those not stored before.
+                // Incremental: peel chains are re-checked in full; report those not stored before
+                // (all of a changed rule's).
                 let known = try store.knownAlerts(utxoDocuments.map(\.id))
-                utxoDocuments.removeAll { known.contains($0.id) }
+                utxoDocuments.removeAll { known.contains($0.id) && !changed.contains($0.rule) }
             }
             if !utxoDocuments.isEmpty {
                 alerts += utxo
@@ -119,10 +158,16 @@ public enum AmlRun {
                 reportUntil: reportUntil, newAfterTransferId: newAfter, loadSeconds: seconds(loaded - t0),
                 ruleSeconds: seconds(ruled - loaded), threads: threads, note: note, warnings: warnings)
         }
-        guard options.store else { return try body() }
+        guard options.store else {
+            let result = try body()
+            try deliver?(result)
+            return result
+        }
         let runId = try store.startRun(command: "aml run", parameters: parameters.rendered())
         do {
             var result = try body()
+            // Deliver first: only a run whose alerts reached their reader is recorded as done.
+            try deliver?(result)
             result.newAlerts = try store.storeAlerts(
                 runId: runId, alerts: result.alerts.map(storedAlert), rules: options.rulesSource,
                 reportFrom: reportFrom,

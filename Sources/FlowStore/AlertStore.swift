@@ -106,6 +106,11 @@ public struct AmlRunMark: Sendable, Equatable {
     public var runId: Int64
     public var maxTransferId: Int64
     public var reportUntil: Int64?
+    /// The rule file's text (or "default") of that run.
+    public var rules: String = ""
+    /// Each enabled rule's signature (its parameters and the shared settings) in that run; empty
+    /// for runs recorded before signatures were.
+    public var ruleSignatures: [String: String] = [:]
 }
 
 /// One account-model transfer's identity, for evidence.
@@ -241,12 +246,20 @@ extension GraphStore {
                 let row = try Row.fetchOne(
                     db,
                     sql: """
-                        SELECT a.run_id, a.max_transfer_id, a.report_until FROM aml_runs a JOIN runs r ON r.id = a.run_id
+                        SELECT a.run_id, a.max_transfer_id, a.report_until, a.rules,
+                            json_extract(r.parameters, '$.rule_signatures')
+                        FROM aml_runs a JOIN runs r ON r.id = a.run_id
                         WHERE json_extract(r.parameters, '$.since') IS NULL AND json_extract(r.parameters, '$.until') IS NULL
                         ORDER BY a.run_id DESC LIMIT 1
                         """)
             else { return nil }
-            return AmlRunMark(runId: row[0], maxTransferId: row[1], reportUntil: row[2])
+            var mark = AmlRunMark(runId: row[0], maxTransferId: row[1], reportUntil: row[2], rules: row[3])
+            if let json: String = row[4], let data = json.data(using: .utf8),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: String]
+            {
+                mark.ruleSignatures = object
+            }
+            return mark
         }
     }
 

@@ -120,32 +120,38 @@ struct AmlCommand: ParsableCommand {
                         "no database here; create one with `chainflow ingest --db \(database.db) FILE…`",
                         path: database.db)
                 }
+                // A closed pipe (`| head`) is an error to report, not a signal that kills the run.
+                signal(SIGPIPE, SIG_IGN)
                 let store = try GraphStore(path: database.db, readOnly: dryRun)
+                let format = self.format
+                let out = self.out
+                // The output is written before the run is recorded: an output that cannot be
+                // written (full disk, closed pipe) leaves the alerts to be delivered next time.
                 let result = try AmlRun.run(
                     store: store,
                     options: AmlRunOptions(
                         rules: set, rulesSource: source, since: since, until: until, threads: threads,
                         store: !dryRun),
-                    progress: { printError("aml: \($0)") })
-                let text: String
-                switch format {
-                case .json: text = AmlRender.json(result).rendered()
-                case .html:
-                    text = AmlRender.html(
-                        result, categories: try AmlRun.tagCategories(store: store, alerts: result.alerts))
-                case .md: text = AmlRender.markdown(result)
-                case .csv: text = AmlRender.csv(result)
-                }
-                if let out {
-                    do {
-                        try text.write(toFile: out, atomically: true, encoding: .utf8)
-                    } catch {
-                        printError("\(out): error: cannot write the output (\(error.localizedDescription))")
-                        throw ExitCode(74)
-                    }
-                } else {
-                    FileHandle.standardOutput.write(Data(text.utf8))
-                }
+                    progress: { printError("aml: \($0)") },
+                    deliver: { result in
+                        let text: String
+                        switch format {
+                        case .json: text = AmlRender.json(result).rendered()
+                        case .html:
+                            text = AmlRender.html(
+                                result,
+                                categories: try AmlRun.tagCategories(store: store, alerts: result.alerts))
+                        case .md: text = AmlRender.markdown(result)
+                        case .csv: text = AmlRender.csv(result)
+                        }
+                        do {
+                            try ReportOutput.writeOrThrow(text, to: out)
+                        } catch {
+                            throw OutputError(
+                                target: out ?? "stdout",
+                                reason: error.localizedDescription)
+                        }
+                    })
                 var summary = "aml: \(result.alerts.count) alerts"
                 if let id = result.runId { summary += " (\(result.newAlerts) new, run \(id))" }
                 summary += String(
@@ -153,16 +159,31 @@ struct AmlCommand: ParsableCommand {
                     result.transfersLoaded,
                     result.loadSeconds, result.ruleSeconds, result.threads)
                 if let note = result.note { summary += "; \(note)" }
+                if let f = failOn.flatMap(AmlSeverity.init(name:)) {
+                    summary +=
+                        "; \(result.count(atLeast: f)) at or above \(f.name) (--fail-on counts new and already stored alike)"
+                }
                 printError(summary)
                 if let f = failOn.flatMap(AmlSeverity.init(name:)), result.count(atLeast: f) > 0 {
                     throw ExitCode(1)
                 }
             } catch let e as ExitCode {
                 throw e
+            } catch let e as OutputError {
+                printError(
+                    "\(e.target): error: cannot write the output (\(e.reason)); the run is not recorded, so the next run delivers these alerts again"
+                )
+                throw ExitCode(74)
             } catch {
                 throw AmlCommand.failure(error)
             }
         }
+    }
+
+    /// The alerts could not be written to their output.
+    struct OutputError: Error {
+        var target: String
+        var reason: String
     }
 
     struct Rules: ParsableCommand {

@@ -1,7 +1,7 @@
-import FlowReport
 import FlowAnalysis
 import FlowIngest
 import FlowModel
+import FlowReport
 import FlowSim
 import FlowStore
 import Foundation
@@ -71,6 +71,46 @@ import Testing
         #expect(second.alerts.map(\.rule) == ["pass-through"])
         #expect(second.newAlerts == 1)
         #expect(try store.alertCount() == 2)
+    }
+
+    @Test func aChangedRuleIsCheckedOverTheWholeHistory() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        var rows = Self.header
+        for k in 0..<4 {
+            rows += "\(k + 1),S\(k),T,TRANSFER,9500.00,2024-03-0\(k + 1)T10:00:00Z,False,-1\n"
+        }
+        try Self.write(rows, dir + "/a.csv")
+        try Self.ingest(store, dir + "/a.csv")
+        var strict = AmlRuleSet.standard
+        strict.rules[strict.rules.firstIndex { $0.name == "structuring" }!].minCount = 5
+        let first = try AmlRun.run(
+            store: store, options: AmlRunOptions(rules: strict, rulesSource: "strict", threads: 1))
+        #expect(first.alerts.isEmpty, "four deposits, five needed")
+        // Nothing new, but the rule changed: it is re-checked over everything stored.
+        let second = try AmlRun.run(store: store, options: AmlRunOptions(threads: 1))
+        #expect(second.alerts.map(\.rule) == ["structuring"] && second.newAlerts == 1 && second.note == nil)
+        // The same rules again with nothing new: nothing to check.
+        let third = try AmlRun.run(store: store, options: AmlRunOptions(threads: 1))
+        #expect(third.alerts.isEmpty && third.note != nil)
+    }
+
+    @Test func alertsThatCannotBeDeliveredAreDeliveredNextTime() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        var rows = Self.header
+        for k in 0..<4 {
+            rows += "\(k + 1),S\(k),T,TRANSFER,9500.00,2024-03-0\(k + 1)T10:00:00Z,False,-1\n"
+        }
+        try Self.write(rows, dir + "/a.csv")
+        try Self.ingest(store, dir + "/a.csv")
+        struct Full: Error {}
+        #expect(throws: Full.self) {
+            try AmlRun.run(store: store, options: AmlRunOptions(threads: 1), deliver: { _ in throw Full() })
+        }
+        #expect(try store.alertCount() == 0, "nothing stored, no mark moved")
+        var delivered: [String] = []
+        let next = try AmlRun.run(
+            store: store, options: AmlRunOptions(threads: 1), deliver: { delivered = $0.alerts.map(\.rule) })
+        #expect(delivered == ["structuring"] && next.newAlerts == 1)
     }
 
     @Test func untilBoundsTheRun() throws {
