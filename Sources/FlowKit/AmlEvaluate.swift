@@ -67,12 +67,14 @@ public enum AmlEvaluate {
     }
 
     /// Runs the rules over the whole database (nothing stored) and scores them against the labels.
-    public static func run(store: GraphStore, labelsPath: String, rules: AmlRuleSet, threads: Int?) throws
-        -> AmlEvaluation
-    {
+    public static func run(
+        store: GraphStore, labelsPath: String, rules: AmlRuleSet, threads: Int?, since: Int64? = nil,
+        until: Int64? = nil
+    ) throws -> AmlEvaluation {
         let labels = try readLabels(path: labelsPath)
         let result = try AmlRun.run(
-            store: store, options: AmlRunOptions(rules: rules, threads: threads, store: false))
+            store: store,
+            options: AmlRunOptions(rules: rules, since: since, until: until, threads: threads, store: false))
         let flagged = Set(result.alerts.flatMap(\.addresses)).count
         let busiest = try busiestAccounts(store: store, count: flagged)
         return evaluate(result, labels: labels, baseline: busiest)

@@ -349,6 +349,29 @@ extension GraphStore {
         }
     }
 
+    /// Store ids of address texts (texts not stored are left out).
+    public func addressIds(texts: some Sequence<String>) throws(StoreError) -> [String: Int64] {
+        try read("reading addresses") { db in
+            let statement = try db.makeStatement(sql: "SELECT id FROM addresses WHERE address = ?")
+            var out: [String: Int64] = [:]
+            for t in Set(texts) { out[t] = try Int64.fetchOne(statement, arguments: [t]) }
+            return out
+        }
+    }
+
+    /// The account-model transfer ids (no fee rows) of each transaction id given.
+    public func transferIds(tx: some Sequence<String>) throws(StoreError) -> [String: [Int64]] {
+        try read("reading transfers") { db in
+            let statement = try db.makeStatement(sql: "SELECT id FROM transfers WHERE tx = ? AND kind <> 3")
+            var out: [String: [Int64]] = [:]
+            for t in Set(tx) {
+                let ids = try Int64.fetchAll(statement, arguments: [t])
+                if !ids.isEmpty { out[t] = ids }
+            }
+            return out
+        }
+    }
+
     /// How many alerts are stored (all runs).
     public func alertCount() throws(StoreError) -> Int {
         try read("counting alerts") { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM alerts") ?? 0 }

@@ -11,7 +11,7 @@ struct AmlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aml",
         abstract: "Anti-money-laundering rule checks: typology detectors, a rule file, explainable alerts.",
-        subcommands: [Run.self, Rules.self, Evaluate.self])
+        subcommands: [Run.self, Rules.self, Evaluate.self, Tune.self])
 
     /// `--format json|md|csv|html`.
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -242,14 +242,98 @@ struct AmlCommand: ParsableCommand {
         @Option(name: .long, help: "Threads (default: all cores).")
         var threads: Int?
 
+        @Option(
+            name: .long,
+            help: "Only alerts whose window ends at or after this time (a later period than tuned on).")
+        var since: String?
+
+        @Option(name: .long, help: "… and at or before this time; a date alone means the whole day.")
+        var until: String?
+
         @OptionGroup var json: JSONFlag
 
         func run() throws {
             do {
                 let (set, _) = try AmlCommand.rules(rules)
+                let since = try since.map { try AmlCommand.time($0, option: "--since", endOfDay: false) }
+                let until = try until.map { try AmlCommand.time($0, option: "--until", endOfDay: true) }
                 let store = try GraphStore(path: database.db, readOnly: true)
-                let e = try AmlEvaluate.run(store: store, labelsPath: labels, rules: set, threads: threads)
+                let e = try AmlEvaluate.run(
+                    store: store, labelsPath: labels, rules: set, threads: threads, since: since, until: until
+                )
                 print(json.json ? AmlEvaluate.json(e).rendered() : AmlEvaluate.table(e), terminator: "")
+            } catch {
+                throw AmlCommand.failure(error)
+            }
+        }
+    }
+}
+
+extension AmlCommand {
+    struct Tune: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Search each rule's thresholds on labelled data and write a tuned, commented rule file.",
+            discussion: """
+                Loads the transfers (up to --until: calibrate on one period, then check the next with \
+                `aml evaluate --since`), and tunes each rule alone by coordinate search over its parameters \
+                (windows, counts, ratios, max-chance, min-amount; not regulatory thresholds, tag categories \
+                or severities), keeping the best by the objective: the most recall at a precision of at \
+                least P (default 0.5; a rule that cannot reach P is written disabled) or f1. Deterministic; progress on stderr. Labels: as `aml evaluate`.
+                """)
+
+        @OptionGroup var database: DatabaseOption
+
+        @Option(name: .long, help: "Labels file (as `aml evaluate --labels`).")
+        var labels: String
+
+        @Option(name: .long, help: "Write the tuned rule file here.")
+        var out: String
+
+        @Option(name: .long, help: "Start from this rule file (default: the built-in rules).")
+        var rules: String?
+
+        @Option(
+            name: .long,
+            help: "'recall-at-precision P' (default 0.5: the most recall at precision P or more) or f1.")
+        var objective = "recall-at-precision 0.5"
+
+        @Option(
+            name: .long, help: "Calibrate on transfers up to this time only (date, ISO-8601 or Unix seconds)."
+        )
+        var until: String?
+
+        @Option(name: .long, help: "Threads (default: all cores).")
+        var threads: Int?
+
+        func objectiveValue() throws -> AmlTune.Objective {
+            let parts = objective.split(whereSeparator: { $0 == " " || $0 == "=" }).map(String.init)
+            if parts == ["f1"] { return .f1 }
+            if parts.count == 2, parts[0] == "recall-at-precision", let p = Double(parts[1]), p > 0, p <= 1 {
+                return .recallAtPrecision(p)
+            }
+            throw ValidationError(
+                "--objective: give f1 or 'recall-at-precision P' with P in (0, 1], got '\(objective)'")
+        }
+
+        func validate() throws { _ = try objectiveValue() }
+
+        func run() throws {
+            do {
+                let (set, _) = try AmlCommand.rules(rules)
+                let until = try until.map { try AmlCommand.time($0, option: "--until", endOfDay: true) }
+                let store = try GraphStore(path: database.db, readOnly: true)
+                let report = try AmlTune.run(
+                    store: store, labelsPath: labels, base: set, objective: try objectiveValue(),
+                    until: until,
+                    threads: threads, progress: { printError("aml tune: \($0)") })
+                try ReportOutput.write(AmlTune.ruleFile(report, labelsPath: labels), to: out)
+                printError(
+                    String(
+                        format: "aml tune: wrote %@ (%d rules, %.1fs)", out, report.rules.rules.count,
+                        report.seconds))
+            } catch let e as ValidationError {
+                throw e
             } catch {
                 throw AmlCommand.failure(error)
             }

@@ -225,6 +225,30 @@ import Testing
         #expect(e.rows.count == LedgerTypology.allCases.count)
     }
 
+    @Test func tuningWritesARuleFileThatLoadsIsDeterministicAndHoldsItsPrecision() throws {
+        let store = try GraphStore(path: Self.generated.db, readOnly: true)
+        let until = try #require(TimeParser.parse("2024-03-01"))
+        func tune(threads: Int) throws -> (AmlTune.Report, String) {
+            let r = try AmlTune.run(
+                store: store, labelsPath: Self.generated.labels, base: .standard,
+                objective: .recallAtPrecision(0.5), until: until, threads: threads)
+            return (r, AmlTune.ruleFile(r, labelsPath: "labels.csv"))
+        }
+        let (report, text) = try tune(threads: 2)
+        #expect(try tune(threads: 1).1 == text, "the same file for any thread count")
+        let tuned = try AmlRuleFile.parse(text, file: "tuned.yaml")
+        #expect(tuned == report.rules)
+        for r in report.results where r.rule.enabled && r.rule.detector != .exposure {
+            #expect(r.after.precision >= 0.5, "\(r.rule.name): \(r.after)")
+        }
+        #expect(text.contains("# fan-in: precision"))
+        // On the next period the tuned rules stay precise.
+        let later = try AmlEvaluate.run(
+            store: store, labelsPath: Self.generated.labels, rules: tuned, threads: nil, since: until)
+        #expect((later.total.precision ?? 0) >= 0.8, "\(later.total)")
+        #expect(later.total.foundByAny > 0)
+    }
+
     @Test func oneThreadAndAllThreadsGiveTheSameBytes() throws {
         let store = try GraphStore(path: Self.generated.db, readOnly: true)
         let one = try AmlRun.run(store: store, options: AmlRunOptions(threads: 1, store: false))

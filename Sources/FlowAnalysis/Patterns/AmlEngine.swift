@@ -31,6 +31,16 @@ public enum AmlEngine {
         return finish(alerts, snapshot: snapshot)
     }
 
+    /// Runs each of `candidates` (account-model rules; any detector, any parameters) on its own
+    /// over one graph index built with `settings`, for calibration: the alerts of each, filtered
+    /// and sorted as `run` does.
+    public static func runEach(
+        _ snapshot: TransferSnapshot, settings: AmlRuleSet, candidates: [AmlRule], threads: Int
+    ) -> [[AmlAlert]] {
+        let graph = AmlGraph(snapshot: snapshot, settings: settings, threads: threads)
+        return candidates.map { finish(graph.run($0, threads: threads), snapshot: snapshot) }
+    }
+
     static func seconds(_ d: Duration) -> Double {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
