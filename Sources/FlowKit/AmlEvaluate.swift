@@ -71,13 +71,40 @@ public enum AmlEvaluate {
         store: GraphStore, labelsPath: String, rules: AmlRuleSet, threads: Int?, since: Int64? = nil,
         until: Int64? = nil
     ) throws -> AmlEvaluation {
-        let labels = try readLabels(path: labelsPath)
+        let labels =
+            labelsPath == "reviews" ? try reviewLabels(store: store) : try readLabels(path: labelsPath)
         let result = try AmlRun.run(
             store: store,
             options: AmlRunOptions(rules: rules, since: since, until: until, threads: threads, store: false))
         let flagged = Set(result.alerts.flatMap(\.addresses)).count
         let busiest = try busiestAccounts(store: store, count: flagged)
         return evaluate(result, labels: labels, baseline: busiest)
+    }
+
+    /// Labels from analysts' reviews (`aml review`): every alert closed as true is a laundering
+    /// instance (its typology, addresses and transfers); alerts closed as false are then ordinary
+    /// traffic that the rules should not raise. No closed-true review is an error.
+    public static func reviewLabels(store: GraphStore) throws -> AmlLabelFile {
+        let closed = try store.closedAlerts()
+        let truePositives = closed.filter { $0.status == "closed-true" }
+        guard !truePositives.isEmpty else {
+            throw IngestError(
+                .badValue,
+                "no labels: no alert is closed as true (\(closed.count) closed as false); review alerts with `chainflow aml review ID --status closed-true`",
+                file: "reviews")
+        }
+        let texts = try store.addressTexts(truePositives.flatMap(\.addressIds))
+        let identities = try store.transferIdentities(truePositives.flatMap(\.transferIds))
+        var file = AmlLabelFile(kind: .reviews, instances: [], accounts: [])
+        for a in truePositives {
+            let members = a.addressIds.map { texts[$0] ?? "address:\($0)" }
+            file.instances.append(
+                AmlLabelFile.Instance(
+                    id: a.fingerprint, typology: a.typology, members: members,
+                    transactions: a.transferIds.map { identities[$0]?.tx ?? "transfer:\($0)" }))
+            file.accounts.formUnion(members)
+        }
+        return file
     }
 
     /// The `count` addresses with the most distinct counterparties in the account-model transfers

@@ -151,6 +151,8 @@ public enum AmlRun {
                     )
                 }
             }
+            let statuses = try store.alertStatuses(documents.map(\.id))
+            for k in documents.indices { documents[k].status = statuses[documents[k].id] }
             progress?("\(documents.count) alerts")
             return AmlRunResult(
                 alerts: documents, newAlerts: 0, runId: nil, transfersLoaded: snapshot.count,

@@ -91,7 +91,9 @@ public enum AmlTune {
     ) throws -> Report {
         let start = ContinuousClock.now
         let threads = max(1, threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let labels = try AmlLabelFile.read(path: labelsPath)
+        let labels =
+            labelsPath == "reviews"
+            ? try AmlEvaluate.reviewLabels(store: store) : try AmlLabelFile.read(path: labelsPath)
         var snapshot = try store.transferSnapshot(from: .min, until: until ?? .max)
         snapshot.attachPrices(try store.priceSeries(currency: base.currency), currency: base.currency)
         if let until { snapshot.dataEnd = until }
@@ -179,7 +181,11 @@ public enum AmlTune {
         for (k, id) in s.addressIds.enumerated() { dense[id] = UInt32(k) }
         func denseOf(_ text: String) -> UInt32? { addressIds[text].flatMap { dense[$0] } }
         for (k, i) in labels.instances.enumerated() {
-            let rows = i.transactions.flatMap { txIds[$0] ?? [] }.compactMap { rowOf[$0] }
+            // Transactions by id, or transfers without one by their store id ("transfer:ID").
+            let rows = i.transactions.flatMap { t -> [Int64] in
+                if t.hasPrefix("transfer:"), let id = Int64(t.dropFirst(9)) { return [id] }
+                return txIds[t] ?? []
+            }.compactMap { rowOf[$0] }
             t.instanceRows.append(rows)
             t.instanceMembers.append(Set(i.members.compactMap(denseOf)))
             t.typology.append(i.typology)

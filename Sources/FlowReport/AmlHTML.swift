@@ -50,16 +50,18 @@ extension AmlRender {
             page.sections.append(
                 HTMLSection(title: "Alerts", id: "alerts", blocks: [.paragraph("No alerts.")]))
         } else {
+            let ordered = htmlOrder(r.alerts)
+            let shown = htmlDetailed(ordered, detailed: detailed)
             page.sections.append(
-                HTMLSection(title: "Alert index", id: "index", blocks: [index(r.alerts, detailed: detailed)]))
+                HTMLSection(title: "Alert index", id: "index", blocks: [index(ordered, detailed: shown)]))
             var blocks: [HTML] = []
-            for (k, a) in r.alerts.prefix(detailed).enumerated() {
+            for (k, a) in ordered.prefix(shown).enumerated() {
                 blocks.append(alert(a, number: k + 1, categories: categories))
             }
-            if r.alerts.count > detailed {
+            if ordered.count > shown {
                 blocks.append(
                     .paragraph(
-                        "\(Render.grouped(r.alerts.count - detailed)) more alerts are in the index only; the JSON and Markdown outputs list them in full.",
+                        "\(Render.grouped(ordered.count - shown)) more alerts are in the index only; the JSON and Markdown outputs list them in full.",
                         note: true))
             }
             page.sections.append(HTMLSection(title: "Alerts", id: "alerts", blocks: blocks))
@@ -73,6 +75,23 @@ extension AmlRender {
             ),
         ]
         return page.render()
+    }
+
+    /// The page's order: most urgent first (severity, then score, then the run's order).
+    public static func htmlOrder(_ alerts: [AmlAlertDocument]) -> [AmlAlertDocument] {
+        alerts.enumerated().sorted { x, y in
+            let (a, b) = (x.element, y.element)
+            if a.severity != b.severity { return a.severity > b.severity }
+            if a.score != b.score { return a.score > b.score }
+            return x.offset < y.offset
+        }.map(\.element)
+    }
+
+    /// How many of `ordered` the page details: every high and critical alert, then the others up
+    /// to `detailed` in all.
+    public static func htmlDetailed(_ ordered: [AmlAlertDocument], detailed: Int = htmlDetailedAlerts) -> Int
+    {
+        max(ordered.filter { $0.severity >= .high }.count, min(detailed, ordered.count))
     }
 
     /// Addresses per column of an alert's picture before the smallest are folded together.
@@ -115,16 +134,17 @@ extension AmlRender {
     package static func index(_ alerts: [AmlAlertDocument], detailed: Int) -> HTML {
         HTMLTable(
             columns: [
-                .init("#", numeric: true), .init("severity"), .init("rule"), .init("subjects"),
-                .init("window"),
-                .init("amount", numeric: true),
+                .init("#", numeric: true), .init("severity"), .init("score", numeric: true), .init("status"),
+                .init("rule"), .init("subjects"), .init("window"), .init("amount", numeric: true),
             ],
             rows: alerts.enumerated().map { (k, a) in
                 let number =
                     k < detailed
                     ? HTML(raw: "<a href=\"#alert-\(k + 1)\">\(k + 1)</a>") : .text(String(k + 1))
                 return [
-                    number, severityBadge(a.severity), .text(a.rule),
+                    number, severityBadge(a.severity), .text(String(a.score)),
+                    .text(a.status ?? "unreviewed"),
+                    .text(a.rule),
                     .join(a.subjects.map { .shortCode($0, max: 24) }, separator: ", "),
                     .text(Render.isoTime(a.windowStart) + " – " + Render.isoTime(a.windowEnd)),
                     .text(amountText(a.amount, a)),
@@ -140,7 +160,7 @@ extension AmlRender {
     package static func alert(_ a: AmlAlertDocument, number: Int, categories: [String: [String]]) -> HTML {
         var out = "<article class=\"item\" id=\"alert-\(number)\">\n"
         out +=
-            "<h3>\(number). \(HTMLPage.escape(a.rule)) \(severityBadge(a.severity).markup) <span class=\"muted\">score \(a.score)</span></h3>\n"
+            "<h3>\(number). \(HTMLPage.escape(a.rule)) \(severityBadge(a.severity).markup) <span class=\"muted\">score \(a.score) · \(HTMLPage.escape(a.status ?? "unreviewed"))</span></h3>\n"
         out += HTML.paragraph(a.explanation.hasSuffix(".") ? a.explanation : a.explanation + ".").markup
         let addressCells = a.addresses.map { address in
             HTML.code(address) + .join((categories[address] ?? []).map { .text(" ") + .chip($0) })

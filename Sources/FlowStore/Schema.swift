@@ -20,6 +20,9 @@ enum Schema {
         migrator.registerMigration("v5-prices") { db in
             try db.execute(sql: v5Prices)
         }
+        migrator.registerMigration("v6-alert-reviews") { db in
+            try db.execute(sql: v6Reviews)
+        }
         return migrator
     }
 

@@ -11,7 +11,7 @@ struct AmlCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "aml",
         abstract: "Anti-money-laundering rule checks: typology detectors, a rule file, explainable alerts.",
-        subcommands: [Run.self, Rules.self, Evaluate.self, Tune.self])
+        subcommands: [Run.self, Rules.self, Evaluate.self, Tune.self, Review.self])
 
     /// `--format json|md|csv|html`.
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -334,6 +334,73 @@ extension AmlCommand {
                         report.seconds))
             } catch let e as ValidationError {
                 throw e
+            } catch {
+                throw AmlCommand.failure(error)
+            }
+        }
+    }
+}
+
+extension AmlCommand {
+    struct Review: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Record a review of a stored alert: its status and a note, kept as an append-only history.",
+            discussion: """
+                ALERT_ID is the alert's id from `aml run` output (a unique prefix will do). The reviewer is \
+                $CHAINFLOW_REVIEWER, else $USER; the time is now (UTC). Statuses: open, escalated, \
+                closed-true (laundering confirmed), closed-false (not laundering). `aml run --format html` \
+                shows each alert's latest status, and `aml evaluate --labels reviews` (or `aml tune --labels \
+                reviews`) uses the closed alerts as labels.
+                """)
+
+        @OptionGroup var database: DatabaseOption
+
+        @Argument(help: "The alert's id (or a unique prefix of it).")
+        var alertId: String
+
+        @Option(name: .long, help: "open, escalated, closed-true or closed-false.")
+        var status: String
+
+        @Option(name: .long, help: "What the reviewer found (free text).")
+        var note: String = ""
+
+        @OptionGroup var json: JSONFlag
+
+        func validate() throws {
+            guard GraphStore.reviewStatuses.contains(status) else {
+                throw ValidationError(
+                    "--status: unknown '\(status.prefix(20))'; give \(GraphStore.reviewStatuses.joined(separator: ", "))"
+                )
+            }
+        }
+
+        func run() throws {
+            do {
+                let env = ProcessInfo.processInfo.environment
+                let reviewer = env["CHAINFLOW_REVIEWER"] ?? env["USER"] ?? "unknown"
+                let store = try GraphStore(path: database.db)
+                let now = Int64(Date().timeIntervalSince1970)
+                let (id, history) = try store.review(
+                    alert: alertId, status: status, note: note, reviewer: reviewer,
+                    at: TimeParser.isoString(now))
+                if json.json {
+                    let entries = history.map { h in
+                        JSONValue.object([
+                            ("status", .string(h.status)), ("note", .string(h.note)),
+                            ("reviewer", .string(h.reviewer)),
+                            ("at", .string(h.at)),
+                        ])
+                    }
+                    print(
+                        JSONValue.object([("alert", .string(id)), ("history", .array(entries))]).rendered(),
+                        terminator: "")
+                } else {
+                    print("alert \(id): \(status)")
+                    for h in history {
+                        print("  \(h.at)  \(h.status)  \(h.reviewer)" + (h.note.isEmpty ? "" : ": \(h.note)"))
+                    }
+                }
             } catch {
                 throw AmlCommand.failure(error)
             }

@@ -113,6 +113,40 @@ import Testing
         #expect(delivered == ["structuring"] && next.newAlerts == 1)
     }
 
+    @Test func reviewsKeepAHistoryShowInReportsAndBecomeLabels() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        var rows = Self.header
+        for k in 0..<4 {
+            rows += "\(k + 1),S\(k),T,TRANSFER,9500.00,2024-03-0\(k + 1)T10:00:00Z,False,-1\n"
+        }
+        try Self.write(rows, dir + "/a.csv")
+        try Self.ingest(store, dir + "/a.csv")
+        #expect(throws: (any Error).self) { try AmlEvaluate.reviewLabels(store: store) }
+        let run = try AmlRun.run(store: store, options: AmlRunOptions(threads: 1))
+        let id = try #require(run.alerts.first?.id)
+        _ = try store.review(
+            alert: String(id.prefix(8)), status: "escalated", note: "a", reviewer: "ann", at: "t1")
+        let (full, history) = try store.review(
+            alert: id, status: "closed-true", note: "SAR", reviewer: "bob", at: "t2")
+        #expect(full == id && history.map(\.status) == ["escalated", "closed-true"])
+        #expect(history.map(\.reviewer) == ["ann", "bob"])
+        #expect(throws: StoreError.self) {
+            try store.review(alert: "ffffff", status: "open", note: "", reviewer: "x", at: "t")
+        }
+        #expect(throws: StoreError.self) {
+            try store.review(alert: id, status: "maybe", note: "", reviewer: "x", at: "t")
+        }
+        // The latest status travels with the alert into reports.
+        let again = try AmlRun.run(store: store, options: AmlRunOptions(since: 0, threads: 1, store: false))
+        #expect(again.alerts.first?.status == "closed-true")
+        #expect(AmlRender.html(again).contains("closed-true"))
+        // Closed-true alerts are labels: the rule finds its own confirmed alert.
+        let labels = try AmlEvaluate.reviewLabels(store: store)
+        #expect(labels.instances.map(\.id) == [id] && labels.instances[0].typology == "structuring")
+        let e = try AmlEvaluate.run(store: store, labelsPath: "reviews", rules: .standard, threads: 1)
+        #expect(e.total.planted == 1 && e.total.found == 1)
+    }
+
     @Test func untilBoundsTheRun() throws {
         let (store, _) = try Fixtures.freshStore()
         try Self.ingest(

@@ -1,7 +1,7 @@
-import FlowReport
 import FlowAnalysis
 import FlowIngest
 import FlowModel
+import FlowReport
 import FlowSim
 import FlowStore
 import Foundation
@@ -90,7 +90,9 @@ import Testing
         #expect(categories["ACC-3001"] == [Self.script] && categories["ACC-4001"] == ["high-risk"])
         let html = AmlRender.html(result, categories: categories)
         Self.checkSelfContained(html)
-        let pictures = result.alerts.map { AmlRender.picture($0, categories: categories) }
+        let pictures = AmlRender.htmlOrder(result.alerts).map {
+            AmlRender.picture($0, categories: categories)
+        }
         // Structuring: four depositors into ACC-2001; pass-through: ACC-2001 -> ACC-3001 -> ACC-4001.
         #expect(pictures.map(\.nodeCount) == [5, 3] && pictures.map(\.edgeCount) == [4, 2])
         let page = try #require(
@@ -163,8 +165,11 @@ import Testing
         // Same alerts on one thread: the same bytes.
         let single = try AmlRun.run(store: store, options: AmlRunOptions(threads: 1, store: false))
         #expect(AmlRender.html(single, categories: categories) == html)
-        let pictures = result.alerts.map { AmlRender.picture($0, categories: categories) }
-        for (a, p) in zip(result.alerts, pictures) {
+        let ordered = AmlRender.htmlOrder(result.alerts)
+        let pictures = ordered.prefix(AmlRender.htmlDetailed(ordered)).map {
+            AmlRender.picture($0, categories: categories)
+        }
+        for (a, p) in zip(ordered, pictures) {
             let addresses = Set(a.evidence.flatMap { [$0.from, $0.to] })
             let pairs = Set(a.evidence.map { $0.from + "\u{0}" + $0.to })
             if p.foldedNodes == 0 {

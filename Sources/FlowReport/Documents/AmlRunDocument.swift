@@ -27,6 +27,8 @@ public struct AmlAlertDocument: Sendable, Equatable {
     public var value: UInt256?
     /// The reporting currency of `value`.
     public var currency: String?
+    /// The latest review status (`open`, `escalated`, `closed-true`, `closed-false`); nil: not reviewed.
+    public var status: String?
 
     /// `value` as currency text with 2 decimals (rounded down), when there is one.
     public var valueText: String? {

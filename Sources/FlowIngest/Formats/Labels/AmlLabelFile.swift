@@ -20,6 +20,7 @@ public struct AmlLabelFile: Sendable {
         case alertTransactions = "AMLSim alert_transactions.csv"
         case alertAccounts = "AMLSim alert accounts"
         case nodes = "AMLSim nodes.csv (account labels)"
+        case reviews = "alert reviews (closed-true alerts)"
     }
 
     /// One laundering instance.
@@ -37,6 +38,12 @@ public struct AmlLabelFile: Sendable {
             self.members = members
             self.transactions = transactions
         }
+    }
+
+    public init(kind: Kind, instances: [Instance], accounts: Set<String>) {
+        self.kind = kind
+        self.instances = instances
+        self.accounts = accounts
     }
 
     public var kind: Kind
