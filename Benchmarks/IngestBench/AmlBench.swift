@@ -1,7 +1,7 @@
-import FlowReport
 import FlowAnalysis
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowSim
 import FlowStore
 import Foundation
@@ -9,7 +9,7 @@ import Foundation
 /// `chainflow-bench --aml`: the default rule set over a generated labelled ledger of about
 /// `transfers` transfers (`generate ledger`, 180 days; generated and ingested once, cached in
 /// `dir`). Each run loads the snapshot from SQLite and runs every rule; it prints load time, rule
-/// time per rule, transfers per second of the rule pass, and peak memory.
+/// time per rule, transfers per second of the rule pass (prices attached), and peak memory.
 func amlBenchmark(dir: String, transfers: Int, runs: Int, threads: Int?) throws {
     // About 102 transfers per account over 180 days.
     let accounts = max(500, transfers / 102)
@@ -32,7 +32,9 @@ func amlBenchmark(dir: String, transfers: Int, runs: Int, threads: Int?) throws 
     var alerts = 0
     for run in 1...runs {
         let t0 = ContinuousClock.now
-        let snapshot = try store.transferSnapshot(from: .min, until: .max)
+        var snapshot = try store.transferSnapshot(from: .min, until: .max)
+        // Prices included: thresholds in the currency per asset and day, as `aml run` does.
+        snapshot.attachPrices(try store.priceSeries(currency: "USD"), currency: "USD")
         let t1 = ContinuousClock.now
         let timing = UnsafeTiming()
         let found = AmlEngine.run(snapshot, rules: .standard, threads: threadCount, timing: timing)

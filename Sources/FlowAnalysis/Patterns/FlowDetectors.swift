@@ -16,8 +16,13 @@ extension AmlGraph {
             let mid = (lo + hi) / 2
             if list[mid] <= r { lo = mid + 1 } else { hi = mid }
         }
+        // Rows are in time order: the end is found by binary search too.
         var end = lo
-        while end < list.endIndex && snapshot.time[Int(list[end])] <= deadline { end += 1 }
+        var top = list.endIndex
+        while end < top {
+            let mid = (end + top) / 2
+            if snapshot.time[Int(list[mid])] <= deadline { end = mid + 1 } else { top = mid }
+        }
         return list[lo..<end]
     }
 
@@ -306,6 +311,26 @@ extension AmlGraph {
                     self.snapshot.amount[r] >= floor
                 else { continue }
                 let deadline = self.snapshot.time[r] + rule.window
+                // The value has to come back: skip starts where no later transfer into u within
+                // the window keeps min-ratio of this one (most starts, and cheap to check).
+                let a = self.snapshot.amount[r]
+                // In time order each hop keeps min-ratio of the one before: the last keeps at
+                // least min-ratio^max-hops of the first.
+                var low = a.permyriad(rule.minRatio)
+                if rule.inTimeOrder {
+                    for _ in 1..<max(1, rule.maxHops) { low = low.permyriad(rule.minRatio) }
+                }
+                var closes = false
+                for e in self.after(Int32(r), until: deadline, in: self.incoming(u))
+                where self.snapshot.asset[Int(e)] == self.snapshot.asset[r] {
+                    let b = self.snapshot.amount[Int(e)]
+                    if rule.inTimeOrder ? (b <= a && b >= low) : (b >= low && a >= b.permyriad(rule.minRatio))
+                    {
+                        closes = true
+                        break
+                    }
+                }
+                if !closes { continue }
                 path = [Int32(r)]
                 nodes = [u, v]
                 // In time order each hop comes after the one before it; in any order, each hop
