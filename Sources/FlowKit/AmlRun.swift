@@ -134,9 +134,36 @@ public enum AmlRun {
                     $0.windowEnd >= (options.since ?? .min) && $0.windowEnd <= (options.until ?? .max)
                 }
             }
+            // Exposure on Bitcoin: tagged addresses' flows over the UTXO graph seen as
+            // address-to-address payments.
+            let exposureRules = options.rules.rules.filter { $0.enabled && $0.detector == .exposure }
+            var utxoExposure: [AmlAlert] = []
+            var flows = TransferSnapshot()
+            if !exposureRules.isEmpty,
+                try store.hasTaggedUTXOAddresses(
+                    categories: Array(Set(exposureRules.flatMap(\.categories))).sorted())
+            {
+                let from = options.since.map { $0 - options.rules.lookback } ?? .min
+                let (f, skipped) = try store.utxoFlowSnapshot(from: from, until: reportUntil ?? .max)
+                flows = f
+                flows.attachPrices(
+                    try store.priceSeries(currency: options.rules.currency), currency: options.rules.currency)
+                flows.reportFrom = options.since ?? .min
+                flows.reportUntil = reportUntil ?? .max
+                if skipped > 0 {
+                    progress?(
+                        "exposure on Bitcoin: \(skipped) transactions with too many input-output pairs left out"
+                    )
+                }
+                utxoExposure = AmlEngine.runEach(
+                    flows, settings: options.rules, candidates: exposureRules, threads: threads
+                ).flatMap { $0 }
+            }
             let ruled = clock.now
             var documents = try resolve(alerts, snapshot: snapshot, store: store)
-            var utxoDocuments = try resolveUTXO(utxo, peel: peel, store: store)
+            var utxoDocuments =
+                try resolveUTXO(utxo, peel: peel, store: store)
+                + resolveFlows(utxoExposure, flows: flows, store: store)
             if incremental {
                 // Incremental: peel chains are re-checked in full; report those not stored before
                 // (all of a changed rule's).
@@ -144,7 +171,7 @@ public enum AmlRun {
                 utxoDocuments.removeAll { known.contains($0.id) && !changed.contains($0.rule) }
             }
             if !utxoDocuments.isEmpty {
-                alerts += utxo
+                alerts += utxo + utxoExposure
                 documents = (documents + utxoDocuments).sorted {
                     ($0.windowStart, $0.windowEnd, $0.rule, $0.id) < (
                         $1.windowStart, $1.windowEnd, $1.rule, $1.id
@@ -288,6 +315,45 @@ public enum AmlRun {
                     subjects: a.utxoSubjects, addresses: a.utxoAddresses, transfers: [],
                     transactions: a.utxoTransactions,
                     asset: BuiltinAsset.btc))
+        }
+    }
+
+    /// Resolves alerts raised over `utxoFlowSnapshot` flows: Bitcoin transactions as evidence,
+    /// one edge per address-to-address flow.
+    static func resolveFlows(_ alerts: [AmlAlert], flows s: TransferSnapshot, store: GraphStore) throws
+        -> [AmlAlertDocument]
+    {
+        if alerts.isEmpty { return [] }
+        let txIds = Array(Set(alerts.flatMap { $0.rows.map { s.transferIds[Int($0)] } }))
+        let txids = try store.txids(txIds)
+        let texts = try store.addressTexts(alerts.flatMap { $0.addresses.map { s.addressIds[Int($0)] } })
+        func text(_ dense: UInt32) -> String {
+            let id = s.addressIds[Int(dense)]
+            return texts[id] ?? "address:\(id)"
+        }
+        return alerts.map { a in
+            let transactions = Array(Set(a.rows.map { s.transferIds[Int($0)] })).sorted()
+            let subjects = a.subjects.map { s.addressIds[Int($0)] }
+            return AmlAlertDocument(
+                id: fingerprint(rule: a.rule, subjects: subjects, transfers: [], utxo: transactions),
+                rule: a.rule,
+                typology: a.typology, severity: a.severity, score: a.score, subjects: a.subjects.map(text),
+                addresses: a.addresses.map(text).sorted(),
+                transactions: transactions.map { txids[$0] ?? "tx:\($0)" },
+                windowStart: a.windowStart, windowEnd: a.windowEnd, asset: "BTC", decimals: 8,
+                amount: a.amount,
+                explanation: a.explanation,
+                evidence: a.rows.map { r in
+                    let k = Int(r)
+                    return AmlAlertDocument.Edge(
+                        tx: txids[s.transferIds[k]] ?? "tx:\(s.transferIds[k])", from: text(s.from[k]),
+                        to: text(s.to[k]), amount: s.amount[k], time: s.time[k])
+                },
+                ids: AmlAlertDocument.StoreIds(
+                    subjects: subjects, addresses: a.addresses.map { s.addressIds[Int($0)] }, transfers: [],
+                    transactions: transactions, asset: BuiltinAsset.btc),
+                value: s.prices.first.flatMap { $0 }?.value(of: a.amount, decimals: 8, at: a.windowEnd),
+                currency: s.currency)
         }
     }
 

@@ -279,7 +279,7 @@ public struct AmlRuleSet: Sendable, Equatable {
                 $0.maxHops = 3
                 $0.maxDwell = 3 * 86_400
                 $0.minRatio = 5_000
-                $0.minAmount = AmountThreshold("1000")
+                $0.minAmount = AmountThreshold("1000", perAsset: ["BTC": "0.01"])
                 $0.indirectSeverity = .medium
             },
             // Bitcoin (UTXO) and account-model peel chains; the account-model form needs each
