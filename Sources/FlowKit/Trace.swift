@@ -1,7 +1,7 @@
-public import FlowReport
 import Dispatch
 public import FlowAnalysis
 import FlowModel
+public import FlowReport
 public import FlowStore
 import Foundation
 
@@ -423,7 +423,7 @@ public enum Trace {
                 endpoints: $0.value.1, categories: categories[$0.key] ?? [])
         }
 
-        return TraceReport(
+        var report = TraceReport(
             policy: r.policy, direction: r.direction, model: model, asset: asset, since: options.since,
             until: options.until, maxHops: options.maxHops, minAmount: minAmount,
             stopCategories: options.stopCategories, seeds: seeds,
@@ -435,5 +435,24 @@ public enum Trace {
                 belowThresholdBranches: r.belowThresholdBranches, cutByLimits: r.cutTotal),
             byCategory: categoryGroups, byAddress: addressGroups,
             addressCount: byAddress.count, steps: r.steps, notes: notes)
+        report.valuation = try valuation(store: store, asset: asset, since: options.since)
+        return report
+    }
+
+    /// The asset's USD price on the day the trace's window starts (`--since`), else on the latest
+    /// day with a price; nil without prices (`chainflow prices import`).
+    static func valuation(store: GraphStore, asset: TraceAsset, since: Int64?) throws -> TraceValuation? {
+        let currency = "USD"
+        let all = try store.priceSeries(currency: currency)
+        let key = !asset.contract.isEmpty ? asset.contract.lowercased() : (asset.symbol ?? "").uppercased()
+        guard let series = all[key] ?? all[(asset.symbol ?? "").uppercased()], let last = series.days.last
+        else {
+            return nil
+        }
+        let time = since ?? last * 86_400
+        guard let price = series.price(at: time) else { return nil }
+        return TraceValuation(
+            currency: currency, time: time / 86_400 * 86_400, price: price,
+            basis: since == nil ? "latest price" : "--since")
     }
 }

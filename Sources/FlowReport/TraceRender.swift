@@ -28,6 +28,7 @@ public enum TraceRender {
             }
             return .string(v.decimalString)
         }
+        let decimals = r.asset.decimals ?? (r.model == "utxo" ? 8 : 0)
         func endpoint(_ e: TraceEndpointReport) -> JSONValue {
             var fields: [(String, JSONValue)] = [
                 ("kind", .string(e.kind.rawValue)),
@@ -39,8 +40,9 @@ public enum TraceRender {
             } else if e.location != nil {
                 fields.append(("transaction", .optional(e.location)))
             }
+            fields += [("amount", amount(e.amount))]
+            if let v = r.valuation { fields.append(("value", .string(v.text(e.amount, decimals: decimals)))) }
             fields += [
-                ("amount", amount(e.amount)),
                 ("share", share(e.shareBillionths)),
                 ("hops", .int(e.hops)),
                 ("path", .array(e.path.map { .string($0) })),
@@ -48,7 +50,7 @@ public enum TraceRender {
             ]
             return .object(fields)
         }
-        return .object([
+        var document: [(String, JSONValue)] = [
             ("schema_version", .int(schemaVersion)),
             ("policy", .string(r.policy.rawValue)),
             ("direction", .string(r.direction.rawValue)),
@@ -123,7 +125,23 @@ public enum TraceRender {
             ("cut", .array(r.cuts.map(endpoint))),
             ("steps", .int(r.steps)),
             ("notes", .array(r.notes.map { .string($0) })),
-        ])
+        ]
+        if let v = r.valuation {
+            // Beside the exact base units: the amounts in the currency at one day's price.
+            document.append(
+                (
+                    "valuation",
+                    .object([
+                        ("currency", .string(v.currency)),
+                        ("date", .string(String(Render.isoTime(v.time).prefix(10)))),
+                        ("basis", .string(v.basis)),
+                        ("price", .string(v.price.decimalString(decimals: 12))),
+                        ("seeds", .string(v.text(r.totals.seeds, decimals: decimals))),
+                        ("endpoints", .string(v.text(r.totals.endpoints, decimals: decimals))),
+                    ])
+                ))
+        }
+        return .object(document)
     }
 
     package static func share(_ billionths: UInt64) -> JSONValue {

@@ -1,8 +1,8 @@
-import FlowReport
 import FlowAnalysis
 import FlowIngest
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowSim
 import FlowStore
 import Foundation
@@ -90,6 +90,39 @@ struct TraceStoreTests {
                 }
             }
         }
+    }
+
+    @Test("with BTC prices a trace shows values in USD beside the exact satoshi")
+    func valuedInUSD() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        let chainDir = dir + "/chain"
+        try FileManager.default.createDirectory(atPath: chainDir, withIntermediateDirectories: true)
+        let summary = try ChainGenerator.write(
+            options: ChainGeneratorOptions(transactions: 1_000, seed: 4, transactionsPerBlock: 200),
+            to: chainDir)
+        try Fixtures.ingest(store, summary.files.map { chainDir + "/" + $0 })
+        let g = try store.loadUTXOTraceGraph(threads: 2)
+        var counts: [UInt32: Int] = [:]
+        for a in g.outputAddress where a != 0 { counts[a, default: 0] += 1 }
+        let top = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(1)
+            .map(\.key)
+        let names = try store.addressTexts(top.map(Int64.init))
+        let seeds: [String] = top.compactMap { names[Int64($0)] }
+        let bare = try Trace.run(store: store, options: TraceOptions(from: seeds, maxHops: 3))
+        #expect(bare.reports[0].valuation == nil)
+        #expect(!TraceRender.json(bare).rendered().contains("valuation"))
+        _ = try store.storePrices(
+            [PriceRow(asset: "BTC", currency: "USD", day: 0, price: "50000")], source: "t")
+        let run = try Trace.run(store: store, options: TraceOptions(from: seeds, maxHops: 3))
+        let r = try #require(run.reports.first)
+        let v = try #require(r.valuation)
+        #expect(v.basis == "latest price" && v.currency == "USD")
+        // 1 BTC = 100,000,000 satoshi = 50,000 USD: one cent is 20 satoshi.
+        let expected = r.totals.seeds.quotientAndRemainder(dividingBy: UInt64(20)).quotient  // cents
+        #expect(v.text(r.totals.seeds, decimals: 8) == expected.decimalString(decimals: 2))
+        let json = TraceRender.json(run).rendered()
+        #expect(json.contains("\"valuation\"") && json.contains("\"value\""))
+        #expect(r.endpoints.map(\.amount) == bare.reports[0].endpoints.map(\.amount), "base units unchanged")
     }
 
     @Test("many seeds traced each on its own give the same bytes with 1 thread and with 4")

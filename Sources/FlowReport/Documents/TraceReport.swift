@@ -93,7 +93,34 @@ public struct TraceGroup: Sendable, Equatable {
 }
 
 /// The result of one trace, ready to render.
+/// The price a trace's amounts are valued at: one asset, one day.
+public struct TraceValuation: Sendable, Equatable {
+    public var currency: String
+    /// Unix seconds of the day valued at.
+    public var time: Int64
+    /// Price of one whole unit, scaled by 10^12 (`PriceSeries.scale`).
+    public var price: UInt256
+    /// Why that day: "--since" (the start of the trace's window) or "latest price".
+    public var basis: String
+
+    public init(currency: String, time: Int64, price: UInt256, basis: String) {
+        self.currency = currency
+        self.time = time
+        self.price = price
+        self.basis = basis
+    }
+
+    /// `amount` base units (of an asset with `decimals`) in the currency, 2 decimals, rounded down.
+    public func text(_ amount: UInt256, decimals: Int) -> String {
+        let micro = UInt256.multiplyDivide(amount, price, UInt256.pow10(decimals))?.quotient ?? .zero
+        return micro.quotientAndRemainder(dividingBy: UInt64(10_000_000_000)).quotient.decimalString(
+            decimals: 2)
+    }
+}
+
 public struct TraceReport: Sendable {
+    /// Set when the asset has prices: amounts are also shown in the currency.
+    public var valuation: TraceValuation?
     public var policy: TracePolicy
     public var direction: TraceDirection
     /// `utxo` (Bitcoin transactions) or `account` (transfers).
