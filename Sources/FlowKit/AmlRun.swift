@@ -94,8 +94,8 @@ public enum AmlRun {
                     !changed.isEmpty ? Int64.min : reportFrom.map { $0 - options.rules.lookback } ?? .min
                 snapshot = try store.transferSnapshot(from: from, until: reportUntil ?? .max)
             }
-            snapshot.attachPrices(
-                try store.priceSeries(currency: options.rules.currency), currency: options.rules.currency)
+            let prices = try store.priceSeries(currency: options.rules.currency)
+            snapshot.attachPrices(prices, currency: options.rules.currency)
             let warnings = options.rules.unpricedWarnings(snapshot)
             for w in warnings { progress?("warning: \(w)") }
             if let until = reportUntil { snapshot.dataEnd = until }
@@ -146,8 +146,7 @@ public enum AmlRun {
                 let from = options.since.map { $0 - options.rules.lookback } ?? .min
                 let (f, skipped) = try store.utxoFlowSnapshot(from: from, until: reportUntil ?? .max)
                 flows = f
-                flows.attachPrices(
-                    try store.priceSeries(currency: options.rules.currency), currency: options.rules.currency)
+                flows.attachPrices(prices, currency: options.rules.currency)
                 flows.reportFrom = options.since ?? .min
                 flows.reportUntil = reportUntil ?? .max
                 if skipped > 0 {

@@ -443,12 +443,13 @@ public enum Trace {
     /// day with a price; nil without prices (`chainflow prices import`).
     static func valuation(store: GraphStore, asset: TraceAsset, since: Int64?) throws -> TraceValuation? {
         let currency = "USD"
-        let all = try store.priceSeries(currency: currency)
-        let key = !asset.contract.isEmpty ? asset.contract.lowercased() : (asset.symbol ?? "").uppercased()
-        guard let series = all[key] ?? all[(asset.symbol ?? "").uppercased()], let last = series.days.last
-        else {
-            return nil
-        }
+        // Imported prices only (currency ""): a trace of USD itself is not valued.
+        guard
+            let series = PriceSeries.lookup(
+                try store.priceSeries(currency: currency), symbol: asset.symbol, contract: asset.contract,
+                currency: ""),
+            let last = series.days.last
+        else { return nil }
         let time = since ?? last * 86_400
         guard let price = series.price(at: time) else { return nil }
         return TraceValuation(

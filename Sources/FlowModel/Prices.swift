@@ -56,6 +56,23 @@ public struct PriceSeries: Sendable, Equatable {
         return UInt256.multiplyDivide(amount, p, UInt256.pow10(decimals))?.quotient
     }
 
+    /// A value in currency units scaled by 10^`scale` as text with 2 decimals, rounded down.
+    public static func currencyText(_ value: UInt256) -> String {
+        value.quotientAndRemainder(dividingBy: UInt64(10_000_000_000)).quotient.decimalString(decimals: 2)
+    }
+
+    /// The series of an asset among `series` (keyed by contract address in lower case or symbol in
+    /// upper case): its contract's first, then its symbol's; an asset named like `currency` is
+    /// worth 1.
+    public static func lookup(
+        _ series: [String: PriceSeries], symbol: String?, contract: String?, currency: String
+    ) -> PriceSeries? {
+        let symbol = (symbol ?? "").uppercased()
+        if !symbol.isEmpty && symbol == currency.uppercased() { return .constant(one) }
+        if let c = contract, !c.isEmpty, let s = series[c.lowercased()] { return s }
+        return symbol.isEmpty ? nil : series[symbol]
+    }
+
     /// `threshold` (currency units scaled by 10^`scale`) in base units of an asset with `decimals`
     /// at a price `price`, rounded up (a transfer of at least this many base units is worth at
     /// least the threshold); nil when the price is zero or the result overflows.

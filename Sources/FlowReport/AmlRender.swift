@@ -21,11 +21,10 @@ public enum AmlRender {
         var fields = alertFields(a)
         if let v = a.value, let c = a.currency {
             // Beside the exact base units: the value in the reporting currency.
-            let cents = v.quotientAndRemainder(dividingBy: UInt64(10_000_000_000)).quotient
             fields.insert(
                 (
                     "value",
-                    .object([("currency", .string(c)), ("amount", .string(cents.decimalString(decimals: 2)))])
+                    .object([("currency", .string(c)), ("amount", .string(PriceSeries.currencyText(v)))])
                 ),
                 at: fields.firstIndex { $0.0 == "amount_units" }! + 1)
         }

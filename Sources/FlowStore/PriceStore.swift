@@ -103,10 +103,8 @@ extension TransferSnapshot {
     /// symbol (case-insensitive); an asset named like the currency is worth 1.
     public mutating func attachPrices(_ series: [String: PriceSeries], currency: String) {
         self.currency = currency
-        prices = assets.map { a in
-            if a.symbol.uppercased() == currency.uppercased() { return .constant(PriceSeries.one) }
-            if let c = a.contract, !c.isEmpty, let s = series[c.lowercased()] { return s }
-            return series[a.symbol.uppercased()]
+        prices = assets.map {
+            PriceSeries.lookup(series, symbol: $0.symbol, contract: $0.contract, currency: currency)
         }
     }
 }

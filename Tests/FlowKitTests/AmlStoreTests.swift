@@ -73,7 +73,8 @@ import Testing
         #expect(try store.alertCount() == 2)
     }
 
-    @Test func aChangedRuleIsCheckedOverTheWholeHistory() throws {
+    /// A fresh store with four deposits of 9,500.00 into T, a day apart: one structuring alert.
+    static func structuringStore() throws -> GraphStore {
         let (store, dir) = try Fixtures.freshStore()
         var rows = Self.header
         for k in 0..<4 {
@@ -81,6 +82,11 @@ import Testing
         }
         try Self.write(rows, dir + "/a.csv")
         try Self.ingest(store, dir + "/a.csv")
+        return store
+    }
+
+    @Test func aChangedRuleIsCheckedOverTheWholeHistory() throws {
+        let store = try Self.structuringStore()
         var strict = AmlRuleSet.standard
         strict.rules[strict.rules.firstIndex { $0.name == "structuring" }!].minCount = 5
         let first = try AmlRun.run(
@@ -95,13 +101,7 @@ import Testing
     }
 
     @Test func alertsThatCannotBeDeliveredAreDeliveredNextTime() throws {
-        let (store, dir) = try Fixtures.freshStore()
-        var rows = Self.header
-        for k in 0..<4 {
-            rows += "\(k + 1),S\(k),T,TRANSFER,9500.00,2024-03-0\(k + 1)T10:00:00Z,False,-1\n"
-        }
-        try Self.write(rows, dir + "/a.csv")
-        try Self.ingest(store, dir + "/a.csv")
+        let store = try Self.structuringStore()
         struct Full: Error {}
         #expect(throws: Full.self) {
             try AmlRun.run(store: store, options: AmlRunOptions(threads: 1), deliver: { _ in throw Full() })
@@ -114,13 +114,7 @@ import Testing
     }
 
     @Test func reviewsKeepAHistoryShowInReportsAndBecomeLabels() throws {
-        let (store, dir) = try Fixtures.freshStore()
-        var rows = Self.header
-        for k in 0..<4 {
-            rows += "\(k + 1),S\(k),T,TRANSFER,9500.00,2024-03-0\(k + 1)T10:00:00Z,False,-1\n"
-        }
-        try Self.write(rows, dir + "/a.csv")
-        try Self.ingest(store, dir + "/a.csv")
+        let store = try Self.structuringStore()
         #expect(throws: (any Error).self) { try AmlEvaluate.reviewLabels(store: store) }
         let run = try AmlRun.run(store: store, options: AmlRunOptions(threads: 1))
         let id = try #require(run.alerts.first?.id)

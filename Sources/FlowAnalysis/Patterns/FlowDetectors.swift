@@ -98,10 +98,11 @@ extension AmlGraph {
                         // transfers: too little ordinary traffic to judge by.
                         var inBand = 0
                         var others = 0
+                        let bandLow = lo.permyriad(10_000 / max(1, taken.count))
                         for f in outs where Int(self.snapshot.asset[Int(f)]) == asset && !taken.contains(f) {
                             others += 1
                             let v = self.snapshot.amount[Int(f)]
-                            if v >= lo.permyriad(10_000 / max(1, taken.count)) && v <= hi { inBand += 1 }
+                            if v >= bandLow && v <= hi { inBand += 1 }
                         }
                         let share = Double(inBand + 1) / Double(others + 1)
                         let rate = self.expectedInWindow(

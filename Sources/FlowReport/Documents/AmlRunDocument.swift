@@ -33,8 +33,7 @@ public struct AmlAlertDocument: Sendable, Equatable {
     /// `value` as currency text with 2 decimals (rounded down), when there is one.
     public var valueText: String? {
         guard let value, let currency else { return nil }
-        let cents = value.quotientAndRemainder(dividingBy: UInt64(10_000_000_000)).quotient
-        return "\(cents.decimalString(decimals: 2)) \(currency)"
+        return "\(PriceSeries.currencyText(value)) \(currency)"
     }
 
     /// Store ids of the alert's subjects, addresses, evidence transfers or transactions, and asset.

@@ -113,8 +113,7 @@ public struct TraceValuation: Sendable, Equatable {
     /// `amount` base units (of an asset with `decimals`) in the currency, 2 decimals, rounded down.
     public func text(_ amount: UInt256, decimals: Int) -> String {
         let micro = UInt256.multiplyDivide(amount, price, UInt256.pow10(decimals))?.quotient ?? .zero
-        return micro.quotientAndRemainder(dividingBy: UInt64(10_000_000_000)).quotient.decimalString(
-            decimals: 2)
+        return PriceSeries.currencyText(micro)
     }
 }
 
