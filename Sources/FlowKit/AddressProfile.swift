@@ -33,9 +33,11 @@ extension AddressProfile {
             clusterTags = Array(
                 try store.clusterTags(c.clusterId, limit: 40).filter { $0.address != c.address }.prefix(20))
         }
-        return AddressProfile(
+        var profile = AddressProfile(
             address: summary?.address ?? text, chain: summary?.chain, bitcoin: bitcoin, assets: all,
             fees: fees,
             tags: tags, cluster: cluster, clusterTags: clusterTags)
+        profile.value(with: try store.priceSeries(currency: currency))
+        return profile
     }
 }

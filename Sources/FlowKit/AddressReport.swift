@@ -91,9 +91,11 @@ extension AddressReport {
                     amount: r.optionalText("amount"), explanation: r.text("explanation"))
             }
         }
-        return AddressReport(
+        var report = AddressReport(
             profile: profile, history: history, counterparties: counterparties, counterpartyLimit: limit,
             exposure: exposure, exposureByCategory: byCategory, alerts: alerts)
+        report.value(with: try store.priceSeries(currency: AddressProfile.currency))
+        return report
     }
 
     /// Whether the database has `table` (a database made before the AML tables has no alerts).

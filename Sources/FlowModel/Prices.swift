@@ -56,9 +56,11 @@ public struct PriceSeries: Sendable, Equatable {
         return UInt256.multiplyDivide(amount, p, UInt256.pow10(decimals))?.quotient
     }
 
-    /// A value in currency units scaled by 10^`scale` as text with 2 decimals, rounded down.
+    /// A value in currency units scaled by 10^`scale` as text with exactly 2 decimals, rounded down.
     public static func currencyText(_ value: UInt256) -> String {
-        value.quotientAndRemainder(dividingBy: UInt64(10_000_000_000)).quotient.decimalString(decimals: 2)
+        let cents = value.quotientAndRemainder(dividingBy: UInt64(10_000_000_000)).quotient
+        let (units, rest) = cents.quotientAndRemainder(dividingBy: UInt64(100))
+        return units.decimalString + "." + (rest < 10 ? "0" : "") + String(rest)
     }
 
     /// The series of an asset among `series` (keyed by contract address in lower case or symbol in

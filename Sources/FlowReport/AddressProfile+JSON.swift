@@ -26,7 +26,7 @@ extension Render {
                             ),
                             ("transfers", .int(a.transfers)),
                             ("first_time", .optional(a.firstTime)), ("last_time", .optional(a.lastTime)),
-                        ])
+                        ] + (p.value(a.asset).map { [("value", valueJSON($0))] } ?? []))
                     })
             ))
         members.append(
@@ -75,6 +75,23 @@ extension Render {
         return .object(members)
     }
 
+    /// An asset's value in the reporting currency: `currency`, `day` (of the price), `price` (one
+    /// whole unit), `balance` at that price, and, in the full report, `received` and `sent` (each
+    /// movement at its own day's price). Decimal text with 2 places; base units stay exact beside it.
+    package static func valueJSON(_ v: AssetValue) -> JSONValue {
+        var fields: [(String, JSONValue)] = [
+            ("currency", .string(v.currency)), ("day", .string(isoDay(v.day))),
+            ("price", .string(v.price.decimalString(decimals: PriceSeries.scale))),
+            ("balance", .string((v.balance.negative ? "-" : "") + PriceSeries.currencyText(v.balance.magnitude))),
+        ]
+        if let r = v.received { fields.append(("received", .string(PriceSeries.currencyText(r)))) }
+        if let s = v.sent { fields.append(("sent", .string(PriceSeries.currencyText(s)))) }
+        return .object(fields)
+    }
+
+    /// `YYYY-MM-DD` of a Unix time.
+    package static func isoDay(_ t: Int64) -> String { String(isoTime(t).prefix(10)) }
+
     /// An amount in base units with the asset's decimals ("1.5 ETH").
     package static func units(_ v: UInt256, _ a: AssetActivity) -> String {
         (a.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + a.asset
@@ -93,9 +110,15 @@ extension Render {
             out += "    received  \(units(a.received, a))\n"
             out += "    sent      \(units(a.sent, a))\n"
             out += "    balance   \(balance.negative ? "-" : "")\(units(balance.magnitude, a))\n"
+            if let v = p.value(a.asset) {
+                out += "    value     \(v.balanceText) (balance at the price of \(isoDay(v.day)))\n"
+            }
             out += "    transfers \(a.transfers)"
             if let f = a.firstTime, let l = a.lastTime { out += "  first \(isoTime(f))  last \(isoTime(l))" }
             out += "\n"
+        }
+        if p.bitcoin != nil, let v = p.value("BTC") {
+            out += "  value     \(v.balanceText) (balance at the price of \(isoDay(v.day)))\n"
         }
         for f in p.fees { out += "  fees paid  \(units(f.sent, f)) in \(f.transfers) transactions\n" }
         if let c = p.cluster, c.size > 1 {

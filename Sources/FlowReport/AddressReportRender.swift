@@ -44,7 +44,7 @@ public enum AddressReportRender {
                             ("received", .string(m.received.decimalString)),
                             ("sent", .string(m.sent.decimalString)),
                             ("balance", .string(m.balance.text)),
-                        ])
+                        ] + movementValueJSON(m, r))
                     })
             ))
         fields.append(
@@ -62,6 +62,7 @@ public enum AddressReportRender {
                                     ("sent", .string(c.sent.decimalString)),
                                     ("total", .string(c.total.decimalString)),
                                     ("payments", .int(c.payments)),
+                                ] + counterpartyValueJSON(c, r) + [
                                     (
                                         "tags",
                                         .array(
@@ -124,6 +125,48 @@ public enum AddressReportRender {
         return .object(fields)
     }
 
+    /// `value` of a priced movement: `currency`, `received` and `sent` at its day's price.
+    static func movementValueJSON(_ m: AddressReport.Movement, _ r: AddressReport) -> [(String, JSONValue)] {
+        guard let v = r.profile.value(m.asset), let rv = m.receivedValue, let sv = m.sentValue else { return [] }
+        return [
+            (
+                "value",
+                .object([
+                    ("currency", .string(v.currency)), ("received", .string(PriceSeries.currencyText(rv))),
+                    ("sent", .string(PriceSeries.currencyText(sv))),
+                ])
+            )
+        ]
+    }
+
+    /// `value` of a priced counterparty: `currency`, `total` at the price of `day`.
+    static func counterpartyValueJSON(_ c: AddressReport.Counterparty, _ r: AddressReport)
+        -> [(String, JSONValue)]
+    {
+        guard let v = r.profile.value(c.asset), let t = c.totalValue else { return [] }
+        return [
+            (
+                "value",
+                .object([
+                    ("currency", .string(v.currency)), ("total", .string(PriceSeries.currencyText(t))),
+                    ("day", .string(Render.isoDay(v.day))),
+                ])
+            )
+        ]
+    }
+
+    /// ` (1234.56 USD)` after an amount, when it has a value.
+    static func valueSuffix(_ scaled: UInt256?, _ asset: String, _ r: AddressReport) -> String {
+        guard let scaled, let v = r.profile.value(asset) else { return "" }
+        return " (" + v.text(scaled) + ")"
+    }
+
+    /// The sentence that says how values are computed, when any asset has one.
+    static func valuesNote(_ r: AddressReport) -> String? {
+        guard let first = r.profile.values.first else { return nil }
+        return "Values in \(first.currency) are rounded down to the cent: balances and counterparty totals at each asset's latest price (its day shown), received and sent at each movement's own day's price (prices carry forward from the last day before). Amounts in the asset's units stay exact."
+    }
+
     // MARK: CSV
 
     /// One table for the whole report, a `section` column saying what each row is:
@@ -132,16 +175,18 @@ public enum AddressReportRender {
     public static func csv(_ r: AddressReport) -> String {
         let header = [
             "section", "asset", "time", "tx", "address", "category", "label", "received", "sent", "balance",
-            "count",
+            "count", "currency", "received_value", "sent_value", "balance_value",
         ]
         var rows: [[String]] = []
         func row(
             _ section: String, asset: String = "", time: String = "", tx: String = "", address: String = "",
             category: String = "", label: String = "", received: String = "", sent: String = "",
-            balance: String = "", count: String = ""
+            balance: String = "", count: String = "", values: [String] = ["", "", "", ""]
         ) {
-            rows.append([section, asset, time, tx, address, category, label, received, sent, balance, count])
+            rows.append(
+                [section, asset, time, tx, address, category, label, received, sent, balance, count] + values)
         }
+        func text(_ v: UInt256?) -> String { v.map(PriceSeries.currencyText) ?? "" }
         let p = r.profile
         for a in p.assets {
             let b = a.balance
@@ -149,7 +194,13 @@ public enum AddressReportRender {
                 "asset", asset: a.asset, time: a.lastTime.map(Render.isoTime) ?? "", address: p.address,
                 received: a.received.decimalString, sent: a.sent.decimalString,
                 balance: SignedAmount(negative: b.negative, magnitude: b.magnitude).text,
-                count: String(a.transfers))
+                count: String(a.transfers),
+                values: p.value(a.asset).map {
+                    [
+                        $0.currency, text($0.received), text($0.sent),
+                        ($0.balance.negative ? "-" : "") + text($0.balance.magnitude),
+                    ]
+                } ?? ["", "", "", ""])
         }
         for t in p.tags { row("tag", address: p.address, category: t.category, label: t.label) }
         if let c = p.cluster {
@@ -161,14 +212,19 @@ public enum AddressReportRender {
         for m in r.history {
             row(
                 "balance", asset: m.asset, time: Render.isoTime(m.time), tx: m.tx, address: p.address,
-                received: m.received.decimalString, sent: m.sent.decimalString, balance: m.balance.text)
+                received: m.received.decimalString, sent: m.sent.decimalString, balance: m.balance.text,
+                values: m.receivedValue == nil
+                    ? ["", "", "", ""]
+                    : [p.value(m.asset)?.currency ?? "", text(m.receivedValue), text(m.sentValue), ""])
         }
         for c in r.counterparties {
             row(
                 "counterparty", asset: c.asset, address: c.address,
                 category: c.tags.map(\.category).joined(separator: "; "),
                 label: c.tags.map(\.label).joined(separator: "; "), received: c.received.decimalString,
-                sent: c.sent.decimalString, count: String(c.payments))
+                sent: c.sent.decimalString, count: String(c.payments),
+                values: c.totalValue == nil
+                    ? ["", "", "", ""] : [p.value(c.asset)?.currency ?? "", "", "", text(c.totalValue)])
         }
         for e in r.exposure {
             row(
@@ -214,6 +270,15 @@ public enum AddressReportRender {
         for f in p.fees {
             out += "\nFees paid: \(units(f.sent, f.asset, r)) in \(f.transfers) transactions.\n"
         }
+        if let note = valuesNote(r) {
+            out += "\n| asset | received | sent | balance | price | price day |\n"
+            out += "| --- | ---: | ---: | ---: | ---: | --- |\n"
+            for v in p.values {
+                out +=
+                    "| \(md(v.asset)) | \(v.received.map(v.text) ?? "") | \(v.sent.map(v.text) ?? "") | \(v.balanceText) | \(v.priceText) | \(Render.isoDay(v.day)) |\n"
+            }
+            out += "\n\(note)\n"
+        }
         out += "\n## Balance over time\n\n"
         if r.history.isEmpty { out += "No movements.\n" }
         for asset in historyAssets(r) {
@@ -226,7 +291,7 @@ public enum AddressReportRender {
             out += "| time | tx | in | out | balance |\n| --- | --- | ---: | ---: | ---: |\n"
             for m in moves.suffix(recentMovements) {
                 out +=
-                    "| \(Render.isoTime(m.time)) | \(mdCode(m.tx)) | \(m.received == .zero ? "" : units(m.received, asset, r)) | \(m.sent == .zero ? "" : units(m.sent, asset, r)) | \(units(m.balance, asset, r)) |\n"
+                    "| \(Render.isoTime(m.time)) | \(mdCode(m.tx)) | \(m.received == .zero ? "" : units(m.received, asset, r) + valueSuffix(m.receivedValue, asset, r)) | \(m.sent == .zero ? "" : units(m.sent, asset, r) + valueSuffix(m.sentValue, asset, r)) | \(units(m.balance, asset, r)) |\n"
             }
             out += "\n"
         }
@@ -235,12 +300,14 @@ public enum AddressReportRender {
             out += "No counterparties.\n\n"
         } else {
             out += "The largest \(r.counterpartyLimit) per asset by received + sent.\n\n"
-            out += "| counterparty | tags | asset | received from | sent to | payments |\n"
-            out += "| --- | --- | --- | ---: | ---: | ---: |\n"
+            let valued = r.counterparties.contains { $0.totalValue != nil }
+            out += "| counterparty | tags | asset | received from | sent to | payments |\(valued ? " value |" : "")\n"
+            out += "| --- | --- | --- | ---: | ---: | ---: |\(valued ? " ---: |" : "")\n"
             for c in r.counterparties {
                 let tags = c.tags.map { "\(md($0.category)): \(md($0.label))" }.joined(separator: "; ")
+                let value = valued ? " \(c.totalValue.flatMap { t in r.profile.value(c.asset)?.text(t) } ?? "") |" : ""
                 out +=
-                    "| \(mdCode(c.address)) | \(tags) | \(md(c.asset)) | \(nonZero(c.received, c.asset, r)) | \(nonZero(c.sent, c.asset, r)) | \(c.payments) |\n"
+                    "| \(mdCode(c.address)) | \(tags) | \(md(c.asset)) | \(nonZero(c.received, c.asset, r)) | \(nonZero(c.sent, c.asset, r)) | \(c.payments) |\(value)\n"
             }
             out += "\n"
         }
@@ -373,6 +440,23 @@ public enum AddressReportRender {
             activity.append(
                 .paragraph("Fees paid: \(units(f.sent, f.asset, r)) in \(f.transfers) transactions."))
         }
+        if let note = valuesNote(r) {
+            activity.append(
+                HTMLTable(
+                    caption: "Value in \(p.values[0].currency)",
+                    columns: [
+                        .init("asset"), .init("received", numeric: true), .init("sent", numeric: true),
+                        .init("balance", numeric: true), .init("price", numeric: true), .init("price day"),
+                    ],
+                    rows: p.values.map { v in
+                        [
+                            .text(v.asset), .text(v.received.map(v.text) ?? ""), .text(v.sent.map(v.text) ?? ""),
+                            .text(v.balanceText), .text(v.priceText), .text(Render.isoDay(v.day)),
+                        ]
+                    },
+                    note: note
+                ).html)
+        }
         page.sections.append(HTMLSection(title: "Activity", id: "activity", blocks: activity))
         // Balance over time
         var balance: [HTML] = []
@@ -410,8 +494,10 @@ public enum AddressReportRender {
                     rows: moves.suffix(recentMovements).map { m in
                         [
                             .text(Render.isoTime(m.time)), .shortCode(m.tx, max: 24),
-                            .text(m.received == .zero ? "" : units(m.received, asset, r)),
-                            .text(m.sent == .zero ? "" : units(m.sent, asset, r)),
+                            .text(
+                                m.received == .zero
+                                    ? "" : units(m.received, asset, r) + valueSuffix(m.receivedValue, asset, r)),
+                            .text(m.sent == .zero ? "" : units(m.sent, asset, r) + valueSuffix(m.sentValue, asset, r)),
                             .text(units(m.balance, asset, r)),
                         ]
                     }
@@ -436,13 +522,14 @@ public enum AddressReportRender {
             }
         }
         if !r.counterparties.isEmpty {
+            let valued = r.counterparties.contains { $0.totalValue != nil }
             cps.append(
                 HTMLTable(
                     columns: [
                         .init("counterparty"), .init("tags"), .init("asset"),
                         .init("received from", numeric: true),
                         .init("sent to", numeric: true), .init("payments", numeric: true),
-                    ],
+                    ] + (valued ? [.init("value", numeric: true)] : []),
                     rows: r.counterparties.map { c in
                         [
                             .code(c.address),
@@ -451,6 +538,9 @@ public enum AddressReportRender {
                             .text(nonZero(c.sent, c.asset, r)),
                             .text(String(c.payments)),
                         ]
+                            + (valued
+                                ? [.text(c.totalValue.flatMap { t in r.profile.value(c.asset)?.text(t) } ?? "")]
+                                : [])
                     },
                     note: "The largest \(r.counterpartyLimit) per asset by received + sent."
                 ).html)

@@ -1,5 +1,6 @@
 import FlowReport
 import FlowKit
+import FlowIngest
 import FlowModel
 import FlowStore
 import Foundation
@@ -35,7 +36,7 @@ import Testing
         #expect(json.hasPrefix("{\n  \"schema_version\": 1,"))
         #expect(json.contains("\"balance\": \"10000\""))
         let csv = AddressReportRender.csv(r)
-        #expect(csv.contains("\nexposure,USD,,,ACC-4001,high-risk,Offshore Holdings Ltd,0,3790000,,1\n"))
+        #expect(csv.contains("\nexposure,USD,,,ACC-4001,high-risk,Offshore Holdings Ltd,0,3790000,,1,,,,\n"))
         let md = AddressReportRender.markdown(r)
         #expect(md.contains("| high-risk | USD |  | 37900 USD | 1 |"))
         // Satoshi: the balance history ends at the balance `chainflow address` computes.
@@ -136,5 +137,76 @@ import Testing
             ClusterReportRender.html(try Self.cluster(SampleCaseDB.clustered)).html,
             name: "cluster-script-tag-dom")
         #expect(script?.dom.contains("&lt;script&gt;alert(1)&lt;/script&gt;") == true)
+    }
+}
+
+/// Address profiles in the reporting currency: each movement at its day's price, the balance at
+/// the latest price, base units untouched; nothing changes without prices.
+@Suite struct ProfileValueTests {
+    /// A: receives 2 ETH on day 1 (price 1,000) and 1 ETH on day 3 (no price that day: day 2's
+    /// 1,500 carries forward), pays 0.5 ETH on day 4 (2,000); B and C are its counterparties;
+    /// 7 TOK (no price) arrive on day 2.
+    static func store(prices: Bool) throws -> GraphStore {
+        let (store, dir) = try Fixtures.freshStore()
+        let csv = dir + "/t.csv"
+        try TransferCSVStoreTests.write(
+            """
+            tx,time,from,to,amount,asset
+            1,1970-01-02T10:00:00Z,B,A,2,ETH
+            2,1970-01-03T10:00:00Z,C,A,7,TOK
+            3,1970-01-04T10:00:00Z,B,A,1,ETH
+            4,1970-01-05T10:00:00Z,A,C,0.5,ETH
+
+            """, to: csv)
+        try TransferCSVStoreTests.ingest(
+            store, [csv],
+            mapping: try TransferCSVMapping.parse(
+                "tx=tx,time=time,from=from,to=to,amount=amount,asset=asset", decimals: 18))
+        if prices {
+            _ = try store.storePrices(
+                [
+                    PriceRow(asset: "ETH", currency: "USD", day: 1, price: "1000"),
+                    PriceRow(asset: "ETH", currency: "USD", day: 2, price: "1500"),
+                    PriceRow(asset: "ETH", currency: "USD", day: 4, price: "2000"),
+                    PriceRow(asset: "ETH", currency: "USD", day: 6, price: "1234.565"),
+                ], source: "test")
+        }
+        return store
+    }
+
+    @Test("each movement at its day's price, the balance at the latest price, in every format")
+    func values() throws {
+        let r = try #require(try AddressReport.load(store: try Self.store(prices: true), address: "A"))
+        let v = try #require(r.profile.value("ETH"))
+        #expect(r.profile.value("TOK") == nil, "no price: no value")
+        // Received 2 × 1,000 + 1 × 1,500; sent 0.5 × 2,000; balance 2.5 × 1,234.565 = 3,086.4125.
+        #expect(PriceSeries.currencyText(try #require(v.received)) == "3500.00")
+        #expect(PriceSeries.currencyText(try #require(v.sent)) == "1000.00")
+        #expect(v.balanceText == "3086.41 USD" && Render.isoDay(v.day) == "1970-01-07")
+        let eth = r.history.filter { $0.asset == "ETH" }
+        #expect(eth.map { $0.receivedValue.map(PriceSeries.currencyText) } == ["2000.00", "1500.00", "0.00"])
+        #expect(eth.map(\.received.decimalString) == ["2000000000000000000", "1000000000000000000", "0"])
+        let c = try #require(r.counterparties.first { $0.address == "C" && $0.asset == "ETH" })
+        #expect(c.totalValue.map(PriceSeries.currencyText) == "617.28", "0.5 ETH at 1,234.565")
+        let json = AddressReportRender.json(r).rendered()
+        #expect(json.contains("\"balance\": \"3086.41\"") && json.contains("\"received\": \"3500.00\""))
+        #expect(json.contains("\"price\": \"1234.565\""))
+        #expect(json.contains("\"balance\": \"2500000000000000000\""), "base units stay exact")
+        let csv = AddressReportRender.csv(r)
+        #expect(csv.contains(",USD,3500.00,1000.00,3086.41\n"))
+        let md = AddressReportRender.markdown(r)
+        #expect(md.contains("| ETH | 3500.00 USD | 1000.00 USD | 3086.41 USD | 1234.565 USD | 1970-01-07 |"))
+        #expect(md.contains("1 ETH (1500.00 USD)"))
+        #expect(AddressReportRender.html(r).html.contains("3086.41 USD"))
+        let text = Render.addressText(r.profile)
+        #expect(text.contains("value     3086.41 USD (balance at the price of 1970-01-07)"))
+    }
+
+    @Test("without prices the report has no value fields and its JSON is as before")
+    func noPrices() throws {
+        let r = try #require(try AddressReport.load(store: try Self.store(prices: false), address: "A"))
+        #expect(r.profile.values.isEmpty && r.history.allSatisfy { $0.receivedValue == nil })
+        #expect(!AddressReportRender.json(r).rendered().contains("\"value\""))
+        #expect(!AddressReportRender.markdown(r).contains("USD"))
     }
 }

@@ -119,7 +119,8 @@ struct TraceStoreTests {
         #expect(v.basis == "latest price" && v.currency == "USD")
         // 1 BTC = 100,000,000 satoshi = 50,000 USD: one cent is 20 satoshi.
         let expected = r.totals.seeds.quotientAndRemainder(dividingBy: UInt64(20)).quotient  // cents
-        #expect(v.text(r.totals.seeds, decimals: 8) == expected.decimalString(decimals: 2))
+        let (whole, cents) = expected.quotientAndRemainder(dividingBy: UInt64(100))
+        #expect(v.text(r.totals.seeds, decimals: 8) == "\(whole.decimalString).\(cents / 10)\(cents % 10)")
         let json = TraceRender.json(run).rendered()
         #expect(json.contains("\"valuation\"") && json.contains("\"value\""))
         #expect(r.endpoints.map(\.amount) == bare.reports[0].endpoints.map(\.amount), "base units unchanged")

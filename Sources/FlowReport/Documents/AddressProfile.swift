@@ -14,6 +14,11 @@ public struct AddressProfile: Sendable {
     public var cluster: ClusterMembership? = nil
     /// Tags of the cluster's other members (up to 20), when it has more than one address.
     public var clusterTags: [TagRecord] = []
+    /// The priced assets in the reporting currency (empty without `chainflow prices import`).
+    public var values: [AssetValue] = []
+
+    /// The value of `asset`, when it has a price.
+    public func value(_ asset: String) -> AssetValue? { values.first { $0.asset == asset } }
 
     public init(
         address: String, chain: String? = nil, bitcoin: AddressSummary? = nil, assets: [AssetActivity],

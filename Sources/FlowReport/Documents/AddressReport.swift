@@ -47,6 +47,9 @@ public struct AddressReport: Sendable {
         public var received: UInt256
         public var sent: UInt256
         public var balance: SignedAmount
+        /// `received` and `sent` at the movement's day's price, scaled by 10^12 (nil: no price).
+        public var receivedValue: UInt256? = nil
+        public var sentValue: UInt256? = nil
 
         public init(
             model: String, time: Int64, block: Int64? = nil, tx: String, asset: String, received: UInt256,
@@ -73,6 +76,8 @@ public struct AddressReport: Sendable {
         public var payments: Int
         /// The counterparty's own tags.
         public var tags: [TagRecord]
+        /// `total` at the asset's latest price, scaled by 10^12 (nil: no price).
+        public var totalValue: UInt256? = nil
 
         public init(
             address: String, asset: String, received: UInt256, sent: UInt256, total: UInt256, payments: Int,
