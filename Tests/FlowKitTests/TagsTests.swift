@@ -119,4 +119,35 @@ import Testing
         #expect(e3.line == 2)
         #expect(e3.column == 3)
     }
+
+    @Test("CRLF and byte-order-mark copies of the OFAC list tag the same addresses; quoted commas stay in the label; a file without addresses is an error")
+    func crlfBomQuotedAndEmpty() throws {
+        let path = Self.watchlists + "/sanctioned_addresses_XBT.txt"
+        let original = try Data(contentsOf: URL(fileURLWithPath: path))
+        let expected = try Self.lines(path)
+        let (store, dir) = try Fixtures.freshStore()
+        var crlf = Data()
+        for b in original { if b == 0x0a { crlf.append(0x0d) }; crlf.append(b) }
+        for (name, bytes) in [("crlf.txt", crlf), ("bom.txt", Data([0xef, 0xbb, 0xbf]) + original)] {
+            try bytes.write(to: URL(fileURLWithPath: dir + "/" + name))
+            let r = try TagImport.run(
+                store: store, path: dir + "/" + name, options: TagImportOptions(category: "sanctions"))
+            #expect(r.entries == expected.count, "\(name)")
+            #expect(try store.tags(of: expected.last!).contains { $0.source == name })
+        }
+        let csv = dir + "/quoted.csv"
+        try "address,label,category\r\n1BoatSLRHtKNngkdXEeobR76b53LETtpyT,\"Hal, Finney\",person\r\n".write(
+            toFile: csv, atomically: true, encoding: .utf8)
+        _ = try TagImport.run(store: store, path: csv, options: TagImportOptions())
+        let tag = try #require(try store.tags(of: "1BoatSLRHtKNngkdXEeobR76b53LETtpyT").first { $0.source == "quoted.csv" })
+        #expect(tag.label == "Hal, Finney" && tag.category == "person")
+        for text in ["", "address,label,category\r\n", "# only a comment\n"] {
+            let empty = dir + "/empty.csv"
+            try text.write(toFile: empty, atomically: true, encoding: .utf8)
+            let e = try #require(
+                throws: IngestError.self,
+                performing: { try TagImport.run(store: store, path: empty, options: TagImportOptions()) })
+            #expect(e.exitCode == 65 && e.description.contains("no addresses in this file"))
+        }
+    }
 }

@@ -11,7 +11,9 @@ public struct WatchlistEntry: Sendable, Equatable {
 
 /// Reads watchlists and label files:
 /// - one address per line (the OFAC lists; `#` comments and blank lines skipped);
-/// - CSV `address,label,category[,confidence]`, with or without that header;
+/// - CSV `address,label,category[,confidence]`, with or without that header, RFC 4180 quoting;
+/// lines end in LF or CRLF, a UTF-8 byte-order mark is skipped; a file without a single address is
+/// an error;
 /// - JSON: an array of addresses, or of objects with `address`, `label`, `category`,
 ///   `confidence`.
 /// Hex (`0x…`) and bech32 addresses are lowercased so that they match the stored form.
@@ -45,12 +47,30 @@ public enum WatchlistReader {
         }
         var entries: [WatchlistEntry] = []
         var kind = Kind.lines
-        for (i, rawLine) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+        var fieldBuffer: [CSVField] = []
+        // Lines end in LF or CRLF; each line is one RFC 4180 record ("Hal, Finney" is one field).
+        for (i, rawBytes) in bytes.split(separator: 0x0a, omittingEmptySubsequences: false).enumerated() {
+            var lineBytes = rawBytes
+            while lineBytes.last == 0x0d { lineBytes = lineBytes.dropLast() }
+            let line = String(decoding: lineBytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = line.split(separator: ",", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: CharacterSet(charactersIn: " \t\""))
+            var fields: [String] = []
+            var syntax: CSVSyntaxError?
+            Array(line.utf8).withUnsafeBytes { raw in
+                var reader = CSVReader(bytes: raw)
+                do throws(CSVSyntaxError) {
+                    _ = try reader.next(into: &fieldBuffer)
+                    fields = fieldBuffer.map {
+                        (reader.string($0) ?? reader.lossyString($0)).trimmingCharacters(in: .whitespaces)
+                    }
+                } catch {
+                    syntax = error
+                }
             }
+            if let error = syntax {
+                throw IngestError(.badValue, error.message, file: path, line: i + 1, column: error.column)
+            }
+            if fields.isEmpty { continue }
             if fields.count > 1 { kind = .csv }
             if fields[0].lowercased() == "address" && entries.isEmpty { continue }  // header
             if fields.count > 4 {
@@ -75,6 +95,12 @@ public enum WatchlistReader {
                     category: fields.count > 2 && !fields[2].isEmpty ? fields[2] : nil,
                     confidence: confidence,
                     line: i + 1))
+        }
+        if entries.isEmpty {
+            throw IngestError(
+                .truncated,
+                "no addresses in this file: expected one address per line, CSV address[,label,category[,confidence]] or a JSON array",
+                file: path, line: 1)
         }
         return (kind, entries)
     }
