@@ -1,8 +1,8 @@
-public import FlowReport
-import FlowBitcoin
 import Dispatch
+import FlowBitcoin
 public import FlowIngest
 public import FlowModel
+public import FlowReport
 public import FlowStore
 import Foundation
 
@@ -260,13 +260,8 @@ public enum BitcoinJSONIngest {
             pending[hash, default: []].append(t)
             guard let lines = pending[hash], lines.count == entry.block.transactionCount else { return }
             pending[hash] = nil
-            let (block, notes) = try BitcoinETL.assemble(
+            let block = try BitcoinETL.assemble(
                 entry.block, lines, network: network, parents: etlByNumber[entry.block.number - 1] ?? [])
-            if notes.coinbaseSequenceUnknown {
-                writer.note(
-                    "\(entry.block.location.file):\(entry.block.location.line): block \(entry.block.hash): the coinbase's sequence number is not in the export and none of ffffffff, 00000000, fffffffe reproduces its txid; the txid is proven by the merkle root and the sequence stored as ffffffff"
-                )
-            }
             etlAdded.insert(hash)
             try store(
                 block, files: entry.file == i ? [i] : [entry.file, i], planner: planner, writer: writer)

@@ -57,6 +57,10 @@ ORDER BY al.severity DESC, al.score DESC, al.id
 -- transfer that moved value, gas fees included (they lower the balance). Balances can be negative
 -- when an export starts after the address was funded.
 --
+-- Balances are running sums (window functions), one step per row: an address in a million
+-- transfers takes seconds. Account-model amounts are summed exactly at any size by
+-- `amount_balance` (docs/schema.md).
+--
 -- Parameters:
 --   :address  text  the address, as stored (Ethereum lowercase); e.g. 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S
 --
@@ -107,12 +111,8 @@ acct AS (
 acct_rows AS (
     SELECT 'account' AS model, x.time, x.block, x.tx, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
         amount_text(x.received) AS received, amount_text(x.sent) AS sent,
-        amount_diff(
-            (SELECT amount_sum(y.received) FROM acct y
-             WHERE y.asset_id = x.asset_id AND (y.time < x.time OR (y.time = x.time AND y.id <= x.id))),
-            (SELECT amount_sum(y.sent) FROM acct y
-             WHERE y.asset_id = x.asset_id AND (y.time < x.time OR (y.time = x.time AND y.id <= x.id)))
-        ) AS balance,
+        amount_balance(x.received, x.sent) OVER (
+            PARTITION BY x.asset_id ORDER BY x.time, x.id ROWS UNBOUNDED PRECEDING) AS balance,
         x.asset_id, x.time AS k1, x.id AS k2, 0 AS k3
     FROM acct x
     JOIN assets s ON s.id = x.asset_id

@@ -8,7 +8,8 @@ import GRDB
 /// every INTEGER before every BLOB and BLOBs bytewise, so `ORDER BY amount` is exact numeric
 /// order. `amount_sum(x)` sums exactly (same representation out) and `amount_text(x)` gives
 /// decimal digits; `amount_diff(x, y)` gives x − y as signed decimal digits (a balance:
-/// received − sent). All three are registered on every connection chainflow opens.
+/// received − sent). All three are registered on every connection chainflow opens, with the
+/// window function `amount_balance(received, sent)`, a running balance (`SQLiteAmountWindow`).
 public enum AmountSQL {
     /// The value to store for `amount`.
     static func databaseValue(_ amount: UInt256) -> DatabaseValue {
@@ -67,5 +68,6 @@ public enum AmountSQL {
         db.add(function: text)
         db.add(function: sum)
         db.add(function: diff)
+        SQLiteAmountWindow.register(db)
     }
 }

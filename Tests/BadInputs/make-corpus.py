@@ -163,6 +163,28 @@ etl_txs = sample(etl_dir + "expected_transactions.json").decode().strip()
 write("json/etl-negative-value.jsonl", etl_blocks + "\n" + etl_txs.replace('"value": 5000000000', '"value": -5000000000', 1) + "\n")
 write("json/etl-missing-field.jsonl", etl_blocks + "\n" + etl_txs.replace('"is_coinbase": true, ', "", 1) + "\n")
 
+# Forged coinbases: bitcoin-etl exports no coinbase bytes, so a coinbase is proven only when the
+# transaction rebuilt from its exported fields hashes to its txid (the merkle root commits to the
+# txids, not to the fields). Blocks 50001-50002 (inputs not enriched), both block lines first.
+forged_dir = "bitcoin-json/bitcoin-etl/bitcoin/block_with_transactions/"
+forged_blocks = sample(forged_dir + "expected_blocks.json").decode().strip().split("\n")
+forged_txs = sample(forged_dir + "expected_transactions.json").decode().strip().split("\n")
+write("good/etl-block-50001.jsonl", "\n".join(forged_blocks[:1] + forged_txs[:3]) + "\n")
+# Block 50002's coinbase pays 20,000,000 BTC instead of 50 (under the 21 million cap, so only the
+# txid check can see it); block 50001 before it is stored.
+coinbase = forged_txs[3].replace('"value": 5000000000', '"value": 2000000000000000').replace(
+    '"output_value": 5000000000', '"output_value": 2000000000000000')
+assert coinbase != forged_txs[3]
+write("json/etl-forged-coinbase-value.jsonl", "\n".join(forged_blocks + forged_txs[:3] + [coinbase]) + "\n")
+# Block 50001's coinbase pays the genesis block's key (its script, type and address) instead of
+# the miner's: same length, same value; nothing is stored.
+genesis_key = "04678afdb0fe5548271967f1a67130b7105cd6a828e03909a67962e0ea1f61deb649f6bc3f4cef38c4f35504e51ec112de5c384df7ba0b8d578a4c702b6bf11d5f"
+miner_key = "04c1b5671c8975087cc796d6ea73d2407591528b5c669106f9b6ab6ef6e373a57553e14866aaeffc44a9f58e5ee0c7faa7add7474f0a2c55a22cb40b949fdc933c"
+payee = forged_txs[0].replace(miner_key, genesis_key).replace(
+    "1PkqKGbNLDdDJGveCcNUMV9CEFH77ADrPQ", "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa")
+assert payee.count(genesis_key) == 2 and "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa" in payee
+write("json/etl-forged-coinbase-payee.jsonl", "\n".join(forged_blocks + [payee] + forged_txs[1:]) + "\n")
+
 # --- ethereum-etl CSV.
 tx = sample("ethereum-etl/blocks_with_transactions/expected_transactions.csv").decode().strip().split("\n")
 fields = tx[2].split(",")

@@ -43,7 +43,7 @@ enum ETLSamples {
                 try BitcoinETL.assemble(
                     b, txs.filter { $0.blockHash == b.hash }, network: network,
                     parents: byNumber[b.number - 1] ?? []
-                ).block)
+                ))
         }
         return out
     }
@@ -218,7 +218,7 @@ struct BitcoinETLTests {
             let lines = txs.filter { $0.blockHash == b.hash }
             if ok {
                 // No candidates needed: the stated parent is checked by hashing the header.
-                let built = try BitcoinETL.assemble(b, lines, network: .mainnet, parents: []).block
+                let built = try BitcoinETL.assemble(b, lines, network: .mainnet, parents: [])
                 #expect(built.block.header.prevHash == blocks[0].hash)
             } else {
                 let error = try #require(throws: IngestError.self) {
@@ -229,7 +229,9 @@ struct BitcoinETLTests {
         }
     }
 
-    @Test("a coinbase whose sequence is not exported and not a usual value: proven by the merkle root")
+    @Test(
+        "a coinbase whose sequence is not exported and not a usual value is unproven and refused; exported, it is proven"
+    )
     func unusualCoinbaseSequence() throws {
         // Block 1's coinbase with sequence 0x12345678, in a block made up around it.
         let hex =
@@ -252,10 +254,26 @@ struct BitcoinETLTests {
             Issue.record("unexpected records")
             return
         }
-        let (built, notes) = try BitcoinETL.assemble(b, [t], network: .mainnet, parents: [])
-        #expect(notes.coinbaseSequenceUnknown)
+        // The merkle root commits to the stated txid, not to the exported fields: nothing proves
+        // that they are this coinbase's, so the block is refused.
+        let error = try #require(throws: IngestError.self) {
+            _ = try BitcoinETL.assemble(b, [t], network: .mainnet, parents: [])
+        }
+        #expect(error.field == "hash" && error.line == 2 && error.exitCode == 65)
+        #expect(error.message.hasPrefix("block 1 \(hash): coinbase \(txid) is unproven"))
+        #expect(error.message.contains("tried as ffffffff, 00000000, fffffffe"))
+        // An export that lists the coinbase input with its sequence proves it by hashing.
+        let listed = tx.replacingOccurrences(
+            of: #""inputs": []"#,
+            with: #""inputs": [{"index": 0, "script_hex": "04ffff001d0104", "sequence": 305419896}]"#)
+        let again = try ETLSamples.read(text: block + "\n" + listed)
+        guard case .transaction(let u) = again[1] else {
+            Issue.record("unexpected records")
+            return
+        }
+        let built = try BitcoinETL.assemble(b, [u], network: .mainnet, parents: [])
         #expect(built.block.transactions[0].txid == txid)
         #expect(built.block.header.prevHash == Network.mainnet.genesisHash)
-        #expect(built.block.transactions[0].inputs[0].sequence == 0xffff_ffff)
+        #expect(built.block.transactions[0].inputs[0].sequence == 0x1234_5678)
     }
 }

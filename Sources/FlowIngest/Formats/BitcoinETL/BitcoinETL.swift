@@ -225,24 +225,20 @@ public enum BitcoinETL {
         return SpentOutput(value: value, type: type, addressKey: key)
     }
 
-    /// What assembling a block found worth telling the user.
-    public struct AssemblyNotes: Sendable {
-        /// The coinbase's sequence number was not in the export and none of the usual values
-        /// reproduced its txid: the txid was proven by the merkle root instead, and the input's
-        /// sequence is stored as 0xffffffff.
-        public var coinbaseSequenceUnknown = false
-    }
-
     /// Builds the block from its line and all its transaction lines (in any order when they
-    /// carry `index`), verifying every txid, the merkle root, and the sizes. `parents` are
+    /// carry `index`), verifying every txid, the merkle root, and the sizes. A transaction is
+    /// proven only when the bytes rebuilt from its fields hash to its stated txid; the merkle root
+    /// then proves that the block holds those txids. A coinbase whose input sequence the export
+    /// leaves out is rebuilt with each of `coinbaseSequences`; when none reproduces its txid, the
+    /// exported fields (its outputs' values and payees among them) are not the transaction the
+    /// merkle root commits to, and the block is refused (`unprovenCoinbase`). `parents` are
     /// hashes of blocks at the height below read in the same run: one whose hash, as the
     /// previous hash, makes the header hash to the block's hash becomes its parent. Without one
     /// (and without `previous_block_hash`), the block keeps a zero previous hash and is placed
     /// by its `number` alone (the declared height, given in every case).
     public static func assemble(
         _ block: ETLBlock, _ lines: [ETLTransaction], network: Network, parents: [Hash256]
-    ) throws(IngestError) -> (block: JSONBlock, notes: AssemblyNotes) {
-        var notes = AssemblyNotes()
+    ) throws(IngestError) -> JSONBlock {
         func blockError(_ key: String, _ message: String, value: String?, code: IngestError.Code = .badValue)
             -> IngestError
         {
@@ -282,7 +278,8 @@ public enum BitcoinETL {
                 }
                 var found: (BitcoinTransaction, [UInt8])?
                 var first: (BitcoinTransaction, [UInt8])?
-                for sequence in line.coinbaseSequence.map({ [$0] }) ?? coinbaseSequences {
+                let sequences = line.coinbaseSequence.map { [$0] } ?? coinbaseSequences
+                for sequence in sequences {
                     let input = InputFields(
                         prevTxid: .zero, prevVout: 0xffff_ffff, script: script, sequence: sequence)
                     let bytes = BitcoinSerial.transaction(
@@ -295,23 +292,16 @@ public enum BitcoinETL {
                         break
                     }
                 }
-                if let found {
-                    (tx, coinbaseBytes) = found
-                } else if let first, line.coinbaseSequence == nil {
-                    // Proven below by the merkle root, which commits to this txid.
-                    (tx, coinbaseBytes) = first
-                    tx.txid = line.txid
-                    tx.wtxid = line.txid
-                    notes.coinbaseSequenceUnknown = true
-                } else {
-                    throw txidError(line, computed: first?.0.txid)
+                guard let found else {
+                    throw unprovenCoinbase(block, line, sequences: sequences, computed: first?.0.txid)
                 }
+                (tx, coinbaseBytes) = found
             } else {
                 let bytes = BitcoinSerial.transaction(
                     version: line.version, inputs: line.inputs, outputs: line.outputs, locktime: line.lockTime
                 )
                 tx = try decode(bytes, line)
-                guard tx.txid == line.txid else { throw txidError(line, computed: tx.txid) }
+                guard tx.txid == line.txid else { throw txidError(block, line, computed: tx.txid) }
             }
             // The stated size includes witness data, which bitcoin-etl does not export.
             guard line.size >= tx.strippedSize else {
@@ -395,12 +385,9 @@ public enum BitcoinETL {
             transactions: transactions, coinbaseHeight: coinbaseHeight)
         let prevouts = txs.map { line in line.isCoinbase ? [nil] : line.known }
         let any = prevouts.contains { $0.contains { $0 != nil } }
-        return (
-            JSONBlock(
-                block: decoded, location: block.location, declaredHeight: block.number,
-                prevouts: any ? prevouts : []),
-            notes
-        )
+        return JSONBlock(
+            block: decoded, location: block.location, declaredHeight: block.number,
+            prevouts: any ? prevouts : [])
     }
 
     static func decode(_ bytes: [UInt8], _ line: ETLTransaction) throws(IngestError) -> BitcoinTransaction {
@@ -414,9 +401,26 @@ public enum BitcoinETL {
         }
     }
 
-    static func txidError(_ line: ETLTransaction, computed: Hash256?) -> IngestError {
+    static func txidError(_ block: ETLBlock, _ line: ETLTransaction, computed: Hash256?) -> IngestError {
         line.location.error(
-            "\(quoted(line.txid.hex, limit: 64)) is not the txid of the transaction rebuilt from its fields (version, inputs, outputs, lock_time\(line.isCoinbase ? ", and the block's coinbase_param" : "")), which hash to \(computed.map { "\($0)" } ?? "?")",
+            "block \(block.number) \(block.hash): \(quoted(line.txid.hex, limit: 64)) is not the txid of the transaction rebuilt from its fields (version, inputs, outputs, lock_time), which hash to \(computed.map { "\($0)" } ?? "?"); the block is not stored",
+            field: "hash", key: "hash", valueText: "\"\(line.txid.hex)\"")
+    }
+
+    /// A coinbase that no rebuild reproduces: what the export says it pays is unproven.
+    static func unprovenCoinbase(
+        _ block: ETLBlock, _ line: ETLTransaction, sequences: [UInt32], computed: Hash256?
+    ) -> IngestError {
+        let tried = sequences.map { s -> String in
+            let digits = String(s, radix: 16)
+            return String(repeating: "0", count: 8 - digits.count) + digits
+        }
+        let sequenceText =
+            line.coinbaseSequence == nil
+            ? "with the sequence numbers bitcoin-etl leaves out tried as \(tried.joined(separator: ", "))"
+            : "with its exported sequence \(tried.joined())"
+        return line.location.error(
+            "block \(block.number) \(block.hash): coinbase \(line.txid) is unproven: rebuilt from the exported fields (version, outputs, lock_time and the block's coinbase_param) \(sequenceText), it hashes to \(computed.map { "\($0)" } ?? "?"), never to its txid, so these are not the coinbase the merkle root commits to (changed values or payees, or a sequence number the export does not give); the block is not stored: ingest it from raw blocks or Bitcoin Core getblock JSON",
             field: "hash", key: "hash", valueText: "\"\(line.txid.hex)\"")
     }
 }
