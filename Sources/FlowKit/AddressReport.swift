@@ -1,13 +1,23 @@
-public import FlowReport
 import FlowIngest
 import FlowModel
+public import FlowReport
 public import FlowStore
 
-extension Dictionary where Key == String, Value == SQLValue {
+/// One row of a library query's answer, its cells found by column name (the column positions
+/// are looked up once per answer, not per row).
+struct QueryRow {
+    let columns: [String: Int]
+    let values: [SQLValue]
+
+    subscript(_ column: String) -> SQLValue {
+        guard let i = columns[column], i < values.count else { return .null }
+        return values[i]
+    }
+
     func text(_ column: String) -> String { optionalText(column) ?? "" }
 
     func optionalText(_ column: String) -> String? {
-        switch self[column] ?? .null {
+        switch self[column] {
         case .text(let s): return s
         case .integer(let i): return String(i)
         case .real(let d): return String(d)
@@ -16,7 +26,7 @@ extension Dictionary where Key == String, Value == SQLValue {
     }
 
     func int(_ column: String) -> Int64? {
-        switch self[column] ?? .null {
+        switch self[column] {
         case .integer(let i): return i
         case .text(let s): return Int64(s)
         default: return nil
@@ -25,7 +35,7 @@ extension Dictionary where Key == String, Value == SQLValue {
 
     /// An amount cell (decimal text or integer); zero when NULL.
     func amount(_ column: String) -> UInt256 {
-        switch self[column] ?? .null {
+        switch self[column] {
         case .integer(let i) where i >= 0: return UInt256(UInt64(i))
         case .text(let s): return UInt256(decimal: s) ?? .zero
         default: return .zero
@@ -40,10 +50,12 @@ extension AddressReport {
     {
         guard let profile = try AddressProfile.load(store: store, address: address) else { return nil }
         let a = "address=\(profile.address)"
-        func rows(_ name: String, _ params: [String]) throws -> [[String: SQLValue]] {
+        func rows(_ name: String, _ params: [String]) throws -> [QueryRow] {
             let r = try QueryLibrary.run(store: store, query: try QueryLibrary.named(name), params: params)
                 .result
-            return r.rows.map { Dictionary(uniqueKeysWithValues: zip(r.columns, $0)) }
+            var columns: [String: Int] = [:]
+            for (i, c) in r.columns.enumerated() where columns[c] == nil { columns[c] = i }
+            return r.rows.map { QueryRow(columns: columns, values: $0) }
         }
         let history = try rows("balance-history", [a]).map { r in
             Movement(

@@ -9,7 +9,9 @@ import GRDB
 /// order. `amount_sum(x)` sums exactly (same representation out) and `amount_text(x)` gives
 /// decimal digits; `amount_diff(x, y)` gives x − y as signed decimal digits (a balance:
 /// received − sent). All three are registered on every connection chainflow opens, with the
-/// window function `amount_balance(received, sent)`, a running balance (`SQLiteAmountWindow`).
+/// window function `amount_balance(received, sent)`, a running balance; `amount_text`,
+/// `amount_sum` and `amount_balance` run on SQLite's C API (`SQLiteAmountFunctions`), because
+/// they run once per row of big queries.
 public enum AmountSQL {
     /// The value to store for `amount`.
     static func databaseValue(_ amount: UInt256) -> DatabaseValue {
@@ -27,11 +29,6 @@ public enum AmountSQL {
         }
     }
 
-    static let text = DatabaseFunction("amount_text", argumentCount: 1, pure: true) { values in
-        if values[0].isNull { return nil }
-        return amount(values[0])?.decimalString
-    }
-
     /// x − y as decimal digits, with a leading `-` when negative; NULL counts as 0.
     static let diff = DatabaseFunction("amount_diff", argumentCount: 2, pure: true) { values in
         let x = values[0].isNull ? UInt256.zero : amount(values[0])
@@ -41,33 +38,8 @@ public enum AmountSQL {
         return "-" + (y.subtractingReportingOverflow(x) ?? .zero).decimalString
     }
 
-    static let sum = DatabaseFunction("amount_sum", argumentCount: 1, pure: true, aggregate: Sum.self)
-
-    final class Sum: DatabaseAggregate {
-        var total = UInt256.zero
-        var overflow = false
-        init() {}
-        func step(_ values: [DatabaseValue]) throws {
-            if values[0].isNull { return }
-            guard let v = amount(values[0]) else {
-                throw DatabaseError(message: "amount_sum: not an amount: \(values[0])")
-            }
-            guard let t = total.addingReportingOverflow(v) else {
-                overflow = true
-                return
-            }
-            total = t
-        }
-        func finalize() throws -> (any DatabaseValueConvertible)? {
-            if overflow { throw DatabaseError(message: "amount_sum: the sum exceeds 2^256") }
-            return databaseValue(total)
-        }
-    }
-
     static func register(_ db: Database) {
-        db.add(function: text)
-        db.add(function: sum)
         db.add(function: diff)
-        SQLiteAmountWindow.register(db)
+        SQLiteAmountFunctions.register(db)
     }
 }

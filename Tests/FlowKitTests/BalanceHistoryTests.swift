@@ -236,6 +236,53 @@ struct BalanceHistoryTests {
         }
     }
 
+    @Test(
+        "amount_sum and amount_text (C API) are exact in both representations; NULL, empty groups, overflow")
+    func amountFunctions() throws {
+        var rng = Seeded(state: 7)
+        let (store, _) = try Fixtures.freshStore()
+        var rows: [(group: Int, amount: UInt256?)] = []
+        for _ in 0..<200 {
+            var a: UInt256? = rng.next() % 6 == 0 ? nil : Self.amount(&rng)
+            // Sums stay below 2^256 here; the overflow is checked below.
+            if let v = a { a = UInt256(limbs: (v.limbs.0, v.limbs.1, v.limbs.2, v.limbs.3 >> 16)) }
+            rows.append((Int(rng.next() % 4), a))
+        }
+        let values = rows.enumerated().map { k, row in
+            "(\(k), \(row.group), \(Self.literal(row.amount, &rng)))"
+        }
+        let cte = "WITH v(k, g, a) AS (VALUES \(values.joined(separator: ", ")))"
+        let texts = try store.runQuery("\(cte) SELECT amount_text(a) FROM v ORDER BY k", arguments: [:])
+        #expect(texts.rows == rows.map { [$0.amount.map { .text($0.decimalString) } ?? .null] })
+        let sums = try store.runQuery(
+            "\(cte) SELECT g, amount_text(amount_sum(a)), typeof(amount_sum(a)) FROM v GROUP BY g ORDER BY g",
+            arguments: [:])
+        for row in sums.rows {
+            guard case .integer(let g) = row[0] else { continue }
+            var d = Decimal()
+            for r in rows where r.group == g { if let a = r.amount { d.add(Decimal(a.decimalString)) } }
+            // Below 2^63 an INTEGER, above a 32-byte BLOB, as amounts are stored.
+            let small = d.digits.count < 19 || (d.digits.count == 19 && d.text <= String(Int64.max))
+            #expect(row[1] == .text(d.text) && row[2] == .text(small ? "integer" : "blob"), "group \(g)")
+        }
+        let edge = try store.runQuery(
+            """
+            SELECT amount_text(NULL), amount_text(-1), amount_text('12'), amount_text(x'00'),
+                (SELECT amount_sum(a) FROM (SELECT 1 AS a) WHERE a = 0),
+                (SELECT amount_sum(a) FROM (SELECT NULL AS a)),
+                (SELECT amount_sum(a) FROM (SELECT 9223372036854775807 AS a UNION ALL SELECT 1))
+            """, arguments: [:])
+        var twoTo63 = [UInt8](repeating: 0, count: 32)
+        twoTo63[24] = 0x80
+        #expect(edge.rows == [[.null, .null, .text("12"), .null, .integer(0), .integer(0), .blob(twoTo63)]])
+        let max = "x'" + String(repeating: "ff", count: 32) + "'"
+        #expect(throws: StoreError.self) {
+            try store.runQuery(
+                "SELECT amount_sum(a) FROM (SELECT \(max) AS a UNION ALL SELECT 1)", arguments: [:])
+        }
+        #expect(throws: StoreError.self) { try store.runQuery("SELECT amount_sum(1.5)", arguments: [:]) }
+    }
+
     /// Both queries' answers for `address`.
     static func both(_ store: GraphStore, _ address: String) throws -> (new: SQLResult, old: SQLResult) {
         let new = try QueryLibrary.run(
