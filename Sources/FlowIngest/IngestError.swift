@@ -1,6 +1,8 @@
+public import FlowModel
+
 /// An error reading input data, compiler style: where (file, byte offset or line, block), what was
 /// expected and what was found.
-public struct IngestError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct IngestError: ChainflowError, Equatable {
     /// What kind of problem it is; decides the exit code.
     public enum Code: String, Sendable {
         case truncated
@@ -44,23 +46,28 @@ public struct IngestError: Error, CustomStringConvertible, Sendable, Equatable {
         self.field = field
     }
 
-    /// `file:line` or `file: byte N`, then the block, then the message.
-    public var description: String {
+    public var kind: String { code.rawValue }
+
+    /// `file:line:column`, `file: byte N`, then the block and the field.
+    public var location: String? {
         var location = file ?? "<input>"
         if let line { location += ":\(line)" }
         if let column { location += ":\(column)" }
         if let offset { location += ": byte \(offset)" }
         if let blockIndex { location += ": block #\(blockIndex)" }
         if let field { location += ": field '\(field)'" }
-        return "\(location): error: \(message)"
+        return location
     }
+
+    /// `file:line` or `file: byte N`, then the block, then the message.
+    public var description: String { "\(location ?? "<input>"): error: \(message)" }
 
     /// sysexits-style code: 66 missing input, 74 I/O, 65 bad data.
     public var exitCode: Int32 {
         switch code {
-        case .missingFile: 66
-        case .io: 74
-        default: 65
+        case .missingFile: ExitStatus.noInput
+        case .io: ExitStatus.ioError
+        default: ExitStatus.dataError
         }
     }
 }

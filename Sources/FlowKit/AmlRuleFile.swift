@@ -1,24 +1,30 @@
 public import FlowAnalysis
-import FlowModel
+public import FlowModel
 import Foundation
 import Yams
 
 /// A rule-file problem: file, line and column where known, the field and what was wrong.
-public struct AmlRuleFileError: Error, CustomStringConvertible, Sendable {
+public struct AmlRuleFileError: ChainflowError {
     public var file: String
     public var line: Int?
     public var column: Int?
     public var field: String?
     public var message: String
 
-    public var description: String {
+    public var kind: String { "rule-file" }
+
+    public var location: String? {
         var place = file
         if let line { place += ":\(line)" + (column.map { ":\($0)" } ?? "") }
-        return "\(place): \(field.map { "field '\($0)': " } ?? "")error: \(message)"
+        return place
+    }
+
+    public var description: String {
+        "\(location ?? file): \(field.map { "field '\($0)': " } ?? "")error: \(message)"
     }
 
     /// Bad input data.
-    public var exitCode: Int32 { 65 }
+    public var exitCode: Int32 { ExitStatus.dataError }
 }
 
 /// The YAML rule file of `chainflow aml run --rules`.

@@ -1,6 +1,6 @@
 public import FlowReport
 public import FlowAnalysis
-import FlowModel
+public import FlowModel
 public import FlowStore
 import Foundation
 
@@ -21,7 +21,7 @@ public struct HeuristicSet: Sendable, Equatable, CustomStringConvertible {
     public static let standard = HeuristicSet()
 
     /// Parses `multi-input,change:one-time&address-type,deposit-address`.
-    public static func parse(_ text: String) throws(ClusterUsageError) -> HeuristicSet {
+    public static func parse(_ text: String) throws(UsageError) -> HeuristicSet {
         var set = HeuristicSet(multiInput: false, change: nil, depositAddress: false)
         for item in text.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces) }) {
             switch item {
@@ -29,21 +29,22 @@ public struct HeuristicSet: Sendable, Equatable, CustomStringConvertible {
             case "deposit-address": set.depositAddress = true
             case let c where c.hasPrefix("change:"):
                 guard set.change == nil else {
-                    throw ClusterUsageError("give one change rule; combine heuristics in it with & and |")
+                    throw UsageError(
+                        "give one change rule; combine heuristics in it with & and |", command: "cluster")
                 }
                 do {
                     set.change = try ChangeRule.parse(String(c.dropFirst("change:".count)))
                 } catch {
-                    throw ClusterUsageError(error.description)
+                    throw UsageError(error.message, command: "cluster")
                 }
             default:
-                throw ClusterUsageError(
-                    "unknown heuristic '\(item.prefix(60))'; known: multi-input, change:NAME[&NAME|NAME…] (\(ChangeHeuristic.allCases.map(\.rawValue).joined(separator: ", "))), deposit-address"
-                )
+                throw UsageError(
+                    "unknown heuristic '\(item.prefix(60))'; known: multi-input, change:NAME[&NAME|NAME…] (\(ChangeHeuristic.allCases.map(\.rawValue).joined(separator: ", "))), deposit-address",
+                    command: "cluster")
             }
         }
         guard set.multiInput || set.change != nil || set.depositAddress else {
-            throw ClusterUsageError("--heuristics names no heuristic")
+            throw UsageError("--heuristics names no heuristic", command: "cluster")
         }
         return set
     }
@@ -55,12 +56,6 @@ public struct HeuristicSet: Sendable, Equatable, CustomStringConvertible {
         if depositAddress { parts.append("deposit-address") }
         return parts.joined(separator: ",")
     }
-}
-
-/// A bad clustering option (exit code 64).
-public struct ClusterUsageError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ message: String) { description = message }
 }
 
 /// Options of `chainflow cluster run`.

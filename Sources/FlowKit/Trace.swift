@@ -1,6 +1,6 @@
 import Dispatch
 public import FlowAnalysis
-import FlowModel
+public import FlowModel
 public import FlowReport
 public import FlowStore
 import Foundation

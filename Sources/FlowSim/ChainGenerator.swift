@@ -88,8 +88,9 @@ public struct GeneratedChainSummary: Sendable, Codable, Equatable {
     public var peelChains: Int?
 }
 
-/// Errors of the chain generator: invalid options or a file that cannot be written.
-public struct ChainGeneratorError: Error, CustomStringConvertible, Sendable {
+/// The error of the data generators (`ChainGenerator`, `LedgerGenerator`): an invalid option
+/// (exit 64), an output directory already holding data, or a file that cannot be written (74).
+public struct GeneratorError: ChainflowError {
     public enum Code: String, Sendable {
         case invalidOption
         case directoryNotEmpty
@@ -101,16 +102,22 @@ public struct ChainGeneratorError: Error, CustomStringConvertible, Sendable {
     /// The file or directory concerned, when there is one.
     public var path: String?
 
-    init(_ code: Code, _ message: String, path: String? = nil) {
+    public init(_ code: Code, _ message: String, path: String? = nil) {
         self.code = code
         self.message = message
         self.path = path
     }
 
-    public var description: String {
-        if let path { return "\(path): error: \(message)" }
-        return "error: \(message)"
+    public var kind: String { code.rawValue }
+    public var location: String? { path ?? "chainflow generate" }
+    public var exitCode: Int32 {
+        switch code {
+        case .io: ExitStatus.ioError
+        case .invalidOption, .directoryNotEmpty: ExitStatus.usage
+        }
     }
+
+    public var description: String { "\(location ?? "chainflow generate"): error: \(message)" }
 }
 
 /// A deterministic synthetic Bitcoin chain for scale tests and benchmarks.
@@ -162,7 +169,7 @@ public enum ChainGenerator {
 
     /// Generates the chain described by `options` into `directory` (created when missing; it
     /// must not already hold blk*.dat files), writes `truth.json`, and returns the same summary.
-    public static func write(options: ChainGeneratorOptions, to directory: String) throws(ChainGeneratorError)
+    public static func write(options: ChainGeneratorOptions, to directory: String) throws(GeneratorError)
         -> GeneratedChainSummary
     {
         try validate(options)
@@ -235,7 +242,7 @@ public enum ChainGenerator {
     /// format `aml evaluate` reads), written when peel chains are planted.
     public static let labelsFileName = "labels.csv"
 
-    static func writeLabels(_ chains: [PlantedPeelChain], to path: String) throws(ChainGeneratorError) {
+    static func writeLabels(_ chains: [PlantedPeelChain], to path: String) throws(GeneratorError) {
         var text = "instance_id,typology,members,transactions\n"
         for chain in chains {
             text += "\(chain.id),peel-chain,\(chain.addresses.joined(separator: ";")),"
@@ -244,7 +251,7 @@ public enum ChainGenerator {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         } catch {
-            throw ChainGeneratorError(.io, "cannot write the labels file: \(error)", path: path)
+            throw GeneratorError(.io, "cannot write the labels file: \(error)", path: path)
         }
     }
 
@@ -258,58 +265,58 @@ public enum ChainGenerator {
         URL(fileURLWithPath: directory).appendingPathComponent(name).path
     }
 
-    static func validate(_ options: ChainGeneratorOptions) throws(ChainGeneratorError) {
+    static func validate(_ options: ChainGeneratorOptions) throws(GeneratorError) {
         // Address and coin ids are 32-bit; 100 million transactions stay far below that.
         guard options.transactions >= 1, options.transactions <= 100_000_000 else {
-            throw ChainGeneratorError(
+            throw GeneratorError(
                 .invalidOption, "transactions \(options.transactions): expected 1...100000000")
         }
         guard options.transactionsPerBlock >= 1 else {
-            throw ChainGeneratorError(
+            throw GeneratorError(
                 .invalidOption,
                 "transactionsPerBlock \(options.transactionsPerBlock): expected at least 1 (the coinbase)")
         }
         guard options.peelChains >= 0 else {
-            throw ChainGeneratorError(
+            throw GeneratorError(
                 .invalidOption, "peelChains \(options.peelChains): expected 0 or more")
         }
         guard options.blocksPerFile >= 1 else {
-            throw ChainGeneratorError(
+            throw GeneratorError(
                 .invalidOption, "blocksPerFile \(options.blocksPerFile): expected at least 1")
         }
     }
 
     /// Creates `directory` when missing; refuses one that already holds blk files, which would
     /// otherwise mix with the generated chain.
-    static func prepare(_ directory: String) throws(ChainGeneratorError) {
+    static func prepare(_ directory: String) throws(GeneratorError) {
         let manager = FileManager.default
         do {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw ChainGeneratorError(.io, "cannot create the output directory: \(error)", path: directory)
+            throw GeneratorError(.io, "cannot create the output directory: \(error)", path: directory)
         }
         let existing: [String]
         do {
             existing = try manager.contentsOfDirectory(atPath: directory)
         } catch {
-            throw ChainGeneratorError(.io, "cannot list the output directory: \(error)", path: directory)
+            throw GeneratorError(.io, "cannot list the output directory: \(error)", path: directory)
         }
         if let clash = existing.sorted().first(where: { $0.hasPrefix("blk") && $0.hasSuffix(".dat") }) {
-            throw ChainGeneratorError(
+            throw GeneratorError(
                 .directoryNotEmpty,
                 "already holds '\(clash)': choose an empty directory, or remove its blk*.dat files first",
                 path: directory)
         }
     }
 
-    static func writeTruth(_ summary: GeneratedChainSummary, to path: String) throws(ChainGeneratorError) {
+    static func writeTruth(_ summary: GeneratedChainSummary, to path: String) throws(GeneratorError) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         do {
             let data = try encoder.encode(summary)
             try data.write(to: URL(fileURLWithPath: path))
         } catch {
-            throw ChainGeneratorError(.io, "cannot write the truth file: \(error)", path: path)
+            throw GeneratorError(.io, "cannot write the truth file: \(error)", path: path)
         }
     }
 }
@@ -332,18 +339,18 @@ struct BlockFileOutput {
     private(set) var blocks = 0
     private(set) var bytes = 0
 
-    init(path: String) throws(ChainGeneratorError) {
+    init(path: String) throws(GeneratorError) {
         self.path = path
         guard FileManager.default.createFile(atPath: path, contents: nil),
             let handle = FileHandle(forWritingAtPath: path)
         else {
-            throw ChainGeneratorError(.io, "cannot create the block file", path: path)
+            throw GeneratorError(.io, "cannot create the block file", path: path)
         }
         self.handle = handle
     }
 
     /// Appends `block` framed by `magic` and its little-endian length.
-    mutating func append(_ block: SimBlock, magic: [UInt8]) throws(ChainGeneratorError) {
+    mutating func append(_ block: SimBlock, magic: [UInt8]) throws(GeneratorError) {
         var head = ByteWriter(capacity: 100)
         head.bytes.append(contentsOf: magic)
         head.u32(UInt32(block.length))
@@ -354,17 +361,17 @@ struct BlockFileOutput {
             try handle.write(contentsOf: Data(block.coinbase))
             try handle.write(contentsOf: Data(block.body))
         } catch {
-            throw ChainGeneratorError(.io, "cannot write block \(blocks) of the file: \(error)", path: path)
+            throw GeneratorError(.io, "cannot write block \(blocks) of the file: \(error)", path: path)
         }
         blocks += 1
         bytes += head.count + block.coinbase.count + block.body.count
     }
 
-    func close() throws(ChainGeneratorError) {
+    func close() throws(GeneratorError) {
         do {
             try handle.close()
         } catch {
-            throw ChainGeneratorError(.io, "cannot close the block file: \(error)", path: path)
+            throw GeneratorError(.io, "cannot close the block file: \(error)", path: path)
         }
     }
 }

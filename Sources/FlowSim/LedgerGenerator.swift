@@ -43,11 +43,6 @@ public enum LedgerTypology: String, Sendable, CaseIterable {
     case exposure
 }
 
-/// A bad generator option (usage error).
-public struct LedgerOptionsError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-}
-
 /// What `LedgerGenerator.write` wrote.
 public struct LedgerSummary: Sendable {
     public var transfers: Int
@@ -143,10 +138,10 @@ public enum LedgerGenerator {
     /// Writes the three files into `directory` and returns what was written.
     public static func write(options: LedgerOptions, to directory: String) throws -> LedgerSummary {
         guard options.accounts >= 500 else {
-            throw LedgerOptionsError(description: "--accounts must be at least 500, got \(options.accounts)")
+            throw GeneratorError(.invalidOption, "--accounts must be at least 500, got \(options.accounts)")
         }
         guard options.days >= 90 else {
-            throw LedgerOptionsError(description: "--days must be at least 90, got \(options.days)")
+            throw GeneratorError(.invalidOption, "--days must be at least 90, got \(options.days)")
         }
         let b = generate(options)
         // Order by time (ties by generation order), then number the rows.

@@ -21,15 +21,6 @@ extension Schema {
         """
 }
 
-/// One entry of an alert's review history.
-public struct AlertReview: Sendable, Equatable {
-    public var status: String
-    public var note: String
-    public var reviewer: String
-    /// ISO-8601 UTC.
-    public var at: String
-}
-
 /// A reviewed alert, for labels: its latest status, typology, addresses and transfers.
 public struct ReviewedAlert: Sendable, Equatable {
     public var fingerprint: String

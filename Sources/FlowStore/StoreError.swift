@@ -1,6 +1,8 @@
+public import FlowModel
+
 /// An error from the database layer: what failed, on which database, and how to fix it.
 /// Bound values are kept out of the message.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
+public struct StoreError: ChainflowError {
     public enum Code: String, Sendable {
         /// The file is not a chainflow database or cannot be opened.
         case cannotOpen
@@ -24,15 +26,17 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
         self.path = path
     }
 
+    public var kind: String { code.rawValue }
+    public var location: String? { path }
     public var description: String { "\(path): error: \(message)" }
 
     /// sysexits-style code: 66 for a missing database or an unknown txid/address, 74 for I/O and
     /// database problems.
     public var exitCode: Int32 {
         switch code {
-        case .notFound, .cannotOpen: 66
-        case .conflict: 65
-        default: 74
+        case .notFound, .cannotOpen: ExitStatus.noInput
+        case .conflict: ExitStatus.dataError
+        default: ExitStatus.ioError
         }
     }
 }

@@ -1,10 +1,7 @@
 import ArgumentParser
-import FlowAnalysis
-import FlowIngest
 import FlowKit
 import FlowModel
 import FlowReport
-import FlowStore
 import Foundation
 
 struct AmlCommand: ParsableCommand {
@@ -30,18 +27,7 @@ struct AmlCommand: ParsableCommand {
         return t
     }
 
-    static func rules(_ path: String?) throws -> (AmlRuleSet, String) {
-        guard let path else { return (.standard, "default") }
-        let set = try AmlRuleFile.load(path: path)
-        let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? path
-        return (set, text)
-    }
-
     static func failure(_ error: any Error) -> ExitCode {
-        if let e = error as? AmlRuleFileError {
-            printError(e.description)
-            return ExitCode(e.exitCode)
-        }
         if let e = error as? ValidationError {
             printError("chainflow: error: \(e.message)")
             return ExitCode(64)
@@ -113,24 +99,17 @@ struct AmlCommand: ParsableCommand {
                 if let s = since, let u = until, s > u {
                     throw ValidationError("--since is after --until")
                 }
-                let (set, source) = try AmlCommand.rules(rules)
-                guard FileManager.default.fileExists(atPath: database.db) else {
-                    throw StoreError(
-                        .cannotOpen,
-                        "no database here; create one with `chainflow ingest --db \(database.db) FILE…`",
-                        path: database.db)
-                }
+                let rules = try AmlRules.load(rules)
                 // A closed pipe (`| head`) is an error to report, not a signal that kills the run.
                 signal(SIGPIPE, SIG_IGN)
-                let store = try GraphStore(path: database.db, readOnly: dryRun)
+                let db = try CaseDatabase.open(database.db, for: dryRun ? .read : .write)
                 let format = self.format
                 let out = self.out
                 // The output is written before the run is recorded: an output that cannot be
                 // written (full disk, closed pipe) leaves the alerts to be delivered next time.
-                let result = try AmlRun.run(
-                    store: store,
-                    options: AmlRunOptions(
-                        rules: set, rulesSource: source, since: since, until: until, threads: threads,
+                let result = try db.amlRun(
+                    AmlRunOptions(
+                        rules: rules.set, rulesSource: rules.source, since: since, until: until, threads: threads,
                         store: !dryRun),
                     progress: { printError("aml: \($0)") },
                     deliver: { result in
@@ -138,9 +117,7 @@ struct AmlCommand: ParsableCommand {
                         switch format {
                         case .json: text = AmlRender.json(result).rendered()
                         case .html:
-                            text = AmlRender.html(
-                                result,
-                                categories: try AmlRun.tagCategories(store: store, alerts: result.alerts))
+                            text = AmlRender.html(result, categories: try db.tagCategories(of: result.alerts))
                         case .md: text = AmlRender.markdown(result)
                         case .csv: text = AmlRender.csv(result)
                         }
@@ -200,11 +177,7 @@ struct AmlCommand: ParsableCommand {
                 return
             }
             do {
-                let set = try AmlRuleFile.load(path: check)
-                let off = set.rules.filter { !$0.enabled }.map(\.name)
-                print(
-                    "\(check): ok: \(set.rules.count - off.count) rules enabled"
-                        + (off.isEmpty ? "" : "; disabled: \(off.joined(separator: ", "))"))
+                print(try AmlRules.load(check).checkText(file: check))
             } catch {
                 throw AmlCommand.failure(error)
             }
@@ -254,13 +227,11 @@ struct AmlCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let (set, _) = try AmlCommand.rules(rules)
+                let rules = try AmlRules.load(rules)
                 let since = try since.map { try AmlCommand.time($0, option: "--since", endOfDay: false) }
                 let until = try until.map { try AmlCommand.time($0, option: "--until", endOfDay: true) }
-                let store = try GraphStore(path: database.db, readOnly: true)
-                let e = try AmlEvaluate.run(
-                    store: store, labelsPath: labels, rules: set, threads: threads, since: since, until: until
-                )
+                let e = try CaseDatabase.open(database.db, for: .read).amlEvaluate(
+                    labels: labels, rules: rules, threads: threads, since: since, until: until)
                 print(json.json ? AmlEvaluate.json(e).rendered() : AmlEvaluate.table(e), terminator: "")
             } catch {
                 throw AmlCommand.failure(error)
@@ -320,12 +291,10 @@ extension AmlCommand {
 
         func run() throws {
             do {
-                let (set, _) = try AmlCommand.rules(rules)
+                let rules = try AmlRules.load(rules)
                 let until = try until.map { try AmlCommand.time($0, option: "--until", endOfDay: true) }
-                let store = try GraphStore(path: database.db, readOnly: true)
-                let report = try AmlTune.run(
-                    store: store, labelsPath: labels, base: set, objective: try objectiveValue(),
-                    until: until,
+                let report = try CaseDatabase.open(database.db, for: .read).amlTune(
+                    labels: labels, base: rules, objective: try objectiveValue(), until: until,
                     threads: threads, progress: { printError("aml tune: \($0)") })
                 try ReportOutput.write(AmlTune.ruleFile(report, labelsPath: labels), to: out)
                 printError(
@@ -368,9 +337,9 @@ extension AmlCommand {
         @OptionGroup var json: JSONFlag
 
         func validate() throws {
-            guard GraphStore.reviewStatuses.contains(status) else {
+            guard CaseDatabase.reviewStatuses.contains(status) else {
                 throw ValidationError(
-                    "--status: unknown '\(status.prefix(20))'; give \(GraphStore.reviewStatuses.joined(separator: ", "))"
+                    "--status: unknown '\(status.prefix(20))'; give \(CaseDatabase.reviewStatuses.joined(separator: ", "))"
                 )
             }
         }
@@ -379,9 +348,9 @@ extension AmlCommand {
             do {
                 let env = ProcessInfo.processInfo.environment
                 let reviewer = env["CHAINFLOW_REVIEWER"] ?? env["USER"] ?? "unknown"
-                let store = try GraphStore(path: database.db)
+                let db = try CaseDatabase.open(database.db, for: .write)
                 let now = Int64(Date().timeIntervalSince1970)
-                let (id, history) = try store.review(
+                let (id, history) = try db.review(
                     alert: alertId, status: status, note: note, reviewer: reviewer,
                     at: TimeParser.isoString(now))
                 if json.json {

@@ -2,7 +2,6 @@ import FlowReport
 import ArgumentParser
 import FlowKit
 import FlowModel
-import FlowStore
 
 struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -87,7 +86,7 @@ struct ClusterCommand: ParsableCommand {
             do {
                 _ = try HeuristicSet.parse(heuristics)
             } catch {
-                throw ValidationError("--heuristics '\(heuristics.prefix(80))': \(error.description)")
+                throw ValidationError("--heuristics '\(heuristics.prefix(80))': \(error.message)")
             }
             if let threads, threads < 1 {
                 throw ValidationError("--threads must be at least 1, got \(threads)")
@@ -117,8 +116,7 @@ struct ClusterCommand: ParsableCommand {
                     exchangeCategories: exchangeCategory.isEmpty ? ["exchange"] : exchangeCategory,
                     threads: threads,
                     full: full)
-                let store = try GraphStore(path: database.db)
-                let report = try Clustering.run(store: store, options: options)
+                let report = try CaseDatabase.open(database.db, for: .write).clusterRun(options)
                 print(
                     json ? ClusterRender.runJSON(report).rendered() : ClusterRender.runText(report),
                     terminator: "")
@@ -171,16 +169,9 @@ struct ClusterCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let store = try GraphStore(path: database.db, readOnly: true)
+                let db = try CaseDatabase.open(database.db, for: .read)
                 if let format = format ?? (output.json ? .json : nil), format != .text {
-                    guard
-                        let report = try ClusterReport.load(
-                            store: store, address: address, members: limit, flows: flows)
-                    else {
-                        throw StoreError(
-                            .notFound, "address '\(address.prefix(90))' does not occur in this database",
-                            path: database.db)
-                    }
+                    let report = try db.clusterReport(address: address, members: limit, flows: flows)
                     let text: String
                     switch format {
                     case .md: text = ClusterReportRender.markdown(report)
@@ -191,14 +182,7 @@ struct ClusterCommand: ParsableCommand {
                     try ReportOutput.write(text, to: out)
                     return
                 }
-                guard
-                    let profile = try ClusterView.show(
-                        store: store, address: address, limit: limit, offset: offset)
-                else {
-                    throw StoreError(
-                        .notFound, "address '\(address.prefix(90))' does not occur in this database",
-                        path: database.db)
-                }
+                let profile = try db.clusterShow(address: address, limit: limit, offset: offset)
                 print(
                     output.json
                         ? ClusterRender.showJSON(profile).rendered() : ClusterRender.showText(profile),
@@ -224,8 +208,7 @@ struct ClusterCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let store = try GraphStore(path: database.db, readOnly: true)
-                let x = try ClusterView.explain(store: store, a: a, b: b)
+                let x = try CaseDatabase.open(database.db, for: .read).clusterExplain(a, b)
                 print(
                     output.json ? ClusterRender.explainJSON(x).rendered() : ClusterRender.explainText(x),
                     terminator: "")
@@ -254,13 +237,8 @@ struct ClusterCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let store = try GraphStore(path: database.db, readOnly: true)
-                guard let f = try ClusterView.flows(store: store, address: address, limit: transactions)
-                else {
-                    throw StoreError(
-                        .notFound, "address '\(address.prefix(90))' does not occur in this database",
-                        path: database.db)
-                }
+                let f = try CaseDatabase.open(database.db, for: .read).clusterFlows(
+                    address: address, transactions: transactions)
                 print(
                     output.json
                         ? ClusterRender.flowsJSON(f, limit: limit).rendered()
@@ -281,8 +259,7 @@ struct ClusterCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let store = try GraphStore(path: database.db, readOnly: true)
-                let runs = try store.hasClusterRun() ? try store.clusterRuns() : []
+                let runs = try CaseDatabase.open(database.db, for: .read).clusterRuns()
                 if output.json {
                     print(JSONValue.array(runs.map(ClusterRender.runRecordJSON)).rendered(), terminator: "")
                 } else {

@@ -1,31 +1,23 @@
 import FlowReport
 public import ArgumentParser
-import FlowIngest
 import FlowModel
-import FlowSim
-import FlowStore
 import Foundation
 
 /// Prints `error` to stderr as one line and returns the exit code for it (sysexits style:
-/// 64 usage, 65 bad input data, 66 missing input, 74 I/O or database, 70 internal).
+/// 64 usage, 65 bad input data, 66 missing input, 74 I/O or database, 70 internal). Every
+/// chainflow error carries its own message, location and code (`ChainflowError`).
 func fail(_ error: any Error) -> ExitCode {
     let line: String
     let code: Int32
     switch error {
-    case let e as IngestError:
-        line = e.description
-        code = e.exitCode
-    case let e as StoreError:
-        line = e.description
-        code = e.exitCode
-    case let e as ChainGeneratorError:
-        line = "chainflow: error: \(e)"
-        code = e.code == .io ? 74 : 64
     case let e as ExitCode:
         return e
+    case let e as any ChainflowError:
+        line = e.description
+        code = e.exitCode
     default:
         line = "chainflow: internal error: \(error)"
-        code = 70
+        code = ExitStatus.software
     }
     FileHandle.standardError.write(Data((line + "\n").utf8))
     return ExitCode(code)

@@ -2,7 +2,6 @@ import FlowReport
 import ArgumentParser
 import FlowKit
 import FlowModel
-import FlowSim
 import Foundation
 
 struct GenerateCommand: ParsableCommand {
@@ -46,17 +45,10 @@ struct GenerateBitcoinCommand: ParsableCommand {
 
     func run() throws {
         do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            var options = ChainGeneratorOptions(transactions: txs, seed: seed)
-            options.network = network
-            options.peelChains = peelChains
-            let summary = try ChainGenerator.write(options: options, to: out)
             print(
-                "wrote \(summary.files.count) files, \(summary.blocks) blocks, \(summary.transactions) transactions, \(summary.bytes) bytes to \(out)"
-            )
-            if let planted = summary.peelChains {
-                print("planted \(planted) peel chains, listed in \(out)/\(ChainGenerator.labelsFileName)")
-            }
+                try Generate.bitcoin(
+                    transactions: txs, seed: seed, network: network, peelChains: peelChains, out: out),
+                terminator: "")
         } catch {
             throw fail(error)
         }
@@ -71,7 +63,7 @@ struct GenerateLedgerCommand: ParsableCommand {
         discussion: """
             Writes DIR/transactions.csv (AMLSim columns), DIR/labels.csv (instance_id,typology,members,transactions)
             and DIR/tags.csv (exchange, sanctions and mixer tags), then (re)creates DIR/ledger.db from them.
-            Typologies: \(LedgerTypology.allCases.map(\.rawValue).joined(separator: ", ")).
+            Typologies: \(Generate.typologyNames.joined(separator: ", ")).
             """)
 
     @Option(name: .long, help: "Accounts in all (at least 500).")
@@ -97,21 +89,12 @@ struct GenerateLedgerCommand: ParsableCommand {
     @Flag(name: .long, help: "Write the files only; do not create DIR/ledger.db.")
     var noIngest = false
 
-    func kinds() throws -> [LedgerTypology] {
-        if typologies == "all" { return LedgerTypology.allCases }
-        if typologies == "none" { return [] }
-        return try typologies.split(separator: ",").map { name in
-            guard let t = LedgerTypology(rawValue: String(name)) else {
-                throw ValidationError(
-                    "--typologies: unknown typology '\(name.prefix(30))'; known: all, \(LedgerTypology.allCases.map(\.rawValue).joined(separator: ", "))"
-                )
-            }
-            return t
-        }
-    }
-
     func validate() throws {
-        _ = try kinds()
+        do {
+            _ = try Generate.typologies(typologies)
+        } catch {
+            throw ValidationError(error.message)
+        }
         guard accounts >= 500 else {
             throw ValidationError("--accounts must be at least 500, got \(accounts)")
         }
@@ -121,16 +104,11 @@ struct GenerateLedgerCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let options = LedgerOptions(
-                accounts: accounts, days: days, typologies: try kinds(), instancesPerTypology: instances,
-                seed: seed)
-            let report = try AmlLedger.generate(options: options, directory: out, ingest: !noIngest)
-            let s = report.summary
             print(
-                "wrote \(s.transfers) transfers between \(s.accounts) accounts (\(s.instances) planted instances, \(s.planted) planted transfers) to \(out)"
-                    + (report.database.map {
-                        String(format: "; ingested into %@ in %.1fs", $0, report.ingestSeconds)
-                    } ?? ""))
+                try Generate.ledger(
+                    accounts: accounts, days: days, typologies: typologies, instances: instances, seed: seed,
+                    out: out, ingest: !noIngest),
+                terminator: "")
         } catch {
             throw fail(error)
         }

@@ -1,9 +1,7 @@
 import ArgumentParser
-import FlowIngest
 import FlowKit
 import FlowModel
 import FlowReport
-import FlowStore
 import Foundation
 
 struct IngestCommand: ParsableCommand {
@@ -81,104 +79,46 @@ struct IngestCommand: ParsableCommand {
     @Flag(name: .long, help: "Print the run's report as JSON.")
     var json = false
 
-    func validate() throws {
-        if let xorKey, Hex.decode(xorKey) == nil || xorKey.isEmpty {
-            throw ValidationError("--xor-key '\(xorKey)' is not hex bytes (e.g. 0123456789abcdef)")
-        }
-        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        if let format, InputFormat(name: format) == nil {
-            throw ValidationError(
-                "unknown --format '\(format)'; formats:\n  "
-                    + InputFormat.allCases.map(\.summary).joined(separator: "\n  "))
-        }
-        if let preset, TransferCSVMapping.preset(preset) == nil {
-            throw ValidationError(
-                "unknown --preset '\(preset)'; presets: \(TransferCSVMapping.presetNames.joined(separator: ", "))"
-            )
-        }
-        if let timeUnit, TransferCSVMapping.TimeStep(name: timeUnit) == nil {
-            throw ValidationError("unknown --time-unit '\(timeUnit)'; units: day, hour, minute, second")
-        }
-        if let epoch, TimeParser.parse(epoch) == nil {
-            throw ValidationError("--epoch '\(epoch)' is not a date (2017-01-01) or Unix seconds")
-        }
-        if map != nil && preset != nil { throw ValidationError("give --map or --preset, not both") }
-        if let map {
-            do {
-                _ = try TransferCSVMapping.parse(map)
-            } catch {
-                throw ValidationError(error.message)
-            }
-        }
-        if let decimals, !(0...77).contains(decimals) {
-            throw ValidationError("--decimals must be 0...77, got \(decimals)")
-        }
+    var request: IngestRequest {
+        IngestRequest(
+            paths: files, format: format, map: map, preset: preset, timeUnit: timeUnit, epoch: epoch,
+            decimals: decimals, asset: asset, chain: chain, network: network, xorKey: xorKey, threads: threads)
     }
 
-    /// The transfers-csv mapping the options name (nil: the preset the header matches).
-    func csvMapping() throws -> TransferCSVMapping? {
-        if let map { return try TransferCSVMapping.parse(map) }
-        return preset.flatMap(TransferCSVMapping.preset)
+    func validate() throws {
+        do {
+            try request.validate()
+        } catch {
+            throw ValidationError(error.message)
+        }
     }
 
     func run() throws {
         do {
-            let plan = try IngestPlan.classify(
-                paths: files, override: format.flatMap(InputFormat.init(name:)))
-            let store = try GraphStore(path: database.db)
-            // One ingest per database at a time; a second one is told who holds it.
-            let writerLock = try store.lockForWriting()
-            defer { withExtendedLifetime(writerLock) {} }
             let interactive = isatty(STDERR_FILENO) != 0
-            var outputs: [(text: String, json: JSONValue)] = []
+            let records = rowProgress(interactive)
+            var outcomes: [IngestOutcome] = []
+            // Reports of the readers that finished are printed even when a later one fails.
             defer {
                 if json {
-                    let value = outputs.count == 1 ? outputs[0].json : .array(outputs.map(\.json))
+                    let value = outcomes.count == 1 ? outcomes[0].json : .array(outcomes.map(\.json))
                     print(value.rendered(), terminator: "")
                 } else {
-                    for o in outputs { print(o.text, terminator: "") }
+                    for o in outcomes { print(o.text, terminator: "") }
                 }
             }
-            let blockFiles = plan.files(.blocks).map(\.path)
-            if !blockFiles.isEmpty {
-                let options = IngestOptions(
-                    paths: blockFiles, xorKey: xorKey.flatMap { Hex.decode($0) }, network: network,
-                    threads: threads)
-                var progress: (@Sendable (IngestProgress) -> Void)?
-                if !quiet { progress = { p in showProgress(p, interactive: interactive) } }
-                let report = try BitcoinIngest.run(store: store, options: options, progress: progress)
-                if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-                outputs.append((IngestRender.text(report), IngestRender.json(report)))
+            var progress: (@Sendable (IngestActivity) -> Void)?
+            if !quiet {
+                progress = { activity in
+                    switch activity {
+                    case .blocks(let p): showProgress(p, interactive: interactive)
+                    case .records(let n): records?(n)
+                    case .readerDone:
+                        if interactive { FileHandle.standardError.write(Data("\n".utf8)) }
+                    }
+                }
             }
-            let csvFiles = plan.files(.transfersCSV)
-            if !csvFiles.isEmpty {
-                let options = TransferCSVOptions(
-                    mapping: try csvMapping(), decimals: decimals, asset: asset, chain: chain,
-                    timeUnit: timeUnit.flatMap(TransferCSVMapping.TimeStep.init(name:)),
-                    epoch: epoch.flatMap { TimeParser.parse($0) })
-                let report = try TransferCSVIngest.run(
-                    store: store, files: csvFiles, options: options, progress: rowProgress(interactive))
-                if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-                outputs.append((IngestRender.text(report), IngestRender.json(report)))
-            }
-            let jsonFiles = plan.files.filter {
-                $0.detected.format == .coreJSON || $0.detected.format == .bitcoinETL
-            }
-            if !jsonFiles.isEmpty {
-                var progress: (@Sendable (IngestProgress) -> Void)?
-                if !quiet { progress = { p in showProgress(p, interactive: interactive) } }
-                let report = try BitcoinJSONIngest.run(
-                    store: store, files: jsonFiles, network: network, progress: progress)
-                if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-                outputs.append((IngestRender.text(report), IngestRender.json(report)))
-            }
-            let ethereumFiles = plan.files(.ethereumETL)
-            if !ethereumFiles.isEmpty {
-                let report = try EthereumETLIngest.run(
-                    store: store, files: ethereumFiles, progress: rowProgress(interactive))
-                if !quiet && interactive { FileHandle.standardError.write(Data("\n".utf8)) }
-                outputs.append((IngestRender.text(report), IngestRender.json(report)))
-            }
+            _ = try Ingest.run(request, into: database.db, progress: progress, finished: { outcomes.append($0) })
         } catch {
             throw fail(error)
         }

@@ -1,8 +1,7 @@
 import ArgumentParser
-import FlowIngest
+import FlowKit
 import FlowModel
 import FlowReport
-import FlowStore
 import Foundation
 
 struct PricesCommand: ParsableCommand {
@@ -40,37 +39,12 @@ struct PricesCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let store = try GraphStore(path: database.db)
+                let db = try CaseDatabase.open(database.db, for: .create)
                 var reports: [JSONValue] = []
                 for file in files {
-                    let parsed = try PriceFile.read(path: file, asset: asset, currency: currency.uppercased())
-                    let rows = parsed.prices.map {
-                        PriceRow(asset: $0.asset, currency: $0.currency, day: $0.day, price: $0.price)
-                    }
-                    let (added, replaced) = try store.storePrices(
-                        rows, source: (file as NSString).lastPathComponent)
-                    let assets = Set(rows.map(\.asset)).sorted()
-                    let days = rows.map(\.day)
-                    reports.append(
-                        .object([
-                            ("file", .string(file)), ("kind", .string(parsed.kind.rawValue)),
-                            ("prices", .int(rows.count)), ("added", .int(added)),
-                            ("replaced", .int(replaced)),
-                            ("assets", .array(assets.map { .string($0) })),
-                            (
-                                "first_day",
-                                .string(Render.isoTime(days.min()! * 86_400).prefix(10).description)
-                            ),
-                            (
-                                "last_day",
-                                .string(Render.isoTime(days.max()! * 86_400).prefix(10).description)
-                            ),
-                        ]))
-                    if !json {
-                        print(
-                            "\(file) (\(parsed.kind.rawValue)): \(rows.count) prices, \(added) added, \(replaced) replaced; assets \(assets.joined(separator: ", ")); \(Render.isoTime(days.min()! * 86_400).prefix(10)) to \(Render.isoTime(days.max()! * 86_400).prefix(10))"
-                        )
-                    }
+                    let report = try db.importPrices(file: file, asset: asset, currency: currency)
+                    reports.append(report.json)
+                    if !json { print(report.text) }
                 }
                 if json { print(JSONValue.array(reports).rendered(), terminator: "") }
             } catch {
@@ -86,8 +60,7 @@ struct PricesCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let store = try GraphStore(path: database.db, readOnly: true)
-                let rows = try store.priceSummary()
+                let rows = try CaseDatabase.open(database.db, for: .read).priceSummary()
                 if rows.isEmpty { print("no prices; import some with `chainflow prices import`") }
                 for r in rows {
                     print(

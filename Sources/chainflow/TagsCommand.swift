@@ -1,7 +1,6 @@
 import FlowReport
 import ArgumentParser
 import FlowKit
-import FlowStore
 
 struct TagsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -39,13 +38,12 @@ struct TagsCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let store = try GraphStore(path: database.db)
+                let db = try CaseDatabase.open(database.db, for: .create)
                 var reports: [TagImportReport] = []
                 for file in files {
                     reports.append(
-                        try TagImport.run(
-                            store: store, path: file,
-                            options: TagImportOptions(category: category, source: source, label: label)))
+                        try db.importTags(
+                            file: file, options: TagImportOptions(category: category, source: source, label: label)))
                 }
                 if json {
                     print(JSONValue.array(reports.map(TagImport.json)).rendered(), terminator: "")
@@ -66,7 +64,7 @@ struct TagsCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let rows = try GraphStore(path: database.db, readOnly: true).tagSummary()
+                let rows = try CaseDatabase.open(database.db, for: .read).tagSummary()
                 if output.json {
                     print(
                         JSONValue.array(

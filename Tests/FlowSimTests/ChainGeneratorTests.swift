@@ -242,7 +242,7 @@ struct ChainGeneratorTests {
     func invalidOptions(options: ChainGeneratorOptions) throws {
         let directory = temporaryDirectory("invalid")
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let error = #expect(throws: ChainGeneratorError.self) {
+        let error = #expect(throws: GeneratorError.self) {
             try ChainGenerator.write(options: options, to: directory)
         }
         #expect(error?.code == .invalidOption)
@@ -254,7 +254,7 @@ struct ChainGeneratorTests {
         let directory = temporaryDirectory("occupied")
         defer { try? FileManager.default.removeItem(atPath: directory) }
         _ = try ChainGenerator.write(options: ChainGeneratorOptions(transactions: 10, seed: 1), to: directory)
-        let error = #expect(throws: ChainGeneratorError.self) {
+        let error = #expect(throws: GeneratorError.self) {
             try ChainGenerator.write(options: ChainGeneratorOptions(transactions: 10, seed: 1), to: directory)
         }
         #expect(error?.code == .directoryNotEmpty)

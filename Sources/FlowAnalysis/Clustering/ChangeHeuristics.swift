@@ -1,4 +1,4 @@
-import FlowModel
+public import FlowModel
 
 /// A change-output heuristic: which outputs of a transaction it *cannot rule out* as the change
 /// paid back to the spender (the candidate-set formulation of BlockSci, Kalodner et al., USENIX
@@ -91,10 +91,14 @@ public struct ChangeRule: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// A change rule that names no known heuristic.
-public struct ChangeRuleError: Error, CustomStringConvertible, Sendable {
+public struct ChangeRuleError: ChainflowError {
     public var text: String
     public var bad: String
-    public var description: String {
+    public var kind: String { "usage" }
+    public var location: String? { nil }
+    public var exitCode: Int32 { ExitStatus.usage }
+    public var description: String { message }
+    public var message: String {
         "unknown change heuristic '\(bad.prefix(40))' in '\(text.prefix(80))'; known: "
             + ChangeHeuristic.allCases.map(\.rawValue).joined(separator: ", ")
             + " (combine with & and |)"

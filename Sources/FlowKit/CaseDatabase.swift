@@ -1,0 +1,67 @@
+public import FlowModel
+public import FlowStore
+import Foundation
+
+/// The case database a command works on, as the command line (and later the server) sees it:
+/// opened from the `--db` text, with the checks every command needs made here, once: the path
+/// is not a folder, a database to read exists, and whether a run can be recorded.
+///
+/// The store behind it stays inside FlowKit: commands ask a `CaseDatabase` for what they need
+/// (`CaseDatabase+Commands.swift`), never for SQL or rows by column name.
+public struct CaseDatabase: Sendable {
+    /// How a command uses the database.
+    public enum Access: Sendable {
+        /// Reads only; the database must exist.
+        case read
+        /// Reads, and records the run in `runs` when the file can be written (trace); a
+        /// write-protected evidence copy is read without recording.
+        case readRecordingRuns
+        /// Reads and writes; the database must exist (cluster run, aml run, reviews).
+        case write
+        /// Reads and writes, creating the database when it is missing (ingest, imports).
+        case create
+    }
+
+    /// The `--db` text: a SQLite file path.
+    public let location: String
+    package let store: GraphStore
+
+    /// Opened without write access: runs are not recorded.
+    public var readOnly: Bool { store.readOnly }
+
+    package init(store: GraphStore) {
+        self.location = store.path
+        self.store = store
+    }
+
+    public static func open(_ location: String, for access: Access) throws(StoreError) -> CaseDatabase {
+        guard !location.isEmpty else {
+            throw StoreError(.cannotOpen, "--db is empty; give a database file such as case.db", path: "--db")
+        }
+        var isDirectory: ObjCBool = false
+        let exists = FileManager.default.fileExists(atPath: location, isDirectory: &isDirectory)
+        if exists && isDirectory.boolValue {
+            throw StoreError(
+                .cannotOpen,
+                "is a folder, not a database file; give a file in it, such as \(location.hasSuffix("/") ? location : location + "/")case.db",
+                path: location)
+        }
+        if !exists && access != .create {
+            throw StoreError(
+                .cannotOpen, "no database here; create one with `chainflow ingest --db \(location) FILE…`",
+                path: location)
+        }
+        let readOnly: Bool
+        switch access {
+        case .read: readOnly = true
+        case .readRecordingRuns: readOnly = !GraphStore.isWritable(database: location)
+        case .write, .create: readOnly = false
+        }
+        return CaseDatabase(store: try GraphStore(path: location, readOnly: readOnly))
+    }
+
+    /// The error for an address the database does not hold.
+    func unknownAddress(_ address: String) -> StoreError {
+        StoreError(.notFound, "address '\(address.prefix(90))' does not occur in this database", path: location)
+    }
+}

@@ -1,0 +1,188 @@
+public import FlowModel
+public import FlowReport
+import FlowIngest
+import FlowStore
+
+/// What `chainflow ingest` was asked to do, as the user gave it (option texts, not parsed yet):
+/// `validate()` checks every option before a file is opened, and `Ingest.run` routes each file to
+/// its reader.
+public struct IngestRequest: Sendable {
+    public var paths: [String]
+    /// Input format for every file (`InputFormat` name); nil: detected from each file's content.
+    public var format: String?
+    /// transfers-csv column mapping `tx=COL,time=COL,from=COL,to=COL,amount=COL[,asset=COL]`.
+    public var map: String?
+    /// transfers-csv preset (`amlsim`, `amlsim-sample`, `amlworld`).
+    public var preset: String?
+    /// transfers-csv: times are integer steps of this unit (`day`, `hour`, `minute`, `second`).
+    public var timeUnit: String?
+    /// transfers-csv: the date or Unix time of step 0.
+    public var epoch: String?
+    public var decimals: Int?
+    public var asset: String?
+    public var chain: String
+    public var network: Network
+    /// Block-file obfuscation key as hex.
+    public var xorKey: String?
+    public var threads: Int?
+
+    public init(
+        paths: [String], format: String? = nil, map: String? = nil, preset: String? = nil,
+        timeUnit: String? = nil, epoch: String? = nil, decimals: Int? = nil, asset: String? = nil,
+        chain: String = "ledger", network: Network = .mainnet, xorKey: String? = nil, threads: Int? = nil
+    ) {
+        self.paths = paths
+        self.format = format
+        self.map = map
+        self.preset = preset
+        self.timeUnit = timeUnit
+        self.epoch = epoch
+        self.decimals = decimals
+        self.asset = asset
+        self.chain = chain
+        self.network = network
+        self.xorKey = xorKey
+        self.threads = threads
+    }
+
+    /// The names `--format` accepts, one line each with what the format is.
+    public static var formatSummaries: [String] { InputFormat.allCases.map(\.summary) }
+
+    /// Every option checked, with the message a user needs to fix it.
+    public func validate() throws(UsageError) {
+        func usage(_ message: String) -> UsageError { UsageError(message, command: "ingest") }
+        if let xorKey, Hex.decode(xorKey) == nil || xorKey.isEmpty {
+            throw usage("--xor-key '\(xorKey)' is not hex bytes (e.g. 0123456789abcdef)")
+        }
+        if let threads, threads < 1 { throw usage("--threads must be at least 1, got \(threads)") }
+        if let format, InputFormat(name: format) == nil {
+            throw usage(
+                "unknown --format '\(format)'; formats:\n  " + Self.formatSummaries.joined(separator: "\n  "))
+        }
+        if let preset, TransferCSVMapping.preset(preset) == nil {
+            throw usage(
+                "unknown --preset '\(preset)'; presets: \(TransferCSVMapping.presetNames.joined(separator: ", "))")
+        }
+        if let timeUnit, TransferCSVMapping.TimeStep(name: timeUnit) == nil {
+            throw usage("unknown --time-unit '\(timeUnit)'; units: day, hour, minute, second")
+        }
+        if let epoch, TimeParser.parse(epoch) == nil {
+            throw usage("--epoch '\(epoch)' is not a date (2017-01-01) or Unix seconds")
+        }
+        if map != nil && preset != nil { throw usage("give --map or --preset, not both") }
+        if let map {
+            do {
+                _ = try TransferCSVMapping.parse(map)
+            } catch {
+                throw usage(error.message)
+            }
+        }
+        if let decimals, !(0...77).contains(decimals) {
+            throw usage("--decimals must be 0...77, got \(decimals)")
+        }
+    }
+
+    /// The transfers-csv mapping the options name (nil: the preset the header matches).
+    func csvMapping() throws(IngestError) -> TransferCSVMapping? {
+        if let map { return try TransferCSVMapping.parse(map) }
+        return preset.flatMap(TransferCSVMapping.preset)
+    }
+}
+
+/// What one ingest run reports while it works: blocks and transactions (Bitcoin readers) or
+/// records (transfer CSVs, Ethereum exports).
+public enum IngestActivity: Sendable {
+    case blocks(IngestProgress)
+    case records(Int)
+    /// One reader finished (a terminal redraws its progress line before the next).
+    case readerDone
+}
+
+/// The report of one reader of an ingest run: UTXO chains or account ledgers.
+public enum IngestOutcome: Sendable {
+    case utxo(IngestReport)
+    case account(AccountIngestReport)
+
+    public var text: String {
+        switch self {
+        case .utxo(let r): IngestRender.text(r)
+        case .account(let r): IngestRender.text(r)
+        }
+    }
+
+    public var json: JSONValue {
+        switch self {
+        case .utxo(let r): IngestRender.json(r)
+        case .account(let r): IngestRender.json(r)
+        }
+    }
+}
+
+/// The one entry point of ingest: files classified by format, then each group through its reader
+/// (Bitcoin blocks, transfer CSVs, Bitcoin JSON, Ethereum exports, in that order), under the
+/// database's single-writer lock. `finished` hears each reader's report as soon as it is done,
+/// so what was ingested before a later file's error is still reported. The database is created only once every option is valid and
+/// every file's format is known, so a mistake leaves no empty database behind.
+public enum Ingest {
+    public static func run(
+        _ request: IngestRequest, into location: String,
+        progress: (@Sendable (IngestActivity) -> Void)? = nil,
+        finished: ((IngestOutcome) -> Void)? = nil
+    ) throws -> [IngestOutcome] {
+        try request.validate()
+        let plan = try IngestPlan.classify(
+            paths: request.paths, override: request.format.flatMap(InputFormat.init(name:)))
+        let store = try CaseDatabase.open(location, for: .create).store
+        // One ingest per database at a time; a second one is told who holds it.
+        let writerLock = try store.lockForWriting()
+        defer { withExtendedLifetime(writerLock) {} }
+        var outcomes: [IngestOutcome] = []
+        func add(_ outcome: IngestOutcome) {
+            outcomes.append(outcome)
+            finished?(outcome)
+        }
+        var records: (@Sendable (Int) -> Void)?
+        var blocks: (@Sendable (IngestProgress) -> Void)?
+        if let progress {
+            records = { n in progress(.records(n)) }
+            blocks = { p in progress(.blocks(p)) }
+        }
+        let blockFiles = plan.files(.blocks).map(\.path)
+        if !blockFiles.isEmpty {
+            let options = IngestOptions(
+                paths: blockFiles, xorKey: request.xorKey.flatMap { Hex.decode($0) }, network: request.network,
+                threads: request.threads)
+            add(.utxo(try BitcoinIngest.run(store: store, options: options, progress: blocks)))
+            progress?(.readerDone)
+        }
+        let csvFiles = plan.files(.transfersCSV)
+        if !csvFiles.isEmpty {
+            let options = TransferCSVOptions(
+                mapping: try request.csvMapping(), decimals: request.decimals, asset: request.asset,
+                chain: request.chain,
+                timeUnit: request.timeUnit.flatMap(TransferCSVMapping.TimeStep.init(name:)),
+                epoch: request.epoch.flatMap { TimeParser.parse($0) })
+            add(
+                .account(
+                    try TransferCSVIngest.run(store: store, files: csvFiles, options: options, progress: records)))
+            progress?(.readerDone)
+        }
+        let jsonFiles = plan.files.filter {
+            $0.detected.format == .coreJSON || $0.detected.format == .bitcoinETL
+        }
+        if !jsonFiles.isEmpty {
+            add(
+                .utxo(
+                    try BitcoinJSONIngest.run(
+                        store: store, files: jsonFiles, network: request.network, progress: blocks)))
+            progress?(.readerDone)
+        }
+        let ethereumFiles = plan.files(.ethereumETL)
+        if !ethereumFiles.isEmpty {
+            add(
+                .account(try EthereumETLIngest.run(store: store, files: ethereumFiles, progress: records)))
+            progress?(.readerDone)
+        }
+        return outcomes
+    }
+}
