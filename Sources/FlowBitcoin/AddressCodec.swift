@@ -39,6 +39,17 @@ package enum AddressCodec {
         }
     }
 
+    /// True when `text` looks like a Bitcoin address (Base58Check of a 20-byte hash starting
+    /// `1`, `3`, `m`, `n` or `2`; or Bech32 with `bc`, `tb` or `bcrt`) but fails its checksum:
+    /// a typo, to be reported as such instead of "not found".
+    package static func hasBadChecksum(_ text: String) -> Bool {
+        if Bech32.hasBadChecksum(text, hrps: ["bc", "tb", "bcrt"]) { return true }
+        guard let first = text.first, "13mn2".contains(first), (25...35).contains(text.utf8.count),
+            let raw = Base58.decode(text), raw.count == 25
+        else { return false }
+        return Base58.decodeCheck(text) == nil
+    }
+
     /// The output script that pays `key` (the inverse of script classification for address kinds).
     package static func script(for key: AddressKey) -> [UInt8] {
         let program = key.program

@@ -101,6 +101,27 @@ package enum Bech32 {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// True when `text` is shaped like a segwit address of `hrps` (one case, a `1` separator,
+    /// only Bech32 characters after it) but its checksum is neither Bech32's nor Bech32m's:
+    /// a mistyped or truncated address rather than some other kind of text.
+    package static func hasBadChecksum(_ text: String, hrps: Set<String>) -> Bool {
+        let lower = text.lowercased()
+        guard lower == text || text.uppercased() == text, text.utf8.count <= 90 else { return false }
+        let chars = Array(lower.utf8)
+        guard let sep = chars.lastIndex(of: UInt8(ascii: "1")), chars.count - sep - 1 >= 6 else {
+            return false
+        }
+        let hrp = Array(chars[..<sep])
+        guard hrps.contains(String(decoding: hrp, as: UTF8.self)) else { return false }
+        var data = [UInt8]()
+        for c in chars[(sep + 1)...] {
+            guard let v = charset.firstIndex(of: c) else { return false }
+            data.append(UInt8(v))
+        }
+        let check = polymod(expandHRP(hrp) + data)
+        return check != Variant.bech32.constant && check != Variant.bech32m.constant
+    }
+
     /// Decodes a segwit address; nil unless the checksum variant matches the witness version
     /// and the program length is valid (BIP173 / BIP350 rules).
     package static func decodeSegwit(_ address: String) -> (hrp: String, version: UInt8, program: [UInt8])? {

@@ -76,6 +76,35 @@ extension CaseDatabase {
     }
 }
 
+// MARK: Addresses
+
+extension CaseDatabase {
+    /// The short profile of an address as typed or pasted (`AddressText.normalized`); an address
+    /// with a bad Bitcoin checksum is a usage error, one the database does not hold not-found.
+    public func addressProfile(_ text: String) throws -> AddressProfile {
+        let address = AddressText.normalized(text)
+        guard let profile = try AddressProfile.load(store: store, address: address) else {
+            throw addressNotFound(address)
+        }
+        return profile
+    }
+
+    /// The full address report (`--format md|json|csv|html`), `counterparties` per asset.
+    public func addressReport(_ text: String, counterparties: Int) throws -> AddressReport {
+        let address = AddressText.normalized(text)
+        guard let report = try AddressReport.load(store: store, address: address, counterparties: counterparties)
+        else { throw addressNotFound(address) }
+        return report
+    }
+
+    func addressNotFound(_ address: String) -> any ChainflowError {
+        if let problem = AddressText.problem(address) { return UsageError(problem, command: "address") }
+        return StoreError(
+            .notFound, "address '\(address.prefix(90))' does not occur in this database (graph or tags)",
+            path: location)
+    }
+}
+
 // MARK: Clustering
 
 extension CaseDatabase {

@@ -7,8 +7,11 @@ import Foundation
 
 /// Options of `chainflow trace`.
 public struct TraceOptions: Sendable {
-    /// Seeds: addresses, txids, `txid:vout`, Ethereum transaction hashes or ledger transaction ids.
+    /// Seed texts (see `TraceSeed`): `address:X`, `sent:X`, `tx:X`, `output:TXID:N`, or bare
+    /// addresses, txids, `txid:vout`, Ethereum transaction hashes and ledger transaction ids.
     public var from: [String]
+    /// A seed file (one seed per line, `#` comments) whose seeds follow those of `from`.
+    public var fromFile: String?
     public var direction: TraceDirection
     public var policy: TracePolicy
     public var maxHops: Int
@@ -30,12 +33,13 @@ public struct TraceOptions: Sendable {
     public var limit: Int
 
     public init(
-        from: [String], direction: TraceDirection = .forward, policy: TracePolicy = .haircut,
-        maxHops: Int = 6,
+        from: [String], fromFile: String? = nil, direction: TraceDirection = .forward,
+        policy: TracePolicy = .haircut, maxHops: Int = 6,
         since: Int64? = nil, until: Int64? = nil, minAmount: String? = nil, stopCategories: [String] = [],
         asset: String? = nil, each: Bool = false, threads: Int? = nil, limit: Int = 1000
     ) {
         self.from = from
+        self.fromFile = fromFile
         self.direction = direction
         self.policy = policy
         self.maxHops = maxHops
@@ -49,10 +53,17 @@ public struct TraceOptions: Sendable {
         self.limit = limit
     }
 
-    /// The options as recorded in the `runs` table (fixed key order).
-    var parametersJSON: JSONValue {
+    /// Whether the trace runs backward (where the value came from) instead of forward.
+    public var backward: Bool {
+        get { direction == .backward }
+        set { direction = newValue ? .backward : .forward }
+    }
+
+    /// The options as recorded in the `runs` table (fixed key order): `seeds` are every seed
+    /// traced, those of the seed file included.
+    func parametersJSON(seeds: [TraceSeed]) -> JSONValue {
         .object([
-            ("from", .array(from.map { .string($0) })),
+            ("from", .array(seeds.map { .string($0.text) })),
             ("direction", .string(direction.rawValue)),
             ("policy", .string(policy.rawValue)),
             ("hops", .int(maxHops)),
@@ -68,11 +79,6 @@ public struct TraceOptions: Sendable {
 }
 
 /// A bad `trace` request (exit code 64): the message says what to change.
-public struct TraceUsageError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ message: String) { description = message }
-}
-
 /// `chainflow trace`: follows value forward or backward from seeds through the transaction
 /// graph, by a taint policy, with limits and stops (see `UTXOTracer` and `AccountTracer`).
 ///
@@ -80,13 +86,28 @@ public struct TraceUsageError: Error, CustomStringConvertible, Sendable {
 /// one tainted set, or with `each` one by one, in parallel, results in the order given (the same
 /// bytes with any thread count). Each run is recorded in the `runs` table (`command` = `trace`).
 public enum Trace {
+    /// Traces in the database file at `database`: the seeds (and seed file) are read first, then
+    /// the database is opened, read-only when its file or folder is not writable (the run is
+    /// then not recorded). A missing database is an error saying how to make one.
+    public static func run(database: String, options: TraceOptions) throws -> TraceRun {
+        let seeds = try TraceSeed.list(from: options.from, file: options.fromFile)
+        let db = try CaseDatabase.open(database, for: .readRecordingRuns)
+        return try run(store: db.store, options: options, seeds: seeds)
+    }
+
     public static func run(store: GraphStore, options: TraceOptions) throws -> TraceRun {
+        try run(
+            store: store, options: options, seeds: try TraceSeed.list(from: options.from, file: options.fromFile))
+    }
+
+    static func run(store: GraphStore, options: TraceOptions, seeds: [TraceSeed]) throws -> TraceRun {
         // A read-only database (no write permission on the file or its folder): the trace is not
         // recorded in `runs` (run id 0).
-        if store.readOnly { return try perform(store: store, options: options, runId: 0) }
-        let runId = try store.startRun(command: "trace", parameters: options.parametersJSON.rendered())
+        if store.readOnly { return try perform(store: store, options: options, seeds: seeds, runId: 0) }
+        let runId = try store.startRun(
+            command: "trace", parameters: options.parametersJSON(seeds: seeds).rendered())
         do {
-            let result = try perform(store: store, options: options, runId: runId)
+            let result = try perform(store: store, options: options, seeds: seeds, runId: runId)
             try store.finishRun(runId, status: "ok", summary: summary(result).rendered())
             return result
         } catch {
@@ -133,25 +154,19 @@ public enum Trace {
         var refs: [TraceSeedRef]
     }
 
-    static func perform(store: GraphStore, options: TraceOptions, runId: Int64) throws -> TraceRun {
-        guard !options.from.isEmpty else {
-            throw TraceUsageError("give at least one seed with --from or --from-file")
+    static func perform(store: GraphStore, options: TraceOptions, seeds: [TraceSeed], runId: Int64) throws
+        -> TraceRun
+    {
+        guard !seeds.isEmpty else {
+            throw UsageError("give at least one seed with --from or --from-file", command: "trace")
         }
-        guard options.maxHops >= 0 else { throw TraceUsageError("--hops must not be negative") }
+        guard options.maxHops >= 0 else { throw UsageError("--hops must not be negative", command: "trace") }
         let start = DispatchTime.now()
         // Resolve the seeds.
         var items: [Item] = []
-        for text in options.from {
-            let refs = try store.traceSeeds(text, since: options.since, until: options.until)
-            guard !refs.isEmpty else {
-                throw StoreError(
-                    .notFound,
-                    "seed '\(text.prefix(90))' is no address, txid, txid:vout or transaction id in this database"
-                        + (options.since != nil || options.until != nil
-                            ? " (or received nothing in the window)" : ""),
-                    path: store.path)
-            }
-            items.append(Item(text: text, refs: refs))
+        for seed in seeds {
+            let refs = try seed.refs(store: store, since: options.since, until: options.until)
+            items.append(Item(text: seed.text, refs: refs))
         }
         let assets = try store.traceAssets()
         let asset = try chooseAsset(items, assets: assets, wanted: options.asset)
@@ -296,11 +311,11 @@ public enum Trace {
                     let a = byId[id]
                     return "\(a?.name ?? "?") (id \(id), \(a?.chain ?? "?"))"
                 }
-                throw TraceUsageError(
+                throw UsageError(
                     matches.isEmpty
                         ? "no seed holds asset '\(wanted.prefix(60))'; the seeds hold: \(names.joined(separator: ", "))"
-                        : "asset '\(wanted.prefix(60))' is ambiguous; give its id: \(names.joined(separator: ", "))"
-                )
+                        : "asset '\(wanted.prefix(60))' is ambiguous; give its id: \(names.joined(separator: ", "))",
+                    command: "trace")
             }
             return a
         }
@@ -309,8 +324,9 @@ public enum Trace {
                 let a = byId[id]
                 return "\(a?.name ?? "?") (id \(id), \(present[id] ?? 0) seeds)"
             }
-            throw TraceUsageError(
-                "the seeds hold several assets: \(names.joined(separator: ", ")); choose one with --asset")
+            throw UsageError(
+                "the seeds hold several assets: \(names.joined(separator: ", ")); choose one with --asset",
+                command: "trace")
         }
         return byId[id] ?? TraceAsset(id: id, chain: "?", symbol: nil, contract: "", decimals: nil)
     }
@@ -320,9 +336,9 @@ public enum Trace {
         switch UInt256.parseAmount(text, decimals: asset.decimals ?? 0) {
         case .success(let v): return v
         case .failure(let f):
-            throw TraceUsageError(
-                "--min-amount '\(text.prefix(40))' is not an amount of \(asset.name) (\(asset.decimals ?? 0) decimals): \(f)"
-            )
+            throw UsageError(
+                "--min-amount '\(text.prefix(40))' is not an amount of \(asset.name) (\(asset.decimals ?? 0) decimals): \(f)",
+                command: "trace")
         }
     }
 

@@ -135,3 +135,36 @@ public enum TimeParser {
         return era * 146097 + doe - 719468
     }
 }
+
+/// The `--since`/`--until` window of a command, read once for every command the same way:
+/// `since` is the instant given; `until` given as a date alone means the whole day (its last
+/// second); both are Unix seconds or ISO-8601. A text that is no time, or a window that ends
+/// before it starts, is a usage error naming the option and the value.
+public struct TimeWindow: Sendable, Equatable {
+    public var since: Int64?
+    public var until: Int64?
+
+    public init(since: Int64? = nil, until: Int64? = nil) {
+        self.since = since
+        self.until = until
+    }
+
+    /// The window of the option texts `since` and `until` of `command` (for the message).
+    public init(since: String?, until: String?, command: String) throws(UsageError) {
+        func read(_ text: String?, _ option: String, end: Bool) throws(UsageError) -> Int64? {
+            guard let text else { return nil }
+            guard let t = end ? TimeParser.parseWindowEnd(text) : TimeParser.parse(text) else {
+                throw UsageError(
+                    "\(option): not a time: '\(text.prefix(40))'; give Unix seconds, a date (2024-03-01) or an ISO-8601 time (2024-03-01T12:00:00Z)",
+                    command: command)
+            }
+            return t
+        }
+        self.since = try read(since, "--since", end: false)
+        self.until = try read(until, "--until", end: true)
+        if let s = self.since, let u = self.until, s > u {
+            throw UsageError(
+                "--since (\(since ?? "")) is after --until (\(until ?? "")): the window is empty", command: command)
+        }
+    }
+}

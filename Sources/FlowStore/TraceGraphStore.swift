@@ -11,6 +11,28 @@ public enum TraceSeedRef: Sendable, Hashable {
     case transfer(id: Int64, asset: Int64)
 }
 
+/// What a seed names, one reading of its text (FlowKit's `TraceSeed` chooses it).
+public enum TraceSeedTarget: Sendable, Hashable {
+    /// What the address received in the window.
+    case address(String)
+    /// What the account paid in the window (its transfers out).
+    case sent(String)
+    /// All outputs of a Bitcoin transaction, or the transfers of an Ethereum or ledger transaction.
+    case transaction(String)
+    /// One Bitcoin output.
+    case output(txid: Hash256, vout: Int)
+}
+
+/// What an address paid, for a seed address that received nothing.
+public struct TraceAddressOutflows: Sendable, Equatable {
+    /// Transfers it paid (account model).
+    public var transfers: Int
+    /// Main-chain transactions spending outputs of it that the store does not hold.
+    public var spendingTransactions: Int
+    /// The first of those transactions' txids.
+    public var exampleTxids: [String]
+}
+
 /// A Bitcoin output as reports name it.
 public struct TraceOutpoint: Sendable, Equatable {
     public var txid: String
@@ -165,77 +187,150 @@ extension GraphStore {
 
     // MARK: Seeds
 
-    /// What `text` names: a Bitcoin output (`txid:vout`), a transaction's outputs or transfers
-    /// (a txid, an Ethereum hash or a ledger transaction id), or an address's received outputs
-    /// and transfers within the window. Empty when nothing matches.
+    /// What `text` names, read as before explicit seed kinds: a Bitcoin output (`txid:vout`),
+    /// a transaction's outputs or transfers (a txid, an Ethereum hash or a ledger transaction
+    /// id), else an address's received outputs and transfers within the window. Empty when
+    /// nothing matches. (FlowKit's `TraceSeed` reads seed texts with kinds and refuses a text
+    /// that is both a transaction and an address.)
     public func traceSeeds(_ text: String, since: Int64?, until: Int64?) throws(StoreError) -> [TraceSeedRef]
     {
-        try read("finding seeds") { db in
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let colon = trimmed.lastIndex(of: ":"),
+            let vout = Int(trimmed[trimmed.index(after: colon)...]),
+            let hash = Hash256(displayHex: String(trimmed[..<colon]))
+        {
+            return try traceSeeds(.output(txid: hash, vout: vout), since: since, until: until)
+        }
+        let refs = try traceSeeds(.transaction(trimmed), since: since, until: until)
+        if !refs.isEmpty { return refs }
+        return try traceSeeds(.address(trimmed), since: since, until: until)
+    }
+
+    /// The outputs or transfers `target` names (empty when nothing matches): an output; all
+    /// outputs of a main-chain Bitcoin transaction, else the transfers of a transaction id
+    /// (Ethereum hashes are stored lowercase; fees and failed transfers left out); what an
+    /// address received in the window (main-chain outputs, transfers); or the transfers an
+    /// account paid in the window. The window applies to address targets only.
+    public func traceSeeds(_ target: TraceSeedTarget, since: Int64?, until: Int64?) throws(StoreError)
+        -> [TraceSeedRef]
+    {
+        let lo = since ?? Int64.min
+        let hi = until ?? Int64.max
+        let fee = TransferKind.fee.rawValue
+        return try read("finding seeds") { db in
             var out: [TraceSeedRef] = []
-            let trimmed = text.trimmingCharacters(in: .whitespaces)
-            // txid:vout
-            if let colon = trimmed.lastIndex(of: ":"),
-                let vout = Int(trimmed[trimmed.index(after: colon)...]),
-                let hash = Hash256(displayHex: String(trimmed[..<colon]))
-            {
+            switch target {
+            case .output(let hash, let vout):
                 if let t = try Self.mainTransaction(db, hash),
                     let row = try GRDB.Row.fetchOne(
                         db, sql: "SELECT id FROM outputs WHERE tx_id = ? AND n = ?", arguments: [t, vout])
                 {
                     out.append(.output(id: row[0], tx: t))
                 }
-                return out
-            }
-            if let hash = Hash256(displayHex: trimmed), let t = try Self.mainTransaction(db, hash) {
-                for id in try Int64.fetchAll(
-                    db, sql: "SELECT id FROM outputs WHERE tx_id = ? ORDER BY n", arguments: [t])
-                {
-                    out.append(.output(id: id, tx: t))
+            case .transaction(let text):
+                if let hash = Hash256(displayHex: text), let t = try Self.mainTransaction(db, hash) {
+                    for id in try Int64.fetchAll(
+                        db, sql: "SELECT id FROM outputs WHERE tx_id = ? ORDER BY n", arguments: [t])
+                    {
+                        out.append(.output(id: id, tx: t))
+                    }
+                    return out
                 }
-                return out
-            }
-            let fee = TransferKind.fee.rawValue
-            // Transfers of a transaction (Ethereum hashes are stored lowercase).
-            for row in try GRDB.Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, asset_id FROM transfers WHERE (tx = ? OR tx = ?) AND kind != ? AND status IS NOT 0
-                    ORDER BY id
-                    """, arguments: [trimmed, trimmed.lowercased(), fee])
-            {
-                out.append(.transfer(id: row[0], asset: row[1]))
-            }
-            if !out.isEmpty { return out }
-            guard
-                let address = try Int64.fetchOne(
+                for row in try GRDB.Row.fetchAll(
                     db,
-                    sql:
-                        "SELECT id FROM addresses WHERE address = ? OR address = ? ORDER BY address = ? DESC",
-                    arguments: [trimmed, trimmed.lowercased(), trimmed])
-            else { return out }
-            let lo = since ?? Int64.min
-            let hi = until ?? Int64.max
-            for row in try GRDB.Row.fetchAll(
-                db,
-                sql: """
-                    SELECT o.id, o.tx_id FROM outputs o JOIN transactions t ON t.id = o.tx_id
-                    JOIN blocks b ON b.id = t.block_id
-                    WHERE o.address_id = ? AND b.in_main_chain = 1 AND b.time BETWEEN ? AND ? ORDER BY o.id
-                    """, arguments: [address, lo, hi])
-            {
-                out.append(.output(id: row[0], tx: row[1]))
-            }
-            for row in try GRDB.Row.fetchAll(
-                db,
-                sql: """
-                    SELECT id, asset_id FROM transfers WHERE to_id = ? AND kind != ? AND status IS NOT 0
-                      AND time BETWEEN ? AND ? ORDER BY id
-                    """, arguments: [address, fee, lo, hi])
-            {
-                out.append(.transfer(id: row[0], asset: row[1]))
+                    sql: """
+                        SELECT id, asset_id FROM transfers WHERE (tx = ? OR tx = ?) AND kind != ? AND status IS NOT 0
+                        ORDER BY id
+                        """, arguments: [text, text.lowercased(), fee])
+                {
+                    out.append(.transfer(id: row[0], asset: row[1]))
+                }
+            case .address(let text):
+                guard let address = try Self.addressId(db, text) else { return out }
+                for row in try GRDB.Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT o.id, o.tx_id FROM outputs o JOIN transactions t ON t.id = o.tx_id
+                        JOIN blocks b ON b.id = t.block_id
+                        WHERE o.address_id = ? AND b.in_main_chain = 1 AND b.time BETWEEN ? AND ? ORDER BY o.id
+                        """, arguments: [address, lo, hi])
+                {
+                    out.append(.output(id: row[0], tx: row[1]))
+                }
+                for row in try GRDB.Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, asset_id FROM transfers WHERE to_id = ? AND kind != ? AND status IS NOT 0
+                          AND time BETWEEN ? AND ? ORDER BY id
+                        """, arguments: [address, fee, lo, hi])
+                {
+                    out.append(.transfer(id: row[0], asset: row[1]))
+                }
+            case .sent(let text):
+                guard let address = try Self.addressId(db, text) else { return out }
+                for row in try GRDB.Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, asset_id FROM transfers WHERE from_id = ? AND kind != ? AND status IS NOT 0
+                          AND time BETWEEN ? AND ? ORDER BY id
+                        """, arguments: [address, fee, lo, hi])
+                {
+                    out.append(.transfer(id: row[0], asset: row[1]))
+                }
             }
             return out
         }
+    }
+
+    /// Whether `text` is a stored address (exact, or lowercase for hex and bech32).
+    public func isTraceAddress(_ text: String) throws(StoreError) -> Bool {
+        try read("reading addresses") { db in try Self.addressId(db, text) != nil }
+    }
+
+    /// What an address did besides receiving, for a seed that received nothing: the transfers
+    /// it paid in the window (fees and failed transfers left out), and the main-chain Bitcoin
+    /// transactions that spent, in the window, outputs of it this store does not hold (known
+    /// only from a source's prevout), with the first few of their txids. Nil for an unknown
+    /// address.
+    public func traceAddressOutflows(_ text: String, since: Int64?, until: Int64?, examples: Int = 3)
+        throws(StoreError) -> TraceAddressOutflows?
+    {
+        let lo = since ?? Int64.min
+        let hi = until ?? Int64.max
+        return try read("reading an address's outflows") { db in
+            guard let address = try Self.addressId(db, text) else { return nil }
+            let sent =
+                try Int.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(*) FROM transfers WHERE from_id = ? AND kind != ? AND status IS NOT 0
+                          AND time BETWEEN ? AND ?
+                        """, arguments: [address, TransferKind.fee.rawValue, lo, hi]) ?? 0
+            var txids: [String] = []
+            var spent = 0
+            for row in try GRDB.Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.txid FROM prevouts p JOIN inputs i ON i.id = p.input_id
+                    JOIN transactions t ON t.id = i.tx_id JOIN blocks b ON b.id = t.block_id
+                    WHERE p.address_id = ? AND b.in_main_chain = 1 AND b.time BETWEEN ? AND ?
+                    GROUP BY t.id ORDER BY t.id
+                    """, arguments: [address, lo, hi])
+            {
+                spent += 1
+                if txids.count < examples, let hash = Hash256(displayBytes: row.bytes(0)) {
+                    txids.append(hash.hex)
+                }
+            }
+            return TraceAddressOutflows(transfers: sent, spendingTransactions: spent, exampleTxids: txids)
+        }
+    }
+
+    static func addressId(_ db: Database, _ text: String) throws -> Int64? {
+        try Int64.fetchOne(
+            db,
+            sql: "SELECT id FROM addresses WHERE address = ? OR address = ? ORDER BY address = ? DESC",
+            arguments: [text, text.lowercased(), text])
     }
 
     /// The main-chain copy of a transaction (else the last stored one).

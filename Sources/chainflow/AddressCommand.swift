@@ -15,7 +15,10 @@ struct AddressCommand: ParsableCommand {
             --format json.
             """)
 
-    @Argument(help: "The address (Base58, bech32, 0x… Ethereum, or a ledger account).")
+    @Argument(
+        help:
+            "The address (Base58, bech32, 0x… Ethereum, or a ledger account; spaces around it and an address: prefix are ignored)."
+    )
     var address: String
 
     @OptionGroup var database: DatabaseOption
@@ -39,35 +42,24 @@ struct AddressCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let store = try GraphStore(path: database.db, readOnly: true)
+            let db = try CaseDatabase.open(database.db, for: .read)
             let format = self.format ?? (output.json ? .json : .text)
             let text: String
             if format == .text {
-                guard let profile = try AddressProfile.load(store: store, address: address) else {
-                    throw notFound()
-                }
-                text = Render.addressText(profile)
+                text = Render.addressText(try db.addressProfile(address))
             } else {
-                guard
-                    let report = try AddressReport.load(store: store, address: address, counterparties: limit)
-                else { throw notFound() }
+                let report = try db.addressReport(address, counterparties: limit)
                 switch format {
                 case .md: text = AddressReportRender.markdown(report)
                 case .csv: text = AddressReportRender.csv(report)
                 case .html: text = AddressReportRender.html(report).html
-                default: text = AddressReportRender.json(report).rendered()
+                case .json, .text: text = AddressReportRender.json(report).rendered()
                 }
             }
             try ReportOutput.write(text, to: out)
         } catch {
             throw fail(error)
         }
-    }
-
-    func notFound() -> StoreError {
-        StoreError(
-            .notFound, "address '\(address.prefix(90))' does not occur in this database (graph or tags)",
-            path: database.db)
     }
 }
 

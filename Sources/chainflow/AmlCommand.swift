@@ -18,15 +18,6 @@ struct AmlCommand: ParsableCommand {
         case html
     }
 
-    static func time(_ text: String, option: String, endOfDay: Bool) throws -> Int64 {
-        guard let t = endOfDay ? TimeParser.parseWindowEnd(text) : TimeParser.parse(text) else {
-            throw ValidationError(
-                "\(option): not a time: '\(text.prefix(40))'; give Unix seconds, a date (2024-03-01) or an ISO-8601 time (2024-03-01T12:00:00Z)"
-            )
-        }
-        return t
-    }
-
     static func failure(_ error: any Error) -> ExitCode {
         if let e = error as? ValidationError {
             printError("chainflow: error: \(e.message)")
@@ -94,11 +85,7 @@ struct AmlCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let since = try since.map { try AmlCommand.time($0, option: "--since", endOfDay: false) }
-                let until = try until.map { try AmlCommand.time($0, option: "--until", endOfDay: true) }
-                if let s = since, let u = until, s > u {
-                    throw ValidationError("--since is after --until")
-                }
+                let window = try TimeWindow(since: since, until: until, command: "aml run")
                 let rules = try AmlRules.load(rules)
                 // A closed pipe (`| head`) is an error to report, not a signal that kills the run.
                 signal(SIGPIPE, SIG_IGN)
@@ -109,7 +96,8 @@ struct AmlCommand: ParsableCommand {
                 // written (full disk, closed pipe) leaves the alerts to be delivered next time.
                 let result = try db.amlRun(
                     AmlRunOptions(
-                        rules: rules.set, rulesSource: rules.source, since: since, until: until, threads: threads,
+                        rules: rules.set, rulesSource: rules.source, since: window.since, until: window.until,
+                        threads: threads,
                         store: !dryRun),
                     progress: { printError("aml: \($0)") },
                     deliver: { result in
@@ -228,10 +216,9 @@ struct AmlCommand: ParsableCommand {
         func run() throws {
             do {
                 let rules = try AmlRules.load(rules)
-                let since = try since.map { try AmlCommand.time($0, option: "--since", endOfDay: false) }
-                let until = try until.map { try AmlCommand.time($0, option: "--until", endOfDay: true) }
+                let window = try TimeWindow(since: since, until: until, command: "aml evaluate")
                 let e = try CaseDatabase.open(database.db, for: .read).amlEvaluate(
-                    labels: labels, rules: rules, threads: threads, since: since, until: until)
+                    labels: labels, rules: rules, threads: threads, since: window.since, until: window.until)
                 print(json.json ? AmlEvaluate.json(e).rendered() : AmlEvaluate.table(e), terminator: "")
             } catch {
                 throw AmlCommand.failure(error)
@@ -292,7 +279,7 @@ extension AmlCommand {
         func run() throws {
             do {
                 let rules = try AmlRules.load(rules)
-                let until = try until.map { try AmlCommand.time($0, option: "--until", endOfDay: true) }
+                let until = try TimeWindow(since: nil, until: until, command: "aml tune").until
                 let report = try CaseDatabase.open(database.db, for: .read).amlTune(
                     labels: labels, base: rules, objective: try objectiveValue(), until: until,
                     threads: threads, progress: { printError("aml tune: \($0)") })

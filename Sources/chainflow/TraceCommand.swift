@@ -1,10 +1,7 @@
-import FlowReport
-import FlowModel
-import ArgumentParser
-import FlowAnalysis
-import FlowIngest
+public import ArgumentParser
 import FlowKit
-import FlowStore
+public import FlowModel
+import FlowReport
 import Foundation
 
 struct TraceCommand: ParsableCommand {
@@ -12,11 +9,12 @@ struct TraceCommand: ParsableCommand {
         commandName: "trace",
         abstract: "Follow value forward (where did it go) or backward (where did it come from) from seeds.",
         discussion: """
-            Seeds (--from, repeatable, or --from-file, one per line):
-              ADDRESS      what the address received in the window
-              TXID         all outputs of a Bitcoin transaction
-              TXID:VOUT    one Bitcoin output
-              HASH or ID   the transfers of an Ethereum or ledger transaction
+            Seeds (--from, repeatable, or --from-file, one per line; spaces around a seed are ignored):
+              address:X        what address or account X received in the window
+              sent:X           what account X paid in the window (an account that only sent)
+              tx:X             all outputs of Bitcoin transaction X, or the transfers of Ethereum or ledger transaction X
+              output:TXID:N    output N of a Bitcoin transaction
+            Without a kind, TXID:N is an output and any other text is the transaction or the address the database holds by that name (Bitcoin and Ethereum addresses, txids and hashes never clash). A text that is both, such as a ledger transaction id that is also an account name, is refused: say which with tx: or address:.
 
             Policies: haircut (each output carries the tainted share of its inputs; an account's outflow, its tainted share of the balance), fifo (first in, first out, unit by unit), poison (any taint taints everything downstream fully, so amounts exceed the seeds).
 
@@ -25,7 +23,7 @@ struct TraceCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
-    @Option(name: .long, help: "A seed (repeatable).")
+    @Option(name: .long, help: "A seed (repeatable): address:X, sent:X, tx:X, output:TXID:N, or a bare address, txid or TXID:N.")
     var from: [String] = []
 
     @Option(name: .long, help: "A file with one seed per line ('#' starts a comment).")
@@ -35,7 +33,7 @@ struct TraceCommand: ParsableCommand {
     var backward = false
 
     @Option(name: .long, help: "Taint policy: haircut, fifo or poison.")
-    var policy = "haircut"
+    var policy: TracePolicy = .haircut
 
     @Option(name: .long, help: "Most transactions (or transfers) to follow from a seed.")
     var hops = 6
@@ -63,7 +61,7 @@ struct TraceCommand: ParsableCommand {
         help:
             "Output format: json, md (Markdown), csv (endpoints and cuts, a row each) or html (a self-contained page with a picture of the flow)."
     )
-    var format = "json"
+    var format: TraceFormat = .json
 
     @Option(name: .long, help: "Write the report to this file instead of standard output.")
     var out: String?
@@ -80,85 +78,55 @@ struct TraceCommand: ParsableCommand {
     func validate() throws {
         guard !from.isEmpty || fromFile != nil else {
             throw ValidationError(
-                "give a seed with --from ADDRESS|TXID|TXID:VOUT or a file of seeds with --from-file")
-        }
-        guard TracePolicy(rawValue: policy) != nil else {
-            throw ValidationError("unknown --policy '\(policy.prefix(20))'; use haircut, fifo or poison")
+                "give a seed with --from address:X|tx:X|output:TXID:N (or a bare address, txid or TXID:N) or a file of seeds with --from-file"
+            )
         }
         guard hops >= 0 else { throw ValidationError("--hops must not be negative, got \(hops)") }
         guard limit >= 0 else { throw ValidationError("--limit must not be negative, got \(limit)") }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1, got \(threads)") }
-        switch format {
-        case "json", "md", "markdown", "csv", "html": break
-        default:
-            throw ValidationError("unknown --format '\(format.prefix(20))'; use json, md, csv or html")
-        }
-        for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, TimeParser.parse(value) == nil {
-                throw ValidationError(
-                    "\(name) '\(value.prefix(40))' is not a time; use Unix seconds or ISO-8601 such as 2024-03-01T12:00:00Z"
-                )
-            }
+        do {
+            _ = try TimeWindow(since: since, until: until, command: "trace")
+        } catch {
+            throw ValidationError(error.message)
         }
     }
 
     func run() throws {
         do {
-            var seeds = from
-            if let fromFile {
-                guard let text = try? String(contentsOfFile: fromFile, encoding: .utf8) else {
-                    printError("\(fromFile): error: cannot read the seed file")
-                    throw ExitCode(66)
-                }
-                for line in text.split(whereSeparator: \.isNewline) {
-                    let item =
-                        line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first
-                        .map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
-                    if !item.isEmpty { seeds.append(item) }
-                }
-            }
-            guard FileManager.default.fileExists(atPath: database.db) else {
-                throw StoreError(
-                    .cannotOpen,
-                    "no database here; create one with `chainflow ingest --db \(database.db) FILE…`",
-                    path: database.db)
-            }
-            let options = TraceOptions(
-                from: seeds, direction: backward ? .backward : .forward,
-                policy: TracePolicy(rawValue: policy) ?? .haircut, maxHops: hops,
-                since: since.flatMap(TimeParser.parse), until: until.flatMap(TimeParser.parseWindowEnd),
-                minAmount: minAmount,
+            let window = try TimeWindow(since: since, until: until, command: "trace")
+            var options = TraceOptions(
+                from: from, fromFile: fromFile, policy: policy, maxHops: hops,
+                since: window.since, until: window.until, minAmount: minAmount,
                 stopCategories: stopAtTag, asset: asset, each: each, threads: threads, limit: limit)
-            let store = try GraphStore(
-                path: database.db, readOnly: !GraphStore.isWritable(database: database.db))
-            let result = try Trace.run(store: store, options: options)
+            options.backward = backward
+            let result = try Trace.run(database: database.db, options: options)
             let text =
                 switch format {
-                case "json": TraceRender.json(result).rendered()
-                case "html": TraceRender.html(result)
-                case "csv": TraceRender.csv(result)
-                default: TraceRender.markdown(result)
+                case .json: TraceRender.json(result).rendered()
+                case .html: TraceRender.html(result)
+                case .csv: TraceRender.csv(result)
+                case .md: TraceRender.markdown(result)
                 }
-            if let out {
-                do {
-                    try Data(text.utf8).write(to: URL(fileURLWithPath: out))
-                } catch {
-                    printError("\(out): error: cannot write the report: \(error.localizedDescription)")
-                    throw ExitCode(74)
-                }
-            } else {
-                print(text, terminator: "")
-            }
+            try ReportOutput.write(text, to: out)
             if timings {
                 printError(
                     "trace run \(result.runId): load \(String(format: "%.3f", result.loadSeconds)) s, trace \(String(format: "%.3f", result.traceSeconds * 1000)) ms on \(result.threads) threads"
                 )
             }
-        } catch let error as TraceUsageError {
-            printError("chainflow trace: error: \(error.description)")
-            throw ExitCode(64)
         } catch {
             throw fail(error)
         }
     }
 }
+
+/// `--format` of `chainflow trace`; `markdown` is read as `md`.
+enum TraceFormat: String, ExpressibleByArgument, CaseIterable {
+    case json, md, csv, html
+
+    init?(argument: String) {
+        self.init(rawValue: argument == "markdown" ? "md" : argument)
+    }
+}
+
+/// `--policy haircut|fifo|poison`; another value is ArgumentParser's usage error listing them.
+extension TracePolicy: ExpressibleByArgument {}

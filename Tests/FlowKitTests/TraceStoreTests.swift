@@ -159,10 +159,11 @@ struct TraceStoreTests {
         #expect(all.reports[0].seeds[0].count == g.outputs(of: t).count)
         #expect(one.reports[0].seeds[0].count == 1)
         #expect(one.reports[0].totals.seeds == UInt256(UInt64(g.outputValue[g.outputs(of: t).lowerBound])))
-        #expect(throws: StoreError.self) {
+        let missing = #expect(throws: TraceSeedError.self) {
             try Trace.run(store: store, options: TraceOptions(from: ["nope"]))
         }
-        #expect(throws: TraceUsageError.self) {
+        #expect(missing?.exitCode == 66)
+        #expect(throws: UsageError.self) {
             try Trace.run(store: store, options: TraceOptions(from: [txid], minAmount: "0.1.2"))
         }
     }
