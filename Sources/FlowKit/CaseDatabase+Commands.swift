@@ -268,3 +268,39 @@ public enum Generate {
             + "\n"
     }
 }
+
+// MARK: Query library
+
+/// The SQL query library (`Queries/`, docs/queries.md) as `chainflow query` offers it.
+public enum Queries {
+    /// Every library query, by name.
+    public static func all() throws(UsageError) -> [LibraryQuery] { try QueryLibrary.all() }
+
+    /// The query called `name` (`.sql` allowed); an unknown name is a usage error naming the
+    /// closest ones.
+    public static func named(_ name: String) throws(UsageError) -> LibraryQuery { try QueryLibrary.named(name) }
+
+    /// A query file of the user's own, with the library's header conventions.
+    public static func file(_ path: String) throws -> LibraryQuery {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw StoreError(.notFound, "no such SQL file", path: path)
+        }
+        guard !isDirectory.boolValue else {
+            throw StoreError(.notFound, "is a folder; give one .sql file with --file", path: path)
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        else {
+            throw StoreError(.notFound, "cannot read this SQL file as UTF-8 text", path: path)
+        }
+        let base = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        return try LibraryQuery.parse(name: base, text: text)
+    }
+}
+
+extension CaseDatabase {
+    /// Runs `query` with `--param` texts (bound by SQLite, read-only).
+    public func query(_ query: LibraryQuery, params: [String]) throws -> QueryAnswer {
+        try QueryLibrary.run(store: store, query: query, params: params)
+    }
+}

@@ -1,4 +1,4 @@
-package import FlowModel
+public import FlowModel
 
 /// A balance-over-time chart as inline SVG, drawn by our own code: a step line (the balance holds
 /// between movements) over a time axis, the zero line, the lowest and highest balance labelled

@@ -1,26 +1,7 @@
+public import FlowModel
 import Foundation
 import GRDB
 import GRDBSQLite
-
-/// One value of a query's answer, as SQLite returned it.
-public enum SQLValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
-}
-
-/// The answer to a read-only SQL query: column names and rows, in the query's order.
-public struct SQLResult: Sendable, Equatable {
-    public var columns: [String]
-    public var rows: [[SQLValue]]
-
-    public init(columns: [String], rows: [[SQLValue]]) {
-        self.columns = columns
-        self.rows = rows
-    }
-}
 
 extension GraphStore {
     /// The named parameters of `sql` (without their `:`), in order of first use, as SQLite

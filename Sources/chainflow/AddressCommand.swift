@@ -1,7 +1,6 @@
 import ArgumentParser
 import FlowKit
 import FlowReport
-import FlowStore
 import Foundation
 
 struct AddressCommand: ParsableCommand {
@@ -66,37 +65,4 @@ struct AddressCommand: ParsableCommand {
 /// `--format` of the profile reports.
 enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
     case text, md, json, csv, html
-}
-
-/// Where a report goes: standard output, or a file (`--out`).
-enum ReportOutput {
-    static func write(_ text: String, to path: String?) throws {
-        do {
-            try writeOrThrow(text, to: path)
-        } catch {
-            throw StoreError(
-                .io, "cannot write the report: \(error.localizedDescription)", path: path ?? "stdout")
-        }
-    }
-
-    /// Writes `text` to stdout (an error, not a crash, when it is full or closed) or to `path`:
-    /// a regular file is replaced atomically; a device or pipe (`/dev/stdout`, a FIFO) is written
-    /// as it is, never replaced.
-    static func writeOrThrow(_ text: String, to path: String?) throws {
-        let data = Data(text.utf8)
-        guard let path else {
-            try FileHandle.standardOutput.write(contentsOf: data)
-            return
-        }
-        var info = stat()
-        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) != S_IFREG {
-            guard let handle = FileHandle(forWritingAtPath: path) else {
-                throw CocoaError(.fileWriteNoPermission)
-            }
-            defer { try? handle.close() }
-            try handle.write(contentsOf: data)
-            return
-        }
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
-    }
 }

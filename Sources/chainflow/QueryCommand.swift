@@ -1,7 +1,7 @@
-import FlowReport
 import ArgumentParser
 import FlowKit
-import FlowStore
+import FlowModel
+import FlowReport
 import Foundation
 
 struct QueryCommand: ParsableCommand {
@@ -60,39 +60,24 @@ struct QueryCommand: ParsableCommand {
     func run() throws {
         do {
             if list {
-                print(QueryLibrary.listText(try QueryLibrary.all()), terminator: "")
+                print(LibraryQuery.listText(try Queries.all()), terminator: "")
                 return
             }
-            let query: LibraryQuery
-            if let file {
-                guard let data = FileManager.default.contents(atPath: file),
-                    let text = String(data: data, encoding: .utf8)
-                else {
-                    throw StoreError(.notFound, "cannot read this SQL file", path: file)
-                }
-                let base = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-                query = try LibraryQuery.parse(name: base, text: text)
-            } else {
-                query = try QueryLibrary.named(name ?? "")
-            }
+            let query = try file.map(Queries.file) ?? Queries.named(name ?? "")
             if sql {
                 print(query.sql, terminator: query.sql.hasSuffix("\n") ? "" : "\n")
                 return
             }
             if describe {
-                print(QueryLibrary.describeText(query), terminator: "")
+                print(LibraryQuery.describeText(query), terminator: "")
                 return
             }
-            let store = try GraphStore(path: db ?? "", readOnly: true)
-            let answer = try QueryLibrary.run(store: store, query: query, params: param)
+            let answer = try CaseDatabase.open(db ?? "", for: .read).query(query, params: param)
             switch format {
             case .table: print(answer.tableText(), terminator: "")
             case .csv: print(answer.csvText(), terminator: "")
             case .json: print(answer.json().rendered(), terminator: "")
             }
-        } catch let error as QueryUsageError {
-            printError("chainflow query: error: \(error.description)")
-            throw ExitCode(64)
         } catch {
             throw fail(error)
         }

@@ -34,7 +34,7 @@ enum SampleCaseDB {
 struct QueryLibraryTests {
     static let queriesDir = Fixtures.packageRoot.appendingPathComponent("Queries").path
     static let generated = Fixtures.packageRoot.appendingPathComponent(
-        "Sources/FlowKit/QueryLibrarySQL.swift"
+        "Sources/FlowStore/QueryLibrary/QueryLibrarySQL.swift"
     )
     .path
 
@@ -73,7 +73,7 @@ struct QueryLibraryTests {
         let actual = try String(contentsOfFile: Self.generated, encoding: .utf8)
         #expect(
             actual == expected,
-            "Sources/FlowKit/QueryLibrarySQL.swift is out of date: run RECORD_QUERIES=1 swift test --filter QueryLibraryTests"
+            "Sources/FlowStore/QueryLibrary/QueryLibrarySQL.swift is out of date: run RECORD_QUERIES=1 swift test --filter QueryLibraryTests"
         )
     }
 
@@ -272,7 +272,7 @@ struct QueryLibraryTests {
         do {
             _ = try QueryLibrary.run(store: store, query: try QueryLibrary.named(name), params: params)
             Issue.record("no error for \(name) \(params)")
-        } catch let error as QueryUsageError {
+        } catch let error as UsageError {
             #expect(error.description.contains(message), "\(error.description)")
         }
     }
