@@ -31,7 +31,11 @@ let package = Package(
             swiftSettings: strict
         ),
         // Format readers and mappers: bytes -> FlowModel records.
-        .target(name: "FlowIngest", dependencies: ["FlowModel", "FlowBitcoin"], swiftSettings: strict),
+        .target(
+            name: "FlowIngest",
+            dependencies: ["FlowModel", "FlowBitcoin", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         // The SQLite graph store (GRDB stays behind this target's API).
         .target(
             name: "FlowStore",
@@ -72,6 +76,8 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"]),
+        // The command line in-process: exit codes and messages of `chainflow` commands.
+        .testTarget(name: "ChainflowCLITests", dependencies: ["chainflow"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowBitcoin", "FlowModel"]),
         .testTarget(name: "FlowAnalysisTests", dependencies: ["FlowAnalysis", "FlowModel"]),
         .testTarget(name: "FlowSimTests", dependencies: ["FlowSim", "FlowIngest", "FlowBitcoin", "FlowModel"]),
