@@ -47,6 +47,28 @@ extension GraphStore {
                           OR (a.id = 1 AND EXISTS (SELECT 1 FROM blocks))
                         """) ?? 0
             stats.tags = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") ?? 0
+            if stats.transfers > 0 {
+                // On-chain kinds (0-3) are Ethereum's. Block rewards are internal rows keyed by their trace id, not a transaction: the
+                // value, token and fee rows name every transaction.
+                let eth = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(DISTINCT block), COUNT(DISTINCT CASE WHEN kind != 1 THEN tx END),
+                          MIN(block), MAX(block)
+                        FROM transfers WHERE kind < 4
+                        """)
+                stats.ethereumBlocks = eth?[0] ?? 0
+                stats.ethereumTransactions = eth?[1] ?? 0
+                stats.ethereumMinBlock = eth?[2]
+                stats.ethereumMaxBlock = eth?[3]
+                let ledger = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(DISTINCT tx) + SUM(tx IS NULL), COUNT(*) FROM transfers WHERE kind = 4
+                        """)
+                stats.ledgerTransactions = ledger?[0] ?? 0
+                stats.ledgerTransfers = ledger?[1] ?? 0
+            }
             return stats
         }
     }
