@@ -311,10 +311,15 @@ extension GraphStore {
                        LEFT JOIN prevouts p ON p.input_id = i.id AND i.spent_output_id IS NULL
                        WHERE i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1) AS spent,
                       (SELECT SUM(o.value) FROM outputs o
-                       WHERE o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1) AS paid
+                       WHERE o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1) AS paid,
+                      (SELECT COUNT(COALESCE(o.value, p.value)) FROM inputs i LEFT JOIN outputs o ON o.id = i.spent_output_id
+                       LEFT JOIN prevouts p ON p.input_id = i.id AND i.spent_output_id IS NULL
+                       WHERE i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1) = t.input_count
                     FROM transactions t WHERE t.is_coinbase = 0 AND t.fee IS NOT NULL
                     """)
             return rows.compactMap { row in
+                // A fee a source stated while some input's value is unknown cannot be checked.
+                guard (row[4] as Bool? ?? false) else { return nil }
                 let fee: Int64 = row[1]
                 let spent: Int64 = row[2] ?? -1
                 let paid: Int64 = row[3] ?? 0
