@@ -179,7 +179,9 @@ public enum BitcoinJSONIngest {
                 extras: [BitcoinJSONIngest.extras(block)])
             // A stated fee the known inputs contradict: the block is refused (the ones before
             // it are kept), at the fee's place in the file.
-            if let m = batch.feeMismatches.first, m.position < block.fees.count, let fee = block.fees[m.position] {
+            if let m = batch.feeMismatches.first, m.position < block.fees.count,
+                let fee = block.fees[m.position]
+            {
                 throw fee.mismatch(inputs: UInt64(m.inputs), outputs: UInt64(m.outputs))
             }
             try writer.write(batch)

@@ -53,7 +53,8 @@ extension CaseDatabase {
     }
 
     /// `chainflow stats`: the counts, and with `checksums` each table's content checksum.
-    public func stats(checksums: Bool) throws(StoreError) -> (stats: StoreStats, checksums: [String: String]?) {
+    public func stats(checksums: Bool) throws(StoreError) -> (stats: StoreStats, checksums: [String: String]?)
+    {
         (try store.stats(), checksums ? try store.contentFingerprint() : nil)
     }
 }

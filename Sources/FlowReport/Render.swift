@@ -61,7 +61,9 @@ public enum Render {
         let accountOnly = s.blocks == 0 && s.orphanedBlocks == 0 && s.transfers > 0
         var account = ""
         if s.ethereumTransactions > 0 || s.ethereumBlocks > 0 {
-            let numbers = s.ethereumMinBlock.map { min in "\(min)…\(s.ethereumMaxBlock.map(String.init) ?? "?")" } ?? "unknown"
+            let numbers =
+                s.ethereumMinBlock.map { min in "\(min)…\(s.ethereumMaxBlock.map(String.init) ?? "?")" }
+                ?? "unknown"
             account +=
                 "ethereum      \(grouped(s.ethereumBlocks)) \(s.ethereumBlocks == 1 ? "block" : "blocks") (numbers \(numbers)), \(grouped(s.ethereumTransactions)) \(s.ethereumTransactions == 1 ? "transaction" : "transactions")\n"
         }
@@ -70,10 +72,7 @@ public enum Render {
                 "ledger        \(grouped(s.ledgerTransactions)) \(s.ledgerTransactions == 1 ? "transaction" : "transactions") in \(grouped(s.ledgerTransfers)) transfer \(s.ledgerTransfers == 1 ? "row" : "rows")\n"
         }
         if accountOnly {
-            return """
-                addresses     \(grouped(s.addresses))
-
-                """ + account
+            return "addresses     \(grouped(s.addresses))\n\n" + account
                 + "transfers     \(grouped(s.transfers))  (\(s.assets) assets in use)\ntags          \(grouped(s.tags))\n"
         }
         let heights = s.minHeight.map { min in "\(min)…\(s.maxHeight.map(String.init) ?? "?")" } ?? "unknown"

@@ -147,7 +147,8 @@ extension GraphStore {
                 out.append(
                     AccountTransferRow(
                         kind: kind, seq: r[1], from: r[2], to: r[3],
-                        asset: TraceAsset(id: r[4], chain: r[5], symbol: r[6], contract: r[7], decimals: r[8]),
+                        asset: TraceAsset(
+                            id: r[4], chain: r[5], symbol: r[6], contract: r[7], decimals: r[8]),
                         amount: AmountSQL.amount(r[9]) ?? .zero, time: r[10], block: r[11], status: r[12],
                         line: r[13]))
             }

@@ -319,7 +319,7 @@ extension GraphStore {
                     """)
             return rows.compactMap { row in
                 // A fee a source stated while some input's value is unknown cannot be checked.
-                guard (row[4] as Bool? ?? false) else { return nil }
+                guard row[4] as Bool? ?? false else { return nil }
                 let fee: Int64 = row[1]
                 let spent: Int64 = row[2] ?? -1
                 let paid: Int64 = row[3] ?? 0

@@ -17,7 +17,9 @@ struct CoreJSONFeeTests {
         return try #require((node["result"] ?? node)["tx"]?.array)
     }
 
-    @Test("every stated fee of block 766390 is stored exactly; the one whose input is in the block equals inputs − outputs")
+    @Test(
+        "every stated fee of block 766390 is stored exactly; the one whose input is in the block equals inputs − outputs"
+    )
     func statedFeesStored() throws {
         let (store, _) = try Fixtures.freshStore()
         try JSONFixtures.ingest(store, [Self.path])
@@ -72,7 +74,9 @@ struct CoreJSONFeeTests {
         return (out, line)
     }
 
-    @Test("a stated fee that the known inputs contradict: exit 65 naming the file, line and field; nothing stored")
+    @Test(
+        "a stated fee that the known inputs contradict: exit 65 naming the file, line and field; nothing stored"
+    )
     func tamperedFeeRefused() throws {
         _ = try CLIProcess.requireBinary()
         let dir = try Fixtures.tempDir()
@@ -83,19 +87,23 @@ struct CoreJSONFeeTests {
         #expect(run.status == 65, "\(run.stderr)")
         #expect(run.stderr.contains("tampered.json:\(line):"), "\(run.stderr)")
         #expect(run.stderr.contains("tx[15].fee"), "\(run.stderr)")
-        #expect(run.stderr.contains("'0.00000227' BTC (227 satoshi) is not inputs − outputs (1000 − 774 = 226 satoshi"))
+        #expect(
+            run.stderr.contains(
+                "'0.00000227' BTC (227 satoshi) is not inputs − outputs (1000 − 774 = 226 satoshi"))
         let (store, _) = try Fixtures.freshStore()
         #expect(throws: IngestError.self) { try JSONFixtures.ingest(store, [path]) }
         #expect(try store.stats().blocks == 0)
     }
 
-    @Test("a stated fee of a transaction whose inputs are unknown is stored as stated (nothing to check it by)")
+    @Test(
+        "a stated fee of a transaction whose inputs are unknown is stored as stated (nothing to check it by)")
     func uncheckableFeeStored() throws {
         let (store, dir) = try Fixtures.freshStore()
         // tx 1 (24c46ce8…) states 0.00010228; its input is in an earlier block.
         let (path, _) = try Self.tampered("0.00010228", "0.00010229", dir)
         try JSONFixtures.ingest(store, [path])
-        let txid = try #require(Hash256(displayHex: "24c46ce83a3c502d56baba8db14474fd2b44264fe94f25b8e3506563baaf5392"))
+        let txid = try #require(
+            Hash256(displayHex: "24c46ce83a3c502d56baba8db14474fd2b44264fe94f25b8e3506563baaf5392"))
         let tx = try #require(try store.transaction(txid))
         #expect(tx.fee == 10_229)
         #expect(tx.inputs.map(\.value) == [nil])

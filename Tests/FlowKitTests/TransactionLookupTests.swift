@@ -30,18 +30,24 @@ struct TransactionLookupTests {
         return e
     }
 
-    @Test("every sample Ethereum transaction: its hash, sender, value, fee (gas used × price) and block as in the files")
+    @Test(
+        "every sample Ethereum transaction: its hash, sender, value, fee (gas used × price) and block as in the files"
+    )
     func ethereumTransactions() throws {
         let (db, _) = try Self.ethereumStore()
         let receipts = Dictionary(
-            uniqueKeysWithValues: try EthStore.csvDicts(Self.receipts).map { ($0["transaction_hash"] ?? "", $0) })
+            uniqueKeysWithValues: try EthStore.csvDicts(Self.receipts).map {
+                ($0["transaction_hash"] ?? "", $0)
+            })
         let rows = try EthStore.csvDicts(Self.transactions)
         #expect(rows.count == 4)
         for tx in rows {
             let hash = try #require(tx["hash"])
             // Found by the hash as exported, upper case, without 0x, and as tx:HASH.
             let e = try Self.ethereum(try db.transaction(hash))
-            #expect(try db.transaction(hash.uppercased().replacingOccurrences(of: "0X", with: "0x")) == .ethereum(e))
+            #expect(
+                try db.transaction(hash.uppercased().replacingOccurrences(of: "0X", with: "0x"))
+                    == .ethereum(e))
             #expect(try db.transaction("tx:" + hash) == .ethereum(e))
             #expect(e.hash == hash)
             #expect(e.sender == tx["from_address"])
@@ -55,15 +61,20 @@ struct TransactionLookupTests {
             #expect(e.fee?.amount == price.multipliedReportingOverflow(by: gas))
             let text = TransactionReport.ethereum(e).text
             #expect(text.contains("transaction \(hash) (ethereum)"))
-            #expect(text.contains("(\(price.multipliedReportingOverflow(by: gas)?.decimalString ?? "?") wei)"))
+            #expect(
+                text.contains("(\(price.multipliedReportingOverflow(by: gas)?.decimalString ?? "?") wei)"))
             #expect(text.contains("  block     \(tx["block_number"] ?? "?")"))
             let json = TransactionReport.ethereum(e).json.rendered()
             #expect(json.contains("\"hash\": \"\(hash)\""))
-            #expect(json.contains("\"fee\": \"\(price.multipliedReportingOverflow(by: gas)?.decimalString ?? "?")\""))
+            #expect(
+                json.contains(
+                    "\"fee\": \"\(price.multipliedReportingOverflow(by: gas)?.decimalString ?? "?")\""))
         }
     }
 
-    @Test("token transfers: the amounts of expected_token_transfers.csv, named by the short contract, decimals unknown")
+    @Test(
+        "token transfers: the amounts of expected_token_transfers.csv, named by the short contract, decimals unknown"
+    )
     func tokenTransfers() throws {
         let (db, _) = try Self.ethereumStore()
         let rows = try EthStore.csvDicts(Self.tokens)
@@ -95,7 +106,8 @@ struct TransactionLookupTests {
         }
         #expect(!failed.isEmpty)
         for row in failed {
-            let e = try Self.ethereum(try CaseDatabase(store: store).transaction(row["transaction_hash"] ?? ""))
+            let e = try Self.ethereum(
+                try CaseDatabase(store: store).transaction(row["transaction_hash"] ?? ""))
             #expect(e.status == 0)
             #expect(e.statusText == "failed")
             #expect(e.value?.amount.decimalString == row["value"])
@@ -136,7 +148,9 @@ struct TransactionLookupTests {
         #expect(#expect(throws: UsageError.self) { try db.transaction("tx:  ") }?.exitCode == 64)
     }
 
-    @Test("stats of an Ethereum database counts the file's blocks and transactions; of a ledger, its transactions")
+    @Test(
+        "stats of an Ethereum database counts the file's blocks and transactions; of a ledger, its transactions"
+    )
     func stats() throws {
         let (db, _) = try Self.ethereumStore()
         let txs = try EthStore.csvDicts(Self.transactions)
@@ -172,11 +186,13 @@ struct TransactionLookupTests {
         #expect(json.status == 0 && json.stdout.contains("\"chain\": \"ethereum\""))
         let stats = try CLIProcess.run(["stats", "--db", db], in: dir, label: "stats")
         #expect(stats.status == 0 && stats.stdout.contains("4 transactions"))
-        let missing = try CLIProcess.run(["tx", "--db", db, "0x" + String(repeating: "ab", count: 32)], in: dir, label: "missing")
+        let missing = try CLIProcess.run(
+            ["tx", "--db", db, "0x" + String(repeating: "ab", count: 32)], in: dir, label: "missing")
         #expect(missing.status == 66)
         #expect(missing.stderr.contains("no transaction") && missing.stderr.contains("Ethereum hash"))
         let ledgerDB = dir + "/ledger.db"
-        #expect(try CLIProcess.run(["ingest", "--db", ledgerDB, Self.ledger], in: dir, label: "li").status == 0)
+        #expect(
+            try CLIProcess.run(["ingest", "--db", ledgerDB, Self.ledger], in: dir, label: "li").status == 0)
         let ledger = try CLIProcess.run(["tx", "--db", ledgerDB, "tx:5"], in: dir, label: "ledger")
         #expect(ledger.status == 0 && ledger.stdout.contains("ledger transaction 5"))
     }

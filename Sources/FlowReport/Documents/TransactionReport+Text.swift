@@ -14,7 +14,8 @@ extension TransactionReport {
         var out = "transaction \(e.hash) (ethereum)\n"
         switch e.status {
         case 1 where e.value?.status == nil:
-            out += "  status    success (it emitted token transfer logs, which only a successful transaction does)\n"
+            out +=
+                "  status    success (it emitted token transfer logs, which only a successful transaction does)\n"
         case 1: out += "  status    success\n"
         case 0: out += "  status    failed (moved nothing; the fee was still paid)\n"
         default: out += "  status    unknown (no receipt or trace with a status ingested)\n"
@@ -34,7 +35,8 @@ extension TransactionReport {
         out += "transfers (\(e.transfers.count))\n"
         for r in e.transfers {
             let label = r.kind == .token ? "token #\(r.seq - 1)" : r.kind.name
-            out += "  \(label)  \(r.from ?? "(minted)") -> \(r.to ?? "(burned)")  \(amountText(r.amount, r.asset))"
+            out +=
+                "  \(label)  \(r.from ?? "(minted)") -> \(r.to ?? "(burned)")  \(amountText(r.amount, r.asset))"
             out += r.moved ? "\n" : "  (failed: moved nothing)\n"
         }
         return out
