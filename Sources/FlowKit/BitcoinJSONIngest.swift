@@ -65,10 +65,11 @@ public enum BitcoinJSONIngest {
     }
 
     static func extras(_ b: JSONBlock) -> BlockExtras? {
-        guard b.declaredHeight != nil || !b.prevouts.isEmpty else { return nil }
+        guard b.declaredHeight != nil || !b.prevouts.isEmpty || !b.fees.isEmpty else { return nil }
         return BlockExtras(
             declaredHeight: b.declaredHeight,
-            prevouts: b.prevouts.map { tx in tx.map { $0.map(known) } })
+            prevouts: b.prevouts.map { tx in tx.map { $0.map(known) } },
+            statedFees: b.fees.map { $0.map { Int64($0.satoshi) } })
     }
 
     static func known(_ s: SpentOutput) -> KnownPrevout {
@@ -176,6 +177,13 @@ public enum BitcoinJSONIngest {
             let batch = planner.plan(
                 [(block.block, block.location.offset)], sourceFile: block.location.file,
                 extras: [BitcoinJSONIngest.extras(block)])
+            // A stated fee the known inputs contradict: the block is refused (the ones before
+            // it are kept), at the fee's place in the file.
+            if let m = batch.feeMismatches.first, m.position < block.fees.count,
+                let fee = block.fees[m.position]
+            {
+                throw fee.mismatch(inputs: UInt64(m.inputs), outputs: UInt64(m.outputs))
+            }
             try writer.write(batch)
             let after = writer.summary
             for i in counted {

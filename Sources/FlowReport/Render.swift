@@ -38,6 +38,12 @@ public enum Render {
             ("transfers", .int(s.transfers)),
             ("assets", .int(s.assets)),
             ("tags", .int(s.tags)),
+            ("ethereum_blocks", .int(s.ethereumBlocks)),
+            ("ethereum_transactions", .int(s.ethereumTransactions)),
+            ("ethereum_min_block", .optional(s.ethereumMinBlock)),
+            ("ethereum_max_block", .optional(s.ethereumMaxBlock)),
+            ("ledger_transactions", .int(s.ledgerTransactions)),
+            ("ledger_transfers", .int(s.ledgerTransfers)),
         ]
         if let checksums {
             fields.append(
@@ -49,7 +55,26 @@ public enum Render {
         return .object(fields)
     }
 
+    /// The text of `chainflow stats`: the Bitcoin counts (left out when the database holds only
+    /// Ethereum or ledger data), then Ethereum blocks and transactions and ledger transactions.
     public static func statsText(_ s: StoreStats) -> String {
+        let accountOnly = s.blocks == 0 && s.orphanedBlocks == 0 && s.transfers > 0
+        var account = ""
+        if s.ethereumTransactions > 0 || s.ethereumBlocks > 0 {
+            let numbers =
+                s.ethereumMinBlock.map { min in "\(min)…\(s.ethereumMaxBlock.map(String.init) ?? "?")" }
+                ?? "unknown"
+            account +=
+                "ethereum      \(grouped(s.ethereumBlocks)) \(s.ethereumBlocks == 1 ? "block" : "blocks") (numbers \(numbers)), \(grouped(s.ethereumTransactions)) \(s.ethereumTransactions == 1 ? "transaction" : "transactions")\n"
+        }
+        if s.ledgerTransfers > 0 {
+            account +=
+                "ledger        \(grouped(s.ledgerTransactions)) \(s.ledgerTransactions == 1 ? "transaction" : "transactions") in \(grouped(s.ledgerTransfers)) transfer \(s.ledgerTransfers == 1 ? "row" : "rows")\n"
+        }
+        if accountOnly {
+            return "addresses     \(grouped(s.addresses))\n\n" + account
+                + "transfers     \(grouped(s.transfers))  (\(s.assets) assets in use)\ntags          \(grouped(s.tags))\n"
+        }
         let heights = s.minHeight.map { min in "\(min)…\(s.maxHeight.map(String.init) ?? "?")" } ?? "unknown"
         return """
             blocks        \(grouped(s.blocks))  (heights \(heights); \(s.orphanedBlocks) orphaned)
@@ -63,6 +88,7 @@ public enum Render {
                 + (s.knownPrevoutInputs > 0
                     ? "known prevouts \(grouped(s.knownPrevoutInputs)) inputs whose value a source stated\n"
                     : "")
+                + account
                 + (s.transfers > 0 || s.tags > 0
                     ? "transfers     \(grouped(s.transfers))  (\(s.assets) assets in use)\ntags          \(grouped(s.tags))\n"
                     : "")
@@ -119,6 +145,7 @@ public enum Render {
         if t.wtxid != t.txid { out += "  wtxid     \(t.wtxid)\n" }
         out +=
             "  block     \(t.blockHash) (height \(t.blockHeight.map(String.init) ?? "unknown")\(t.inMainChain ? "" : ", ORPHANED"))\n"
+        out += "  time      \(isoTime(t.blockTime))\n"
         out += "  size      \(t.size) bytes, weight \(t.weight)\n"
         if t.coinbase {
             out += "  coinbase  yes\n"

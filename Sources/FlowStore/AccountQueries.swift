@@ -117,3 +117,42 @@ extension GraphStore {
         }
     }
 }
+
+extension GraphStore {
+    /// Every transfer row whose transaction id is `id` (an Ethereum hash as stored, lowercase
+    /// `0x…`, or a ledger's transaction id), ordered by kind and position; nil when there is none.
+    /// Ethereum ids use the `transfers_onchain` index; a ledger id scans the ledger rows.
+    public func accountTransaction(_ id: String) throws(StoreError) -> AccountTransactionRows? {
+        try read("reading a transaction's transfers") { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT t.kind, t.seq, fa.address, ta.address, s.id, s.chain, s.symbol, s.contract, s.decimals,
+                      t.amount, t.time, t.block, t.status, t.line
+                    FROM transfers t LEFT JOIN addresses fa ON fa.id = t.from_id
+                    LEFT JOIN addresses ta ON ta.id = t.to_id JOIN assets s ON s.id = t.asset_id
+                    WHERE t.tx = ?1 AND t.kind < 4
+                    UNION ALL
+                    SELECT t.kind, t.seq, fa.address, ta.address, s.id, s.chain, s.symbol, s.contract, s.decimals,
+                      t.amount, t.time, t.block, t.status, t.line
+                    FROM transfers t LEFT JOIN addresses fa ON fa.id = t.from_id
+                    LEFT JOIN addresses ta ON ta.id = t.to_id JOIN assets s ON s.id = t.asset_id
+                    WHERE t.tx = ?1 AND t.kind = 4
+                    ORDER BY 1, 2
+                    """, arguments: [id])
+            guard !rows.isEmpty else { return nil }
+            var out: [AccountTransferRow] = []
+            for r in rows {
+                guard let kind = TransferKind(rawValue: r[0]) else { continue }
+                out.append(
+                    AccountTransferRow(
+                        kind: kind, seq: r[1], from: r[2], to: r[3],
+                        asset: TraceAsset(
+                            id: r[4], chain: r[5], symbol: r[6], contract: r[7], decimals: r[8]),
+                        amount: AmountSQL.amount(r[9]) ?? .zero, time: r[10], block: r[11], status: r[12],
+                        line: r[13]))
+            }
+            return AccountTransactionRows(id: id, rows: out)
+        }
+    }
+}

@@ -30,11 +30,26 @@ public struct BlockExtras: Sendable {
     /// Known prevouts by transaction position, then input index (nil: unknown); empty when the
     /// source gives none.
     public var prevouts: [[KnownPrevout?]]
+    /// Fees the source states by transaction position (Bitcoin Core getblock `fee`), in
+    /// satoshi; nil: not stated. Empty when it states none. Stored as the fee while an input's
+    /// value is unknown; checked against inputs − outputs when they are known (`feeMismatches`).
+    public var statedFees: [Int64?]
 
-    public init(declaredHeight: Int? = nil, prevouts: [[KnownPrevout?]] = []) {
+    public init(declaredHeight: Int? = nil, prevouts: [[KnownPrevout?]] = [], statedFees: [Int64?] = []) {
         self.declaredHeight = declaredHeight
         self.prevouts = prevouts
+        self.statedFees = statedFees
     }
+}
+
+/// A stated fee that is not inputs − outputs of the transaction it belongs to.
+public struct FeeMismatch: Sendable, Equatable {
+    /// Index of the block in the planned list, and the transaction's position in it.
+    public var block: Int
+    public var position: Int
+    public var stated: Int64
+    public var inputs: Int64
+    public var outputs: Int64
 }
 
 /// The rows one batch of blocks becomes, planned in memory and ready to insert.
@@ -129,6 +144,9 @@ public struct PlannedBatch: Sendable {
     var feeCandidates: [Int64] = []
     /// Blocks skipped because they were already stored (or earlier in this run).
     public var skippedBlocks = 0
+    /// Stated fees (`BlockExtras.statedFees`) that the inputs' known values contradict; the
+    /// caller refuses the batch with a located error.
+    public var feeMismatches: [FeeMismatch] = []
 }
 
 /// Plans the rows of an ingest run: assigns ids in input order (so the same input always gives
@@ -264,12 +282,20 @@ public final class BitcoinPlanner: @unchecked Sendable {
                     sourceFile: sourceFile, sourceOffset: offset))
             let family = Self.family(of: block.network)
             let prevouts = extra?.prevouts ?? []
+            let fees = extra?.statedFees ?? []
             for position in block.transactions.indices {
                 let known =
                     position < prevouts.count && !prevouts[position].isEmpty ? prevouts[position] : nil
-                plan(
+                let stated = position < fees.count ? fees[position] : nil
+                if let m = plan(
                     block.transactions[position], position: position, blockId: blockId, family: family,
-                    network: block.network, known: known, into: &batch)
+                    network: block.network, known: known, statedFee: stated, into: &batch)
+                {
+                    batch.feeMismatches.append(
+                        FeeMismatch(
+                            block: index, position: position, stated: m.stated, inputs: m.inputs,
+                            outputs: m.outputs))
+                }
             }
         }
         return batch
@@ -277,8 +303,8 @@ public final class BitcoinPlanner: @unchecked Sendable {
 
     private func plan(
         _ tx: BitcoinTransaction, position: Int, blockId: Int64, family: UInt8, network: Network,
-        known: [KnownPrevout?]?, into batch: inout PlannedBatch
-    ) {
+        known: [KnownPrevout?]?, statedFee: Int64?, into batch: inout PlannedBatch
+    ) -> (stated: Int64, inputs: Int64, outputs: Int64)? {
         let txId = nextTxId
         nextTxId += 1
         let firstOutputId = nextOutputId
@@ -332,6 +358,10 @@ public final class BitcoinPlanner: @unchecked Sendable {
             batch.inputs.append(row)
         }
         nextInputId += Int64(tx.inputs.count)
+        var mismatch: (stated: Int64, inputs: Int64, outputs: Int64)?
+        if allResolved, let statedFee, statedFee != inputValue - outputValue {
+            mismatch = (statedFee, inputValue, outputValue)
+        }
         batch.transactions.append(
             PlannedBatch.TxRow(
                 id: txId, txid: tx.txid, wtxid: tx.wtxid != tx.txid ? tx.wtxid : nil, blockId: blockId,
@@ -339,8 +369,10 @@ public final class BitcoinPlanner: @unchecked Sendable {
                 weight: Int32(tx.weight), coinbase: coinbase, inputCount: Int32(tx.inputs.count),
                 outputCount: Int32(tx.outputs.count), firstInputId: firstInputId,
                 firstOutputId: firstOutputId,
-                outputValue: outputValue, fee: allResolved ? inputValue - outputValue : nil))
+                outputValue: outputValue,
+                fee: allResolved ? inputValue - outputValue : coinbase ? nil : statedFee))
         runTxs[tx.txid] = TxRef(firstOutputId: firstOutputId, outputCount: Int32(tx.outputs.count))
+        return mismatch
     }
 
     /// Plans `prevouts` rows for stored, unresolved inputs (found with

@@ -47,6 +47,28 @@ extension GraphStore {
                           OR (a.id = 1 AND EXISTS (SELECT 1 FROM blocks))
                         """) ?? 0
             stats.tags = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tags") ?? 0
+            if stats.transfers > 0 {
+                // On-chain kinds (0-3) are Ethereum's. Block rewards are internal rows keyed by their trace id, not a transaction: the
+                // value, token and fee rows name every transaction.
+                let eth = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(DISTINCT block), COUNT(DISTINCT CASE WHEN kind != 1 THEN tx END),
+                          MIN(block), MAX(block)
+                        FROM transfers WHERE kind < 4
+                        """)
+                stats.ethereumBlocks = eth?[0] ?? 0
+                stats.ethereumTransactions = eth?[1] ?? 0
+                stats.ethereumMinBlock = eth?[2]
+                stats.ethereumMaxBlock = eth?[3]
+                let ledger = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT COUNT(DISTINCT tx) + SUM(tx IS NULL), COUNT(*) FROM transfers WHERE kind = 4
+                        """)
+                stats.ledgerTransactions = ledger?[0] ?? 0
+                stats.ledgerTransfers = ledger?[1] ?? 0
+            }
             return stats
         }
     }
@@ -289,10 +311,15 @@ extension GraphStore {
                        LEFT JOIN prevouts p ON p.input_id = i.id AND i.spent_output_id IS NULL
                        WHERE i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1) AS spent,
                       (SELECT SUM(o.value) FROM outputs o
-                       WHERE o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1) AS paid
+                       WHERE o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1) AS paid,
+                      (SELECT COUNT(COALESCE(o.value, p.value)) FROM inputs i LEFT JOIN outputs o ON o.id = i.spent_output_id
+                       LEFT JOIN prevouts p ON p.input_id = i.id AND i.spent_output_id IS NULL
+                       WHERE i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1) = t.input_count
                     FROM transactions t WHERE t.is_coinbase = 0 AND t.fee IS NOT NULL
                     """)
             return rows.compactMap { row in
+                // A fee a source stated while some input's value is unknown cannot be checked.
+                guard row[4] as Bool? ?? false else { return nil }
                 let fee: Int64 = row[1]
                 let spent: Int64 = row[2] ?? -1
                 let paid: Int64 = row[3] ?? 0

@@ -1,12 +1,13 @@
-import FlowReport
 import ArgumentParser
 import FlowKit
-import FlowStore
+import FlowReport
 
 struct StatsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Counts of blocks, transactions, inputs, outputs and addresses on the main chain.")
+        abstract:
+            "Counts of Bitcoin blocks, transactions, inputs, outputs and addresses on the main chain, Ethereum blocks and transactions, and ledger transactions."
+    )
 
     @OptionGroup var database: DatabaseOption
     @OptionGroup var output: JSONFlag
@@ -18,9 +19,7 @@ struct StatsCommand: ParsableCommand {
 
     func run() throws {
         do {
-            let store = try GraphStore(path: database.db, readOnly: true)
-            let stats = try store.stats()
-            let sums = checksums ? try store.contentFingerprint() : nil
+            let (stats, sums) = try CaseDatabase.open(database.db, for: .read).stats(checksums: checksums)
             if output.json {
                 print(Render.statsJSON(stats, checksums: sums).rendered(), terminator: "")
             } else {

@@ -1,35 +1,36 @@
-import FlowReport
 import ArgumentParser
 import FlowKit
 import FlowModel
-import FlowStore
+import FlowReport
 
 struct TxCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tx",
-        abstract: "Show one transaction: block, inputs with the outputs they spend, outputs, fee.")
+        abstract:
+            "Show one transaction of any chain: Bitcoin (block, time, inputs with the outputs they spend, outputs, fee), Ethereum (status, fee, sender, transfers and token transfers) or a ledger's transfers."
+    )
 
-    @Argument(help: "The txid (64 hex digits, as explorers show it).")
-    var txid: String
+    @Argument(
+        help:
+            "The transaction id: a Bitcoin txid (64 hex digits, as explorers show it), an Ethereum hash (0x…), or a ledger transaction id; `tx:ID` says explicitly that it is a transaction."
+    )
+    var id: String
 
     @OptionGroup var database: DatabaseOption
     @OptionGroup var output: JSONFlag
 
     func validate() throws {
-        guard Hash256(displayHex: txid) != nil else {
-            throw ValidationError("txid '\(txid.prefix(70))' is not 64 hex digits")
+        do {
+            _ = try TransactionLookup.normalized(id)
+        } catch {
+            throw ValidationError(error.message)
         }
     }
 
     func run() throws {
         do {
-            guard let hash = Hash256(displayHex: txid) else { throw ExitCode(64) }
-            guard let tx = try GraphStore(path: database.db, readOnly: true).transaction(hash) else {
-                throw StoreError(.notFound, "no transaction \(txid) in this database", path: database.db)
-            }
-            print(
-                output.json ? Render.transactionJSON(tx).rendered() : Render.transactionText(tx),
-                terminator: "")
+            let report = try CaseDatabase.open(database.db, for: .read).transaction(id)
+            print(output.json ? report.json.rendered() : report.text, terminator: "")
         } catch {
             throw fail(error)
         }

@@ -104,6 +104,16 @@ public struct StoreStats: Sendable, Codable, Equatable {
     public var transfers: Int = 0
     public var assets: Int = 0
     public var tags: Int = 0
+    /// Ethereum blocks and transactions that transfers name (a transaction counts once whatever
+    /// its rows: value, fee, token transfers), and the lowest and highest block number.
+    public var ethereumBlocks: Int = 0
+    public var ethereumTransactions: Int = 0
+    public var ethereumMinBlock: Int? = nil
+    public var ethereumMaxBlock: Int? = nil
+    /// Ledger (transfers CSV) transactions: distinct transaction ids, each row without an id
+    /// counting as one; and the ledger rows.
+    public var ledgerTransactions: Int = 0
+    public var ledgerTransfers: Int = 0
 
     public init(
         blocks: Int, orphanedBlocks: Int, transactions: Int, inputs: Int, outputs: Int, addresses: Int,

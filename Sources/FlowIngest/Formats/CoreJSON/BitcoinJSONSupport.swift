@@ -36,6 +36,25 @@ public struct JSONBlock: Sendable {
     /// Per transaction, per input: what the source says the input spends (nil: not given).
     /// Empty when the source gives nothing.
     public var prevouts: [[SpentOutput?]]
+    /// Per transaction: the `fee` Bitcoin Core states (getblock verbosity 2, Core ≥ 22) when the
+    /// answer does not give the inputs' values (with verbosity 3 `prevout`s it is checked at
+    /// once); nil for coinbases and transactions without one. Empty when no transaction has one.
+    public var fees: [StatedFee?] = []
+}
+
+/// A transaction's fee as a Bitcoin Core answer states it (exact satoshi from the decimal BTC
+/// text), with where it is, for the error when the inputs turn out to say otherwise.
+public struct StatedFee: Sendable {
+    public var satoshi: UInt64
+    let fields: JSONFields
+
+    /// The located error for a stated fee that is not inputs − outputs.
+    public func mismatch(inputs: UInt64, outputs: UInt64) -> IngestError {
+        fields.fail(
+            "fee",
+            "fee \(JSONFields.shown(fields.node["fee"] ?? .null)) BTC (\(satoshi) satoshi) is not inputs − outputs (\(inputs) − \(outputs) = \(Int64(inputs) - Int64(outputs)) satoshi from the spent outputs already known)",
+            value: fields.node["fee"])
+    }
 }
 
 extension BitcoinSerial {

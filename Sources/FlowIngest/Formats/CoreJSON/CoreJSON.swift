@@ -128,11 +128,15 @@ public enum CoreJSON {
                 code: failure.code)
         }
         var prevouts = [[SpentOutput?]]()
+        var fees = [StatedFee?]()
         var anyPrevout = false
+        var anyFee = false
         for (i, t) in txFields.enumerated() {
-            let known = try check(t, block.transactions[i], network: network)
+            let (known, fee) = try check(t, block.transactions[i], network: network)
             anyPrevout = anyPrevout || known.contains { $0 != nil }
+            anyFee = anyFee || fee != nil
             prevouts.append(known)
+            fees.append(fee)
         }
         let declaredHeight: Int? = f.has("height") ? try f.count("height") : nil
         if prev == .zero && hash != network.genesisHash && declaredHeight == nil {
@@ -142,7 +146,7 @@ public enum CoreJSON {
         }
         return JSONBlock(
             block: block, location: f.location, declaredHeight: declaredHeight,
-            prevouts: anyPrevout ? prevouts : [])
+            prevouts: anyPrevout ? prevouts : [], fees: anyFee ? fees : [])
     }
 
     // MARK: transactions
@@ -159,7 +163,7 @@ public enum CoreJSON {
                 "the transaction's bytes do not decode: \(failure.message) (byte \(failure.offset))",
                 code: failure.code)
         }
-        let prevouts = try check(f, tx, network: network)
+        let (prevouts, _) = try check(f, tx, network: network)
         var known = [KnownOutput]()
         for (n, o) in tx.outputs.enumerated() {
             known.append(
@@ -219,9 +223,11 @@ public enum CoreJSON {
     }
 
     /// Checks a transaction object against its decoded bytes (txid, wtxid, output values,
-    /// addresses, fee) and returns the `prevout` of each input (all nil when there is none).
+    /// addresses, fee) and returns the `prevout` of each input (all nil when there is none) and,
+    /// when the inputs' values are not all given, the `fee` the answer states (checked later,
+    /// against the spent outputs the store knows).
     static func check(_ t: JSONFields, _ tx: BitcoinTransaction, network: Network) throws(IngestError)
-        -> [SpentOutput?]
+        -> (prevouts: [SpentOutput?], fee: StatedFee?)
     {
         let txid = try t.hash("txid")
         guard txid == tx.txid else {
@@ -270,7 +276,7 @@ public enum CoreJSON {
                 "vin", "vin lists \(vin.count) inputs, the transaction's bytes have \(tx.inputs.count)")
         }
         var prevouts = [SpentOutput?](repeating: nil, count: vin.count)
-        guard !tx.isCoinbase else { return prevouts }
+        guard !tx.isCoinbase else { return (prevouts, nil) }
         var known: UInt64 = 0
         var all = true
         for (i, node) in vin.enumerated() {
@@ -307,7 +313,11 @@ public enum CoreJSON {
                     value: t.node["fee"])
             }
         }
-        return prevouts
+        if !all && t.has("fee") {
+            // Exact: the decimal BTC text to satoshi, no floating point; at most the supply.
+            return (prevouts, StatedFee(satoshi: try t.btc("fee"), fields: t))
+        }
+        return (prevouts, nil)
     }
 
     /// A verbosity 3 `prevout`: value, and type and address from its script (or, without the
