@@ -61,13 +61,14 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The executable: options in, one FlowKit call, a FlowReport renderer, errors to exit codes.
         .executableTarget(
             name: "chainflow",
             dependencies: [
-                "FlowKit",
+                "FlowKit", "FlowReport", "FlowModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            swiftSettings: strict
+            swiftSettings: strict + [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         .executableTarget(
             name: "chainflow-bench",

@@ -65,6 +65,8 @@ public enum AmlTune {
 
     public struct Report: Sendable {
         public var rules: AmlRuleSet
+        /// How many rules the tuned rule file holds.
+        public var ruleCount: Int { rules.rules.count }
         public var results: [RuleResult]
         public var objective: Objective
         public var transfers: Int

@@ -286,7 +286,7 @@ extension AmlCommand {
                 try ReportOutput.write(AmlTune.ruleFile(report, labelsPath: labels), to: out)
                 printError(
                     String(
-                        format: "aml tune: wrote %@ (%d rules, %.1fs)", out, report.rules.rules.count,
+                        format: "aml tune: wrote %@ (%d rules, %.1fs)", out, report.ruleCount,
                         report.seconds))
             } catch let e as ValidationError {
                 throw e
