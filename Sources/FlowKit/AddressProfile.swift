@@ -4,7 +4,7 @@ public import FlowStore
 
 extension AddressProfile {
     /// The profile of `address`; nil when neither the graph nor the tags know it.
-    public static func load(store: GraphStore, address: String) throws(StoreError) -> AddressProfile? {
+    public static func load(store: any CaseReadStore, address: String) throws(StoreError) -> AddressProfile? {
         var text = address
         var summary = try store.address(text)
         if summary == nil, address.lowercased() != address,

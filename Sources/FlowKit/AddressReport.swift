@@ -4,7 +4,7 @@ public import FlowStore
 
 extension AddressReport {
     /// The report for `address`; nil when neither the graph nor the tags know it.
-    public static func load(store: GraphStore, address: String, counterparties limit: Int = 10) throws
+    public static func load(store: any CaseReadStore, address: String, counterparties limit: Int = 10) throws
         -> AddressReport?
     {
         guard let profile = try AddressProfile.load(store: store, address: address) else { return nil }

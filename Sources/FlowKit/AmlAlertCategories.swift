@@ -5,7 +5,7 @@ public import FlowStore
 extension AmlRun {
     /// Tag categories of the addresses of `alerts`, by address text: what `html` colours the
     /// pictures and labels the addresses with. One pass over the tags table.
-    public static func tagCategories(store: GraphStore, alerts: [AmlAlertDocument]) throws -> [String:
+    public static func tagCategories(store: any CaseReadStore, alerts: [AmlAlertDocument]) throws -> [String:
         [String]]
     {
         var ids = Set<Int64>()

@@ -68,7 +68,7 @@ public enum AmlEvaluate {
 
     /// Runs the rules over the whole database (nothing stored) and scores them against the labels.
     public static func run(
-        store: GraphStore, labelsPath: String, rules: AmlRuleSet, threads: Int?, since: Int64? = nil,
+        store: any CaseReadStore, labelsPath: String, rules: AmlRuleSet, threads: Int?, since: Int64? = nil,
         until: Int64? = nil
     ) throws -> AmlEvaluation {
         let labels =
@@ -84,7 +84,7 @@ public enum AmlEvaluate {
     /// Labels from analysts' reviews (`aml review`): every alert closed as true is a laundering
     /// instance (its typology, addresses and transfers); alerts closed as false are then ordinary
     /// traffic that the rules should not raise. No closed-true review is an error.
-    public static func reviewLabels(store: GraphStore) throws -> AmlLabelFile {
+    public static func reviewLabels(store: any CaseReadStore) throws -> AmlLabelFile {
         let closed = try store.closedAlerts()
         let truePositives = closed.filter { $0.status == "closed-true" }
         guard !truePositives.isEmpty else {
@@ -109,7 +109,7 @@ public enum AmlEvaluate {
 
     /// The `count` addresses with the most distinct counterparties in the account-model transfers
     /// (ties: the lower store id first), as text.
-    static func busiestAccounts(store: GraphStore, count: Int) throws -> [String] {
+    static func busiestAccounts(store: any CaseReadStore, count: Int) throws -> [String] {
         if count == 0 { return [] }
         let s = try store.transferSnapshot(from: .min, until: .max)
         var pairs = Set<UInt64>()

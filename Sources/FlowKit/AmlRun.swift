@@ -43,7 +43,7 @@ public enum AmlRun {
     /// the last run (its parameters or the shared settings). `progress` receives one-line status
     /// messages (the CLI prints them on stderr).
     public static func run(
-        store: GraphStore, options: AmlRunOptions, progress: ((String) -> Void)? = nil,
+        store: any CaseReadStore, options: AmlRunOptions, progress: ((String) -> Void)? = nil,
         deliver: ((AmlRunResult) throws -> Void)? = nil
     ) throws -> AmlRunResult {
         let threads = max(1, options.threads ?? ProcessInfo.processInfo.activeProcessorCount)
@@ -221,7 +221,7 @@ public enum AmlRun {
     }
 
     /// Resolves dense addresses and snapshot rows to text.
-    static func resolve(_ alerts: [AmlAlert], snapshot s: TransferSnapshot, store: GraphStore) throws
+    static func resolve(_ alerts: [AmlAlert], snapshot s: TransferSnapshot, store: any CaseReadStore) throws
         -> [AmlAlertDocument]
     {
         var addressIds = Set<Int64>()
@@ -278,7 +278,7 @@ public enum AmlRun {
     }
 
     /// Resolves peel-chain alerts: txids, address texts, one evidence edge per output.
-    static func resolveUTXO(_ alerts: [AmlAlert], peel: PeelSnapshot, store: GraphStore) throws
+    static func resolveUTXO(_ alerts: [AmlAlert], peel: PeelSnapshot, store: any CaseReadStore) throws
         -> [AmlAlertDocument]
     {
         if alerts.isEmpty { return [] }
@@ -319,7 +319,7 @@ public enum AmlRun {
 
     /// Resolves alerts raised over `utxoFlowSnapshot` flows: Bitcoin transactions as evidence,
     /// one edge per address-to-address flow.
-    static func resolveFlows(_ alerts: [AmlAlert], flows s: TransferSnapshot, store: GraphStore) throws
+    static func resolveFlows(_ alerts: [AmlAlert], flows s: TransferSnapshot, store: any CaseReadStore) throws
         -> [AmlAlertDocument]
     {
         if alerts.isEmpty { return [] }

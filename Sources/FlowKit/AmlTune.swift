@@ -88,7 +88,7 @@ public enum AmlTune {
     }
 
     public static func run(
-        store: GraphStore, labelsPath: String, base: AmlRuleSet, objective: Objective, until: Int64?,
+        store: any CaseReadStore, labelsPath: String, base: AmlRuleSet, objective: Objective, until: Int64?,
         threads: Int?, progress: ((String) -> Void)? = nil
     ) throws -> Report {
         let start = ContinuousClock.now
@@ -170,7 +170,7 @@ public enum AmlTune {
             until: until, seconds: AmlRun.seconds(ContinuousClock.now - start))
     }
 
-    static func truth(_ labels: AmlLabelFile, snapshot s: TransferSnapshot, store: GraphStore) throws -> Truth
+    static func truth(_ labels: AmlLabelFile, snapshot s: TransferSnapshot, store: any CaseReadStore) throws -> Truth
     {
         var t = Truth()
         var rowOf: [Int64: Int32] = [:]

@@ -95,12 +95,12 @@ public enum Trace {
         return try run(store: db.store, options: options, seeds: seeds)
     }
 
-    public static func run(store: GraphStore, options: TraceOptions) throws -> TraceRun {
+    public static func run(store: any CaseReadStore, options: TraceOptions) throws -> TraceRun {
         try run(
             store: store, options: options, seeds: try TraceSeed.list(from: options.from, file: options.fromFile))
     }
 
-    static func run(store: GraphStore, options: TraceOptions, seeds: [TraceSeed]) throws -> TraceRun {
+    static func run(store: any CaseReadStore, options: TraceOptions, seeds: [TraceSeed]) throws -> TraceRun {
         // A read-only database (no write permission on the file or its folder): the trace is not
         // recorded in `runs` (run id 0).
         if store.readOnly { return try perform(store: store, options: options, seeds: seeds, runId: 0) }
@@ -154,7 +154,7 @@ public enum Trace {
         var refs: [TraceSeedRef]
     }
 
-    static func perform(store: GraphStore, options: TraceOptions, seeds: [TraceSeed], runId: Int64) throws
+    static func perform(store: any CaseReadStore, options: TraceOptions, seeds: [TraceSeed], runId: Int64) throws
         -> TraceRun
     {
         guard !seeds.isEmpty else {
@@ -344,7 +344,7 @@ public enum Trace {
 
     /// Resolves ids to names, adds shares, tags and groups.
     static func name(
-        _ r: TraceResult, store: GraphStore, model: String, asset: TraceAsset, options: TraceOptions,
+        _ r: TraceResult, store: any CaseReadStore, model: String, asset: TraceAsset, options: TraceOptions,
         minAmount: UInt256, seeds: [TraceSeedReport], notes: [String]
     ) throws -> TraceReport {
         let total = r.seedTotal
@@ -457,7 +457,7 @@ public enum Trace {
 
     /// The asset's USD price on the day the trace's window starts (`--since`), else on the latest
     /// day with a price; nil without prices (`chainflow prices import`).
-    static func valuation(store: GraphStore, asset: TraceAsset, since: Int64?) throws -> TraceValuation? {
+    static func valuation(store: any CaseReadStore, asset: TraceAsset, since: Int64?) throws -> TraceValuation? {
         let currency = "USD"
         // Imported prices only (currency ""): a trace of USD itself is not valued.
         guard

@@ -130,7 +130,7 @@ public struct TraceSeed: Sendable, Equatable {
 
     /// What the seed names in `store`: Bitcoin outputs or account transfers (address seeds: in
     /// the window). Nothing found is an error that says why and what to give instead.
-    func refs(store: GraphStore, since: Int64?, until: Int64?) throws -> [TraceSeedRef] {
+    func refs(store: any CaseReadStore, since: Int64?, until: Int64?) throws -> [TraceSeedRef] {
         let windowed = since != nil || until != nil
         let window = windowed ? " in the window" : ""
         switch try kind() {
@@ -188,7 +188,7 @@ public struct TraceSeed: Sendable, Equatable {
         }
     }
 
-    func outputRefs(txid: String, vout: Int, store: GraphStore) throws -> [TraceSeedRef] {
+    func outputRefs(txid: String, vout: Int, store: any CaseReadStore) throws -> [TraceSeedRef] {
         guard let hash = Hash256(displayHex: txid) else { return [] }
         return try store.traceSeeds(.output(txid: hash, vout: vout), since: nil, until: nil)
     }
@@ -219,7 +219,7 @@ public struct TraceSeed: Sendable, Equatable {
         TraceSeedError(message, location: location("chainflow trace"), exitCode: 64)
     }
 
-    func notFound(_ message: String, _ store: GraphStore) -> TraceSeedError {
+    func notFound(_ message: String, _ store: any CaseReadStore) -> TraceSeedError {
         TraceSeedError(message, location: location(store.path), exitCode: 66)
     }
 
@@ -227,13 +227,13 @@ public struct TraceSeed: Sendable, Equatable {
         usage("seed " + (AddressText.problem(address) ?? "'\(address.prefix(90))' has an invalid checksum"))
     }
 
-    func unknownAddress(_ address: String, _ store: GraphStore) -> TraceSeedError {
+    func unknownAddress(_ address: String, _ store: any CaseReadStore) -> TraceSeedError {
         if AddressCodec.hasBadChecksum(address) { return badChecksum(address) }
         return notFound("no address '\(address.prefix(90))' in this database", store)
     }
 
     /// A bare seed the store knows in no reading (the message of seeds before kinds existed).
-    func nothingNamed(_ text: String, _ store: GraphStore, windowed: Bool) -> TraceSeedError {
+    func nothingNamed(_ text: String, _ store: any CaseReadStore, windowed: Bool) -> TraceSeedError {
         notFound(
             "seed '\(text.prefix(90))' is no address, txid, txid:vout or transaction id in this database"
                 + (windowed ? " (or received nothing in the window)" : ""), store)
@@ -241,7 +241,7 @@ public struct TraceSeed: Sendable, Equatable {
 
     /// An address that received nothing (in the window): what it paid instead, and how to seed
     /// from that.
-    func receivedNothing(_ address: String, _ store: GraphStore, _ since: Int64?, _ until: Int64?) throws
+    func receivedNothing(_ address: String, _ store: any CaseReadStore, _ since: Int64?, _ until: Int64?) throws
         -> TraceSeedError
     {
         let short = String(address.prefix(90))

@@ -24,7 +24,7 @@ public enum TransactionLookup {
     static func isHex(_ s: Substring) -> Bool { s.allSatisfy(\.isHexDigit) }
 
     /// The transaction `text` names, or a not-found error saying which forms were tried.
-    static func load(store: GraphStore, id text: String) throws -> TransactionReport {
+    static func load(store: any CaseReadStore, id text: String) throws -> TransactionReport {
         let id = try normalized(text)
         var tried: [String] = []
         if let hash = Hash256(displayHex: id) {
