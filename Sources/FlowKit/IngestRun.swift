@@ -110,11 +110,17 @@ public enum IngestOutcome: Sendable {
         }
     }
 
-    public var json: JSONValue {
-        switch self {
-        case .utxo(let r): IngestRender.json(r)
-        case .account(let r): IngestRender.json(r)
+    /// The one `ingest --json` document of a run's outcomes (`IngestRender.json(utxo:account:)`).
+    public static func json(_ outcomes: [IngestOutcome]) -> JSONValue {
+        var utxo: [IngestReport] = []
+        var account: [AccountIngestReport] = []
+        for o in outcomes {
+            switch o {
+            case .utxo(let r): utxo.append(r)
+            case .account(let r): account.append(r)
+            }
         }
+        return IngestRender.json(utxo: utxo, account: account)
     }
 }
 

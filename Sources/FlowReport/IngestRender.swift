@@ -120,3 +120,47 @@ extension IngestRender {
         ])
     }
 }
+
+extension IngestRender {
+    /// `chainflow ingest --json`: one document shape whatever mix of formats was read.
+    /// `files[]` lists every file in the order read, each with its `model` (`utxo` for Bitcoin
+    /// blocks and JSON, `account` for transfer CSVs and Ethereum exports) and `format`; `utxo`
+    /// and `account` hold the totals of each reader of that model (Bitcoin blocks and Bitcoin JSON
+    /// are two readers; empty when none ran); `seconds` is the whole run.
+    public static func json(utxo: [IngestReport], account: [AccountIngestReport]) -> JSONValue {
+        var files: [JSONValue] = []
+        for r in utxo {
+            for f in r.files {
+                files.append(
+                    .object([
+                        ("path", .string(f.path)), ("model", .string("utxo")), ("format", .string(f.kind)),
+                        ("blocks", .int(f.blocks)), ("added", .int(f.added)),
+                        ("already_present", .int(f.alreadyPresent)), ("xor_obfuscated", .bool(f.xorObfuscated)),
+                    ]))
+            }
+        }
+        for r in account {
+            for f in r.files {
+                files.append(
+                    .object([
+                        ("path", .string(f.path)), ("model", .string("account")), ("format", .string(f.format)),
+                        ("role", f.role.map { .string($0) } ?? .null), ("records", .int(f.records)),
+                        ("added", .int(f.added)), ("already_ingested", .bool(f.alreadyIngested)),
+                        ("resumed_after", f.resumedAfter.map { .int($0) } ?? .null),
+                    ]))
+            }
+        }
+        func totals(_ value: JSONValue) -> [(String, JSONValue)] {
+            guard case .object(let pairs) = value else { return [] }
+            return pairs.filter { $0.0 != "files" }
+        }
+        let seconds = utxo.map(\.seconds).reduce(0, +) + account.map(\.seconds).reduce(0, +)
+        return .object([
+            ("schema_version", .int(1)),
+            ("files", .array(files)),
+            ("utxo", .array(utxo.map { .object(totals(json($0))) })),
+            ("account", .array(account.map { .object(totals(json($0))) })),
+            ("seconds", .double((seconds * 1000).rounded() / 1000)),
+        ])
+    }
+}

@@ -101,8 +101,7 @@ struct IngestCommand: ParsableCommand {
             // Reports of the readers that finished are printed even when a later one fails.
             defer {
                 if json {
-                    let value = outcomes.count == 1 ? outcomes[0].json : .array(outcomes.map(\.json))
-                    print(value.rendered(), terminator: "")
+                    print(IngestOutcome.json(outcomes).rendered(), terminator: "")
                 } else {
                     for o in outcomes { print(o.text, terminator: "") }
                 }

@@ -150,4 +150,29 @@ enum InProcess {
         #expect(unknown.status == 66)
         #expect(unknown.stderr.contains("address 'ACC-9999' does not occur in this database"))
     }
+
+    @Test("ingest --json is one document shape for one file and for a mix of formats")
+    func ingestJSON() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainflow-cli-json-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let ledger = Self.root + "/SampleData/transfers/ledger.csv"
+        let blocks = Self.root + "/SampleData/bitcoin/blk/blocks1-256.dat"
+        let one = try InProcess.run(["ingest", "--db", folder + "/one.db", "--json", ledger])
+        let mixed = try InProcess.run(["ingest", "--db", folder + "/mixed.db", "--json", ledger, blocks])
+        #expect(one.status == 0 && mixed.status == 0, "\(one.stderr) \(mixed.stderr)")
+        func document(_ text: String) throws -> [String: Any] {
+            try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        }
+        let a = try document(one.stdout)
+        let b = try document(mixed.stdout)
+        #expect(Set(a.keys) == ["schema_version", "files", "utxo", "account", "seconds"])
+        #expect(Set(b.keys) == Set(a.keys))
+        let files = try #require(b["files"] as? [[String: Any]])
+        #expect(files.map { $0["model"] as? String } == ["utxo", "account"])
+        // blocks1-256.dat holds blocks 1 to 255 (the genesis block is not in it); the ledger 10 rows.
+        #expect(files[0]["blocks"] as? Int == 255)
+        #expect(files[1]["records"] as? Int == 10)
+        #expect((a["utxo"] as? [Any])?.isEmpty == true)
+        #expect((a["account"] as? [Any])?.count == 1)
+    }
 }
