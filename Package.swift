@@ -52,12 +52,18 @@ let package = Package(
         .target(name: "FlowSim", dependencies: ["FlowModel", "FlowBitcoin"], swiftSettings: strict),
         // Report documents and their renderers: JSON, Markdown, CSV, HTML with inline SVG. Never sees the store.
         .target(name: "FlowReport", dependencies: ["FlowModel", "FlowAnalysis"], swiftSettings: strict),
+        // The AML rule file: YAML in, a checked `AmlRuleSet` out, and the documented default file.
+        .target(
+            name: "FlowRules",
+            dependencies: ["FlowModel", "FlowAnalysis", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
+        ),
         // Library entry points the CLI calls: ingest jobs, queries, demo.
         .target(
             name: "FlowKit",
             dependencies: [
                 "FlowModel", "FlowBitcoin", "FlowIngest", "FlowStore", "FlowSim", "FlowAnalysis", "FlowReport",
-                .product(name: "Yams", package: "Yams"),
+                "FlowRules",
             ],
             swiftSettings: strict
         ),
@@ -86,6 +92,7 @@ let package = Package(
             name: "FlowKitTests",
             dependencies: [
                 "FlowKit", "FlowStore", "FlowIngest", "FlowBitcoin", "FlowSim", "FlowModel", "FlowAnalysis",
+                "FlowRules",
             ],
             exclude: ["Goldens"]),
     ]

@@ -4,6 +4,7 @@
 // without coverage instrumentation; `AmlRuleFile.swift` and FlowAnalysis are instrumented.
 // Built and run by scripts/fuzz.sh; see docs/robustness.md.
 import FlowAnalysis
+import FlowRules
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzRules(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {

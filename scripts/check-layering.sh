@@ -34,6 +34,7 @@ allowed FlowIngest FlowModel FlowBitcoin Crypto
 allowed FlowSim FlowModel FlowBitcoin
 allowed FlowStore FlowModel FlowBitcoin GRDB GRDBSQLite
 allowed FlowReport FlowModel FlowAnalysis
+allowed FlowRules FlowModel FlowAnalysis Yams
 allowed chainflow FlowKit FlowReport FlowModel ArgumentParser
 
 # SQL statements in Swift string literals outside the store.

@@ -7,7 +7,7 @@
 #   scripts/fuzz.sh list                  the target names
 #   scripts/fuzz.sh replay TARGET FILE…   run inputs once (e.g. a crash) and exit
 #
-# FlowModel, FlowBitcoin, FlowIngest and FlowAnalysis are compiled straight from Sources/ with swiftc
+# FlowModel, FlowBitcoin, FlowIngest, FlowAnalysis and FlowRules are compiled straight from Sources/ with swiftc
 # -sanitize=fuzzer,address (coverage + AddressSanitizer), without GRDB. swift-crypto (SHA-256) and
 # Yams (the rule file's YAML) are built by SwiftPM in release mode and linked uninstrumented.
 # Corpora, crashes and logs live under .build-fuzz/ (ignored by git); seeds come from SampleData/,
@@ -66,7 +66,7 @@ build() {
         -Xcc "-fmodule-map-file=$checkouts/Yams/Sources/CYaml/include/module.modulemap"
         -Xcc -I -Xcc "$checkouts/Yams/Sources/CYaml/include"
     )
-    for module in FlowModel FlowBitcoin FlowIngest FlowAnalysis; do
+    for module in FlowModel FlowBitcoin FlowIngest FlowAnalysis FlowRules; do
         echo "== swiftc $module (fuzzer, address)"
         local sources=()
         while IFS= read -r f; do sources+=("$f"); done < <(find "Sources/$module" -name '*.swift' | sort)
@@ -79,8 +79,8 @@ build() {
     for t in "${TARGETS[@]}"; do
         echo "== swiftc fuzz-$t"
         local extra=()
-        # The rule file's reader lives in FlowKit (with GRDB); its one file is compiled in.
-        [ "$t" = rules ] && extra=(Sources/FlowKit/AmlRuleFile.swift "${yams[@]}")
+        # The rule file's reader is its own module (FlowRules), linked with Yams.
+        [ "$t" = rules ] && extra=("$OUT/obj/FlowRules.o" "${yams[@]}")
         nice -n "$NICE" swiftc "${common[@]}" -use-ld=lld -module-name "fuzz_$t" "Fuzz/$t.swift" "${extra[@]}" \
             "$OUT/obj/FlowModel.o" "$OUT/obj/FlowBitcoin.o" "$OUT/obj/FlowIngest.o" "$OUT/obj/FlowAnalysis.o" "${crypto[@]}" \
             -o "$OUT/bin/fuzz-$t"

@@ -1,6 +1,7 @@
 public import FlowAnalysis
 import FlowIngest
 import FlowModel
+import FlowRules
 public import FlowReport
 public import FlowStore
 import Foundation

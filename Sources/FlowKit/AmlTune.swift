@@ -1,6 +1,7 @@
 public import FlowAnalysis
 public import FlowIngest
 import FlowModel
+import FlowRules
 public import FlowStore
 import Foundation
 

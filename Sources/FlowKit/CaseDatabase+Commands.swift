@@ -2,6 +2,7 @@ public import FlowAnalysis
 public import FlowIngest
 public import FlowModel
 public import FlowReport
+import FlowRules
 import FlowSim
 public import FlowStore
 import Foundation
@@ -159,6 +160,9 @@ public struct AmlRules: Sendable {
         let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? path
         return AmlRules(set: set, source: text)
     }
+
+    /// The documented default rule file, to start a rule file from (`aml rules`).
+    public static var defaultText: String { AmlRuleFile.defaultText }
 
     /// `FILE: ok: N rules enabled; disabled: …`, what `aml rules --check` prints.
     public func checkText(file: String) -> String {

@@ -161,7 +161,7 @@ struct AmlCommand: ParsableCommand {
 
         func run() throws {
             guard let check else {
-                print(AmlRuleFile.defaultText, terminator: "")
+                print(AmlRules.defaultText, terminator: "")
                 return
             }
             do {

@@ -1,6 +1,7 @@
 import FlowAnalysis
 import FlowIngest
 import FlowModel
+import FlowRules
 import FlowReport
 import FlowSim
 import FlowStore

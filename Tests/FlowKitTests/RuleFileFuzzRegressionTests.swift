@@ -1,5 +1,6 @@
 import FlowReport
 import FlowKit
+import FlowRules
 import Foundation
 import Testing
 

@@ -121,7 +121,7 @@ extension AmlRuleFile {
         return out
     }
 
-    static func value(_ p: AmlParameter, of r: AmlRule) -> String {
+    package static func value(_ p: AmlParameter, of r: AmlRule) -> String {
         switch p {
         case .window: durationText(r.window)
         case .maxDwell: durationText(r.maxDwell)
