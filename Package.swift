@@ -76,6 +76,11 @@ let package = Package(
             path: "Benchmarks/IngestBench",
             swiftSettings: strict
         ),
+        // Helpers the test targets share (fixtures, the sample case's facts, goldens, the CLI as a
+        // process); in no product.
+        .target(
+            name: "FlowTestSupport", dependencies: ["FlowStore", "FlowModel"], path: "Tests/FlowTestSupport",
+            swiftSettings: strict),
         .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"]),
         // The command line in-process: exit codes and messages of `chainflow` commands.
         .testTarget(name: "ChainflowCLITests", dependencies: ["chainflow"]),
@@ -86,6 +91,7 @@ let package = Package(
             name: "FlowKitTests",
             dependencies: [
                 "FlowKit", "FlowStore", "FlowIngest", "FlowBitcoin", "FlowSim", "FlowModel", "FlowAnalysis",
+                "FlowTestSupport",
             ],
             exclude: ["Goldens"]),
     ]

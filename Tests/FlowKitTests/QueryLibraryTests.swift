@@ -2,33 +2,9 @@ import FlowReport
 import FlowKit
 import FlowModel
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
-
-/// The case database built once from SampleData (`SampleCase`) with two more tags: a label that
-/// is markup (`<script>alert(1)</script>`, category exchange) on a clustered address, and Hal
-/// Finney's address.
-enum SampleCaseDB {
-    static let scriptLabel = "<script>alert(1)</script>"
-    static let hal = "1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3"
-    static let satoshi = "12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S"
-    /// One address of the only cluster of two the sample data gives (block 50001 spends two of
-    /// its outputs together).
-    static let clustered = "1DoQeKfU3dYhN9bxMpFFcVUnufCPDqSPae"
-
-    static let built: Result<String, any Error> = Result {
-        let dir = try Fixtures.tempDir()
-        let tags = dir + "/case-tags.csv"
-        try "address,label,category\n\(clustered),\(scriptLabel),exchange\n\(hal),Hal Finney,person\n"
-            .write(toFile: tags, atomically: true, encoding: .utf8)
-        let path = dir + "/case.db"
-        try SampleCase.build(
-            samples: Fixtures.packageRoot.appendingPathComponent("SampleData").path, path: path, tags: [tags])
-        return path
-    }
-
-    static func store() throws -> GraphStore { try GraphStore(path: try built.get(), readOnly: true) }
-}
 
 @Suite("Query library")
 struct QueryLibraryTests {
