@@ -82,6 +82,8 @@ let package = Package(
             name: "FlowTestSupport", dependencies: ["FlowStore", "FlowModel"], path: "Tests/FlowTestSupport",
             swiftSettings: strict),
         .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"]),
+        // The store alone (no FlowKit): query library files and parameters, binding, writers and readers.
+        .testTarget(name: "FlowStoreTests", dependencies: ["FlowStore", "FlowModel", "FlowTestSupport"]),
         // The command line in-process: exit codes and messages of `chainflow` commands.
         .testTarget(name: "ChainflowCLITests", dependencies: ["chainflow"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowBitcoin", "FlowModel"]),
