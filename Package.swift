@@ -82,7 +82,14 @@ let package = Package(
             path: "Benchmarks/IngestBench",
             swiftSettings: strict
         ),
+        // Helpers the test targets share (fixtures, the sample case's facts, goldens, the CLI as a
+        // process); in no product.
+        .target(
+            name: "FlowTestSupport", dependencies: ["FlowStore", "FlowModel"], path: "Tests/FlowTestSupport",
+            swiftSettings: strict),
         .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"]),
+        // The store alone (no FlowKit): query library files and parameters, binding, writers and readers.
+        .testTarget(name: "FlowStoreTests", dependencies: ["FlowStore", "FlowModel", "FlowTestSupport"]),
         // The command line in-process: exit codes and messages of `chainflow` commands.
         .testTarget(name: "ChainflowCLITests", dependencies: ["chainflow"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowBitcoin", "FlowModel"]),
@@ -93,6 +100,7 @@ let package = Package(
             dependencies: [
                 "FlowKit", "FlowStore", "FlowIngest", "FlowBitcoin", "FlowSim", "FlowModel", "FlowAnalysis",
                 "FlowRules",
+                "FlowTestSupport",
             ],
             exclude: ["Goldens"]),
     ]

@@ -1,4 +1,5 @@
 import FlowReport
+import FlowTestSupport
 import Foundation
 import Testing
 

@@ -3,6 +3,7 @@ import FlowKit
 import FlowModel
 import FlowSim
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 

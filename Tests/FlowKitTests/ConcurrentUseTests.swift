@@ -1,5 +1,6 @@
 import FlowReport
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import FlowReport
 import FlowKit
+import FlowTestSupport
 import Foundation
 import Testing
 

@@ -3,6 +3,7 @@ import FlowIngest
 import FlowKit
 import FlowModel
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 

@@ -1,5 +1,6 @@
 import FlowModel
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 

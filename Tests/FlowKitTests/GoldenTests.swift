@@ -1,25 +1,22 @@
-import FlowReport
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 
 /// The JSON that scripts read is an interface: it is compared byte for byte with recorded files.
-/// Re-record deliberately with `RECORD_GOLDENS=1 swift test --filter GoldenTests` and review the diff.
+/// Re-record deliberately with `RECORD_GOLDENS=1 swift test --filter GoldenTests` and review the diff;
+/// a mismatch leaves `<name>.actual` beside the golden (`Golden`, FlowTestSupport).
 @Suite("JSON output matches the recorded goldens")
 struct GoldenTests {
     static let goldens = Fixtures.packageRoot.appendingPathComponent("Tests/FlowKitTests/Goldens")
 
-    static func check(_ text: String, _ name: String) throws {
-        let url = goldens.appendingPathComponent(name)
-        if ProcessInfo.processInfo.environment["RECORD_GOLDENS"] == "1" {
-            try text.write(to: url, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: url, encoding: .utf8)
-        #expect(
-            text == expected, "\(name) differs from its golden; re-record with RECORD_GOLDENS=1 if intended")
+    static func check(_ text: String, _ name: String, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
+        try Golden.check(text, name, in: goldens, sourceLocation: sourceLocation)
     }
 
     static func store() throws -> GraphStore {
@@ -42,7 +39,8 @@ struct GoldenTests {
         try Self.check(
             Render.transactionJSON(try #require(try store.transaction(busy))).rendered(), "tx-d1e594ea.json")
         // What `chainflow address --json` prints: the Bitcoin totals, assets[], fees_paid[], tags[].
-        let satoshi = try #require(try AddressProfile.load(store: store, address: "12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S"))
+        let satoshi = try #require(
+            try AddressProfile.load(store: store, address: "12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S"))
         try Self.check(Render.addressJSON(satoshi).rendered(), "address-12cbQLTF.json")
     }
 }

@@ -2,6 +2,7 @@ import FlowReport
 import FlowKit
 import FlowModel
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 

@@ -3,6 +3,7 @@ import FlowKit
 import FlowIngest
 import FlowModel
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 

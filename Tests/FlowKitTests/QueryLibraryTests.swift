@@ -2,95 +2,12 @@ import FlowReport
 import FlowKit
 import FlowModel
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 
-/// The case database built once from SampleData (`SampleCase`) with two more tags: a label that
-/// is markup (`<script>alert(1)</script>`, category exchange) on a clustered address, and Hal
-/// Finney's address.
-enum SampleCaseDB {
-    static let scriptLabel = "<script>alert(1)</script>"
-    static let hal = "1Q2TWHE3GMdB6BZKafqwxXtWAWgFt5Jvm3"
-    static let satoshi = "12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S"
-    /// One address of the only cluster of two the sample data gives (block 50001 spends two of
-    /// its outputs together).
-    static let clustered = "1DoQeKfU3dYhN9bxMpFFcVUnufCPDqSPae"
-
-    static let built: Result<String, any Error> = Result {
-        let dir = try Fixtures.tempDir()
-        let tags = dir + "/case-tags.csv"
-        try "address,label,category\n\(clustered),\(scriptLabel),exchange\n\(hal),Hal Finney,person\n"
-            .write(toFile: tags, atomically: true, encoding: .utf8)
-        let path = dir + "/case.db"
-        try SampleCase.build(
-            samples: Fixtures.packageRoot.appendingPathComponent("SampleData").path, path: path, tags: [tags])
-        return path
-    }
-
-    static func store() throws -> GraphStore { try GraphStore(path: try built.get(), readOnly: true) }
-}
-
 @Suite("Query library")
 struct QueryLibraryTests {
-    static let queriesDir = Fixtures.packageRoot.appendingPathComponent("Queries").path
-    static let generated = Fixtures.packageRoot.appendingPathComponent(
-        "Sources/FlowStore/QueryLibrary/QueryLibrarySQL.swift"
-    )
-    .path
-
-    /// The Swift source embedding `Queries/*.sql`, as the generator writes it.
-    static func embeddedSource() throws -> String {
-        let names = try FileManager.default.contentsOfDirectory(atPath: queriesDir)
-            .filter { $0.hasSuffix(".sql") }.sorted()
-        var out = """
-            // Generated from Queries/*.sql by `RECORD_QUERIES=1 swift test --filter QueryLibraryTests`: do not
-            // edit. QueryLibraryTests fails when this file and Queries/ differ.
-            // swift-format-ignore-file
-
-            extension QueryLibrary {
-                /// The library's files (name, text without the final newline), in name order.
-                static let embedded: [(name: String, text: String)] = [
-
-            """
-        for name in names {
-            let text = try String(contentsOfFile: queriesDir + "/" + name, encoding: .utf8)
-            #expect(text.hasSuffix("\n"), "\(name) must end with a newline")
-            #expect(
-                !text.contains("\"\"\"#") && !text.contains("\\#"),
-                "\(name) cannot be embedded as a raw string")
-            out +=
-                "        (\n            \"\(name.dropLast(4))\",\n            #\"\"\"\n\(text.dropLast())\n\"\"\"#\n        ),\n"
-        }
-        return out + "    ]\n}\n"
-    }
-
-    @Test("the embedded copy equals Queries/*.sql (RECORD_QUERIES=1 regenerates it)")
-    func embeddedInSync() throws {
-        let expected = try Self.embeddedSource()
-        if ProcessInfo.processInfo.environment["RECORD_QUERIES"] == "1" {
-            try expected.write(toFile: Self.generated, atomically: true, encoding: .utf8)
-        }
-        let actual = try String(contentsOfFile: Self.generated, encoding: .utf8)
-        #expect(
-            actual == expected,
-            "Sources/FlowStore/QueryLibrary/QueryLibrarySQL.swift is out of date: run RECORD_QUERIES=1 swift test --filter QueryLibraryTests"
-        )
-    }
-
-    @Test("at least 12 queries, each with a summary, parameters with examples, and columns")
-    func documented() throws {
-        let queries = try QueryLibrary.all()
-        #expect(queries.count >= 12)
-        for q in queries {
-            #expect(!q.summary.isEmpty && q.summary.count <= 80, "\(q.name): summary '\(q.summary)'")
-            #expect(q.description.count >= 2, "\(q.name): a summary paragraph and an explanation")
-            #expect(!q.columns.isEmpty, "\(q.name): no Columns section")
-            for p in q.parameters {
-                #expect(p.example != nil && !p.meaning.isEmpty, "\(q.name): parameter \(p.name)")
-            }
-        }
-    }
-
     @Test(
         "every query runs on the sample case with its documented examples; columns and parameters match its header"
     )

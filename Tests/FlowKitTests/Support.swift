@@ -1,36 +1,14 @@
-import FlowReport
 import FlowIngest
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 
-/// Paths and helpers shared by the store-level tests.
-enum Fixtures {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let samples = packageRoot.appendingPathComponent("SampleData/bitcoin").path
-    static let shared = packageRoot.appendingPathComponent("../shared/data/bitcoin").standardized.path
-    static var hasShared: Bool { FileManager.default.fileExists(atPath: shared) }
-
-    static func sample(_ relative: String) -> String { samples + "/" + relative }
-
-    /// A fresh temporary directory for one test.
-    static func tempDir() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "chainflow-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir.path
-    }
-
-    /// A fresh database in a temporary directory.
-    static func freshStore() throws -> (GraphStore, String) {
-        let dir = try tempDir()
-        return (try GraphStore(path: dir + "/test.db"), dir)
-    }
-
+/// FlowKit's additions to the shared fixtures (FlowTestSupport): ingest through FlowKit, blk frames.
+extension Fixtures {
     @discardableResult
     static func ingest(
         _ store: GraphStore, _ paths: [String], network: Network = .mainnet, threads: Int? = nil
@@ -55,8 +33,18 @@ enum Fixtures {
         // Each frame with its 8 bytes of magic and length in front.
         return source.frames.map { Array(bytes[($0.offset - 8)..<($0.offset + $0.length)]) }
     }
+}
 
-    static func write(_ bytes: [UInt8], to path: String) throws {
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+/// The case database built once from SampleData (`SampleCase`) with the two extra tags of
+/// `SampleCaseDB.writeTags` (FlowTestSupport).
+extension SampleCaseDB {
+    static let built: Result<String, any Error> = Result {
+        let dir = try Fixtures.tempDir()
+        let tags = try writeTags(in: dir)
+        let path = dir + "/case.db"
+        try SampleCase.build(samples: Fixtures.sampleData, path: path, tags: [tags])
+        return path
     }
+
+    static func store() throws -> GraphStore { try GraphStore(path: try built.get(), readOnly: true) }
 }

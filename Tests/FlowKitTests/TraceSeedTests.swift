@@ -2,6 +2,7 @@ import FlowKit
 import FlowModel
 import FlowReport
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 

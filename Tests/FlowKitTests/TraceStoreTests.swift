@@ -5,6 +5,7 @@ import FlowModel
 import FlowReport
 import FlowSim
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 

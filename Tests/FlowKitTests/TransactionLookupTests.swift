@@ -3,6 +3,7 @@ import FlowKit
 import FlowModel
 import FlowReport
 import FlowStore
+import FlowTestSupport
 import Foundation
 import Testing
 

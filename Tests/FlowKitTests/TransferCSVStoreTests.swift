@@ -2,6 +2,7 @@ import FlowIngest
 import FlowKit
 import FlowModel
 import FlowReport
+import FlowTestSupport
 import Foundation
 import GRDB
 import Testing

@@ -1,18 +1,17 @@
-import FlowReport
-import Foundation
-import Testing
+package import Foundation
+package import Testing
 
 /// Runs the `chainflow` executable SwiftPM builds beside the test bundle (`swift build` /
 /// `swift test` build it), or the one `CHAINFLOW_BIN` names, and captures what it prints.
-enum CLIProcess {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+package enum CLIProcess {
+    package struct Result {
+        package var status: Int32
+        package var stdout: String
+        package var stderr: String
     }
 
     /// The executable's path, or nil when it was not built.
-    static let binary: String? = {
+    package static let binary: String? = {
         if let given = ProcessInfo.processInfo.environment["CHAINFLOW_BIN"] { return given }
         // The test runner is .build/<triple>/<configuration>/<package>PackageTests.xctest.
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
@@ -25,14 +24,14 @@ enum CLIProcess {
         return nil
     }()
 
-    static func requireBinary(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
+    package static func requireBinary(sourceLocation: SourceLocation = #_sourceLocation) throws -> String {
         try #require(
             binary, "the chainflow executable was not found beside the tests: run `swift build` first",
             sourceLocation: sourceLocation)
     }
 
     /// Starts `chainflow arguments…`; output goes to files in `folder`.
-    static func start(
+    package static func start(
         _ arguments: [String], in folder: String, label: String, environment: [String: String] = [:]
     ) throws -> (Process, stdout: String, stderr: String) {
         let process = Process()
@@ -53,7 +52,7 @@ enum CLIProcess {
     }
 
     /// Runs `chainflow arguments…` to the end.
-    static func run(
+    package static func run(
         _ arguments: [String], in folder: String, label: String = "run", environment: [String: String] = [:]
     ) throws -> Result {
         let (process, out, err) = try start(arguments, in: folder, label: label, environment: environment)
