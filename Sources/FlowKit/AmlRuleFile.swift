@@ -56,7 +56,9 @@ public enum AmlRuleFile {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw AmlRuleFileError(
-                file: path, message: "cannot read the rule file (\(error.localizedDescription))")
+                file: path,
+                message:
+                    "cannot read the rule file: \(FileProblem.describe(error, path: path, writing: false))")
         }
         return try parse(text, file: path)
     }

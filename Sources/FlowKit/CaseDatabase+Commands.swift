@@ -85,14 +85,16 @@ extension CaseDatabase {
 
     /// The cluster report of `address` (members, tags, totals, flows between clusters).
     public func clusterReport(address: String, members: Int, flows: Int) throws(StoreError) -> ClusterReport {
-        guard let r = try ClusterReport.load(store: store, address: address, members: members, flows: flows) else {
+        guard let r = try ClusterReport.load(store: store, address: address, members: members, flows: flows)
+        else {
             throw unknownAddress(address)
         }
         return r
     }
 
     public func clusterShow(address: String, limit: Int, offset: Int) throws(StoreError) -> ClusterProfile {
-        guard let p = try ClusterView.show(store: store, address: address, limit: limit, offset: offset) else {
+        guard let p = try ClusterView.show(store: store, address: address, limit: limit, offset: offset)
+        else {
             throw unknownAddress(address)
         }
         return p
@@ -195,7 +197,10 @@ public enum Generate {
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
-            throw GeneratorError(.io, "cannot create the output folder (\(error.localizedDescription))", path: out)
+            throw GeneratorError(
+                .io,
+                "cannot create the output folder: \(FileProblem.describe(error, path: out, writing: true))",
+                path: out)
         }
         var options = ChainGeneratorOptions(transactions: transactions, seed: seed)
         options.network = network
@@ -235,7 +240,8 @@ public enum Generate {
         let s = report.summary
         return
             "wrote \(s.transfers) transfers between \(s.accounts) accounts (\(s.instances) planted instances, \(s.planted) planted transfers) to \(out)"
-            + (report.database.map { String(format: "; ingested into %@ in %.1fs", $0, report.ingestSeconds) } ?? "")
+            + (report.database.map { String(format: "; ingested into %@ in %.1fs", $0, report.ingestSeconds) }
+                ?? "")
             + "\n"
     }
 }

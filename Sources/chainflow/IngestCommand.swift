@@ -82,7 +82,8 @@ struct IngestCommand: ParsableCommand {
     var request: IngestRequest {
         IngestRequest(
             paths: files, format: format, map: map, preset: preset, timeUnit: timeUnit, epoch: epoch,
-            decimals: decimals, asset: asset, chain: chain, network: network, xorKey: xorKey, threads: threads)
+            decimals: decimals, asset: asset, chain: chain, network: network, xorKey: xorKey, threads: threads
+        )
     }
 
     func validate() throws {
@@ -118,7 +119,9 @@ struct IngestCommand: ParsableCommand {
                     }
                 }
             }
-            _ = try Ingest.run(request, into: database.db, progress: progress, finished: { outcomes.append($0) })
+            _ = try Ingest.run(
+                request, into: database.db, progress: progress, finished: { outcomes.append($0) },
+                note: { printError($0) })
         } catch {
             throw fail(error)
         }

@@ -1,3 +1,4 @@
+import FlowModel
 import Foundation
 
 /// One tag read from a watchlist file (before it is stored).
@@ -27,7 +28,8 @@ public enum WatchlistReader {
         } catch {
             let missing = !FileManager.default.fileExists(atPath: path)
             throw IngestError(
-                missing ? .missingFile : .io, missing ? "no such file" : "cannot read: \(error)", file: path)
+                missing ? .missingFile : .io, FileProblem.describe(error, path: path, writing: false),
+                file: path)
         }
         return try parse(path: path, bytes: [UInt8](data))
     }
