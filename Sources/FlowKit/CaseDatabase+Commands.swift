@@ -17,6 +17,11 @@ extension CaseDatabase {
         try TagImport.run(store: store, path: file, options: options)
     }
 
+    /// `tags import FILE…`: every file read before anything is stored.
+    public func importTags(files: [String], options: TagImportOptions) throws -> [TagImportReport] {
+        try TagImport.run(store: store, paths: files, options: options)
+    }
+
     /// Tag counts by category and source.
     public func tagSummary() throws(StoreError) -> [(category: String, source: String, count: Int)] {
         try store.tagSummary()
@@ -207,7 +212,7 @@ public enum Generate {
         options.peelChains = peelChains
         let summary = try ChainGenerator.write(options: options, to: out)
         var text =
-            "wrote \(summary.files.count) files, \(summary.blocks) blocks, \(summary.transactions) transactions, \(summary.bytes) bytes to \(out)\n"
+            "wrote \(Render.count(summary.files.count, "file")), \(Render.count(summary.blocks, "block")), \(Render.count(summary.transactions, "transaction")), \(summary.bytes) bytes to \(out)\n"
         if let planted = summary.peelChains {
             text += "planted \(planted) peel chains, listed in \(out)/\(ChainGenerator.labelsFileName)\n"
         }
@@ -239,7 +244,7 @@ public enum Generate {
         let report = try AmlLedger.generate(options: options, directory: out, ingest: ingest)
         let s = report.summary
         return
-            "wrote \(s.transfers) transfers between \(s.accounts) accounts (\(s.instances) planted instances, \(s.planted) planted transfers) to \(out)"
+            "wrote \(Render.count(s.transfers, "transfer")) between \(s.accounts) accounts (\(s.instances) planted instances, \(s.planted) planted transfers) to \(out)"
             + (report.database.map { String(format: "; ingested into %@ in %.1fs", $0, report.ingestSeconds) }
                 ?? "")
             + "\n"

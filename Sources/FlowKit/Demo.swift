@@ -80,7 +80,7 @@ public enum Demo {
         let after = try reorg.stats()
         let balanceAfter = try reorg.address(watched)?.balance ?? 0
         say(
-            "after:  tip height \(after.maxHeight.map(String.init) ?? "?"), \(after.orphanedBlocks) blocks orphaned, \(watched) holds \(Render.btc(balanceAfter)) BTC\n"
+            "after:  tip height \(after.maxHeight.map(String.init) ?? "?"), \(Render.count(after.orphanedBlocks, "block")) orphaned, \(watched) holds \(Render.btc(balanceAfter)) BTC\n"
         )
         let exportsPath = try exports(samples: samples, workdir: workdir, say: say)
         try reports(bitcoin: store, exports: GraphStore(path: exportsPath), workdir: workdir, say: say)

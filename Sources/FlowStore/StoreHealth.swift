@@ -108,7 +108,8 @@ extension GraphStore {
                 var count = 0
                 let all = try db.columns(in: table).map(\.name)
                 // Tables without an id (prices) are ordered by every column.
-                let key = table == "prevouts" ? "input_id" : all.contains("id") ? "id" : all.joined(separator: ", ")
+                let key =
+                    table == "prevouts" ? "input_id" : all.contains("id") ? "id" : all.joined(separator: ", ")
                 let rows = try String.fetchCursor(db, sql: "SELECT \(expr) FROM \(table) ORDER BY \(key)")
                 while let line = try rows.next() {
                     hasher.add(line)

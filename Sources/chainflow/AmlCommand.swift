@@ -126,10 +126,10 @@ struct AmlCommand: ParsableCommand {
                         } catch {
                             throw OutputError(
                                 target: out ?? "stdout",
-                                reason: error.localizedDescription)
+                                reason: ReportFile.reason(error, out))
                         }
                     })
-                var summary = "aml: \(result.alerts.count) alerts"
+                var summary = "aml: \(Render.count(result.alerts.count, "alert"))"
                 if let id = result.runId { summary += " (\(result.newAlerts) new, run \(id))" }
                 summary += String(
                     format: " over %d transfers; load %.2fs, rules %.2fs on %d threads",
@@ -296,7 +296,7 @@ extension AmlCommand {
                 let report = try CaseDatabase.open(database.db, for: .read).amlTune(
                     labels: labels, base: rules, objective: try objectiveValue(), until: until,
                     threads: threads, progress: { printError("aml tune: \($0)") })
-                try ReportOutput.write(AmlTune.ruleFile(report, labelsPath: labels), to: out)
+                try ReportFile.write(AmlTune.ruleFile(report, labelsPath: labels), to: out)
                 printError(
                     String(
                         format: "aml tune: wrote %@ (%d rules, %.1fs)", out, report.rules.rules.count,

@@ -32,17 +32,22 @@ struct LineEndingTests {
 
     /// Folders hold the small hand-made files the samples lack (prices, AMLSim label files).
     static let made: String = {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainflow-made-\(UUID())").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("chainflow-made-\(UUID())")
+            .path
         try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let files = [
             "prices.csv": "date,asset,price\n2024-03-01,USD,1\n2024-03-02,\"BTC\",62000.5\n",
             "coingecko.csv":
                 "snapped_at,price,market_cap,total_volume\n2024-03-01 00:00:00 UTC,62000.12,1.2e12,3.4e10\n",
-            "alert_accounts.csv": "alert_id,alert_type,acct_id,is_sar\n1,fan_in,ACC-1001,True\n1,fan_in,ACC-2001,True\n",
+            "alert_accounts.csv":
+                "alert_id,alert_type,acct_id,is_sar\n1,fan_in,ACC-1001,True\n1,fan_in,ACC-2001,True\n",
             "nodes.csv": "nodeid,isFraud,init_balance,fraudStep\nACC-2001,1,5,3\nACC-5001,0,5,0\n",
-            "labels.csv": "instance_id,typology,members,transactions\n1,fan-in,ACC-1001;ACC-1002;ACC-2001,1;2\n",
+            "labels.csv":
+                "instance_id,typology,members,transactions\n1,fan-in,ACC-1001;ACC-1002;ACC-2001,1;2\n",
         ]
-        for (name, text) in files { try? text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8) }
+        for (name, text) in files {
+            try? text.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+        }
         return dir
     }()
 
@@ -63,7 +68,9 @@ struct LineEndingTests {
         for case_ in ["block_1", "block_with_transactions", "stream_50001_50002"] {
             out.append(ingest(folder(root + "/bitcoin-json/bitcoin-etl/bitcoin/" + case_)))
         }
-        for case_ in ["blocks_with_transactions", "block_with_logs", "receipts_with_logs", "tokens", "withdrawals"] {
+        for case_ in [
+            "blocks_with_transactions", "block_with_logs", "receipts_with_logs", "tokens", "withdrawals",
+        ] {
             out.append(ingest(folder(root + "/ethereum-etl/" + case_)))
         }
         out += [
@@ -111,7 +118,8 @@ struct LineEndingTests {
         var paths: [String] = []
         for file in sample.files {
             let path = dir + "/" + URL(fileURLWithPath: file).lastPathComponent
-            try bytes(try Data(contentsOf: URL(fileURLWithPath: file)), variant).write(to: URL(fileURLWithPath: path))
+            try bytes(try Data(contentsOf: URL(fileURLWithPath: file)), variant).write(
+                to: URL(fileURLWithPath: path))
             paths.append(path)
         }
         let db = dir + "/case.db"
@@ -122,7 +130,8 @@ struct LineEndingTests {
         case .prices: args = ["prices", "import", "--db", db] + sample.options + paths
         case .labels:
             let setup = try CLIProcess.run(
-                ["ingest", "--quiet", "--db", db, Self.root + "/transfers/ledger.csv"], in: dir, label: "ledger")
+                ["ingest", "--quiet", "--db", db, Self.root + "/transfers/ledger.csv"], in: dir,
+                label: "ledger")
             try #require(setup.status == 0, "\(setup.stderr)")
             args = ["aml", "evaluate", "--db", db, "--labels", paths[0]]
         }
@@ -140,7 +149,8 @@ struct LineEndingTests {
 
     @Test(arguments: samples)
     func copiesReadLikeTheOriginal(_ sample: TextSample) throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("chainflow-eol-\(UUID())").path
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("chainflow-eol-\(UUID())")
+            .path
         defer { try? FileManager.default.removeItem(atPath: root) }
         let original = try Self.read(sample, .original, in: root)
         #expect(original[0] == "exit 0", "the original fails: \(original[1])")
