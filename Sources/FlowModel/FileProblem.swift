@@ -18,7 +18,7 @@ public enum FileProblem {
         let exists = fm.fileExists(atPath: path, isDirectory: &isDirectory)
         if exists && isDirectory.boolValue {
             return writing
-                ? "is a folder; give a file name in it, such as \(slash(path))report.html"
+                ? "is a folder; give a file name in it, such as \(slash(path))FILE"
                 : "is a folder, not a file; give the files in it (e.g. \(slash(path))*)"
         }
         if writing {
@@ -46,6 +46,15 @@ public enum FileProblem {
             case ENOSPC: return "\(text): free some space and run again"
             case EROFS: return "\(text): give a path on a writable disk"
             default: return text
+            }
+        }
+        if let cocoa = error as? CocoaError {
+            switch cocoa.code {
+            case .fileNoSuchFile, .fileReadNoSuchFile: return "no such file or folder"
+            case .fileWriteNoPermission, .fileReadNoPermission: return "permission denied"
+            case .fileWriteOutOfSpace: return "no space left on the disk: free some space and run again"
+            case .fileWriteVolumeReadOnly: return "the disk is read-only: give a path on a writable disk"
+            default: break
             }
         }
         return writing ? "cannot write the file" : "cannot read the file"

@@ -73,6 +73,15 @@ struct FriendlyErrorsTests {
         #expect(
             aml.stderr.contains("\(out): error: cannot write the output (is a folder; give a file name in it")
         )
+        let tags = try Self.run(["tags", "import", "--db", db, out], in: dir)
+        #expect(
+            tags.status == 65 && tags.stderr.contains("is a folder; give the watchlist files in it"),
+            "\(tags.stderr)")
+        // A file where a folder must be.
+        let generate = try Self.run(["generate", "ledger", "--out", db + "/ledger"], in: dir)
+        #expect(
+            generate.status == 74 && generate.stderr.contains("\(db) is a file, not a folder"),
+            "\(generate.stderr)")
         let missing = try Self.run(["aml", "run", "--db", db, "--out", dir + "/no/such/a.json"], in: dir)
         #expect(missing.stderr.contains("the folder \(dir)/no/such does not exist"), "\(missing.stderr)")
     }

@@ -22,6 +22,11 @@ public enum WatchlistReader {
     public enum Kind: String, Sendable { case lines, csv, json }
 
     public static func read(path: String) throws(IngestError) -> (kind: Kind, entries: [WatchlistEntry]) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw IngestError(
+                .badValue, "is a folder; give the watchlist files in it (e.g. \(path)/*.txt)", file: path)
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
