@@ -151,17 +151,12 @@ public enum Ingest {
             if plan.skipped.count == 1 { throw plan.skipped[0] }
             throw IngestBatchError(skipped: plan.skipped, failure: nil, total: total)
         }
-        let created = !FileManager.default.fileExists(atPath: location)
         let outcomes: [IngestOutcome]
         do {
-            outcomes = try run(plan, request, into: location, progress: progress, finished: finished)
-        } catch {
-            if created, let store = try? GraphStore(path: location, readOnly: true),
-                (try? store.holdsNoData()) == true
-            {
-                _ = consume store
-                GraphStore.removeDatabaseFiles(location)
+            outcomes = try CaseDatabase.creating(location) { db in
+                try run(plan, request, into: db.store, progress: progress, finished: finished)
             }
+        } catch {
             guard !plan.skipped.isEmpty else { throw error }
             throw IngestBatchError(skipped: plan.skipped, failure: error as? any ChainflowError, total: total)
         }
@@ -170,11 +165,10 @@ public enum Ingest {
     }
 
     static func run(
-        _ plan: IngestPlan, _ request: IngestRequest, into location: String,
+        _ plan: IngestPlan, _ request: IngestRequest, into store: GraphStore,
         progress: (@Sendable (IngestActivity) -> Void)?,
         finished: ((IngestOutcome) -> Void)?
     ) throws -> [IngestOutcome] {
-        let store = try CaseDatabase.open(location, for: .create).store
         // One ingest per database at a time; a second one is told who holds it.
         let writerLock = try store.lockForWriting()
         defer { withExtendedLifetime(writerLock) {} }

@@ -43,11 +43,12 @@ struct TagsCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let db = try CaseDatabase.open(database.db, for: .create)
-                let reports = try db.importTags(
-                    files: files,
-                    options: TagImportOptions(
-                        category: category, source: source, label: label, replace: replace))
+                let reports = try CaseDatabase.creating(database.db) { db in
+                    try db.importTags(
+                        files: files,
+                        options: TagImportOptions(
+                            category: category, source: source, label: label, replace: replace))
+                }
                 if json {
                     print(JSONValue.array(reports.map(TagImport.json)).rendered(), terminator: "")
                 } else {

@@ -209,3 +209,6 @@ write("blocks/bom-bad-hex-digit.hex", b"\xef\xbb\xbf" + "\r\n".join(
 write("folders/with-empty/a-rows-5-7.csv", "\n".join([header] + good) + "\n")
 write("folders/with-empty/b-empty.csv", b"")
 write("folders/notes-only/README.md", "Case notes: the exports are on the evidence drive.\n")
+
+# --- A UTF-16 copy of the ledger (Excel's "Unicode Text"): named as such, not read as blocks.
+write("unknown/utf16.csv", b"\xff\xfe" + ("\r\n".join([header] + good) + "\r\n").encode("utf-16-le"))

@@ -42,6 +42,16 @@ struct FriendlyErrorsTests {
             #expect(!FileManager.default.fileExists(atPath: dir + "/case.db"))
             #expect(!FileManager.default.fileExists(atPath: dir + "/case.db.lock"))
         }
+        // Imports too: a bad prices file, a watchlist without addresses.
+        try "date,asset,price\nyesterday,BTC,5\n".write(
+            toFile: dir + "/prices.csv", atomically: true, encoding: .utf8)
+        try "# no addresses yet\n".write(toFile: dir + "/list.txt", atomically: true, encoding: .utf8)
+        for args in [["prices", "import"], ["tags", "import"]] {
+            let file = dir + (args[0] == "prices" ? "/prices.csv" : "/list.txt")
+            let r = try Self.run(args + ["--db", dir + "/case.db", file], in: dir)
+            #expect(r.status == 65, "\(args): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/case.db"), "\(args)")
+        }
         // A database that existed stays, with what it held.
         #expect(
             try Self.run(["ingest", "--quiet", "--db", dir + "/case.db", Self.ledger], in: dir).status == 0)

@@ -77,6 +77,9 @@ public enum FormatDetector {
         } catch {
             throw IngestError(.io, FileProblem.describe(error, path: path, writing: false), file: path)
         }
+        if let encoding = TextEncoding.utf16(head) {
+            throw IngestError(.badValue, TextEncoding.utf16Message(encoding, file: path), file: path)
+        }
         if head.count < headLength && head.allSatisfy(isSpace) {
             throw IngestError(
                 .emptyFile,

@@ -44,6 +44,9 @@ public enum WatchlistReader {
     ) {
         var bytes = input[...]
         if bytes.starts(with: [0xef, 0xbb, 0xbf]) { bytes = bytes.dropFirst(3) }
+        if let encoding = TextEncoding.utf16(bytes) {
+            throw IngestError(.badValue, TextEncoding.utf16Message(encoding, file: path), file: path)
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let bad = (try? firstInvalidUTF8Line(Array(bytes))) ?? 1
             throw IngestError(.badValue, "not UTF-8 text", file: path, line: bad)
