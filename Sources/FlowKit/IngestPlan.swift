@@ -29,10 +29,16 @@ public struct IngestPlan: Sendable {
     {
         var plan = IngestPlan(files: [])
         for (path, fromFolder) in try expand(paths) {
-            do {
+            do throws(IngestError) {
                 if let override {
-                    // The role still comes from the content when it can.
-                    let role = (try? FormatDetector.detect(path: path))?.role
+                    // The role still comes from the content when it can; an empty file is still
+                    // set aside.
+                    var role: String?
+                    do {
+                        role = try FormatDetector.detect(path: path).role
+                    } catch {
+                        if error.code == .emptyFile { throw error }
+                    }
                     plan.files.append((path, DetectedFormat(override, role: role)))
                 } else {
                     plan.files.append((path, try FormatDetector.detect(path: path)))

@@ -69,6 +69,18 @@ struct FriendlyErrorsTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("ORIGIN.md: note: skipped"))
         #expect(r.stdout.contains("ledger.csv (transfers-csv amlsim): 10 records, 10 added"))
+        // An empty file with --format is set aside like any other.
+        try Data().write(to: URL(fileURLWithPath: dir + "/empty.csv"))
+        let forced = try Self.run(
+            [
+                "ingest", "--quiet", "--db", dir + "/forced.db", "--format", "transfers-csv", "--preset",
+                "amlsim",
+                dir + "/empty.csv", Self.ledger,
+            ], in: dir)
+        #expect(
+            forced.status == 65 && forced.stderr.contains("empty.csv: error: empty file (0 bytes)"),
+            "\(forced.stderr)")
+        #expect(try GraphStore(path: dir + "/forced.db", readOnly: true).stats().transfers == 10)
         // A folder as the database.
         for command in [["stats"], ["tx", String(repeating: "0", count: 64)], ["address", "ACC-1001"]] {
             let s = try Self.run(command + ["--db", dir], in: dir)
