@@ -28,7 +28,8 @@ public struct IngestPlan: Sendable {
         -> IngestPlan
     {
         var plan = IngestPlan(files: [])
-        for (path, fromFolder) in try expand(paths) {
+        var folderNotes: [String] = []
+        for (path, fromFolder) in try expand(paths, notes: &folderNotes) {
             do throws(IngestError) {
                 if let override {
                     // The role still comes from the content when it can; an empty file is still
@@ -51,11 +52,14 @@ public struct IngestPlan: Sendable {
                 )
             }
         }
+        plan.notes += folderNotes
         return plan
     }
 
     /// The files the paths name: a file stands for itself, a folder for the files in it.
-    static func expand(_ paths: [String]) throws(IngestError) -> [(path: String, fromFolder: Bool)] {
+    static func expand(_ paths: [String], notes: inout [String]) throws(IngestError)
+        -> [(path: String, fromFolder: Bool)]
+    {
         var out: [(String, Bool)] = []
         let fm = FileManager.default
         for path in paths {
@@ -82,10 +86,22 @@ public struct IngestPlan: Sendable {
             // xor.dat (the obfuscation key, read beside the blk files) are not.
             let blk = files.filter { $0.hasPrefix("blk") && $0.hasSuffix(".dat") }
             if !blk.isEmpty { files = blk }
+            let subfolders = names.filter { name in
+                var sub: ObjCBool = false
+                return !name.hasPrefix(".") && fm.fileExists(atPath: folder + name, isDirectory: &sub)
+                    && sub.boolValue
+            }
+            if !subfolders.isEmpty {
+                notes.append(
+                    "\(path): note: \(subfolders.count == 1 ? "1 subfolder" : "\(subfolders.count) subfolders") not read (only the files directly in a folder are); give them too, e.g. \(folder)*/"
+                )
+            }
             if files.isEmpty {
                 throw IngestError(
                     .missingFile,
-                    "is a folder with no files in it; give the export files (e.g. \(folder)*.csv)", file: path
+                    subfolders.isEmpty
+                        ? "is a folder with no files in it; give the export files (e.g. \(folder)*.csv)"
+                        : "holds only folders; give them (e.g. \(folder)*/)", file: path
                 )
             }
             out += files.map { (folder + $0, true) }
