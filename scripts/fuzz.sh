@@ -105,14 +105,28 @@ def files(*patterns):
             found += glob.glob(os.path.join(r, p), recursive=True)
     return sorted(set(found))
 
-def put(blob):
-    if isinstance(blob, str):
-        blob = blob.encode()
+def put_one(blob):
     if not blob or len(blob) > cap:
         return
     name = hashlib.sha1(blob).hexdigest()
     with open(os.path.join(out, name), "wb") as f:
         f.write(blob)
+
+def put(blob):
+    """A seed and, for text targets, its CRLF and byte-order-mark copies (issue 14: Windows and
+    Excel files). A transfercsv seed's first line is its mapping: the copies change the CSV after it."""
+    if isinstance(blob, str):
+        blob = blob.encode()
+    put_one(blob)
+    if target in ("blocks", "address") or b"\0" in blob[:1024]:
+        return
+    head, body = b"", blob
+    if target == "transfercsv" and b"\n" in blob:
+        head, body = blob.split(b"\n", 1)
+        head += b"\n"
+    lf = body.replace(b"\r\n", b"\n")
+    put_one(head + lf.replace(b"\n", b"\r\n"))
+    put_one(head + b"\xef\xbb\xbf" + body)
 
 def read(path):
     with open(path, "rb") as f:

@@ -14,6 +14,8 @@ public struct IngestError: ChainflowError, Equatable {
         case merkleMismatch
         case trailingData
         case unknownFormat
+        /// A file with no bytes (or only whitespace): nothing to ingest.
+        case emptyFile
         case missingFile
         case io
     }

@@ -18,6 +18,11 @@ extension CaseDatabase {
         try TagImport.run(store: store, path: file, options: options)
     }
 
+    /// `tags import FILE…`: every file read before anything is stored.
+    public func importTags(files: [String], options: TagImportOptions) throws -> [TagImportReport] {
+        try TagImport.run(store: store, paths: files, options: options)
+    }
+
     /// Tag counts by category and source.
     public func tagSummary() throws(StoreError) -> [(category: String, source: String, count: Int)] {
         try store.tagSummary()
@@ -115,14 +120,16 @@ extension CaseDatabase {
 
     /// The cluster report of `address` (members, tags, totals, flows between clusters).
     public func clusterReport(address: String, members: Int, flows: Int) throws(StoreError) -> ClusterReport {
-        guard let r = try ClusterReport.load(store: store, address: address, members: members, flows: flows) else {
+        guard let r = try ClusterReport.load(store: store, address: address, members: members, flows: flows)
+        else {
             throw unknownAddress(address)
         }
         return r
     }
 
     public func clusterShow(address: String, limit: Int, offset: Int) throws(StoreError) -> ClusterProfile {
-        guard let p = try ClusterView.show(store: store, address: address, limit: limit, offset: offset) else {
+        guard let p = try ClusterView.show(store: store, address: address, limit: limit, offset: offset)
+        else {
             throw unknownAddress(address)
         }
         return p
@@ -228,14 +235,17 @@ public enum Generate {
         do {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         } catch {
-            throw GeneratorError(.io, "cannot create the output folder (\(error.localizedDescription))", path: out)
+            throw GeneratorError(
+                .io,
+                "cannot create the output folder: \(FileProblem.describe(error, path: out, writing: true))",
+                path: out)
         }
         var options = ChainGeneratorOptions(transactions: transactions, seed: seed)
         options.network = network
         options.peelChains = peelChains
         let summary = try ChainGenerator.write(options: options, to: out)
         var text =
-            "wrote \(summary.files.count) files, \(summary.blocks) blocks, \(summary.transactions) transactions, \(summary.bytes) bytes to \(out)\n"
+            "wrote \(Render.count(summary.files.count, "file")), \(Render.count(summary.blocks, "block")), \(Render.count(summary.transactions, "transaction")), \(summary.bytes) bytes to \(out)\n"
         if let planted = summary.peelChains {
             text += "planted \(planted) peel chains, listed in \(out)/\(ChainGenerator.labelsFileName)\n"
         }
@@ -267,8 +277,9 @@ public enum Generate {
         let report = try AmlLedger.generate(options: options, directory: out, ingest: ingest)
         let s = report.summary
         return
-            "wrote \(s.transfers) transfers between \(s.accounts) accounts (\(s.instances) planted instances, \(s.planted) planted transfers) to \(out)"
-            + (report.database.map { String(format: "; ingested into %@ in %.1fs", $0, report.ingestSeconds) } ?? "")
+            "wrote \(Render.count(s.transfers, "transfer")) between \(s.accounts) accounts (\(s.instances) planted instances, \(s.planted) planted transfers) to \(out)"
+            + (report.database.map { String(format: "; ingested into %@ in %.1fs", $0, report.ingestSeconds) }
+                ?? "")
             + "\n"
     }
 }

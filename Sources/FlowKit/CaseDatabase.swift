@@ -60,8 +60,27 @@ public struct CaseDatabase: Sendable {
         return CaseDatabase(store: try GraphStore(path: location, readOnly: readOnly))
     }
 
+    /// Opens the database at `location` for writing, creating it when missing, and runs `body`
+    /// on it. When `body` fails and the database was created here and still holds no data, it is
+    /// removed again with its lock file: a failed first ingest or import leaves nothing behind.
+    public static func creating<T>(_ location: String, _ body: (CaseDatabase) throws -> T) throws -> T {
+        let created = !FileManager.default.fileExists(atPath: location)
+        do {
+            return try body(try open(location, for: .create))
+        } catch {
+            if created, let store = try? GraphStore(path: location, readOnly: true),
+                (try? store.holdsNoData()) == true
+            {
+                _ = consume store
+                GraphStore.removeDatabaseFiles(location)
+            }
+            throw error
+        }
+    }
+
     /// The error for an address the database does not hold.
     func unknownAddress(_ address: String) -> StoreError {
-        StoreError(.notFound, "address '\(address.prefix(90))' does not occur in this database", path: location)
+        StoreError(
+            .notFound, "address '\(address.prefix(90))' does not occur in this database", path: location)
     }
 }

@@ -1,6 +1,6 @@
-public import FlowReport
 import FlowAnalysis
 public import FlowModel
+public import FlowReport
 public import FlowStore
 
 /// Library entry points of `cluster show`, `cluster explain` and `cluster flows`.
@@ -27,7 +27,8 @@ public enum ClusterView {
         -> ClusterProfile?
     {
         guard let m = try membership(store: store, address: address) else { return nil }
-        let members = try store.clusterMembers(m.clusterId, limit: limit, offset: offset)
+        // --limit 0 lists every member, as `trace --limit 0` lists every endpoint (SQLite's LIMIT -1).
+        let members = try store.clusterMembers(m.clusterId, limit: limit == 0 ? -1 : limit, offset: offset)
         let tags = try store.clusterTags(m.clusterId)
         let btc = try store.clusterBitcoinTotals(m.clusterId)
         var assets: [String: AssetActivity] = [:]

@@ -1,11 +1,22 @@
-import FlowReport
 import FlowModel
+import FlowReport
 import FlowStore
 import Foundation
 
 /// The `demo` command: ingests the bundled SampleData into fresh databases and prints what it
 /// found — counts, a famous transaction, an address profile, an idempotent re-run and a reorg.
 public enum Demo {
+    /// Creates `path` (and its parents), with a plain error naming it when that fails.
+    static func makeFolder(_ path: String) throws(StoreError) {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        } catch {
+            throw StoreError(
+                .io, "cannot create the folder: \(FileProblem.describe(error, path: path, writing: true))",
+                path: path)
+        }
+    }
+
     /// Finds SampleData: in the current directory or a parent, else beside this source tree.
     public static func locateSamples() -> String? {
         var dir = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
@@ -23,7 +34,7 @@ public enum Demo {
 
     /// Runs the demo with databases in `workdir`, writing what it does through `say`.
     public static func run(samples: String, workdir: String, say: (String) -> Void) throws {
-        try FileManager.default.createDirectory(atPath: workdir, withIntermediateDirectories: true)
+        try makeFolder(workdir)
         let btc = samples + "/bitcoin"
         let dbPath = workdir + "/demo.db"
         removeDatabase(dbPath)
@@ -80,7 +91,7 @@ public enum Demo {
         let after = try reorg.stats()
         let balanceAfter = try reorg.address(watched)?.balance ?? 0
         say(
-            "after:  tip height \(after.maxHeight.map(String.init) ?? "?"), \(after.orphanedBlocks) blocks orphaned, \(watched) holds \(Render.btc(balanceAfter)) BTC\n"
+            "after:  tip height \(after.maxHeight.map(String.init) ?? "?"), \(Render.count(after.orphanedBlocks, "block")) orphaned, \(watched) holds \(Render.btc(balanceAfter)) BTC\n"
         )
         let exportsPath = try exports(samples: samples, workdir: workdir, say: say)
         try reports(bitcoin: store, exports: GraphStore(path: exportsPath), workdir: workdir, say: say)
@@ -99,12 +110,18 @@ public enum Demo {
         -> [String]
     {
         let folder = workdir + "/reports"
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        try makeFolder(folder)
         say("\n== 7. Reports for the sample data, in \(folder)\n")
         var written: [String] = []
         func write(_ name: String, _ text: String, _ what: String) throws {
             let path = folder + "/" + name
-            try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            do {
+                try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+            } catch {
+                throw StoreError(
+                    .io, "cannot write the report: \(FileProblem.describe(error, path: path, writing: true))",
+                    path: path)
+            }
             written.append(path)
             say("\(path)  \(what)\n")
         }

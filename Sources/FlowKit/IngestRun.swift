@@ -1,7 +1,8 @@
+import FlowIngest
 public import FlowModel
 public import FlowReport
-import FlowIngest
 import FlowStore
+import Foundation
 
 /// What `chainflow ingest` was asked to do, as the user gave it (option texts, not parsed yet):
 /// `validate()` checks every option before a file is opened, and `Ingest.run` routes each file to
@@ -61,7 +62,8 @@ public struct IngestRequest: Sendable {
         }
         if let preset, TransferCSVMapping.preset(preset) == nil {
             throw usage(
-                "unknown --preset '\(preset)'; presets: \(TransferCSVMapping.presetNames.joined(separator: ", "))")
+                "unknown --preset '\(preset)'; presets: \(TransferCSVMapping.presetNames.joined(separator: ", "))"
+            )
         }
         if let timeUnit, TransferCSVMapping.TimeStep(name: timeUnit) == nil {
             throw usage("unknown --time-unit '\(timeUnit)'; units: day, hour, minute, second")
@@ -128,17 +130,51 @@ public enum IngestOutcome: Sendable {
 /// (Bitcoin blocks, transfer CSVs, Bitcoin JSON, Ethereum exports, in that order), under the
 /// database's single-writer lock. `finished` hears each reader's report as soon as it is done,
 /// so what was ingested before a later file's error is still reported. The database is created only once every option is valid and
-/// every file's format is known, so a mistake leaves no empty database behind.
+/// every file's format is known, so a mistake leaves no empty database behind; a database this
+/// run created is removed again (with its lock file) when the run fails before storing anything.
+/// A folder stands for its files (`IngestPlan.classify`); empty files are set aside, the others
+/// ingested, and the run then throws `IngestBatchError` naming them (exit 65). `note` hears
+/// the files of folders that were left out.
 public enum Ingest {
     public static func run(
         _ request: IngestRequest, into location: String,
         progress: (@Sendable (IngestActivity) -> Void)? = nil,
-        finished: ((IngestOutcome) -> Void)? = nil
+        finished: ((IngestOutcome) -> Void)? = nil,
+        note: ((String) -> Void)? = nil
     ) throws -> [IngestOutcome] {
         try request.validate()
         let plan = try IngestPlan.classify(
             paths: request.paths, override: request.format.flatMap(InputFormat.init(name:)))
-        let store = try CaseDatabase.open(location, for: .create).store
+        for line in plan.notes { note?(line) }
+        let total = plan.files.count + plan.skipped.count
+        if plan.files.isEmpty && plan.skipped.isEmpty {
+            throw IngestError(
+                .unknownFormat,
+                "no file here is an export chainflow reads (see the notes above); give a file alone with --format NAME to read it as that format",
+                file: request.paths.joined(separator: " "))
+        }
+        guard !plan.files.isEmpty else {
+            if plan.skipped.count == 1 { throw plan.skipped[0] }
+            throw IngestBatchError(skipped: plan.skipped, failure: nil, total: total)
+        }
+        let outcomes: [IngestOutcome]
+        do {
+            outcomes = try CaseDatabase.creating(location) { db in
+                try run(plan, request, into: db.store, progress: progress, finished: finished)
+            }
+        } catch {
+            guard !plan.skipped.isEmpty else { throw error }
+            throw IngestBatchError(skipped: plan.skipped, failure: error as? any ChainflowError, total: total)
+        }
+        if !plan.skipped.isEmpty { throw IngestBatchError(skipped: plan.skipped, failure: nil, total: total) }
+        return outcomes
+    }
+
+    static func run(
+        _ plan: IngestPlan, _ request: IngestRequest, into store: GraphStore,
+        progress: (@Sendable (IngestActivity) -> Void)?,
+        finished: ((IngestOutcome) -> Void)?
+    ) throws -> [IngestOutcome] {
         // One ingest per database at a time; a second one is told who holds it.
         let writerLock = try store.lockForWriting()
         defer { withExtendedLifetime(writerLock) {} }
@@ -156,7 +192,8 @@ public enum Ingest {
         let blockFiles = plan.files(.blocks).map(\.path)
         if !blockFiles.isEmpty {
             let options = IngestOptions(
-                paths: blockFiles, xorKey: request.xorKey.flatMap { Hex.decode($0) }, network: request.network,
+                paths: blockFiles, xorKey: request.xorKey.flatMap { Hex.decode($0) },
+                network: request.network,
                 threads: request.threads)
             add(.utxo(try BitcoinIngest.run(store: store, options: options, progress: blocks)))
             progress?(.readerDone)
@@ -170,7 +207,8 @@ public enum Ingest {
                 epoch: request.epoch.flatMap { TimeParser.parse($0) })
             add(
                 .account(
-                    try TransferCSVIngest.run(store: store, files: csvFiles, options: options, progress: records)))
+                    try TransferCSVIngest.run(
+                        store: store, files: csvFiles, options: options, progress: records)))
             progress?(.readerDone)
         }
         let jsonFiles = plan.files.filter {

@@ -11,7 +11,9 @@ public enum ReportOutput {
         } catch let error as OutputError {
             throw error
         } catch {
-            throw OutputError(target: path ?? "stdout", reason: OutputError.reason(error))
+            throw OutputError(
+                target: path ?? "stdout",
+                reason: FileProblem.describe(error, path: path ?? "/dev/stdout", writing: true))
         }
     }
 
@@ -65,24 +67,4 @@ public struct OutputError: ChainflowError, Equatable {
     public var location: String? { target }
     public var exitCode: Int32 { ExitStatus.ioError }
     public var description: String { "\(target): error: \(message)" }
-
-    /// What went wrong writing, in words: the POSIX error under a Foundation error when there is
-    /// one (`No space left on device`, `Broken pipe`, `Permission denied`).
-    public static func reason(_ error: any Error) -> String {
-        let ns = error as NSError
-        if ns.domain == NSPOSIXErrorDomain, let text = strerror(Int32(ns.code)) { return String(cString: text) }
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-            let text = strerror(Int32(underlying.code))
-        {
-            return String(cString: text)
-        }
-        switch ns.code {
-        case CocoaError.fileWriteOutOfSpace.rawValue: return "No space left on device"
-        case CocoaError.fileWriteNoPermission.rawValue, CocoaError.fileWriteVolumeReadOnly.rawValue:
-            return "Permission denied (the file or its folder is read-only)"
-        case CocoaError.fileNoSuchFile.rawValue, CocoaError.fileWriteInvalidFileName.rawValue:
-            return "no such folder"
-        default: return "the write failed (\(ns.localizedFailureReason ?? ns.localizedDescription))"
-        }
-    }
 }

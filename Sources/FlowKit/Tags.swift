@@ -1,6 +1,6 @@
+import FlowIngest
 import FlowModel
 public import FlowReport
-import FlowIngest
 public import FlowStore
 import Foundation
 
@@ -8,15 +8,19 @@ import Foundation
 public struct TagImportOptions: Sendable {
     /// Category for entries that name none (and for all of a one-address-per-line list).
     public var category: String?
-    /// Where the tags come from; default: the file's name.
+    /// Where the tags come from; default: the file's name without extension (so a list imported
+    /// as .txt and as .json is one source).
     public var source: String?
     /// Label for entries that have none; default: the file's name without extension.
     public var label: String?
+    /// Replace every stored tag of the source: entries no longer listed are removed (delistings).
+    public var replace: Bool
 
-    public init(category: String? = nil, source: String? = nil, label: String? = nil) {
+    public init(category: String? = nil, source: String? = nil, label: String? = nil, replace: Bool = false) {
         self.category = category
         self.source = source
         self.label = label
+        self.replace = replace
     }
 }
 
@@ -30,6 +34,10 @@ public struct TagImportReport: Sendable, Codable {
     public var existing: Int
     /// Entries whose address occurs in the graph (the rest may appear in later ingests).
     public var inGraph: Int
+    /// Tags of the source removed because the file no longer lists them (`--replace`).
+    public var removed: Int = 0
+    /// Whether the import replaced its source (`--replace`).
+    public var replaced: Bool = false
 }
 
 public enum TagImport {
@@ -38,30 +46,56 @@ public enum TagImport {
     public static func run(store: GraphStore, path: String, options: TagImportOptions) throws
         -> TagImportReport
     {
-        let (kind, entries) = try WatchlistReader.read(path: path)
-        let name = URL(fileURLWithPath: path).lastPathComponent
-        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let tags = entries.map { e in
-            TagRecord(
-                address: e.address, label: e.label ?? options.label ?? stem,
-                category: options.category ?? e.category ?? "watchlist", source: options.source ?? name,
-                confidence: e.confidence)
+        try run(store: store, paths: [path], options: options)[0]
+    }
+
+    /// Reads every file first (a bad entry in any of them stores nothing), then stores each file's
+    /// tags; with `replace`, the files of one source (`--source` given for several) are imported
+    /// together and replace that source's tags, in one report.
+    public static func run(store: GraphStore, paths: [String], options: TagImportOptions) throws
+        -> [TagImportReport]
+    {
+        var groups: [(files: [String], kind: String, source: String, tags: [TagRecord])] = []
+        for path in paths {
+            let (kind, entries) = try WatchlistReader.read(path: path)
+            let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let source = options.source ?? stem
+            let tags = entries.map { e in
+                TagRecord(
+                    address: e.address, label: e.label ?? options.label ?? stem,
+                    category: options.category ?? e.category ?? "watchlist", source: source,
+                    confidence: e.confidence)
+            }
+            if options.replace, let i = groups.firstIndex(where: { $0.source == source }) {
+                groups[i].files.append(path)
+                groups[i].tags += tags
+                if groups[i].kind != kind.rawValue { groups[i].kind = "mixed" }
+            } else {
+                groups.append(([path], kind.rawValue, source, tags))
+            }
         }
-        let added = try store.importTags(tags, importedAt: ISO8601DateFormatter().string(from: Date()))
-        let known = try store.knownAddresses(Set(tags.map(\.address)))
-        return TagImportReport(
-            file: path, kind: kind.rawValue, entries: tags.count, added: added, existing: tags.count - added,
-            inGraph: known)
+        let now = ISO8601DateFormatter().string(from: Date())
+        return try groups.map { g in
+            let (added, removed) = try store.importTags(
+                g.tags, importedAt: now, replacing: options.replace ? [g.source] : [])
+            let known = try store.knownAddresses(Set(g.tags.map(\.address)))
+            return TagImportReport(
+                file: g.files.joined(separator: " + "), kind: g.kind, entries: g.tags.count, added: added,
+                existing: g.tags.count - added, inGraph: known, removed: removed, replaced: options.replace)
+        }
     }
 
     public static func text(_ r: TagImportReport) -> String {
-        "\(r.file) (\(r.kind)): \(r.entries) entries, \(r.added) added, \(r.existing) already stored; \(r.inGraph) of these addresses occur in the graph\n"
+        "\(r.file) (\(r.kind)): \(Render.count(r.entries, "entry", "entries")), \(r.added) added, \(r.existing) already stored"
+            + (r.replaced ? ", \(r.removed) removed (no longer listed)" : "")
+            + "; \(r.inGraph) of these addresses occur in the graph\n"
     }
 
     public static func json(_ r: TagImportReport) -> JSONValue {
         .object([
             ("file", .string(r.file)), ("kind", .string(r.kind)), ("entries", .int(r.entries)),
-            ("added", .int(r.added)), ("existing", .int(r.existing)), ("in_graph", .int(r.inGraph)),
+            ("added", .int(r.added)), ("existing", .int(r.existing)), ("removed", .int(r.removed)),
+            ("in_graph", .int(r.inGraph)),
         ])
     }
 }

@@ -120,10 +120,10 @@ extension Render {
         if p.bitcoin != nil, let v = p.value("BTC") {
             out += "  value     \(v.balanceText) (balance at the price of \(isoDay(v.day)))\n"
         }
-        for f in p.fees { out += "  fees paid  \(units(f.sent, f)) in \(f.transfers) transactions\n" }
+        for f in p.fees { out += "  fees paid  \(units(f.sent, f)) in \(Render.count(f.transfers, "transaction"))\n" }
         if let c = p.cluster, c.size > 1 {
             out +=
-                "  cluster   \(c.clusterAddress) (\(grouped(c.size)) addresses; `chainflow cluster show` for more)\n"
+                "  cluster   \(c.clusterAddress) (\(Render.count(c.size, "address", "addresses")); `chainflow cluster show` for more)\n"
             for t in p.clusterTags { out += "    member tag  \(t.category): \(t.label) on \(t.address)\n" }
         }
         if !p.tags.isEmpty {

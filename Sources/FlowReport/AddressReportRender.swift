@@ -258,7 +258,7 @@ public enum AddressReportRender {
         }
         if let c = p.cluster, c.size > 1 {
             out +=
-                "- cluster: \(mdCode(c.clusterAddress)) (id \(c.clusterId), \(Render.grouped(c.size)) addresses)\n"
+                "- cluster: \(mdCode(c.clusterAddress)) (id \(c.clusterId), \(Render.count(c.size, "address", "addresses")))\n"
         }
         out += "\n## Activity\n\n| asset | received | sent | balance | transfers | first | last |\n"
         out += "| --- | ---: | ---: | ---: | ---: | --- | --- |\n"
@@ -268,7 +268,7 @@ public enum AddressReportRender {
                 "| \(md(a.asset)) | \(units(a.received, a.asset, r)) | \(units(a.sent, a.asset, r)) | \(units(SignedAmount(negative: b.negative, magnitude: b.magnitude), a.asset, r)) | \(a.transfers) | \(a.firstTime.map(Render.isoTime) ?? "") | \(a.lastTime.map(Render.isoTime) ?? "") |\n"
         }
         for f in p.fees {
-            out += "\nFees paid: \(units(f.sent, f.asset, r)) in \(f.transfers) transactions.\n"
+            out += "\nFees paid: \(units(f.sent, f.asset, r)) in \(Render.count(f.transfers, "transaction")).\n"
         }
         if let note = valuesNote(r) {
             out += "\n| asset | received | sent | balance | price | price day |\n"
@@ -438,7 +438,7 @@ public enum AddressReportRender {
             ).html)
         for f in p.fees {
             activity.append(
-                .paragraph("Fees paid: \(units(f.sent, f.asset, r)) in \(f.transfers) transactions."))
+                .paragraph("Fees paid: \(units(f.sent, f.asset, r)) in \(Render.count(f.transfers, "transaction"))."))
         }
         if let note = valuesNote(r) {
             activity.append(

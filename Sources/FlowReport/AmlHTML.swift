@@ -71,7 +71,7 @@ extension AmlRender {
                 "Amounts are exact, in units of the asset. Times are UTC. An alert's id is stable across runs: its rule, subjects and evidence."
             ),
             .text(
-                "Pictures: one node per address, one edge per pair of addresses (its width by the amount moved, the transfers summed); subjects have a thick border; edges drawn dashed close a cycle. Columns hold at most \(pictureNodesPerColumn) addresses: the smallest are folded into one \"others\" node."
+                "Pictures: one node per address, one edge per pair of addresses (its width by the amount moved, the transfers summed); subjects have a thick border; edges drawn dashed close a cycle. Columns hold at most \(Render.count(pictureNodesPerColumn, "address", "addresses")): the smallest are folded into one \"others\" node."
             ),
         ]
         return page.render()
@@ -189,7 +189,7 @@ extension AmlRender {
         out += facts.html.markup
         let pic = picture(a, categories: categories)
         var caption =
-            "Evidence of alert \(number): \(a.evidence.count) \(evidenceNoun(a))\(a.evidence.count == 1 ? "" : "s") between \(a.addresses.count) addresses"
+            "Evidence of alert \(number): \(a.evidence.count) \(evidenceNoun(a))\(a.evidence.count == 1 ? "" : "s") between \(Render.count(a.addresses.count, "address", "addresses"))"
         if pic.foldedNodes > 0 { caption += "; \(pic.foldedNodes) smaller addresses folded into \"others\"" }
         out +=
             HTML.figure(svg: pic.svg, caption: caption + ".", legend: SVGFlow.legend(pic.categories)).markup

@@ -78,13 +78,13 @@ public enum ClusterRender {
         out +=
             "  covered       \(r.maxHeight.map { "main chain up to height \($0)" } ?? "no Bitcoin blocks")\n"
         out +=
-            "  examined      \(Render.grouped(r.transactions)) transactions, \(Render.grouped(r.inputs)) inputs\n"
+            "  examined      \(Render.count(r.transactions, "transaction")), \(Render.count(r.inputs, "input"))\n"
         let edges = r.edges.sorted { $0.key < $1.key }.map { "\($0.key) \(Render.grouped($0.value))" }
         let merges = r.merges.sorted { $0.key < $1.key }.map { "\($0.key) \(Render.grouped($0.value))" }
         out += "  links         \(edges.isEmpty ? "none" : edges.joined(separator: ", "))\n"
         out += "  merges        \(merges.isEmpty ? "none" : merges.joined(separator: ", "))\n"
         out +=
-            "  coinjoin      \(Render.grouped(r.coinJoinsSkipped)) transactions skipped (rule: \(CoinJoinRule.summary))\n"
+            "  coinjoin      \(Render.count(r.coinJoinsSkipped, "transaction")) skipped (rule: \(CoinJoinRule.summary))\n"
         for txid in r.coinJoinSample.prefix(5) { out += "                  \(txid)\n" }
         if r.heuristics.contains("change:") {
             out +=
@@ -94,17 +94,17 @@ public enum ClusterRender {
             out += "  deposits      \(Render.grouped(r.depositAddresses)) deposit addresses found\n"
         }
         out +=
-            "  clusters      \(Render.grouped(r.clusters)) with 2+ addresses, holding \(Render.grouped(r.clusteredAddresses)) addresses\n"
+            "  clusters      \(Render.grouped(r.clusters)) with 2+ addresses, holding \(Render.count(r.clusteredAddresses, "address", "addresses"))\n"
         if let largest = r.largestCluster {
-            out += "  largest       \(largest) (\(Render.grouped(r.largestSize)) addresses)\n"
+            out += "  largest       \(largest) (\(Render.count(r.largestSize, "address", "addresses")))\n"
         }
         if r.pendingInputs > 0 {
             out +=
-                "  unknown       \(Render.grouped(r.pendingInputs)) inputs spend outputs not in the store (rechecked next run)\n"
+                "  unknown       \(Render.count(r.pendingInputs, "input")) spend outputs not in the store (rechecked next run)\n"
         }
         if r.warnings > 0 {
             out +=
-                "  warning       \(Render.grouped(r.warnings)) merges joined two clusters of \(Render.grouped(r.superClusterSize))+ addresses each (super-cluster guard):\n"
+                "  warning       \(Render.count(r.warnings, "merge")) joined two clusters of \(Render.grouped(r.superClusterSize))+ addresses each (super-cluster guard):\n"
             for w in r.warningSample.prefix(10) {
                 out +=
                     "                  \(w.evidence) (\(w.heuristic)): \(w.clusterA) (\(Render.grouped(w.sizeA))) + \(w.clusterB) (\(Render.grouped(w.sizeB)))\n"
@@ -221,13 +221,13 @@ public enum ClusterRender {
         if let b = p.bitcoin {
             out += "  BTC received \(Render.btc(b.received)), sent \(Render.btc(b.sent)), "
             out +=
-                "balance \(Render.btc(b.received - b.sent)) (\(Render.grouped(b.transactions)) transactions paying members)\n"
+                "balance \(Render.btc(b.received - b.sent)) (\(Render.count(b.transactions, "transaction")) paying members)\n"
         }
         for a in p.assets {
             let balance = a.balance
             out += "  \(a.asset) in \(Render.units(a.received, a)), out \(Render.units(a.sent, a)), "
             out +=
-                "net \(balance.negative ? "-" : "")\(Render.units(balance.magnitude, a)) in \(a.transfers) transfers with other clusters\n"
+                "net \(balance.negative ? "-" : "")\(Render.units(balance.magnitude, a)) in \(Render.count(a.transfers, "transfer")) with other clusters\n"
         }
         if !p.tags.isEmpty {
             out += "  tags\n"
@@ -274,15 +274,15 @@ public enum ClusterRender {
     public static func explainText(_ x: ClusterExplanation) -> String {
         guard x.sameCluster else {
             return """
-                \(x.a.address) is in cluster \(x.a.clusterAddress) (\(Render.grouped(x.a.size)) addresses)
-                \(x.b.address) is in cluster \(x.b.clusterAddress) (\(Render.grouped(x.b.size)) addresses)
+                \(x.a.address) is in cluster \(x.a.clusterAddress) (\(Render.count(x.a.size, "address", "addresses")))
+                \(x.b.address) is in cluster \(x.b.clusterAddress) (\(Render.count(x.b.size, "address", "addresses")))
                 not in one cluster: no recorded link joins them
 
                 """
         }
         if x.length == 0 { return "\(x.a.address) and \(x.b.address) are the same address\n" }
         var out =
-            "\(x.a.address) and \(x.b.address) are in cluster \(x.a.clusterAddress) (\(Render.grouped(x.a.size)) addresses), joined by \(x.length) link\(x.length == 1 ? "" : "s"):\n"
+            "\(x.a.address) and \(x.b.address) are in cluster \(x.a.clusterAddress) (\(Render.count(x.a.size, "address", "addresses"))), joined by \(x.length) link\(x.length == 1 ? "" : "s"):\n"
         for (k, s) in x.steps.enumerated() { out += "  \(k + 1). \(stepText(s))\n" }
         return out
     }
@@ -333,9 +333,9 @@ public enum ClusterRender {
 
     public static func flowsText(_ f: ClusterFlowReport, limit: Int) -> String {
         let m = f.membership
-        var out = "cluster   \(m.clusterAddress) (\(Render.grouped(m.size)) addresses)\n"
+        var out = "cluster   \(m.clusterAddress) (\(Render.count(m.size, "address", "addresses")))\n"
         out +=
-            "  \(Render.grouped(f.transactions)) transactions; value split among input clusters in proportion (haircut)"
+            "  \(Render.count(f.transactions, "transaction")); value split among input clusters in proportion (haircut)"
         if f.incomplete > 0 { out += "; \(f.incomplete) left out (an input's value is unknown)" }
         out += "\n  to itself (change)  \(Render.btc(f.toItself)) BTC\n"
         if f.mined > 0 { out += "  mined (coinbases)   \(Render.btc(f.mined)) BTC\n" }
@@ -354,7 +354,7 @@ public enum ClusterRender {
                 asset: t.flow.asset, chain: "", decimals: t.flow.decimals, received: .zero, sent: .zero,
                 transfers: 0)
             out +=
-                "  \(t.counterpart): received \(Render.units(t.flow.incoming, a)), sent \(Render.units(t.flow.outgoing, a)) in \(t.flow.transfers) transfers\n"
+                "  \(t.counterpart): received \(Render.units(t.flow.incoming, a)), sent \(Render.units(t.flow.outgoing, a)) in \(Render.count(t.flow.transfers, "transfer"))\n"
         }
         return out
     }
@@ -380,7 +380,7 @@ extension ClusterRender {
 
     public static func runRecordText(_ r: ClusterRunRecord) -> String {
         "run \(r.runId)  \(r.finishedAt)  \(r.mode)  \(r.heuristics)  height \(r.coverage.maxHeight.map(String.init) ?? "?")  "
-            + "\(Render.grouped(r.transactions)) tx, \(Render.grouped(r.merges)) merges, \(Render.grouped(r.coinJoins)) coinjoins skipped, "
-            + "\(Render.grouped(r.clusters)) clusters, largest \(Render.grouped(r.largestSize)), \(r.warnings) warnings\n"
+            + "\(Render.grouped(r.transactions)) tx, \(Render.count(r.merges, "merge")), \(Render.count(r.coinJoins, "coinjoin")) skipped, "
+            + "\(Render.count(r.clusters, "cluster")), largest \(Render.grouped(r.largestSize)), \(r.warnings) warnings\n"
     }
 }

@@ -87,11 +87,11 @@ public enum ClusterReportRender {
         if !p.clustered { out += "- no clustering run yet: every address is its own cluster\n" }
         if let b = p.bitcoin {
             out +=
-                "- BTC: received \(Render.btc(b.received)), sent \(Render.btc(b.sent)), balance \(Render.btc(b.received - b.sent)) (\(Render.grouped(b.transactions)) transactions)\n"
+                "- BTC: received \(Render.btc(b.received)), sent \(Render.btc(b.sent)), balance \(Render.btc(b.received - b.sent)) (\(Render.count(b.transactions, "transaction")))\n"
         }
         for a in p.assets {
             out +=
-                "- \(md(a.asset)) with other clusters: in \(Render.units(a.received, a)), out \(Render.units(a.sent, a)) in \(a.transfers) transfers\n"
+                "- \(md(a.asset)) with other clusters: in \(Render.units(a.received, a)), out \(Render.units(a.sent, a)) in \(Render.count(a.transfers, "transfer"))\n"
         }
         out += "\n## Tags\n\n"
         if p.tags.isEmpty {
@@ -199,7 +199,7 @@ public enum ClusterReportRender {
             totals.append([
                 .text("BTC"), .text(Render.btc(b.received) + " BTC"), .text(Render.btc(b.sent) + " BTC"),
                 .text(Render.btc(b.received - b.sent) + " BTC"),
-                .text("\(Render.grouped(b.transactions)) transactions"),
+                .text("\(Render.count(b.transactions, "transaction"))"),
             ])
         }
         for a in p.assets {
@@ -207,7 +207,7 @@ public enum ClusterReportRender {
             totals.append([
                 .text(a.asset), .text(Render.units(a.received, a)), .text(Render.units(a.sent, a)),
                 .text((bal.negative ? "-" : "") + Render.units(bal.magnitude, a)),
-                .text("\(a.transfers) transfers"),
+                .text("\(Render.count(a.transfers, "transfer"))"),
             ])
         }
         if !totals.isEmpty {

@@ -8,33 +8,33 @@ public enum IngestRender {
             let xor = f.xorObfuscated ? ", XOR-obfuscated" : ""
             if f.blocks > 0 && f.added == 0 {
                 out +=
-                    "\(f.path) (\(f.kind)\(xor)): \(f.blocks) blocks, all already in the database: nothing changed\n"
+                    "\(f.path) (\(f.kind)\(xor)): \(Render.count(f.blocks, "block")), all already in the database: nothing changed\n"
             } else {
                 out +=
-                    "\(f.path) (\(f.kind)\(xor)): \(f.blocks) blocks, \(f.added) added, \(f.alreadyPresent) already present\n"
+                    "\(f.path) (\(f.kind)\(xor)): \(Render.count(f.blocks, "block")), \(f.added) added, \(f.alreadyPresent) already present\n"
             }
         }
         let s = r.summary
         out +=
-            "added \(Render.grouped(s.blocksAdded)) blocks, \(Render.grouped(s.transactions)) transactions, "
+            "added \(Render.count(s.blocksAdded, "block")), \(Render.count(s.transactions, "transaction")), "
         out +=
-            "\(Render.grouped(s.inputs)) inputs, \(Render.grouped(s.outputs)) outputs, \(Render.grouped(s.newAddresses)) new addresses"
+            "\(Render.count(s.inputs, "input")), \(Render.count(s.outputs, "output")), \(Render.grouped(s.newAddresses)) new addresses"
         out += " in \(formatSeconds(r.seconds)) (\(Render.grouped(Int(r.transactionsPerSecond))) tx/s)\n"
         if s.lateResolvedInputs > 0 {
             out +=
-                "linked \(Render.grouped(s.lateResolvedInputs)) inputs to outputs stored later in the files or in earlier runs\n"
+                "linked \(Render.count(s.lateResolvedInputs, "input")) to outputs stored later in the files or in earlier runs\n"
         }
         if s.unresolvedInputs > 0 {
             out +=
-                "\(Render.grouped(s.unresolvedInputs)) inputs spend outputs not in the database (value unknown until those blocks are ingested)\n"
+                "\(Render.count(s.unresolvedInputs, "input")) spend outputs not in the database (value unknown until those blocks are ingested)\n"
         }
         if s.orphanedBlocks > 0 {
             out +=
-                "\(s.orphanedBlocks) blocks are off the chain with the most work (orphaned; not counted in balances)\n"
+                "\(Render.count(s.orphanedBlocks, "block")) are off the chain with the most work (orphaned; not counted in balances)\n"
         }
         if s.knownPrevoutInputs > 0 {
             out +=
-                "\(Render.grouped(s.knownPrevoutInputs)) inputs spend outputs not in the database but carry the value their source stated\n"
+                "\(Render.count(s.knownPrevoutInputs, "input")) spend outputs not in the database but carry the value their source stated\n"
         }
         for note in s.notes { out += "note: \(note)\n" }
         return out
@@ -86,12 +86,12 @@ extension IngestRender {
             } else {
                 let resumed = f.resumedAfter.map { ", resumed after row \(Render.grouped($0))" } ?? ""
                 out +=
-                    "\(f.path) (\(what)): \(Render.grouped(f.records)) records, \(Render.grouped(f.added)) added\(resumed)\n"
+                    "\(f.path) (\(what)): \(Render.count(f.records, "record")), \(Render.grouped(f.added)) added\(resumed)\n"
             }
         }
         let s = r.summary
         out +=
-            "added \(Render.grouped(s.transfers)) transfers, \(Render.grouped(s.newAddresses)) new addresses"
+            "added \(Render.count(s.transfers, "transfer")), \(Render.grouped(s.newAddresses)) new addresses"
         if s.newAssets > 0 { out += ", \(s.newAssets) new assets" }
         out += " in \(formatSeconds(r.seconds)) (\(Render.grouped(Int(r.recordsPerSecond))) records/s)\n"
         return out

@@ -12,6 +12,12 @@ public enum Render {
     }
 
     /// An integer with thousands separators.
+    /// `1 block`, `2 blocks`, `1,000 blocks`: a count, grouped, with its noun in the number it
+    /// needs (`plural` for nouns that do not just add "s").
+    public static func count(_ n: some BinaryInteger, _ singular: String, _ plural: String? = nil) -> String {
+        "\(grouped(Int(n))) \(n == 1 ? singular : plural ?? singular + "s")"
+    }
+
     public static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""
@@ -86,11 +92,11 @@ public enum Render {
 
             """
                 + (s.knownPrevoutInputs > 0
-                    ? "known prevouts \(grouped(s.knownPrevoutInputs)) inputs whose value a source stated\n"
+                    ? "known prevouts \(count(s.knownPrevoutInputs, "input")) whose value a source stated\n"
                     : "")
                 + account
                 + (s.transfers > 0 || s.tags > 0
-                    ? "transfers     \(grouped(s.transfers))  (\(s.assets) assets in use)\ntags          \(grouped(s.tags))\n"
+                    ? "transfers     \(grouped(s.transfers))  (\(count(s.assets, "asset")) in use)\ntags          \(grouped(s.tags))\n"
                     : "")
     }
 
@@ -191,8 +197,8 @@ public enum Render {
     public static func addressText(_ a: AddressSummary) -> String {
         """
         address   \(a.address) (\(a.chain))
-          received  \(btc(a.received)) BTC in \(a.outputCount) outputs
-          sent      \(btc(a.sent)) BTC from \(a.spentOutputCount) outputs
+          received  \(btc(a.received)) BTC in \(count(a.outputCount, "output"))
+          sent      \(btc(a.sent)) BTC from \(count(a.spentOutputCount, "output"))
           balance   \(btc(a.balance)) BTC
           txs       \(a.txCount)
           first     height \(a.firstSeenHeight.map(String.init) ?? "?") time \(a.firstSeenTime.map(isoTime) ?? "?")

@@ -66,7 +66,7 @@ extension TraceRender {
     }
 
     package static func commonParameters(_ r: TraceReport) -> [(String, HTML)] {
-        var limits = ["\(r.maxHops) hops"]
+        var limits = ["\(Render.count(r.maxHops, "hop"))"]
         if r.minAmount != .zero { limits.append("branches under \(units(r.minAmount, r.asset)) cut") }
         if !r.stopCategories.isEmpty {
             limits.append("stop at tags: \(r.stopCategories.joined(separator: ", "))")
@@ -146,7 +146,7 @@ extension TraceRender {
                 row("endpoints (\(Render.grouped(r.endpointCount)))", t.endpoints),
                 row(r.direction == .forward ? "fees" : "fees (none backward)", t.fees),
                 row(
-                    "below threshold (\(Render.grouped(t.belowThresholdBranches)) branches)", t.belowThreshold
+                    "below threshold (\(Render.count(t.belowThresholdBranches, "branch", "branches")))", t.belowThreshold
                 ),
                 row("cut by limits (\(Render.grouped(r.cutCount)))", t.cutByLimits),
                 row("seeds", t.seeds, strong: true),
@@ -161,7 +161,7 @@ extension TraceRender {
                 blocks: [
                     totals.html,
                     .paragraph(
-                        "\(Render.grouped(r.steps)) \(r.model == "utxo" ? "transactions" : "transfers") followed; \(Render.grouped(r.addressCount)) addresses reached.",
+                        "\(Render.grouped(r.steps)) \(r.model == "utxo" ? "transactions" : "transfers") followed; \(Render.count(r.addressCount, "address", "addresses")) reached.",
                         note: true),
                 ]))
 

@@ -166,7 +166,7 @@ public enum TraceRender {
         out +=
             "| graph | \(r.model == "utxo" ? "Bitcoin transactions (main chain)" : "transfers of \(md(r.asset.name)) (\(md(r.asset.chain)))") |\n"
         out += "| window | \(window(r)) |\n"
-        var limits = ["\(r.maxHops) hops"]
+        var limits = ["\(Render.count(r.maxHops, "hop"))"]
         if r.minAmount != .zero { limits.append("branches under \(units(r.minAmount)) cut") }
         if !r.stopCategories.isEmpty {
             limits.append("stop at tags: \(r.stopCategories.map(md).joined(separator: ", "))")
@@ -182,7 +182,7 @@ public enum TraceRender {
         }
         out += row("endpoints (\(Render.grouped(r.endpointCount)))", t.endpoints)
         out += row(r.direction == .forward ? "fees" : "fees (none backward)", t.fees)
-        out += row("below threshold (\(Render.grouped(t.belowThresholdBranches)) branches)", t.belowThreshold)
+        out += row("below threshold (\(Render.count(t.belowThresholdBranches, "branch", "branches")))", t.belowThreshold)
         out += row("cut by limits (\(Render.grouped(r.cutCount)))", t.cutByLimits)
         out += "| **seeds** | **\(units(t.seeds))** | |\n\n"
         if !r.policy.conservesValue {

@@ -56,7 +56,9 @@ public enum AmlRuleFile {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
             throw AmlRuleFileError(
-                file: path, message: "cannot read the rule file (\(error.localizedDescription))")
+                file: path,
+                message:
+                    "cannot read the rule file: \(FileProblem.describe(error, path: path, writing: false))")
         }
         return try parse(text, file: path)
     }
@@ -67,7 +69,7 @@ public enum AmlRuleFile {
         do {
             root = try Yams.compose(yaml: text)
         } catch let error as YamlError {
-            throw yamlError(error, file: file)
+            throw tabIndentation(text, file: file) ?? yamlError(error, file: file)
         }
         var set = AmlRuleSet.standard
         guard let root else { return set }
@@ -391,6 +393,21 @@ public enum AmlRuleFile {
     static func fail(_ file: String, _ node: Node, _ field: String?, _ message: String) -> AmlRuleFileError {
         AmlRuleFileError(
             file: file, line: node.mark?.line, column: node.mark?.column, field: field, message: message)
+    }
+
+    /// The first line indented with a tab, as a plain error: YAML indents with spaces only, and
+    /// Yams would say "found character that cannot start any token".
+    static func tabIndentation(_ text: String, file: String) -> AmlRuleFileError? {
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let indent = line.prefix { $0 == " " || $0 == "\t" }
+            guard let tab = indent.firstIndex(of: "\t") else { continue }
+            return AmlRuleFileError(
+                file: file, line: i + 1, column: line.distance(from: line.startIndex, to: tab) + 1,
+                message:
+                    "a tab in the indentation: YAML indents with spaces only; replace each tab with spaces (e.g. two per level)"
+            )
+        }
+        return nil
     }
 
     static func yamlError(_ error: YamlError, file: String) -> AmlRuleFileError {

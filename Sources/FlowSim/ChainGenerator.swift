@@ -251,7 +251,10 @@ public enum ChainGenerator {
         do {
             try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         } catch {
-            throw GeneratorError(.io, "cannot write the labels file: \(error)", path: path)
+            throw GeneratorError(
+                .io,
+                "cannot write the labels file: \(FileProblem.describe(error, path: path, writing: true))",
+                path: path)
         }
     }
 
@@ -293,13 +296,19 @@ public enum ChainGenerator {
         do {
             try manager.createDirectory(atPath: directory, withIntermediateDirectories: true)
         } catch {
-            throw GeneratorError(.io, "cannot create the output directory: \(error)", path: directory)
+            throw GeneratorError(
+                .io,
+                "cannot create the output directory: \(FileProblem.describe(error, path: directory, writing: true))",
+                path: directory)
         }
         let existing: [String]
         do {
             existing = try manager.contentsOfDirectory(atPath: directory)
         } catch {
-            throw GeneratorError(.io, "cannot list the output directory: \(error)", path: directory)
+            throw GeneratorError(
+                .io,
+                "cannot list the output directory: \(FileProblem.describe(error, path: directory, writing: true))",
+                path: directory)
         }
         if let clash = existing.sorted().first(where: { $0.hasPrefix("blk") && $0.hasSuffix(".dat") }) {
             throw GeneratorError(
@@ -316,7 +325,9 @@ public enum ChainGenerator {
             let data = try encoder.encode(summary)
             try data.write(to: URL(fileURLWithPath: path))
         } catch {
-            throw GeneratorError(.io, "cannot write the truth file: \(error)", path: path)
+            throw GeneratorError(
+                .io, "cannot write the truth file: \(FileProblem.describe(error, path: path, writing: true))",
+                path: path)
         }
     }
 }
@@ -361,7 +372,10 @@ struct BlockFileOutput {
             try handle.write(contentsOf: Data(block.coinbase))
             try handle.write(contentsOf: Data(block.body))
         } catch {
-            throw GeneratorError(.io, "cannot write block \(blocks) of the file: \(error)", path: path)
+            throw GeneratorError(
+                .io,
+                "cannot write block \(blocks) of the file: \(FileProblem.describe(error, path: path, writing: true))",
+                path: path)
         }
         blocks += 1
         bytes += head.count + block.coinbase.count + block.body.count
@@ -371,7 +385,9 @@ struct BlockFileOutput {
         do {
             try handle.close()
         } catch {
-            throw GeneratorError(.io, "cannot close the block file: \(error)", path: path)
+            throw GeneratorError(
+                .io, "cannot close the block file: \(FileProblem.describe(error, path: path, writing: true))",
+                path: path)
         }
     }
 }

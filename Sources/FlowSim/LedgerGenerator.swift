@@ -1,3 +1,4 @@
+import FlowModel
 import Foundation
 
 /// Options of `chainflow generate ledger`.
@@ -167,11 +168,24 @@ public enum LedgerGenerator {
         var tags = "address,label,category\n"
         for (a, label, category) in b.tags { tags += "\(b.names[Int(a)]),\(label),\(category)\n" }
         let fm = FileManager.default
-        try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        do {
+            try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw GeneratorError(
+                .io,
+                "cannot create the output folder: \(FileProblem.describe(error, path: directory, writing: true))",
+                path: directory)
+        }
         let paths = ["transactions.csv", "labels.csv", "tags.csv"].map { directory + "/" + $0 }
-        try csv.write(toFile: paths[0], atomically: true, encoding: .utf8)
-        try labels.write(toFile: paths[1], atomically: true, encoding: .utf8)
-        try tags.write(toFile: paths[2], atomically: true, encoding: .utf8)
+        for (path, text) in zip(paths, [csv, labels, tags]) {
+            do {
+                try text.write(toFile: path, atomically: true, encoding: .utf8)
+            } catch {
+                throw GeneratorError(
+                    .io, "cannot write the file: \(FileProblem.describe(error, path: path, writing: true))",
+                    path: path)
+            }
+        }
         return LedgerSummary(
             transfers: b.events.count, planted: b.events.filter { $0.instance >= 0 }.count,
             instances: b.instances.count, accounts: b.names.count, transactionsPath: paths[0],

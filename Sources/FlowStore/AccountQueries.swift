@@ -71,26 +71,59 @@ extension GraphStore {
         }
     }
 
-    /// Stores tags; an identical tag (address, category, label, source) already stored is
-    /// skipped. Returns how many were added. All or nothing.
-    public func importTags(_ tags: [TagRecord], importedAt: String) throws(StoreError) -> Int {
+    /// Stores `tags`, one per address, label and source: an entry already stored with another
+    /// category or confidence is updated, not added again, so re-importing a list (as .txt or
+    /// .json alike) changes nothing. With `replacing`, every stored tag of those sources that
+    /// `tags` no longer lists is removed first (a sanctions list's delistings). Returns the tags
+    /// added and removed.
+    public func importTags(_ tags: [TagRecord], importedAt: String, replacing: Set<String> = [])
+        throws(StoreError) -> (added: Int, removed: Int)
+    {
         try write("importing tags") { db in
             var added = 0
+            var removed = 0
             try db.inTransaction(.immediate) {
+                func key(_ address: String, _ label: String, _ source: String) -> String {
+                    address + "\u{1}" + label + "\u{1}" + source
+                }
+                var old = Set<String>()
+                for source in replacing.sorted() {
+                    for row in try Row.fetchAll(
+                        db, sql: "SELECT address, label FROM tags WHERE source = ?", arguments: [source])
+                    {
+                        old.insert(key(row[0], row[1], source))
+                    }
+                    try db.execute(sql: "DELETE FROM tags WHERE source = ?", arguments: [source])
+                }
+                let update = try db.makeStatement(
+                    sql: """
+                        UPDATE OR IGNORE tags SET category = ?, confidence = ?
+                        WHERE address = ? AND label = ? AND source = ?
+                        """)
                 let insert = try db.makeStatement(
                     sql: """
                         INSERT OR IGNORE INTO tags (address, label, category, source, confidence, imported_at)
                         VALUES (?, ?, ?, ?, ?, ?)
                         """)
+                var listed = Set<String>()
                 for t in tags {
+                    let k = key(t.address, t.label, t.source)
+                    listed.insert(k)
+                    if !replacing.contains(t.source) {
+                        try update.execute(arguments: [
+                            t.category, t.confidence, t.address, t.label, t.source,
+                        ])
+                        if db.changesCount > 0 { continue }
+                    }
                     try insert.execute(arguments: [
                         t.address, t.label, t.category, t.source, t.confidence, importedAt,
                     ])
-                    added += db.changesCount
+                    if db.changesCount > 0 && !old.contains(k) { added += 1 }
                 }
+                removed = old.subtracting(listed).count
                 return .commit
             }
-            return added
+            return (added, removed)
         }
     }
 

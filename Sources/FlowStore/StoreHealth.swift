@@ -106,7 +106,10 @@ extension GraphStore {
                 let expr = columns.map { "quote(\($0))" }.joined(separator: " || ',' || ")
                 var hasher = FNV1a()
                 var count = 0
-                let key = table == "prevouts" ? "input_id" : "id"
+                let all = try db.columns(in: table).map(\.name)
+                // Tables without an id (prices) are ordered by every column.
+                let key =
+                    table == "prevouts" ? "input_id" : all.contains("id") ? "id" : all.joined(separator: ", ")
                 let rows = try String.fetchCursor(db, sql: "SELECT \(expr) FROM \(table) ORDER BY \(key)")
                 while let line = try rows.next() {
                     hasher.add(line)
@@ -115,6 +118,28 @@ extension GraphStore {
                 out[table] = "\(count) rows, fnv1a \(String(hasher.value, radix: 16))"
             }
             return out
+        }
+    }
+}
+
+extension GraphStore {
+    /// Whether the database holds no chain or ledger data, tags or prices: what a failed first
+    /// ingest leaves, which `Ingest.run` then removes rather than leave an empty database behind.
+    package func holdsNoData() throws(StoreError) -> Bool {
+        try read("checking the database") { db in
+            for table in ["blocks", "transactions", "transfers", "tags", "prices"] {
+                if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM \(table))") == true {
+                    return false
+                }
+            }
+            return true
+        }
+    }
+
+    /// Removes the database file at `path` with its WAL, shared-memory and writer-lock files.
+    package static func removeDatabaseFiles(_ path: String) {
+        for suffix in ["", "-wal", "-shm", "-journal", ".lock"] {
+            try? FileManager.default.removeItem(atPath: path + suffix)
         }
     }
 }

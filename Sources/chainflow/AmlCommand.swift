@@ -109,15 +109,9 @@ struct AmlCommand: ParsableCommand {
                         case .md: text = AmlRender.markdown(result)
                         case .csv: text = AmlRender.csv(result)
                         }
-                        do {
-                            try ReportOutput.writeOrThrow(text, to: out)
-                        } catch {
-                            throw OutputError(
-                                target: out ?? "stdout",
-                                reason: error.localizedDescription)
-                        }
+                        try ReportOutput.write(text, to: out)
                     })
-                var summary = "aml: \(result.alerts.count) alerts"
+                var summary = "aml: \(Render.count(result.alerts.count, "alert"))"
                 if let id = result.runId { summary += " (\(result.newAlerts) new, run \(id))" }
                 summary += String(
                     format: " over %d transfers; load %.2fs, rules %.2fs on %d threads",
@@ -143,12 +137,6 @@ struct AmlCommand: ParsableCommand {
                 throw AmlCommand.failure(error)
             }
         }
-    }
-
-    /// The alerts could not be written to their output.
-    struct OutputError: Error {
-        var target: String
-        var reason: String
     }
 
     struct Rules: ParsableCommand {

@@ -16,13 +16,14 @@ struct ClusterCommand: ParsableCommand {
             discussion: """
                 Heuristics (comma-separated):
                   multi-input       all inputs of a transaction have one owner (CoinJoin-like transactions skipped)
-                  change:RULE       link the change output to the inputs; RULE names change heuristics combined with
-                                    & (all must agree) and | (either): one-time, address-reuse, address-type,
-                                    optimal-change, round-value, peeling-chain  (quote the argument: & and | are shell
-                                    operators), e.g. 'change:one-time&address-type'
-                  deposit-address   Ethereum: addresses paying the same exchange deposit address are one entity
-                                    (exchange addresses come from tags, see --exchange-category)
-                A run updates only what new blocks touch when the last run used the same heuristics and parameters and
+                  change:RULE       link the change output to the inputs; RULE names change heuristics combined with \
+                & (all must agree) and | (either): one-time, address-reuse, address-type, \
+                optimal-change, round-value, peeling-chain  (quote the argument: & and | are shell \
+                operators), e.g. 'change:one-time&address-type'
+                  deposit-address   Ethereum: addresses paying the same exchange deposit address are one entity \
+                (exchange addresses come from tags, see --exchange-category)
+
+                A run updates only what new blocks touch when the last run used the same heuristics and parameters and \
                 the chain it covered is unchanged; otherwise it reclusters in full and says why.
                 """)
 
@@ -138,7 +139,7 @@ struct ClusterCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOption
         @OptionGroup var output: JSONFlag
 
-        @Option(name: .long, help: "Members per page.")
+        @Option(name: .long, help: "Members per page (0: all).")
         var limit = 50
 
         @Option(name: .long, help: "First member to show (0-based).")
@@ -195,7 +196,8 @@ struct ClusterCommand: ParsableCommand {
 
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The chain of transactions and heuristics that joined two addresses into one cluster.")
+            abstract: "The chain of transactions and heuristics that joined two addresses into one cluster.",
+            discussion: "Exits 1 when the two addresses are not in one cluster (for scripts), 0 when they are.")
 
         @Argument(help: "The first address.")
         var a: String
@@ -212,6 +214,7 @@ struct ClusterCommand: ParsableCommand {
                 print(
                     output.json ? ClusterRender.explainJSON(x).rendered() : ClusterRender.explainText(x),
                     terminator: "")
+                if !x.sameCluster { throw ExitCode(1) }
             } catch {
                 throw fail(error)
             }
@@ -229,7 +232,7 @@ struct ClusterCommand: ParsableCommand {
         @OptionGroup var database: DatabaseOption
         @OptionGroup var output: JSONFlag
 
-        @Option(name: .long, help: "Counterparts to list.")
+        @Option(name: .long, help: "Counterparts to list (0: all).")
         var limit = 25
 
         @Option(name: .long, help: "Most recent transactions of the cluster to attribute.")
@@ -239,10 +242,12 @@ struct ClusterCommand: ParsableCommand {
             do {
                 let f = try CaseDatabase.open(database.db, for: .read).clusterFlows(
                     address: address, transactions: transactions)
+                // 0 lists all, as for trace and cluster show.
+                let shown = limit == 0 ? Int.max : limit
                 print(
                     output.json
-                        ? ClusterRender.flowsJSON(f, limit: limit).rendered()
-                        : ClusterRender.flowsText(f, limit: limit),
+                        ? ClusterRender.flowsJSON(f, limit: shown).rendered()
+                        : ClusterRender.flowsText(f, limit: shown),
                     terminator: "")
             } catch {
                 throw fail(error)

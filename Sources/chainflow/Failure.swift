@@ -1,6 +1,6 @@
-import FlowReport
 public import ArgumentParser
 import FlowModel
+import FlowReport
 import Foundation
 
 /// Prints `error` to stderr as one line and returns the exit code for it (sysexits style:
@@ -15,6 +15,18 @@ func fail(_ error: any Error) -> ExitCode {
     case let e as any ChainflowError:
         line = e.description
         code = e.exitCode
+    case let e as NSError where e.domain == NSCocoaErrorDomain || e.domain == NSPOSIXErrorDomain:
+        // A file error no layer located: say which file and what is wrong with it, never
+        // Foundation's "Error Domain=NSCocoaErrorDomain Code=…".
+        let path = (e.userInfo[NSFilePathErrorKey] as? String) ?? (e.userInfo[NSURLErrorKey] as? URL)?.path
+        if let path {
+            // Foundation's write errors are codes 512-1023, its read errors 256-511.
+            let writing = e.domain == NSCocoaErrorDomain && (512..<1024).contains(e.code)
+            line = "\(path): error: \(FileProblem.describe(e, path: path, writing: writing))"
+        } else {
+            line = "chainflow: error: \(FileProblem.describe(e, path: "/", writing: false))"
+        }
+        code = ExitStatus.ioError
     default:
         line = "chainflow: internal error: \(error)"
         code = ExitStatus.software

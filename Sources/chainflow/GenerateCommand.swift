@@ -61,8 +61,9 @@ struct GenerateLedgerCommand: ParsableCommand {
         abstract:
             "Write an account-model ledger with planted laundering typologies and their labels, and ingest it into DIR/ledger.db.",
         discussion: """
-            Writes DIR/transactions.csv (AMLSim columns), DIR/labels.csv (instance_id,typology,members,transactions)
+            Writes DIR/transactions.csv (AMLSim columns), DIR/labels.csv (instance_id,typology,members,transactions) \
             and DIR/tags.csv (exchange, sanctions and mixer tags), then (re)creates DIR/ledger.db from them.
+
             Typologies: \(Generate.typologyNames.joined(separator: ", ")).
             """)
 

@@ -13,20 +13,26 @@ struct IngestCommand: ParsableCommand {
               blocks         Bitcoin blk*.dat files, raw blocks, block hex
               core-json      Bitcoin Core getblock (verbosity 2/3) and getrawtransaction JSON
               bitcoin-etl    bitcoin-etl blocks.json / transactions.json (JSON lines)
-              ethereum-etl   ethereum-etl CSV or JSON lines (blocks, transactions, receipts, token_transfers,
-                             tokens, traces)
-              transfers-csv  a CSV of transfers: --map tx=COL,time=COL,from=COL,to=COL,amount=COL[,asset=COL]
-                             or --preset amlsim|amlsim-sample|amlworld (IBM AMLSim transactions.csv, its
-                             published samples' sourceNodeId,targetNodeId,value,time, IBM AMLworld *_Trans.csv);
-                             integer time steps with --time-unit day|hour|minute|second --epoch DATE
-            Data already in the database is skipped, so re-running is safe, and an interrupted run resumes
-            where it stopped. Bitcoin Core 28+ obfuscated blk files are read with the key in xor.dat beside
+              ethereum-etl   ethereum-etl CSV or JSON lines (blocks, transactions, receipts, token_transfers, \
+            tokens, traces)
+              transfers-csv  a CSV of transfers: --map tx=COL,time=COL,from=COL,to=COL,amount=COL[,asset=COL] \
+            or --preset amlsim|amlsim-sample|amlworld (IBM AMLSim transactions.csv, its \
+            published samples' sourceNodeId,targetNodeId,value,time, IBM AMLworld *_Trans.csv); \
+            integer time steps with --time-unit day|hour|minute|second --epoch DATE
+
+            A folder stands for the files in it (in name order; in a Bitcoin Core blocks folder only the \
+            blk*.dat files); files in it that are no export are skipped with a note. An empty file is \
+            reported and the other files are ingested; the run then exits 65. CRLF line ends and a UTF-8 \
+            byte-order mark are fine in every text format (docs/formats.md).
+
+            Data already in the database is skipped, so re-running is safe, and an interrupted run resumes \
+            where it stopped. Bitcoin Core 28+ obfuscated blk files are read with the key in xor.dat beside \
             them, or --xor-key.
             """)
 
     @OptionGroup var database: DatabaseOption
 
-    @Argument(help: "Input files.")
+    @Argument(help: "Input files, or folders of them.")
     var files: [String]
 
     @Option(name: .long, help: "Input format for all files (default: detected from each file's content).")
@@ -82,7 +88,8 @@ struct IngestCommand: ParsableCommand {
     var request: IngestRequest {
         IngestRequest(
             paths: files, format: format, map: map, preset: preset, timeUnit: timeUnit, epoch: epoch,
-            decimals: decimals, asset: asset, chain: chain, network: network, xorKey: xorKey, threads: threads)
+            decimals: decimals, asset: asset, chain: chain, network: network, xorKey: xorKey, threads: threads
+        )
     }
 
     func validate() throws {
@@ -117,7 +124,9 @@ struct IngestCommand: ParsableCommand {
                     }
                 }
             }
-            _ = try Ingest.run(request, into: database.db, progress: progress, finished: { outcomes.append($0) })
+            _ = try Ingest.run(
+                request, into: database.db, progress: progress, finished: { outcomes.append($0) },
+                note: { printError($0) })
         } catch {
             throw fail(error)
         }
@@ -130,7 +139,7 @@ struct IngestCommand: ParsableCommand {
         return { rows in
             let seconds = Date().timeIntervalSince(start)
             let rate = seconds > 0 ? Int(Double(rows) / seconds) : 0
-            let line = "ingest: \(Render.grouped(rows)) records, \(Render.grouped(rate)) records/s"
+            let line = "ingest: \(Render.count(rows, "record")), \(Render.grouped(rate)) records/s"
             FileHandle.standardError.write(Data((interactive ? "\r\(line)\u{1b}[K" : line + "\n").utf8))
         }
     }
@@ -138,7 +147,7 @@ struct IngestCommand: ParsableCommand {
 
 /// One status line on stderr: redrawn in place on a terminal, one line per update otherwise.
 func showProgress(_ p: IngestProgress, interactive: Bool) {
-    var line = "ingest: \(Render.grouped(p.blocks)) blocks, \(Render.grouped(p.transactions)) tx, "
+    var line = "ingest: \(Render.count(p.blocks, "block")), \(Render.grouped(p.transactions)) tx, "
     line += "\(Render.grouped(Int(p.transactionsPerSecond))) tx/s"
     if let eta = p.eta { line += ", ETA \(Int(eta.rounded()))s" }
     FileHandle.standardError.write(Data((interactive ? "\r\(line)\u{1b}[K" : line + "\n").utf8))

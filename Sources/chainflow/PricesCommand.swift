@@ -39,12 +39,13 @@ struct PricesCommand: ParsableCommand {
 
         func run() throws {
             do {
-                let db = try CaseDatabase.open(database.db, for: .create)
                 var reports: [JSONValue] = []
-                for file in files {
-                    let report = try db.importPrices(file: file, asset: asset, currency: currency)
-                    reports.append(report.json)
-                    if !json { print(report.text) }
+                try CaseDatabase.creating(database.db) { db in
+                    for file in files {
+                        let report = try db.importPrices(file: file, asset: asset, currency: currency)
+                        reports.append(report.json)
+                        if !json { print(report.text) }
+                    }
                 }
                 if json { print(JSONValue.array(reports).rendered(), terminator: "") }
             } catch {

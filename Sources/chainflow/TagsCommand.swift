@@ -1,6 +1,6 @@
-import FlowReport
 import ArgumentParser
 import FlowKit
+import FlowReport
 
 struct TagsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +13,7 @@ struct TagsCommand: ParsableCommand {
             abstract:
                 "Import tags from a file: one address per line (e.g. the OFAC lists), CSV address,label,category[,confidence], or JSON.",
             discussion:
-                "Re-importing the same entries changes nothing. `chainflow address ADDR` shows an address's tags."
+                "Re-importing the same entries changes nothing: a tag is one per address, label and source (the file name without extension, so a list as .txt and as .json is one source). --replace makes the stored tags of the source exactly the file's (addresses delisted from a sanctions list are removed). `chainflow address ADDR` shows an address's tags."
         )
 
         @Argument(help: "Watchlist or label files.")
@@ -26,24 +26,28 @@ struct TagsCommand: ParsableCommand {
             help: "Category for entries without one, e.g. sanctions, exchange, mixer (default: watchlist).")
         var category: String?
 
-        @Option(name: .long, help: "Source of the tags (default: the file name).")
+        @Option(name: .long, help: "Source of the tags (default: the file name without extension).")
         var source: String?
 
         @Option(
             name: .long, help: "Label for entries without one (default: the file name without extension).")
         var label: String?
 
+        @Flag(
+            name: .long,
+            help: "Replace the source's stored tags with the file's: tags it no longer lists are removed.")
+        var replace = false
+
         @Flag(name: .long, help: "Print JSON.")
         var json = false
 
         func run() throws {
             do {
-                let db = try CaseDatabase.open(database.db, for: .create)
-                var reports: [TagImportReport] = []
-                for file in files {
-                    reports.append(
-                        try db.importTags(
-                            file: file, options: TagImportOptions(category: category, source: source, label: label)))
+                let reports = try CaseDatabase.creating(database.db) { db in
+                    try db.importTags(
+                        files: files,
+                        options: TagImportOptions(
+                            category: category, source: source, label: label, replace: replace))
                 }
                 if json {
                     print(JSONValue.array(reports.map(TagImport.json)).rendered(), terminator: "")

@@ -195,3 +195,20 @@ fields = tx[2].split(",")
 fields[5] = "0xZZ" + fields[5][4:]  # from_address: not hex
 write("eth/transactions-bad-address.csv", "\n".join([tx[0], tx[1], ",".join(fields)]) + "\n")
 
+
+# --- Line endings and byte-order marks: the same damage in a CRLF copy and a BOM copy gives the
+# same error at the same line and column, and keeps the same rows.
+negative = "\n".join([header] + good + [row_with(4, "-250.00")] + rows[7:9]) + "\n"
+write("csv/crlf-negative-amount.csv", negative.replace("\n", "\r\n"))
+write("csv/bom-negative-amount.csv", b"\xef\xbb\xbf" + negative.encode())
+write("blocks/bom-bad-hex-digit.hex", b"\xef\xbb\xbf" + "\r\n".join(
+    hex_lines[:2] + [hex_lines[2][:300] + "zz" + hex_lines[2][302:]] + hex_lines[3:]).encode() + b"\r\n")
+
+# --- Folders: a folder stands for its files; an empty one among them is reported, the others
+# ingested (exit 65 at the end); a folder with no export in it is an error.
+write("folders/with-empty/a-rows-5-7.csv", "\n".join([header] + good) + "\n")
+write("folders/with-empty/b-empty.csv", b"")
+write("folders/notes-only/README.md", "Case notes: the exports are on the evidence drive.\n")
+
+# --- A UTF-16 copy of the ledger (Excel's "Unicode Text"): named as such, not read as blocks.
+write("unknown/utf16.csv", b"\xff\xfe" + ("\r\n".join([header] + good) + "\r\n").encode("utf-16-le"))

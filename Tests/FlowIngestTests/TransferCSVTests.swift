@@ -480,7 +480,8 @@ struct TransferCSVTests {
         let empty = dir.appendingPathComponent("empty.csv").path
         try Data().write(to: URL(fileURLWithPath: empty))
         let e2 = try #require(throws: IngestError.self) { try FormatDetector.detect(path: empty) }
-        #expect(e2.message.hasPrefix("empty file; name the format with --format NAME"))
+        #expect(e2.code == .emptyFile)
+        #expect(e2.message == "empty file (0 bytes): nothing to ingest")
 
         let missing = dir.appendingPathComponent("nope.csv").path
         let e3 = try #require(throws: IngestError.self) { try FormatDetector.detect(path: missing) }

@@ -138,7 +138,7 @@ struct ClusterStoreTests {
         #expect(report.coinJoinSample == [coinJoin.hex])
         #expect(report.merges["multi-input"] == 3)
         #expect(report.clusters == 1 && report.clusteredAddresses == 4)
-        #expect(ClusterRender.runText(report).contains("1 transactions skipped (rule: JoinMarket-style"))
+        #expect(ClusterRender.runText(report).contains("1 transaction skipped (rule: JoinMarket-style"))
 
         let a = try Self.address(store, cb, 0)
         let d = try Self.address(store, cb, 5)

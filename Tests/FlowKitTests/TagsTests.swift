@@ -1,7 +1,7 @@
-import FlowReport
 import FlowIngest
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowStore
 import FlowTestSupport
 import Foundation
@@ -29,23 +29,44 @@ import Testing
             store: store, path: path, options: TagImportOptions(category: "sanctions"))
         #expect(again.added == 0)
         #expect(again.existing == expected.count)
-        // The JSON form of the same list, under the same source, is the same set of tags.
+        // The JSON form of the same list is the same source (the name without extension) and the
+        // same set of tags.
         let json = try TagImport.run(
             store: store, path: Self.watchlists + "/sanctioned_addresses_XBT.json",
-            options: TagImportOptions(
-                category: "sanctions", source: "sanctioned_addresses_XBT.txt",
-                label: "sanctioned_addresses_XBT"))
+            options: TagImportOptions(category: "sanctions"))
         #expect(json.kind == "json")
         #expect(json.entries == expected.count)
         #expect(json.added == 0)
         let tags = try store.tags(of: expected[0])
         let want = TagRecord(
             address: expected[0], label: "sanctioned_addresses_XBT", category: "sanctions",
-            source: "sanctioned_addresses_XBT.txt")
+            source: "sanctioned_addresses_XBT")
         #expect(tags == [want])
         let summary = try store.tagSummary()
         #expect(summary.count == 1)
         #expect(summary[0].count == expected.count)
+    }
+
+    @Test func aTagIsOnePerAddressLabelAndSourceAndReplaceRemovesDelistings() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        let path = Self.watchlists + "/sanctioned_addresses_XBT.txt"
+        let expected = try Self.lines(path)
+        _ = try TagImport.run(store: store, path: path, options: TagImportOptions())
+        // Another category for the same address, label and source updates the tag.
+        let again = try TagImport.run(
+            store: store, path: path, options: TagImportOptions(category: "sanctions"))
+        #expect(again.added == 0)
+        #expect(try store.tags(of: expected[0]).map(\.category) == ["sanctions"])
+        // A later list without the first ten addresses, with --replace: they are removed.
+        let later = dir + "/sanctioned_addresses_XBT.txt"
+        try (expected.dropFirst(10).joined(separator: "\n") + "\n").write(
+            toFile: later, atomically: true, encoding: .utf8)
+        let replaced = try TagImport.run(
+            store: store, path: later, options: TagImportOptions(category: "sanctions", replace: true))
+        #expect(replaced.removed == 10 && replaced.added == 0 && replaced.existing == expected.count - 10)
+        #expect(try store.tags(of: expected[0]).isEmpty)
+        #expect(try store.tags(of: expected[10]).count == 1)
+        #expect(try store.tagSummary().map(\.count) == [expected.count - 10])
     }
 
     @Test func ethereumAddressesAreStoredLowercaseAndFoundInAnyCase() throws {
@@ -81,7 +102,7 @@ import Testing
         let assets = profile.assets.map { $0.asset }
         #expect(assets == ["BTC"])
         let want = TagRecord(
-            address: address, label: "<script>alert(1)</script>", category: "exchange", source: "labels.csv",
+            address: address, label: "<script>alert(1)</script>", category: "exchange", source: "labels",
             confidence: 0.75)
         #expect(profile.tags == [want])
         let json = Render.addressJSON(profile).rendered()
@@ -121,26 +142,35 @@ import Testing
         #expect(e3.column == 3)
     }
 
-    @Test("CRLF and byte-order-mark copies of the OFAC list tag the same addresses; quoted commas stay in the label; a file without addresses is an error")
+    @Test(
+        "CRLF and byte-order-mark copies of the OFAC list tag the same addresses; quoted commas stay in the label; a file without addresses is an error"
+    )
     func crlfBomQuotedAndEmpty() throws {
         let path = Self.watchlists + "/sanctioned_addresses_XBT.txt"
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
         let expected = try Self.lines(path)
         let (store, dir) = try Fixtures.freshStore()
         var crlf = Data()
-        for b in original { if b == 0x0a { crlf.append(0x0d) }; crlf.append(b) }
+        for b in original {
+            if b == 0x0a { crlf.append(0x0d) }
+            crlf.append(b)
+        }
         for (name, bytes) in [("crlf.txt", crlf), ("bom.txt", Data([0xef, 0xbb, 0xbf]) + original)] {
             try bytes.write(to: URL(fileURLWithPath: dir + "/" + name))
             let r = try TagImport.run(
                 store: store, path: dir + "/" + name, options: TagImportOptions(category: "sanctions"))
             #expect(r.entries == expected.count, "\(name)")
-            #expect(try store.tags(of: expected.last!).contains { $0.source == name })
+            #expect(
+                try store.tags(of: expected.last!).contains {
+                    $0.source == (name as NSString).deletingPathExtension
+                })
         }
         let csv = dir + "/quoted.csv"
         try "address,label,category\r\n1BoatSLRHtKNngkdXEeobR76b53LETtpyT,\"Hal, Finney\",person\r\n".write(
             toFile: csv, atomically: true, encoding: .utf8)
         _ = try TagImport.run(store: store, path: csv, options: TagImportOptions())
-        let tag = try #require(try store.tags(of: "1BoatSLRHtKNngkdXEeobR76b53LETtpyT").first { $0.source == "quoted.csv" })
+        let tag = try #require(
+            try store.tags(of: "1BoatSLRHtKNngkdXEeobR76b53LETtpyT").first { $0.source == "quoted" })
         #expect(tag.label == "Hal, Finney" && tag.category == "person")
         for text in ["", "address,label,category\r\n", "# only a comment\n"] {
             let empty = dir + "/empty.csv"

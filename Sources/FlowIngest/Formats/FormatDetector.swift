@@ -1,3 +1,4 @@
+import FlowModel
 import Foundation
 
 /// The input formats `chainflow ingest` reads.
@@ -57,6 +58,13 @@ public enum FormatDetector {
 
     /// Reads the head of `path` and detects its format.
     public static func detect(path: String) throws(IngestError) -> DetectedFormat {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw IngestError(
+                .badValue,
+                "is a folder; give the files in it (chainflow ingest reads a folder's files when given the folder)",
+                file: path)
+        }
         guard let handle = FileHandle(forReadingAtPath: path) else {
             let exists = FileManager.default.fileExists(atPath: path)
             throw IngestError(
@@ -67,7 +75,18 @@ public enum FormatDetector {
         do {
             head = [UInt8](try handle.read(upToCount: headLength) ?? Data())
         } catch {
-            throw IngestError(.io, "cannot read: \(error.localizedDescription)", file: path)
+            throw IngestError(.io, FileProblem.describe(error, path: path, writing: false), file: path)
+        }
+        if let encoding = TextEncoding.utf16(head) {
+            throw IngestError(.badValue, TextEncoding.utf16Message(encoding, file: path), file: path)
+        }
+        if head.count < headLength && head.allSatisfy(isSpace) {
+            throw IngestError(
+                .emptyFile,
+                head.isEmpty
+                    ? "empty file (0 bytes): nothing to ingest"
+                    : "empty file (only whitespace): nothing to ingest",
+                file: path)
         }
         guard let detected = detect(head: head) else {
             throw IngestError(.unknownFormat, unknownMessage(head: head), file: path)

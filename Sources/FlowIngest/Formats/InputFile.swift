@@ -1,4 +1,5 @@
 public import struct Foundation.Data
+import FlowModel
 import Foundation
 
 /// Opening input files the same way for every reader.
@@ -12,7 +13,7 @@ public enum InputFile {
         do {
             return try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
         } catch {
-            throw IngestError(.io, "cannot read: \(error.localizedDescription)", file: path)
+            throw IngestError(.io, FileProblem.describe(error, path: path, writing: false), file: path)
         }
     }
 }

@@ -233,17 +233,20 @@ public struct BlockSource: Sendable {
         return other == 0 || (head.count >= 160 && other * 50 <= head.count)
     }
 
-    /// Decodes hex text, one block per non-empty line; errors name the line and column.
+    /// Decodes hex text, one block per non-empty line (LF or CRLF; a leading byte-order mark is
+    /// skipped); errors name the line and column.
     static func decodeHexLines(
         path: String, text: [UInt8], network: Network, out: inout [UInt8], frames: inout [BlockFrame],
         lines: inout [Int]
     ) throws(IngestError) {
         out.reserveCapacity(text.count / 2)
         var line = 1
-        var lineStart = 0
+        // A UTF-8 byte-order mark (Windows editors write one) is not part of the text; columns
+        // count from after it.
+        var i = text.starts(with: [0xef, 0xbb, 0xbf]) ? 3 : 0
+        var lineStart = i
         var blockStart = 0
         var high: UInt8?
-        var i = 0
         func finishLine() throws(IngestError) {
             if high != nil {
                 throw IngestError(

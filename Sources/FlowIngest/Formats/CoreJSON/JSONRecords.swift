@@ -1,3 +1,4 @@
+import FlowModel
 package import struct Foundation.Data
 package import class Foundation.FileManager
 package import struct Foundation.URL
@@ -108,7 +109,7 @@ public struct JSONRecordReader {
         } catch let error as IngestError {
             throw error
         } catch {
-            throw IngestError(.io, "cannot read: \(error)", file: path)
+            throw IngestError(.io, FileProblem.describe(error, path: path, writing: false), file: path)
         }
         self.init(path: path, data: loaded)
     }

@@ -1,3 +1,4 @@
+import FlowModel
 import Foundation
 
 /// One tag read from a watchlist file (before it is stored).
@@ -21,13 +22,19 @@ public enum WatchlistReader {
     public enum Kind: String, Sendable { case lines, csv, json }
 
     public static func read(path: String) throws(IngestError) -> (kind: Kind, entries: [WatchlistEntry]) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
+            throw IngestError(
+                .badValue, "is a folder; give the watchlist files in it (e.g. \(path)/*.txt)", file: path)
+        }
         let data: Data
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             let missing = !FileManager.default.fileExists(atPath: path)
             throw IngestError(
-                missing ? .missingFile : .io, missing ? "no such file" : "cannot read: \(error)", file: path)
+                missing ? .missingFile : .io, FileProblem.describe(error, path: path, writing: false),
+                file: path)
         }
         return try parse(path: path, bytes: [UInt8](data))
     }
@@ -37,6 +44,9 @@ public enum WatchlistReader {
     ) {
         var bytes = input[...]
         if bytes.starts(with: [0xef, 0xbb, 0xbf]) { bytes = bytes.dropFirst(3) }
+        if let encoding = TextEncoding.utf16(bytes) {
+            throw IngestError(.badValue, TextEncoding.utf16Message(encoding, file: path), file: path)
+        }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             let bad = (try? firstInvalidUTF8Line(Array(bytes))) ?? 1
             throw IngestError(.badValue, "not UTF-8 text", file: path, line: bad)
