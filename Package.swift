@@ -62,7 +62,8 @@ let package = Package(
         .target(
             name: "FlowKit",
             dependencies: [
-                "FlowModel", "FlowBitcoin", "FlowIngest", "FlowStore", "FlowSim", "FlowAnalysis", "FlowReport",
+                "FlowModel", "FlowBitcoin", "FlowIngest", "FlowStore", "FlowSim", "FlowAnalysis",
+                "FlowReport",
                 "FlowRules",
             ],
             swiftSettings: strict
@@ -94,7 +95,8 @@ let package = Package(
         .testTarget(name: "ChainflowCLITests", dependencies: ["chainflow"]),
         .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowBitcoin", "FlowModel"]),
         .testTarget(name: "FlowAnalysisTests", dependencies: ["FlowAnalysis", "FlowModel"]),
-        .testTarget(name: "FlowSimTests", dependencies: ["FlowSim", "FlowIngest", "FlowBitcoin", "FlowModel"]),
+        .testTarget(
+            name: "FlowSimTests", dependencies: ["FlowSim", "FlowIngest", "FlowBitcoin", "FlowModel"]),
         .testTarget(
             name: "FlowKitTests",
             dependencies: [

@@ -1,6 +1,6 @@
-import FlowReport
 import FlowIngest
 import FlowKit
+import FlowReport
 import FlowStore
 import Foundation
 

@@ -1,7 +1,7 @@
-import FlowReport
 import FlowAnalysis
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowStore
 import Foundation
 

@@ -1,8 +1,8 @@
-import FlowReport
 import Dispatch
 import FlowAnalysis
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowStore
 import Foundation
 

@@ -1,3 +1,5 @@
+import FlowIngest
+import FlowKit
 // Ingest benchmark: generates a synthetic chain (once, cached in the work folder) and ingests it
 // into a fresh database several times, printing transactions per second end to end (read,
 // decode, resolve prevouts, write, build indexes) for each run, their median, and peak memory.
@@ -10,8 +12,6 @@
 //   swift run -c release chainflow-bench --cluster [--txs 1000000] [--runs 3] [--threads N]
 //   swift run -c release chainflow-bench --aml [--transfers 1000000] [--runs 3] [--threads N]
 import FlowReport
-import FlowIngest
-import FlowKit
 import FlowSim
 import FlowStore
 import Foundation

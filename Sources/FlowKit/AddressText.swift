@@ -1,5 +1,5 @@
-import Foundation
 import FlowBitcoin
+import Foundation
 
 /// An address as a user typed or pasted it on the command line (`chainflow address X`).
 public enum AddressText {

@@ -8,7 +8,8 @@ extension AddressProfile {
 
     /// Sets `values` from the imported prices: each priced asset's balance at its latest price.
     mutating func value(with series: [String: PriceSeries]) {
-        values = series.isEmpty
+        values =
+            series.isEmpty
             ? [] : assets.compactMap { AssetValue.latest($0, series: series, currency: Self.currency) }
     }
 }

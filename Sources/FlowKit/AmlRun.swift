@@ -1,8 +1,8 @@
 public import FlowAnalysis
 import FlowIngest
 import FlowModel
-import FlowRules
 public import FlowReport
+import FlowRules
 public import FlowStore
 import Foundation
 

@@ -171,7 +171,8 @@ public enum AmlTune {
             until: until, seconds: AmlRun.seconds(ContinuousClock.now - start))
     }
 
-    static func truth(_ labels: AmlLabelFile, snapshot s: TransferSnapshot, store: any CaseReadStore) throws -> Truth
+    static func truth(_ labels: AmlLabelFile, snapshot s: TransferSnapshot, store: any CaseReadStore) throws
+        -> Truth
     {
         var t = Truth()
         var rowOf: [Int64: Int32] = [:]

@@ -98,7 +98,9 @@ extension CaseDatabase {
     /// The full address report (`--format md|json|csv|html`), `counterparties` per asset.
     public func addressReport(_ text: String, counterparties: Int) throws -> AddressReport {
         let address = AddressText.normalized(text)
-        guard let report = try AddressReport.load(store: store, address: address, counterparties: counterparties)
+        guard
+            let report = try AddressReport.load(
+                store: store, address: address, counterparties: counterparties)
         else { throw addressNotFound(address) }
         return report
     }
@@ -293,7 +295,9 @@ public enum Queries {
 
     /// The query called `name` (`.sql` allowed); an unknown name is a usage error naming the
     /// closest ones.
-    public static func named(_ name: String) throws(UsageError) -> LibraryQuery { try QueryLibrary.named(name) }
+    public static func named(_ name: String) throws(UsageError) -> LibraryQuery {
+        try QueryLibrary.named(name)
+    }
 
     /// A query file of the user's own, with the library's header conventions.
     public static func file(_ path: String) throws -> LibraryQuery {
@@ -304,7 +308,8 @@ public enum Queries {
         guard !isDirectory.boolValue else {
             throw StoreError(.notFound, "is a folder; give one .sql file with --file", path: path)
         }
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8)
+        guard let data = FileManager.default.contents(atPath: path),
+            let text = String(data: data, encoding: .utf8)
         else {
             throw StoreError(.notFound, "cannot read this SQL file as UTF-8 text", path: path)
         }

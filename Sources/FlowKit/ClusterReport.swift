@@ -1,5 +1,5 @@
-public import FlowReport
 import FlowModel
+public import FlowReport
 public import FlowStore
 
 extension ClusterReport {

@@ -1,6 +1,6 @@
-public import FlowReport
 public import FlowAnalysis
 public import FlowModel
+public import FlowReport
 public import FlowStore
 import Foundation
 

@@ -1,7 +1,7 @@
-public import FlowReport
 import Dispatch
 public import FlowIngest
 import FlowModel
+public import FlowReport
 public import FlowStore
 
 /// Ingest of ethereum-etl exports (CSV or JSON lines) as account-model transfers.

@@ -1,8 +1,8 @@
-public import FlowReport
-import FlowBitcoin
 import Dispatch
+import FlowBitcoin
 import FlowIngest
 public import FlowModel
+public import FlowReport
 public import FlowStore
 import Foundation
 

@@ -31,11 +31,13 @@ public enum ReportOutput {
             if (info.st_mode & S_IFMT) == S_IFDIR {
                 let folder = path.hasSuffix("/") ? path : path + "/"
                 throw OutputError(
-                    target: path, reason: "is a folder; give a file name for the report, such as \(folder)report.html")
+                    target: path,
+                    reason: "is a folder; give a file name for the report, such as \(folder)report.html")
             }
             if (info.st_mode & S_IFMT) != S_IFREG {
                 guard let handle = FileHandle(forWritingAtPath: path) else {
-                    throw OutputError(target: path, reason: "cannot be opened for writing (permission denied?)")
+                    throw OutputError(
+                        target: path, reason: "cannot be opened for writing (permission denied?)")
                 }
                 defer { try? handle.close() }
                 try handle.write(contentsOf: data)
@@ -44,7 +46,9 @@ public enum ReportOutput {
         }
         let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
         var isDirectory: ObjCBool = false
-        if !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory) || !isDirectory.boolValue {
+        if !FileManager.default.fileExists(atPath: parent, isDirectory: &isDirectory)
+            || !isDirectory.boolValue
+        {
             throw OutputError(target: path, reason: "the folder \(parent) does not exist; create it first")
         }
         try data.write(to: URL(fileURLWithPath: path), options: .atomic)

@@ -97,7 +97,8 @@ public enum Trace {
 
     public static func run(store: any CaseReadStore, options: TraceOptions) throws -> TraceRun {
         try run(
-            store: store, options: options, seeds: try TraceSeed.list(from: options.from, file: options.fromFile))
+            store: store, options: options,
+            seeds: try TraceSeed.list(from: options.from, file: options.fromFile))
     }
 
     static func run(store: any CaseReadStore, options: TraceOptions, seeds: [TraceSeed]) throws -> TraceRun {
@@ -154,7 +155,8 @@ public enum Trace {
         var refs: [TraceSeedRef]
     }
 
-    static func perform(store: any CaseReadStore, options: TraceOptions, seeds: [TraceSeed], runId: Int64) throws
+    static func perform(store: any CaseReadStore, options: TraceOptions, seeds: [TraceSeed], runId: Int64)
+        throws
         -> TraceRun
     {
         guard !seeds.isEmpty else {
@@ -457,7 +459,9 @@ public enum Trace {
 
     /// The asset's USD price on the day the trace's window starts (`--since`), else on the latest
     /// day with a price; nil without prices (`chainflow prices import`).
-    static func valuation(store: any CaseReadStore, asset: TraceAsset, since: Int64?) throws -> TraceValuation? {
+    static func valuation(store: any CaseReadStore, asset: TraceAsset, since: Int64?) throws
+        -> TraceValuation?
+    {
         let currency = "USD"
         // Imported prices only (currency ""): a trace of USD itself is not valued.
         guard

@@ -117,7 +117,8 @@ public struct TraceSeed: Sendable, Equatable {
         for (index, line) in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
             .enumerated()
         {
-            let content = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+            let content =
+                line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
             let seed = TraceSeed(String(content), file: file, line: index + 1)
             guard !seed.text.isEmpty else { continue }
             _ = try seed.kind()
@@ -241,7 +242,8 @@ public struct TraceSeed: Sendable, Equatable {
 
     /// An address that received nothing (in the window): what it paid instead, and how to seed
     /// from that.
-    func receivedNothing(_ address: String, _ store: any CaseReadStore, _ since: Int64?, _ until: Int64?) throws
+    func receivedNothing(_ address: String, _ store: any CaseReadStore, _ since: Int64?, _ until: Int64?)
+        throws
         -> TraceSeedError
     {
         let short = String(address.prefix(90))

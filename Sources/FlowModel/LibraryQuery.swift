@@ -103,7 +103,8 @@ public struct LibraryQuery: Sendable {
         }
         flush()
         guard let first = paragraphs.first else {
-            throw UsageError("\(name).sql: the header comment is missing (see docs/queries.md)", command: "query")
+            throw UsageError(
+                "\(name).sql: the header comment is missing (see docs/queries.md)", command: "query")
         }
         var summary = first
         if let colon = first.range(of: ": ") { summary = String(first[..<colon.lowerBound]) }
@@ -115,8 +116,8 @@ public struct LibraryQuery: Sendable {
                 let kind = QueryParameter.Kind(rawValue: String(words[1]))
             else {
                 throw UsageError(
-                    "\(name).sql: parameter line '\(entry.prefix(60))' is not ':name kind meaning' (kind: text, integer or time)"
-                , command: "query")
+                    "\(name).sql: parameter line '\(entry.prefix(60))' is not ':name kind meaning' (kind: text, integer or time)",
+                    command: "query")
             }
             var meaning: [String] = []
             var defaultValue: String?
@@ -168,14 +169,15 @@ public struct LibraryQuery: Sendable {
         let known = parameters.map { ":" + $0.name }.joined(separator: ", ")
         for p in params {
             guard let eq = p.firstIndex(of: "=") else {
-                throw UsageError("--param '\(p.prefix(60))' is not NAME=VALUE (e.g. --param limit=10)", command: "query")
+                throw UsageError(
+                    "--param '\(p.prefix(60))' is not NAME=VALUE (e.g. --param limit=10)", command: "query")
             }
             var key = String(p[..<eq])
             if key.hasPrefix(":") { key.removeFirst() }
             guard parameters.contains(where: { $0.name == key }) else {
                 throw UsageError(
-                    "query '\(name)' has no parameter '\(key.prefix(40))'; its parameters: \(known.isEmpty ? "none" : known)"
-                , command: "query")
+                    "query '\(name)' has no parameter '\(key.prefix(40))'; its parameters: \(known.isEmpty ? "none" : known)",
+                    command: "query")
             }
             guard given[key] == nil else {
                 throw UsageError("--param \(key) is given twice", command: "query")
@@ -216,8 +218,8 @@ extension QueryParameter {
         case .time:
             guard let v = TimeParser.parse(text) else {
                 throw UsageError(
-                    "--param \(name)='\(text.prefix(40))' is not a time (Unix seconds, or ISO-8601 such as 2024-03-01 or 2024-03-01T09:15:00Z)"
-                , command: "query")
+                    "--param \(name)='\(text.prefix(40))' is not a time (Unix seconds, or ISO-8601 such as 2024-03-01 or 2024-03-01T09:15:00Z)",
+                    command: "query")
             }
             return .integer(v)
         }

@@ -164,7 +164,8 @@ public struct TimeWindow: Sendable, Equatable {
         self.until = try read(until, "--until", end: true)
         if let s = self.since, let u = self.until, s > u {
             throw UsageError(
-                "--since (\(since ?? "")) is after --until (\(until ?? "")): the window is empty", command: command)
+                "--since (\(since ?? "")) is after --until (\(until ?? "")): the window is empty",
+                command: command)
         }
     }
 }

@@ -14,19 +14,20 @@ extension Render {
                 .array(
                     p.assets.map { a in
                         let balance = a.balance
-                        return .object([
-                            ("asset", .string(a.asset)), ("chain", .string(a.chain)),
-                            ("contract", a.contract.map { .string($0) } ?? .null),
-                            ("decimals", .optional(a.decimals)),
-                            ("received", .string(a.received.decimalString)),
-                            ("sent", .string(a.sent.decimalString)),
-                            (
-                                "balance",
-                                .string((balance.negative ? "-" : "") + balance.magnitude.decimalString)
-                            ),
-                            ("transfers", .int(a.transfers)),
-                            ("first_time", .optional(a.firstTime)), ("last_time", .optional(a.lastTime)),
-                        ] + (p.value(a.asset).map { [("value", valueJSON($0))] } ?? []))
+                        return .object(
+                            [
+                                ("asset", .string(a.asset)), ("chain", .string(a.chain)),
+                                ("contract", a.contract.map { .string($0) } ?? .null),
+                                ("decimals", .optional(a.decimals)),
+                                ("received", .string(a.received.decimalString)),
+                                ("sent", .string(a.sent.decimalString)),
+                                (
+                                    "balance",
+                                    .string((balance.negative ? "-" : "") + balance.magnitude.decimalString)
+                                ),
+                                ("transfers", .int(a.transfers)),
+                                ("first_time", .optional(a.firstTime)), ("last_time", .optional(a.lastTime)),
+                            ] + (p.value(a.asset).map { [("value", valueJSON($0))] } ?? []))
                     })
             ))
         members.append(
@@ -82,7 +83,10 @@ extension Render {
         var fields: [(String, JSONValue)] = [
             ("currency", .string(v.currency)), ("day", .string(isoDay(v.day))),
             ("price", .string(v.price.decimalString(decimals: PriceSeries.scale))),
-            ("balance", .string((v.balance.negative ? "-" : "") + PriceSeries.currencyText(v.balance.magnitude))),
+            (
+                "balance",
+                .string((v.balance.negative ? "-" : "") + PriceSeries.currencyText(v.balance.magnitude))
+            ),
         ]
         if let r = v.received { fields.append(("received", .string(PriceSeries.currencyText(r)))) }
         if let s = v.sent { fields.append(("sent", .string(PriceSeries.currencyText(s)))) }
@@ -120,7 +124,9 @@ extension Render {
         if p.bitcoin != nil, let v = p.value("BTC") {
             out += "  value     \(v.balanceText) (balance at the price of \(isoDay(v.day)))\n"
         }
-        for f in p.fees { out += "  fees paid  \(units(f.sent, f)) in \(Render.count(f.transfers, "transaction"))\n" }
+        for f in p.fees {
+            out += "  fees paid  \(units(f.sent, f)) in \(Render.count(f.transfers, "transaction"))\n"
+        }
         if let c = p.cluster, c.size > 1 {
             out +=
                 "  cluster   \(c.clusterAddress) (\(Render.count(c.size, "address", "addresses")); `chainflow cluster show` for more)\n"

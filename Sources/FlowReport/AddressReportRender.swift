@@ -37,14 +37,15 @@ public enum AddressReportRender {
                 "balance_history",
                 .array(
                     r.history.map { m in
-                        .object([
-                            ("model", .string(m.model)), ("time", .int(m.time)),
-                            ("block", .optional(m.block)),
-                            ("tx", .string(m.tx)), ("asset", .string(m.asset)),
-                            ("received", .string(m.received.decimalString)),
-                            ("sent", .string(m.sent.decimalString)),
-                            ("balance", .string(m.balance.text)),
-                        ] + movementValueJSON(m, r))
+                        .object(
+                            [
+                                ("model", .string(m.model)), ("time", .int(m.time)),
+                                ("block", .optional(m.block)),
+                                ("tx", .string(m.tx)), ("asset", .string(m.asset)),
+                                ("received", .string(m.received.decimalString)),
+                                ("sent", .string(m.sent.decimalString)),
+                                ("balance", .string(m.balance.text)),
+                            ] + movementValueJSON(m, r))
                     })
             ))
         fields.append(
@@ -56,24 +57,25 @@ public enum AddressReportRender {
                         "top",
                         .array(
                             r.counterparties.map { c in
-                                .object([
-                                    ("address", .string(c.address)), ("asset", .string(c.asset)),
-                                    ("received", .string(c.received.decimalString)),
-                                    ("sent", .string(c.sent.decimalString)),
-                                    ("total", .string(c.total.decimalString)),
-                                    ("payments", .int(c.payments)),
-                                ] + counterpartyValueJSON(c, r) + [
-                                    (
-                                        "tags",
-                                        .array(
-                                            c.tags.map { t in
-                                                .object([
-                                                    ("label", .string(t.label)),
-                                                    ("category", .string(t.category)),
-                                                ])
-                                            })
-                                    ),
-                                ])
+                                .object(
+                                    [
+                                        ("address", .string(c.address)), ("asset", .string(c.asset)),
+                                        ("received", .string(c.received.decimalString)),
+                                        ("sent", .string(c.sent.decimalString)),
+                                        ("total", .string(c.total.decimalString)),
+                                        ("payments", .int(c.payments)),
+                                    ] + counterpartyValueJSON(c, r) + [
+                                        (
+                                            "tags",
+                                            .array(
+                                                c.tags.map { t in
+                                                    .object([
+                                                        ("label", .string(t.label)),
+                                                        ("category", .string(t.category)),
+                                                    ])
+                                                })
+                                        )
+                                    ])
                             })
                     ),
                 ])
@@ -127,7 +129,9 @@ public enum AddressReportRender {
 
     /// `value` of a priced movement: `currency`, `received` and `sent` at its day's price.
     static func movementValueJSON(_ m: AddressReport.Movement, _ r: AddressReport) -> [(String, JSONValue)] {
-        guard let v = r.profile.value(m.asset), let rv = m.receivedValue, let sv = m.sentValue else { return [] }
+        guard let v = r.profile.value(m.asset), let rv = m.receivedValue, let sv = m.sentValue else {
+            return []
+        }
         return [
             (
                 "value",
@@ -164,7 +168,8 @@ public enum AddressReportRender {
     /// The sentence that says how values are computed, when any asset has one.
     static func valuesNote(_ r: AddressReport) -> String? {
         guard let first = r.profile.values.first else { return nil }
-        return "Values in \(first.currency) are rounded down to the cent: balances and counterparty totals at each asset's latest price (its day shown), received and sent at each movement's own day's price (prices carry forward from the last day before). Amounts in the asset's units stay exact."
+        return
+            "Values in \(first.currency) are rounded down to the cent: balances and counterparty totals at each asset's latest price (its day shown), received and sent at each movement's own day's price (prices carry forward from the last day before). Amounts in the asset's units stay exact."
     }
 
     // MARK: CSV
@@ -268,7 +273,8 @@ public enum AddressReportRender {
                 "| \(md(a.asset)) | \(units(a.received, a.asset, r)) | \(units(a.sent, a.asset, r)) | \(units(SignedAmount(negative: b.negative, magnitude: b.magnitude), a.asset, r)) | \(a.transfers) | \(a.firstTime.map(Render.isoTime) ?? "") | \(a.lastTime.map(Render.isoTime) ?? "") |\n"
         }
         for f in p.fees {
-            out += "\nFees paid: \(units(f.sent, f.asset, r)) in \(Render.count(f.transfers, "transaction")).\n"
+            out +=
+                "\nFees paid: \(units(f.sent, f.asset, r)) in \(Render.count(f.transfers, "transaction")).\n"
         }
         if let note = valuesNote(r) {
             out += "\n| asset | received | sent | balance | price | price day |\n"
@@ -301,11 +307,14 @@ public enum AddressReportRender {
         } else {
             out += "The largest \(r.counterpartyLimit) per asset by received + sent.\n\n"
             let valued = r.counterparties.contains { $0.totalValue != nil }
-            out += "| counterparty | tags | asset | received from | sent to | payments |\(valued ? " value |" : "")\n"
+            out +=
+                "| counterparty | tags | asset | received from | sent to | payments |\(valued ? " value |" : "")\n"
             out += "| --- | --- | --- | ---: | ---: | ---: |\(valued ? " ---: |" : "")\n"
             for c in r.counterparties {
                 let tags = c.tags.map { "\(md($0.category)): \(md($0.label))" }.joined(separator: "; ")
-                let value = valued ? " \(c.totalValue.flatMap { t in r.profile.value(c.asset)?.text(t) } ?? "") |" : ""
+                let value =
+                    valued
+                    ? " \(c.totalValue.flatMap { t in r.profile.value(c.asset)?.text(t) } ?? "") |" : ""
                 out +=
                     "| \(mdCode(c.address)) | \(tags) | \(md(c.asset)) | \(nonZero(c.received, c.asset, r)) | \(nonZero(c.sent, c.asset, r)) | \(c.payments) |\(value)\n"
             }
@@ -438,7 +447,9 @@ public enum AddressReportRender {
             ).html)
         for f in p.fees {
             activity.append(
-                .paragraph("Fees paid: \(units(f.sent, f.asset, r)) in \(Render.count(f.transfers, "transaction"))."))
+                .paragraph(
+                    "Fees paid: \(units(f.sent, f.asset, r)) in \(Render.count(f.transfers, "transaction")).")
+            )
         }
         if let note = valuesNote(r) {
             activity.append(
@@ -450,7 +461,8 @@ public enum AddressReportRender {
                     ],
                     rows: p.values.map { v in
                         [
-                            .text(v.asset), .text(v.received.map(v.text) ?? ""), .text(v.sent.map(v.text) ?? ""),
+                            .text(v.asset), .text(v.received.map(v.text) ?? ""),
+                            .text(v.sent.map(v.text) ?? ""),
                             .text(v.balanceText), .text(v.priceText), .text(Render.isoDay(v.day)),
                         ]
                     },
@@ -496,8 +508,11 @@ public enum AddressReportRender {
                             .text(Render.isoTime(m.time)), .shortCode(m.tx, max: 24),
                             .text(
                                 m.received == .zero
-                                    ? "" : units(m.received, asset, r) + valueSuffix(m.receivedValue, asset, r)),
-                            .text(m.sent == .zero ? "" : units(m.sent, asset, r) + valueSuffix(m.sentValue, asset, r)),
+                                    ? ""
+                                    : units(m.received, asset, r) + valueSuffix(m.receivedValue, asset, r)),
+                            .text(
+                                m.sent == .zero
+                                    ? "" : units(m.sent, asset, r) + valueSuffix(m.sentValue, asset, r)),
                             .text(units(m.balance, asset, r)),
                         ]
                     }
@@ -539,7 +554,10 @@ public enum AddressReportRender {
                             .text(String(c.payments)),
                         ]
                             + (valued
-                                ? [.text(c.totalValue.flatMap { t in r.profile.value(c.asset)?.text(t) } ?? "")]
+                                ? [
+                                    .text(
+                                        c.totalValue.flatMap { t in r.profile.value(c.asset)?.text(t) } ?? "")
+                                ]
                                 : [])
                     },
                     note: "The largest \(r.counterpartyLimit) per asset by received + sent."

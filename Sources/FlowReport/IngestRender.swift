@@ -135,7 +135,8 @@ extension IngestRender {
                     .object([
                         ("path", .string(f.path)), ("model", .string("utxo")), ("format", .string(f.kind)),
                         ("blocks", .int(f.blocks)), ("added", .int(f.added)),
-                        ("already_present", .int(f.alreadyPresent)), ("xor_obfuscated", .bool(f.xorObfuscated)),
+                        ("already_present", .int(f.alreadyPresent)),
+                        ("xor_obfuscated", .bool(f.xorObfuscated)),
                     ]))
             }
         }
@@ -143,7 +144,8 @@ extension IngestRender {
             for f in r.files {
                 files.append(
                     .object([
-                        ("path", .string(f.path)), ("model", .string("account")), ("format", .string(f.format)),
+                        ("path", .string(f.path)), ("model", .string("account")),
+                        ("format", .string(f.format)),
                         ("role", f.role.map { .string($0) } ?? .null), ("records", .int(f.records)),
                         ("added", .int(f.added)), ("already_ingested", .bool(f.alreadyIngested)),
                         ("resumed_after", f.resumedAfter.map { .int($0) } ?? .null),

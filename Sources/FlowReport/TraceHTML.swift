@@ -146,7 +146,8 @@ extension TraceRender {
                 row("endpoints (\(Render.grouped(r.endpointCount)))", t.endpoints),
                 row(r.direction == .forward ? "fees" : "fees (none backward)", t.fees),
                 row(
-                    "below threshold (\(Render.count(t.belowThresholdBranches, "branch", "branches")))", t.belowThreshold
+                    "below threshold (\(Render.count(t.belowThresholdBranches, "branch", "branches")))",
+                    t.belowThreshold
                 ),
                 row("cut by limits (\(Render.grouped(r.cutCount)))", t.cutByLimits),
                 row("seeds", t.seeds, strong: true),

@@ -182,7 +182,9 @@ public enum TraceRender {
         }
         out += row("endpoints (\(Render.grouped(r.endpointCount)))", t.endpoints)
         out += row(r.direction == .forward ? "fees" : "fees (none backward)", t.fees)
-        out += row("below threshold (\(Render.count(t.belowThresholdBranches, "branch", "branches")))", t.belowThreshold)
+        out += row(
+            "below threshold (\(Render.count(t.belowThresholdBranches, "branch", "branches")))",
+            t.belowThreshold)
         out += row("cut by limits (\(Render.grouped(r.cutCount)))", t.cutByLimits)
         out += "| **seeds** | **\(units(t.seeds))** | |\n\n"
         if !r.policy.conservesValue {

@@ -1,5 +1,5 @@
-public import FlowModel
 import FlowBitcoin
+public import FlowModel
 import GRDB
 
 /// The value, script type and address of the output an input spends, as a source states it when

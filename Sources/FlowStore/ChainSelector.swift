@@ -1,6 +1,6 @@
+import FlowBitcoin
 import FlowModel
 import Foundation
-import FlowBitcoin
 import GRDB
 
 /// Chooses, among competing forks, the chain with the most cumulative proof of work, and gives

@@ -1,7 +1,7 @@
-import FlowReport
 import ArgumentParser
 import FlowKit
 import FlowModel
+import FlowReport
 
 struct ClusterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -197,7 +197,8 @@ struct ClusterCommand: ParsableCommand {
     struct Explain: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The chain of transactions and heuristics that joined two addresses into one cluster.",
-            discussion: "Exits 1 when the two addresses are not in one cluster (for scripts), 0 when they are.")
+            discussion:
+                "Exits 1 when the two addresses are not in one cluster (for scripts), 0 when they are.")
 
         @Argument(help: "The first address.")
         var a: String

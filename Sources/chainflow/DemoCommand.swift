@@ -1,6 +1,6 @@
-import FlowReport
 import ArgumentParser
 import FlowKit
+import FlowReport
 import Foundation
 
 struct DemoCommand: ParsableCommand {

@@ -1,7 +1,7 @@
-import FlowReport
 import ArgumentParser
 import FlowKit
 import FlowModel
+import FlowReport
 import Foundation
 
 struct GenerateCommand: ParsableCommand {

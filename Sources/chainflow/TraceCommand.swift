@@ -23,7 +23,10 @@ struct TraceCommand: ParsableCommand {
 
     @OptionGroup var database: DatabaseOption
 
-    @Option(name: .long, help: "A seed (repeatable): address:X, sent:X, tx:X, output:TXID:N, or a bare address, txid or TXID:N.")
+    @Option(
+        name: .long,
+        help:
+            "A seed (repeatable): address:X, sent:X, tx:X, output:TXID:N, or a bare address, txid or TXID:N.")
     var from: [String] = []
 
     @Option(name: .long, help: "A file with one seed per line ('#' starts a comment).")

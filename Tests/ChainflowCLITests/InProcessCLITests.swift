@@ -18,7 +18,8 @@ enum InProcess {
     static func run(_ arguments: [String]) throws -> Result {
         lock.lock()
         defer { lock.unlock() }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainflow-cli-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chainflow-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         let outPath = folder.appendingPathComponent("stdout").path
@@ -63,7 +64,9 @@ enum InProcess {
 
     /// A case database of the sample ledger (SampleData/transfers/ledger.csv) in a new folder.
     static func ledgerCase() throws -> (folder: String, db: String) {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainflow-cli-case-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chainflow-cli-case-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let db = folder + "/case.db"
         let r = try InProcess.run(["ingest", "--db", db, root + "/SampleData/transfers/ledger.csv"])
@@ -112,9 +115,13 @@ enum InProcess {
         #expect(isFolder.stderr.contains("\(folder): error: is a folder, not a database file"))
         let out = try InProcess.run(["address", "--db", db, "ACC-2001", "--format", "md", "--out", folder])
         #expect(out.status == 74)
-        #expect(out.stderr.contains("error: cannot write the report: is a folder; give a file name for the report"))
+        #expect(
+            out.stderr.contains(
+                "error: cannot write the report: is a folder; give a file name for the report"))
         for r in [missing, isFolder, out] { Self.clean(r) }
-        #expect(!FileManager.default.fileExists(atPath: folder + "/none.db"), "a read command creates no database")
+        #expect(
+            !FileManager.default.fileExists(atPath: folder + "/none.db"), "a read command creates no database"
+        )
     }
 
     @Test("time windows: one rule and one message for trace and aml; an empty window is refused")
@@ -122,13 +129,19 @@ enum InProcess {
         let (_, db) = try Self.ledgerCase()
         let bad = try InProcess.run(["trace", "--db", db, "--from", "4", "--until", "2024-13-01"])
         #expect(bad.status == 64)
-        #expect(bad.stderr.contains("--until: not a time: '2024-13-01'; give Unix seconds, a date (2024-03-01)"))
+        #expect(
+            bad.stderr.contains("--until: not a time: '2024-13-01'; give Unix seconds, a date (2024-03-01)"))
         let amlBad = try InProcess.run(["aml", "run", "--db", db, "--dry-run", "--until", "2024-13-01"])
         #expect(amlBad.status == 64)
-        #expect(amlBad.stderr.contains("--until: not a time: '2024-13-01'; give Unix seconds, a date (2024-03-01)"))
-        let empty = try InProcess.run(["aml", "run", "--db", db, "--dry-run", "--since", "2024-03-02", "--until", "2024-03-01"])
+        #expect(
+            amlBad.stderr.contains(
+                "--until: not a time: '2024-13-01'; give Unix seconds, a date (2024-03-01)"))
+        let empty = try InProcess.run([
+            "aml", "run", "--db", db, "--dry-run", "--since", "2024-03-02", "--until", "2024-03-01",
+        ])
         #expect(empty.status == 64)
-        #expect(empty.stderr.contains("--since (2024-03-02) is after --until (2024-03-01): the window is empty"))
+        #expect(
+            empty.stderr.contains("--since (2024-03-02) is after --until (2024-03-01): the window is empty"))
     }
 
     @Test("a trace of the planted deposit gives its exact haircut shares; query and address errors")
@@ -153,7 +166,9 @@ enum InProcess {
 
     @Test("ingest --json is one document shape for one file and for a mix of formats")
     func ingestJSON() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("chainflow-cli-json-\(UUID().uuidString)").path
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "chainflow-cli-json-\(UUID().uuidString)"
+        ).path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let ledger = Self.root + "/SampleData/transfers/ledger.csv"
         let blocks = Self.root + "/SampleData/bitcoin/blk/blocks1-256.dat"

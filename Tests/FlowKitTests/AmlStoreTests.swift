@@ -1,8 +1,8 @@
 import FlowAnalysis
 import FlowIngest
 import FlowModel
-import FlowRules
 import FlowReport
+import FlowRules
 import FlowSim
 import FlowStore
 import FlowTestSupport

@@ -1,8 +1,8 @@
-import FlowReport
 import FlowBitcoin
 import FlowIngest
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowStore
 import FlowTestSupport
 import Foundation
@@ -130,7 +130,9 @@ struct BitcoinJSONStoreTests {
         return (raw, json)
     }
 
-    @Test("getblock verbosity 2 JSON stores exactly what its raw block stores (content fingerprint), plus the fees Core states")
+    @Test(
+        "getblock verbosity 2 JSON stores exactly what its raw block stores (content fingerprint), plus the fees Core states"
+    )
     func sameAsRaw() throws {
         let (raw, json) = try Self.fingerprints(
             raw: Fixtures.sample("core-json/block766390.raw"), json: JSONFixtures.block766390)

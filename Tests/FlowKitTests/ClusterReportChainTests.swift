@@ -1,6 +1,6 @@
-import FlowReport
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowSim
 import FlowStore
 import FlowTestSupport

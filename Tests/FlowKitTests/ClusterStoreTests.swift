@@ -1,8 +1,8 @@
-import FlowReport
 import FlowBitcoin
 import FlowIngest
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowSim
 import FlowStore
 import FlowTestSupport

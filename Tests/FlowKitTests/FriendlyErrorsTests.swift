@@ -94,7 +94,8 @@ struct FriendlyErrorsTests {
         let aml = try Self.run(["aml", "run", "--db", db, "--out", out], in: dir)
         #expect(aml.status == 74, "\(aml.stderr)")
         #expect(
-            aml.stderr.contains("\(out): error: cannot write the output (is a folder; give a file name in it")
+            aml.stderr.contains(
+                "\(out): error: cannot write the output (is a folder; give a file name for the report")
         )
         let tags = try Self.run(["tags", "import", "--db", db, out], in: dir)
         #expect(

@@ -1,6 +1,6 @@
-import FlowReport
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowStore
 import FlowTestSupport
 import Foundation

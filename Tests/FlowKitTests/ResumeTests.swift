@@ -1,7 +1,7 @@
-import FlowReport
 import FlowIngest
 import FlowKit
 import FlowModel
+import FlowReport
 import FlowStore
 import FlowTestSupport
 import Foundation

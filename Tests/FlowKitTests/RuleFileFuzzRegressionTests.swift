@@ -1,5 +1,5 @@
-import FlowReport
 import FlowKit
+import FlowReport
 import FlowRules
 import Foundation
 import Testing

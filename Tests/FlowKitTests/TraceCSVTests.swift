@@ -1,7 +1,8 @@
 import FlowReport
-@testable import FlowKit
 import Foundation
 import Testing
+
+@testable import FlowKit
 
 /// `chainflow trace --format csv`: a row per endpoint and cut, exact amounts that add up.
 @Suite struct TraceCSVTests {

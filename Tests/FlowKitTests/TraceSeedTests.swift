@@ -44,14 +44,17 @@ import Testing
         #expect(try TraceSeed("\(txid):3").kind() == .bare("\(txid):3"))
         let bad = #expect(throws: TraceSeedError.self) { try TraceSeed("output:zz:1").kind() }
         #expect(bad?.exitCode == 64)
-        #expect(bad?.description.hasPrefix("chainflow trace: error: seed 'output:zz:1' is not output:TXID:N") == true)
+        #expect(
+            bad?.description.hasPrefix("chainflow trace: error: seed 'output:zz:1' is not output:TXID:N")
+                == true)
         let empty = #expect(throws: TraceSeedError.self) { try TraceSeed("tx:").kind() }
         #expect(empty?.message == "seed 'tx:' names nothing after 'tx:'")
     }
 
     @Test("a seed file with a byte-order mark, CRLF, comments and blank lines; errors name the line")
     func seedFile() throws {
-        let seeds = try TraceSeed.parse("\u{FEFF}# seeds\r\ntx:1\r\n\r\n  address:2  # the account\r\n", file: "s.txt")
+        let seeds = try TraceSeed.parse(
+            "\u{FEFF}# seeds\r\ntx:1\r\n\r\n  address:2  # the account\r\n", file: "s.txt")
         #expect(seeds.map(\.text) == ["tx:1", "address:2"])
         #expect(seeds.map(\.line) == [2, 4])
         let bad = #expect(throws: TraceSeedError.self) {
@@ -59,8 +62,11 @@ import Testing
         }
         #expect(bad?.location == "s.txt:3")
         #expect(bad?.exitCode == 64)
-        let missing = #expect(throws: TraceSeedError.self) { try TraceSeed.read(file: "/nonexistent/seeds.txt") }
-        #expect(missing?.description == "/nonexistent/seeds.txt: error: cannot read the seed file: no such file")
+        let missing = #expect(throws: TraceSeedError.self) {
+            try TraceSeed.read(file: "/nonexistent/seeds.txt")
+        }
+        #expect(
+            missing?.description == "/nonexistent/seeds.txt: error: cannot read the seed file: no such file")
         #expect(missing?.exitCode == 66)
     }
 
@@ -84,8 +90,12 @@ import Testing
                 == "seed '2' is ambiguous: it is both a transaction (tx:2, 1 transfer) and an address (address:2, received 1 transfer); say which with --from tx:2 or --from address:2"
         )
         // "1" is only a transaction, "9" only an account: bare seeds work.
-        #expect(try Trace.run(store: store, options: TraceOptions(from: ["1"])).reports[0].totals.seeds == UInt256(10_000))
-        #expect(try Trace.run(store: store, options: TraceOptions(from: ["9"])).reports[0].totals.seeds == UInt256(1_000))
+        #expect(
+            try Trace.run(store: store, options: TraceOptions(from: ["1"])).reports[0].totals.seeds
+                == UInt256(10_000))
+        #expect(
+            try Trace.run(store: store, options: TraceOptions(from: ["9"])).reports[0].totals.seeds
+                == UInt256(1_000))
     }
 
     @Test("an account that only sent says so and offers sent:; sent: traces its transfers out")
@@ -120,7 +130,8 @@ import Testing
         #expect(account.stdout.contains("endpoint,balance,9,,,,1000,10,100000000,2,1 2 3\n"))
         let seedFile = folder + "/seeds.txt"
         try Data("tx:1\r\noutput:nope\r\n".utf8).write(to: URL(fileURLWithPath: seedFile))
-        let bad = try CLIProcess.run(["trace", "--db", db, "--from-file", seedFile], in: folder, label: "file")
+        let bad = try CLIProcess.run(
+            ["trace", "--db", db, "--from-file", seedFile], in: folder, label: "file")
         #expect(bad.status == 64)
         #expect(bad.stderr.hasPrefix("\(seedFile):2: error: seed 'output:nope' is not output:TXID:N"))
         let policy = try CLIProcess.run(

@@ -1,6 +1,7 @@
-public import struct Foundation.Data
 import FlowModel
 import Foundation
+
+public import struct Foundation.Data
 
 /// Opening input files the same way for every reader.
 public enum InputFile {

@@ -46,7 +46,8 @@ public struct AssetValue: Sendable, Equatable {
     public var priceText: String {
         var t = price.decimalString(decimals: PriceSeries.scale)
         if t.contains(".") {
-            while t.hasSuffix("0"), let dot = t.firstIndex(of: "."), t.distance(from: dot, to: t.endIndex) > 3 {
+            while t.hasSuffix("0"), let dot = t.firstIndex(of: "."), t.distance(from: dot, to: t.endIndex) > 3
+            {
                 t.removeLast()
             }
         } else {

@@ -1,5 +1,5 @@
-import FlowBitcoin
 import Crypto
+import FlowBitcoin
 package import FlowModel
 
 /// Decodes one serialized Bitcoin block (legacy and BIP144 segwit transactions), computes every

@@ -1,4 +1,5 @@
 import FlowModel
+
 package import struct Foundation.Data
 package import class Foundation.FileManager
 package import struct Foundation.URL

@@ -58,14 +58,16 @@ public struct PriceFile: Sendable {
             do {
                 guard try reader.next(into: &fields) else { return nil }
             } catch {
-                throw IngestError(.badValue, error.message, file: file, line: error.line, column: error.column)
+                throw IngestError(
+                    .badValue, error.message, file: file, line: error.line, column: error.column)
             }
             return fields.map {
                 (reader.string($0) ?? reader.lossyString($0)).trimmingCharacters(in: .whitespaces)
             }
         }
         guard let header = try next() else {
-            throw IngestError(.truncated, "empty prices file: expected a CSV header line", file: file, line: 1)
+            throw IngestError(
+                .truncated, "empty prices file: expected a CSV header line", file: file, line: 1)
         }
         let names = header.map { $0.lowercased() }
         func column(_ n: String) -> Int? { names.firstIndex(of: n) }
@@ -106,12 +108,14 @@ public struct PriceFile: Sendable {
             if r.allSatisfy(\.isEmpty) { continue }
             guard r.count == header.count else {
                 throw IngestError(
-                    .badValue, "expected \(header.count) columns (as in the header), found \(r.count)", file: file,
+                    .badValue, "expected \(header.count) columns (as in the header), found \(r.count)",
+                    file: file,
                     line: line)
             }
             func fail(_ c: Int, _ why: String) -> IngestError {
                 IngestError(
-                    .badValue, "\(why): \(quoted(r[c]))", file: file, line: line, column: c + 1, field: header[c])
+                    .badValue, "\(why): \(quoted(r[c]))", file: file, line: line, column: c + 1,
+                    field: header[c])
             }
             var dateText = r[dateColumn]
             if dateText.hasSuffix(" UTC") { dateText = String(dateText.dropLast(4)) }
@@ -151,7 +155,8 @@ public struct PriceFile: Sendable {
         guard parts.count <= 2, !t.isEmpty else { return nil }
         let whole = String(parts[0])
         let fraction = parts.count == 2 ? String(parts[1]) : ""
-        guard !(whole.isEmpty && fraction.isEmpty), (whole + fraction).allSatisfy({ $0.isASCII && $0.isNumber })
+        guard !(whole.isEmpty && fraction.isEmpty),
+            (whole + fraction).allSatisfy({ $0.isASCII && $0.isNumber })
         else { return nil }
         var digits = whole + fraction
         var point = whole.count + exponent
