@@ -113,7 +113,8 @@ public enum ClusterRender {
         out += "  time          load \(seconds(r.loadSeconds)), heuristics \(seconds(r.heuristicSeconds)), "
         out +=
             "union-find \(seconds(r.unionFindSeconds)) (\(Render.grouped(Int(r.inputsPerSecond))) inputs/s), "
-        out += "write \(seconds(r.writeSeconds)), total \(seconds(r.totalSeconds)) on \(r.threads) threads\n"
+        out +=
+            "write \(seconds(r.writeSeconds)), total \(seconds(r.totalSeconds)) on \(Render.count(r.threads, "thread"))\n"
         return out
     }
 

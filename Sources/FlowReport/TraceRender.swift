@@ -160,7 +160,7 @@ public enum TraceRender {
         out += "| | |\n| --- | --- |\n"
         for s in r.seeds {
             out +=
-                "| seed | \(code(s.text)): \(units(s.amount)) (\(s.count) \(r.model == "utxo" ? "outputs" : "transfers")) |\n"
+                "| seed | \(code(s.text)): \(units(s.amount)) (\(Render.count(s.count, r.model == "utxo" ? "output" : "transfer"))) |\n"
         }
         out += "| policy | \(policyLine(r.policy)) |\n"
         out +=
@@ -173,7 +173,7 @@ public enum TraceRender {
         }
         out += "| limits | \(limits.joined(separator: "; ")) |\n"
         out +=
-            "| steps | \(Render.grouped(r.steps)) \(r.model == "utxo" ? "transactions" : "transfers") followed |\n\n"
+            "| steps | \(Render.count(r.steps, r.model == "utxo" ? "transaction" : "transfer")) followed |\n\n"
 
         out += "## Totals\n\n| | amount | share |\n| --- | ---: | ---: |\n"
         let t = r.totals
