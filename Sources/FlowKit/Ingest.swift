@@ -60,6 +60,8 @@ public enum BitcoinIngest {
         var blocks: Int
         var error: IngestError?
         var bytes: Int
+        var kind: String
+        var xor: Bool
     }
 
     /// A decoded batch: whole blocks in input order, and the error that ended the file, if any.
@@ -69,6 +71,9 @@ public enum BitcoinIngest {
         var error: IngestError?
         var fileDone: Bool
         var bytes: Int
+        /// What the file turned out to be (`blk`, `raw`, `hex`) and whether it was XOR-obfuscated.
+        var kind: String = "?"
+        var xor = false
     }
 
     public static func run(
@@ -103,9 +108,8 @@ public enum BitcoinIngest {
                 path: $0, kind: "?", blocks: 0, added: 0, alreadyPresent: 0, xorObfuscated: false)
         }
         let queue = BatchQueue<Batch>(capacity: 3)
-        let kinds = LockedSlots<(kind: String, xor: Bool)>(count: options.paths.count, initial: ("?", false))
         let producer = Thread {
-            produce(options: options, fileSizes: fileSizes, into: queue, kinds: kinds)
+            produce(options: options, fileSizes: fileSizes, into: queue)
         }
         producer.stackSize = 8 << 20
         producer.start()
@@ -126,7 +130,7 @@ public enum BitcoinIngest {
                     let item = Planned(
                         fileIndex: batch.fileIndex, rows: rows, blocks: batch.blocks.count,
                         error: batch.error,
-                        bytes: batch.bytes)
+                        bytes: batch.bytes, kind: batch.kind, xor: batch.xor)
                     guard planned.push(item) else { return }
                     if batch.error != nil { return }
                 }
@@ -139,6 +143,8 @@ public enum BitcoinIngest {
                 try writer.write(batch.rows)
                 try writer.commit()
                 let after = writer.summary
+                files[batch.fileIndex].kind = batch.kind
+                files[batch.fileIndex].xorObfuscated = batch.xor
                 files[batch.fileIndex].blocks += batch.blocks
                 files[batch.fileIndex].added += after.blocksAdded - before.blocksAdded
                 files[batch.fileIndex].alreadyPresent += after.blocksSkipped - before.blocksSkipped
@@ -158,10 +164,6 @@ public enum BitcoinIngest {
                 }
             }
         }
-        for (i, info) in kinds.values.enumerated() {
-            files[i].kind = info.kind
-            files[i].xorObfuscated = info.xor
-        }
         let elapsed = seconds(since: start)
         return IngestReport(
             files: files, summary: summary, seconds: elapsed,
@@ -176,8 +178,7 @@ public enum BitcoinIngest {
     /// A file's last batch carries its framing error, if any (a file with no good frame sends
     /// one empty batch).
     static func produce(
-        options: IngestOptions, fileSizes: [Int], into queue: BatchQueue<Batch>,
-        kinds: LockedSlots<(kind: String, xor: Bool)>
+        options: IngestOptions, fileSizes: [Int], into queue: BatchQueue<Batch>
     ) {
         defer { queue.close() }
         for (fileIndex, path) in options.paths.enumerated() {
@@ -188,7 +189,6 @@ public enum BitcoinIngest {
                 queue.push(Batch(fileIndex: fileIndex, blocks: [], error: error, fileDone: true, bytes: 0))
                 return
             }
-            kinds.set(fileIndex, (source.kind.rawValue, source.deobfuscated))
             var start = 0
             var reportedBytes = 0
             repeat {
@@ -207,7 +207,8 @@ public enum BitcoinIngest {
                     ? fileSizes[fileIndex] - reportedBytes : min(fileSizes[fileIndex] - reportedBytes, bytes)
                 reportedBytes += share
                 let batch = Batch(
-                    fileIndex: fileIndex, blocks: blocks, error: failure, fileDone: last, bytes: share)
+                    fileIndex: fileIndex, blocks: blocks, error: failure, fileDone: last, bytes: share,
+                    kind: source.kind.rawValue, xor: source.deobfuscated)
                 guard queue.push(batch), failure == nil else { return }
                 start = end
             } while start < source.frames.count
@@ -222,52 +223,28 @@ public enum BitcoinIngest {
         let count = frames.count
         let chunks = min(count, threads * 4)
         guard chunks > 0 else { return ([], nil) }
-        let results = LockedSlots<([(block: BitcoinBlock, offset: Int)], IngestError?)>(
-            count: chunks, initial: ([], nil))
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let results = parallelMap(chunks, threads: threads) { chunk in
             let lo = frames.lowerBound + chunk * count / chunks
             let hi = frames.lowerBound + (chunk + 1) * count / chunks
             var blocks = [(block: BitcoinBlock, offset: Int)]()
             blocks.reserveCapacity(hi - lo)
-            var failure: IngestError?
             for i in lo..<hi {
                 let frame = source.frames[i]
                 switch Result(catching: { () throws(IngestError) in
                     try source.decode(frame)
                 }) {
                 case .success(let block): blocks.append((block, frame.offset))
-                case .failure(let error): failure = error
+                case .failure(let error): return (blocks, Optional(error))
                 }
-                if failure != nil { break }
             }
-            results.set(chunk, (blocks, failure))
+            return (blocks, nil)
         }
         var all = [(block: BitcoinBlock, offset: Int)]()
         all.reserveCapacity(count)
-        for (blocks, failure) in results.values {
+        for (blocks, failure) in results {
             all.append(contentsOf: blocks)
             if let failure { return (all, failure) }
         }
         return (all, nil)
-    }
-}
-
-/// Values written by concurrent threads into their own slots, read once they are done.
-final class LockedSlots<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Value]
-
-    init(count: Int, initial: Value) { slots = Array(repeating: initial, count: count) }
-
-    func set(_ i: Int, _ value: Value) {
-        lock.lock()
-        slots[i] = value
-        lock.unlock()
-    }
-
-    var values: [Value] {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots
     }
 }

@@ -90,19 +90,7 @@ struct SnapshotLoader {
     /// Runs the jobs on up to `threads` threads, each job on its own connection; a free thread
     /// takes the next job, so unequal jobs still keep every thread busy.
     func run(_ jobs: [Job], threads: Int) throws -> [JobResult] {
-        let box = ResultBox<JobResult>(count: jobs.count)
-        let width = max(1, min(threads, jobs.count))
-        let work: @Sendable (Int) -> Void = { _ in
-            while let i = box.take() {
-                box.set(i, Result { try self.perform(jobs[i]) })
-            }
-        }
-        if width == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: width, execute: work)
-        }
-        return try box.values()
+        try parallelMap(jobs.count, threads: threads) { i in try self.perform(jobs[i]) }
     }
 
     func perform(_ job: Job) throws -> JobResult {
@@ -318,38 +306,5 @@ struct SnapshotLoader {
             }
         }
         return (s, pending)
-    }
-}
-
-/// Results of concurrent jobs, one slot each, behind a lock.
-final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<T, any Error>?]
-    private var next = 0
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    /// The next job index nobody has taken, or nil when all are taken.
-    func take() -> Int? {
-        lock.lock()
-        defer { lock.unlock() }
-        guard next < slots.count else { return nil }
-        next += 1
-        return next - 1
-    }
-
-    func set(_ i: Int, _ r: Result<T, any Error>) {
-        lock.lock()
-        slots[i] = r
-        lock.unlock()
-    }
-
-    func values() throws -> [T] {
-        lock.lock()
-        defer { lock.unlock() }
-        return try slots.map { slot in
-            guard let slot else { throw StoreError(.io, "a load job did not finish", path: "") }
-            return try slot.get()
-        }
     }
 }

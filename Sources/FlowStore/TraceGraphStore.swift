@@ -502,24 +502,11 @@ struct TraceTables: Sendable {
 
     static func load(path: String, threads: Int) throws(StoreError) -> TraceTables {
         let parts = Part.allCases
-        let box = TracePartBox(count: parts.count)
-        let work: @Sendable (Int) -> Void = { w in
-            var i = w
-            let width = max(1, min(threads, parts.count))
-            while i < parts.count {
-                box.set(i, Result { try Self.read(parts[i], path: path) })
-                i += width
-            }
-        }
-        let width = max(1, min(threads, parts.count))
-        if width == 1 {
-            work(0)
-        } else {
-            DispatchQueue.concurrentPerform(iterations: width, execute: work)
-        }
         var t = TraceTables()
         do {
-            for r in try box.values() {
+            for r in try parallelMap(
+                parts.count, threads: threads, { i in try Self.read(parts[i], path: path) })
+            {
                 switch r.part {
                 case .transactions:
                     t.txMin = r.tables.txMin
@@ -609,28 +596,5 @@ struct TraceTables: Sendable {
             }
         }
         return (part, t)
-    }
-}
-
-/// Results of the parallel table reads, one slot each, behind a lock.
-final class TracePartBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var slots: [Result<(part: TraceTables.Part, tables: TraceTables), any Error>?]
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ i: Int, _ r: Result<(part: TraceTables.Part, tables: TraceTables), any Error>) {
-        lock.lock()
-        slots[i] = r
-        lock.unlock()
-    }
-
-    func values() throws -> [(part: TraceTables.Part, tables: TraceTables)] {
-        lock.lock()
-        defer { lock.unlock() }
-        return try slots.map { slot in
-            guard let slot else { throw StoreError(.io, "a load job did not finish", path: "") }
-            return try slot.get()
-        }
     }
 }
