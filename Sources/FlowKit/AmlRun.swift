@@ -192,8 +192,14 @@ public enum AmlRun {
             try deliver?(result)
             return result
         }
-        let runId = try store.startRun(command: "aml run", parameters: parameters.rendered())
-        do {
+        let summary: (AmlRunResult) -> JSONValue = { result in
+            JSONValue.object([
+                ("alerts", .int(result.alerts.count)), ("new_alerts", .int(result.newAlerts)),
+                ("transfers", .int(result.transfersLoaded)),
+            ])
+        }
+        return try RunLog.record(store, command: "aml run", parameters: parameters, summary: summary) {
+            runId in
             var result = try body()
             // Deliver first: only a run whose alerts reached their reader is recorded as done.
             try deliver?(result)
@@ -202,18 +208,7 @@ public enum AmlRun {
                 reportFrom: reportFrom,
                 reportUntil: reportUntil, maxTransferId: mark.maxId, transfers: result.transfersLoaded)
             result.runId = runId
-            try store.finishRun(
-                runId, status: "ok",
-                summary: JSONValue.object([
-                    ("alerts", .int(result.alerts.count)), ("new_alerts", .int(result.newAlerts)),
-                    ("transfers", .int(result.transfersLoaded)),
-                ]).rendered())
             return result
-        } catch {
-            try? store.finishRun(
-                runId, status: "failed",
-                summary: JSONValue.object([("error", .string("\(error)"))]).rendered())
-            throw error
         }
     }
 

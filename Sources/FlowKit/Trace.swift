@@ -105,17 +105,10 @@ public enum Trace {
         // A read-only database (no write permission on the file or its folder): the trace is not
         // recorded in `runs` (run id 0).
         if store.readOnly { return try perform(store: store, options: options, seeds: seeds, runId: 0) }
-        let runId = try store.startRun(
-            command: "trace", parameters: options.parametersJSON(seeds: seeds).rendered())
-        do {
-            let result = try perform(store: store, options: options, seeds: seeds, runId: runId)
-            try store.finishRun(runId, status: "ok", summary: summary(result).rendered())
-            return result
-        } catch {
-            try? store.finishRun(
-                runId, status: "failed",
-                summary: JSONValue.object([("error", .string(String(describing: error)))]).rendered())
-            throw error
+        return try RunLog.record(
+            store, command: "trace", parameters: options.parametersJSON(seeds: seeds), summary: summary
+        ) { runId in
+            try perform(store: store, options: options, seeds: seeds, runId: runId)
         }
     }
 
