@@ -166,7 +166,7 @@ public enum AmlEvaluate {
             alertsByTypology[a.typology] = c
             flagged.formUnion(a.addresses)
         }
-        func rank(_ t: String) -> Int { AmlDetector.allCases.firstIndex { $0.rawValue == t } ?? 99 }
+        func rank(_ t: String) -> Int { AmlTypology.allCases.firstIndex { $0.rawValue == t } ?? 99 }
         let typologies = Array(Set(labels.map(\.typology)).union(alertsByTypology.keys)).sorted {
             (rank($0), $0) < (rank($1), $1)
         }

@@ -227,7 +227,7 @@ extension CaseDatabase {
 /// `chainflow generate`: a synthetic Bitcoin chain or an account ledger with planted typologies.
 public enum Generate {
     /// The typologies a ledger can plant, by name.
-    public static var typologyNames: [String] { LedgerTypology.allCases.map(\.rawValue) }
+    public static var typologyNames: [String] { AmlTypology.ledger.map(\.rawValue) }
 
     /// Writes blk files of `transactions` transactions to `out` (and labels.csv for planted peel
     /// chains); returns the lines to print.
@@ -259,7 +259,12 @@ public enum Generate {
         if text == "all" { return typologyNames }
         if text == "none" { return [] }
         return try text.split(separator: ",").map { (name) throws(UsageError) -> String in
-            guard LedgerTypology(rawValue: String(name)) != nil else {
+            if AmlTypology(rawValue: String(name)) == .peelChain {
+                throw UsageError(
+                    "--typologies: peel chains live on UTXO chains; plant them with 'chainflow generate bitcoin --peel-chains N'",
+                    command: "generate")
+            }
+            guard AmlTypology(rawValue: String(name)) != nil else {
                 throw UsageError(
                     "--typologies: unknown typology '\(name.prefix(30))'; known: all, \(typologyNames.joined(separator: ", "))",
                     command: "generate")
@@ -273,7 +278,7 @@ public enum Generate {
     public static func ledger(
         accounts: Int, days: Int, typologies: String, instances: Int?, seed: UInt64, out: String, ingest: Bool
     ) throws -> String {
-        let kinds = try Self.typologies(typologies).compactMap(LedgerTypology.init(rawValue:))
+        let kinds = try Self.typologies(typologies).compactMap(AmlTypology.init(rawValue:))
         let options = LedgerOptions(
             accounts: accounts, days: days, typologies: kinds, instancesPerTypology: instances, seed: seed)
         let report = try AmlLedger.generate(options: options, directory: out, ingest: ingest)

@@ -135,10 +135,10 @@ public enum AmlRuleFile {
         for (key, value) in map where key.string == "detector" { detectorNode = value }
         var index = set.rules.firstIndex { $0.name == name }
         if let node = detectorNode {
-            guard let d = node.string.flatMap(AmlDetector.init(rawValue:)) else {
+            guard let d = node.string.flatMap(AmlTypology.init(rawValue:)) else {
                 throw fail(
                     file, node, "detector",
-                    "rule '\(name)': unknown detector '\(node.string ?? "")'; known: \(AmlDetector.allCases.map(\.rawValue).joined(separator: ", "))"
+                    "rule '\(name)': unknown detector '\(node.string ?? "")'; known: \(AmlTypology.allCases.map(\.rawValue).joined(separator: ", "))"
                 )
             }
             if let i = index, set.rules[i].detector != d {

@@ -3,7 +3,7 @@ import FlowModel
 
 extension AmlRuleFile {
     /// What each detector looks for, for the documented default rule file.
-    static func summary(_ d: AmlDetector) -> [String] {
+    static func summary(_ d: AmlTypology) -> [String] {
         switch d {
         case .fanIn:
             [

@@ -1,4 +1,4 @@
-import FlowModel
+public import FlowModel
 import Foundation
 
 /// Options of `chainflow generate ledger`.
@@ -7,8 +7,8 @@ public struct LedgerOptions: Sendable {
     /// planted typologies add.
     public var accounts: Int
     public var days: Int
-    /// Typologies to plant (`LedgerTypology`); all by default.
-    public var typologies: [LedgerTypology]
+    /// Typologies to plant (of `AmlTypology.ledger`); all of them by default.
+    public var typologies: [AmlTypology]
     /// Planted instances per typology; nil: one per 250 accounts, at least 10.
     public var instancesPerTypology: Int?
     public var seed: UInt64
@@ -16,7 +16,7 @@ public struct LedgerOptions: Sendable {
     public var start: Int64
 
     public init(
-        accounts: Int = 5_000, days: Int = 180, typologies: [LedgerTypology] = LedgerTypology.allCases,
+        accounts: Int = 5_000, days: Int = 180, typologies: [AmlTypology] = AmlTypology.ledger,
         instancesPerTypology: Int? = nil, seed: UInt64 = 7, start: Int64 = 1_704_067_200
     ) {
         self.accounts = accounts
@@ -26,22 +26,6 @@ public struct LedgerOptions: Sendable {
         self.seed = seed
         self.start = start
     }
-}
-
-/// The laundering typologies the generator plants (the names the AML rules use).
-public enum LedgerTypology: String, Sendable, CaseIterable {
-    case fanIn = "fan-in"
-    case fanOut = "fan-out"
-    case scatterGather = "scatter-gather"
-    case gatherScatter = "gather-scatter"
-    case cycle
-    case bipartite
-    case stack
-    case randomWalk = "random-walk"
-    case structuring
-    case passThrough = "pass-through"
-    case velocity
-    case exposure
 }
 
 /// What `LedgerGenerator.write` wrote.

@@ -252,7 +252,7 @@ import Testing
             #expect((row.recall ?? 0) >= 0.9, "\(row.typology): recall \(row.found)/\(row.planted)")
         }
         #expect((e.total.precision ?? 0) >= 0.8, "precision \(e.total.hits)/\(e.total.alerts)")
-        #expect(e.rows.count == LedgerTypology.allCases.count)
+        #expect(e.rows.count == AmlTypology.ledger.count)
     }
 
     @Test func tuningWritesARuleFileThatLoadsIsDeterministicAndHoldsItsPrecision() throws {

@@ -1,28 +1,7 @@
 public import FlowModel
 
-/// The detectors chainflow has; each rule in a rule file runs one of them.
-///
-/// Typologies follow IBM AMLSim / AMLworld (fan-in, fan-out, cycle, bipartite, stack,
-/// scatter-gather, gather-scatter, random walk; Altman et al., "Realistic Synthetic Financial
-/// Transactions for Anti-Money Laundering Models", NeurIPS 2023; Suzumura & Kanezashi, AMLSim,
-/// 2021) and FATF red-flag indicators (structuring below reporting thresholds, rapid movement of
-/// funds, dormant accounts suddenly active, exposure to sanctioned or mixer addresses: FATF,
-/// "Virtual Assets Red Flag Indicators of Money Laundering and Terrorist Financing", 2020).
-public enum AmlDetector: String, Sendable, CaseIterable, Codable {
-    case fanIn = "fan-in"
-    case fanOut = "fan-out"
-    case scatterGather = "scatter-gather"
-    case gatherScatter = "gather-scatter"
-    case cycle
-    case bipartite
-    case stack
-    case randomWalk = "random-walk"
-    case structuring
-    case passThrough = "pass-through"
-    case velocity
-    case exposure
-    case peelChain = "peel-chain"
-
+/// The detector of each typology: what a rule of that typology reads.
+extension AmlTypology {
     /// The parameters the detector reads (rule-file keys besides `detector`, `enabled`,
     /// `severity`).
     public var parameters: [AmlParameter] {
@@ -119,7 +98,7 @@ public struct AmountThreshold: Sendable, Equatable, CustomStringConvertible {
 /// One rule: a detector with its parameters. Fields a detector does not read are ignored.
 public struct AmlRule: Sendable, Equatable {
     public var name: String
-    public var detector: AmlDetector
+    public var detector: AmlTypology
     public var enabled = true
     public var severity: AmlSeverity
     /// Seconds.
@@ -155,7 +134,7 @@ public struct AmlRule: Sendable, Equatable {
     /// window (Poisson); 1 turns the test off.
     public var maxChance = 1.0
 
-    public init(name: String, detector: AmlDetector, severity: AmlSeverity) {
+    public init(name: String, detector: AmlTypology, severity: AmlSeverity) {
         self.name = name
         self.detector = detector
         self.severity = severity
@@ -185,7 +164,7 @@ public struct AmlRuleSet: Sendable, Equatable {
 
     /// The default rules, with the parameters documented in `chainflow aml rules`.
     public static var standard: AmlRuleSet {
-        func rule(_ d: AmlDetector, _ s: AmlSeverity, _ configure: (inout AmlRule) -> Void) -> AmlRule {
+        func rule(_ d: AmlTypology, _ s: AmlSeverity, _ configure: (inout AmlRule) -> Void) -> AmlRule {
             var r = AmlRule(name: d.rawValue, detector: d, severity: s)
             configure(&r)
             return r
