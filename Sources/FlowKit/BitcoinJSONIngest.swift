@@ -68,12 +68,8 @@ public enum BitcoinJSONIngest {
         guard b.declaredHeight != nil || !b.prevouts.isEmpty || !b.fees.isEmpty else { return nil }
         return BlockExtras(
             declaredHeight: b.declaredHeight,
-            prevouts: b.prevouts.map { tx in tx.map { $0.map(known) } },
+            prevouts: b.prevouts,
             statedFees: b.fees.map { $0.map { Int64($0.satoshi) } })
-    }
-
-    static func known(_ s: SpentOutput) -> KnownPrevout {
-        KnownPrevout(value: s.value, type: s.type, addressKey: s.addressKey)
     }
 
     /// One run's state.
@@ -315,9 +311,9 @@ public enum BitcoinJSONIngest {
             let matches = try writer.unresolvedInputs(spending: outputs.map { ($0.txid, $0.vout) })
             guard !matches.isEmpty else { return }
             var seen = Set<Int64>()
-            var items = [(inputId: Int64, txId: Int64, prevout: KnownPrevout)]()
+            var items = [(inputId: Int64, txId: Int64, prevout: SpentOutput)]()
             for m in matches where seen.insert(m.inputId).inserted {
-                items.append((m.inputId, m.txId, BitcoinJSONIngest.known(outputs[m.outpoint].output)))
+                items.append((m.inputId, m.txId, outputs[m.outpoint].output))
             }
             try writer.write(planner.planPrevouts(items, network: network))
             try writer.commit()

@@ -185,88 +185,28 @@ public enum Clustering {
         let parameters = options.clusteringParameters
         let last = try session.lastRun()
         let (blocks, coverage) = try session.chain()
-        let rule = options.changeRule
-        // Incremental or full?
-        var reason: String?
-        var newBlocks: [ChainBlock] = []
-        if options.full {
-            reason = "--full was given"
-        } else if let last {
-            newBlocks = blocks.filter { $0.id > last.coverage.maxBlockId }
-            if last.heuristics != heuristics || last.parameters != parameters {
-                reason = "the heuristics or their parameters differ from the last run's (\(last.heuristics))"
-            } else if rule?.dependsOnLaterTransactions == true {
-                reason = "peeling-chain looks at later transactions"
-            } else if try session.mainDigest(upTo: last.coverage.maxBlockId)
-                != (last.coverage.mainBlocks, last.coverage.blocksDigest)
-            {
-                reason = "the main chain changed below the last run's tip (a reorganisation)"
-            } else if newBlocks.contains(where: {
-                $0.height == nil || $0.height! <= (last.coverage.maxHeight ?? -1)
-            }) {
-                reason = "new blocks lie at or below the height the last run covered"
-            } else {
-                let resolved = try session.resolvedPendingInputs()
-                if resolved > 0 {
-                    reason = "\(resolved) inputs of already clustered transactions have been resolved since"
-                }
-            }
-        } else {
-            reason = "first run on this database"
-        }
+        let (reason, newBlocks) = try fullReason(
+            session: session, options: options, last: last, blocks: blocks)
         let incremental = reason == nil
-        let heuristicsUsed = rule?.heuristics ?? []
-        let columns = SnapshotColumns(
-            values: heuristicsUsed.contains(.optimalChange), types: heuristicsUsed.contains(.addressType),
-            spends: heuristicsUsed.contains(.peelingChain))
-
-        // Load.
-        let bitcoinNeeded = options.heuristics.multiInput || rule != nil
-        var (snapshot, pending) =
-            bitcoinNeeded
-            ? try session.loadSnapshot(
-                blocks: incremental ? newBlocks : blocks, columns: columns, scanAll: !incremental,
-                threads: options.threads)
-            : (UTXOSnapshot(), [])
-        if incremental, heuristicsUsed.contains(.oneTime), let last {
-            var seen = Set<UInt32>()
-            for a in snapshot.outputAddress
-            where a != UTXOSnapshot.noAddress && Int64(a) <= last.coverage.maxAddressId {
-                seen.insert(a)
-            }
-            snapshot.paidBefore = try session.paidBefore(seen, maxBlockId: last.coverage.maxBlockId)
-        }
-        var depositTransfers: [DepositTransfer] = []
-        var exchanges = Set<UInt32>()
-        var tolerance: [Int64: UInt256] = [:]
-        if options.heuristics.depositAddress {
-            let input = try session.depositInput(categories: options.exchangeCategories)
-            depositTransfers = input.transfers
-            exchanges = input.exchanges
-            for (asset, decimals) in input.decimals {
-                if case .success(let units) = UInt256.parseAmount(
-                    options.depositTolerance, decimals: decimals)
-                {
-                    tolerance[asset] = units
-                }
-            }
-        }
-        let state: (pairs: [(address: UInt32, cluster: UInt32)], lastSequence: Int64) =
-            incremental ? try session.clusterState() : ([], -1)
+        let input = try load(
+            session: session, options: options, blocks: incremental ? newBlocks : blocks,
+            last: incremental ? last : nil)
         let loaded = clock.now
 
         // Heuristics.
         let (bitcoinEdges, bitcoinReport) = BitcoinEdges.build(
-            snapshot,
+            input.snapshot,
             options: BitcoinHeuristicOptions(
-                multiInput: options.heuristics.multiInput, skipCoinJoin: options.skipCoinJoin, change: rule),
+                multiInput: options.heuristics.multiInput, skipCoinJoin: options.skipCoinJoin,
+                change: options.changeRule),
             threads: options.threads)
         var edges = bitcoinEdges
         var deposits: [DepositAddress] = []
-        if !depositTransfers.isEmpty {
+        if !input.depositTransfers.isEmpty {
             let (depositEdges, found) = DepositAddressHeuristic.edges(
-                depositTransfers, exchanges: exchanges,
-                parameters: DepositParameters(maxBlocks: options.depositMaxBlocks, tolerance: tolerance))
+                input.depositTransfers, exchanges: input.exchanges,
+                parameters: DepositParameters(maxBlocks: options.depositMaxBlocks, tolerance: input.tolerance)
+            )
             edges.append(contentsOf: depositEdges)
             deposits = found
         }
@@ -276,92 +216,198 @@ public enum Clustering {
         let addressCount = Int(max(UInt32(clamping: coverage.maxAddressId), edges.maxAddress)) + 1
         var uf =
             incremental
-            ? ClusterUnionFind(addressCount: addressCount, clusters: state.pairs)
+            ? ClusterUnionFind(addressCount: addressCount, clusters: input.state.pairs)
             : ClusterUnionFind(addressCount: addressCount)
         let merges = uf.merge(edges, threads: options.unionFindThreads)
         let ids = uf.clusterIds()
         let merged = clock.now
 
         // Guard, counts, write.
-        let threshold = UInt32(clamping: max(options.superClusterSize, 1))
-        var warnings: [ClusterWarning] = []
-        for m in merges where m.childSize >= threshold && m.parentSize >= threshold {
-            warnings.append(
-                ClusterWarning(
-                    heuristic: LinkHeuristic(rawValue: edges.heuristic[m.edge]) ?? .multiInput,
-                    evidence: edges.evidence[m.edge], clusterA: m.parent, sizeA: m.parentSize,
-                    clusterB: m.child,
-                    sizeB: m.childSize))
-        }
-        var clusters = 0
-        var clustered = 0
-        var largest: (id: Int, size: Int) = (0, 0)
-        for a in 0..<ids.count where ids[a] == UInt32(a) && uf.size[a] > 1 {
-            clusters += 1
-            clustered += Int(uf.size[a])
-            if Int(uf.size[a]) > largest.size { largest = (a, Int(uf.size[a])) }
-        }
-        var previous: [UInt32]?
-        var hadRow: [Bool]?
-        if incremental {
-            var p = (0..<UInt32(addressCount)).map { $0 }
-            var h = [Bool](repeating: false, count: addressCount)
-            for (a, c) in state.pairs where Int(a) < addressCount {
-                p[Int(a)] = c
-                h[Int(a)] = true
-            }
-            previous = p
-            hadRow = h
-        }
+        let warnings = superClusterWarnings(merges, edges: edges, threshold: options.superClusterSize)
+        let counts = ClusterCounts(ids: ids, sizes: uf.size)
+        let before = incremental ? previousIds(input.state.pairs, addressCount: addressCount) : nil
         try session.write(
             ClusterWrite(
-                edges: edges, merges: merges, firstSequence: state.lastSequence + 1, clusterIds: ids,
+                edges: edges, merges: merges, firstSequence: input.state.lastSequence + 1, clusterIds: ids,
                 sizes: uf.size,
-                previousIds: previous, hadRow: hadRow, coinJoins: bitcoinReport.coinJoins,
-                pendingInputs: pending,
+                previousIds: before?.ids, hadRow: before?.hadRow, coinJoins: bitcoinReport.coinJoins,
+                pendingInputs: input.pending,
                 warnings: warnings,
-                deposits: deposits.map {
-                    DepositAddressRow(address: $0.address, exchange: $0.exchange, users: $0.users)
-                }
+                deposits: deposits
             ))
         let written = clock.now
 
-        var edgeCounts: [String: Int] = [:]
-        for h in edges.heuristic { edgeCounts[LinkHeuristic(rawValue: h)?.name ?? "?", default: 0] += 1 }
-        var mergeCounts: [String: Int] = [:]
-        for m in merges {
-            mergeCounts[LinkHeuristic(rawValue: edges.heuristic[m.edge])?.name ?? "?", default: 0] += 1
-        }
         var report = ClusterRunReport(
             runId: session.runId, mode: incremental ? "incremental" : "full", fullReason: reason,
             heuristics: heuristics, parameters: parameters, maxHeight: coverage.maxHeight,
-            transactions: snapshot.transactionCount, inputs: bitcoinReport.inputs, edges: edgeCounts,
-            merges: mergeCounts, coinJoinsSkipped: bitcoinReport.coinJoins.count, coinJoinSample: [],
+            transactions: input.snapshot.transactionCount, inputs: bitcoinReport.inputs,
+            edges: countByHeuristic(edges.heuristic),
+            merges: countByHeuristic(merges.map { edges.heuristic[$0.edge] }),
+            coinJoinsSkipped: bitcoinReport.coinJoins.count, coinJoinSample: [],
             changeLinked: bitcoinReport.changeLinked, changeAmbiguous: bitcoinReport.changeAmbiguous,
             changeUnknownInputs: bitcoinReport.changeUnknownInputs, depositAddresses: deposits.count,
-            pendingInputs: pending.count, clusters: clusters, clusteredAddresses: clustered,
+            pendingInputs: input.pending.count, clusters: counts.clusters,
+            clusteredAddresses: counts.clustered,
             largestCluster: nil,
-            largestSize: largest.size, warnings: warnings.count, warningSample: [],
+            largestSize: counts.largest.size, warnings: warnings.count, warningSample: [],
             superClusterSize: options.superClusterSize, loadSeconds: (loaded - start).seconds,
             heuristicSeconds: (examined - loaded).seconds, unionFindSeconds: (merged - examined).seconds,
             writeSeconds: (written - merged).seconds, totalSeconds: 0, threads: options.threads,
             unionFindThreads: options.unionFindThreads)
         report.totalSeconds = (clock.now - start).seconds
+        let largestId = counts.largest.size > 1 ? Int64(counts.largest.id) : nil
         try session.finish(
             ClusterRunRecord(
                 runId: session.runId, mode: report.mode, heuristics: heuristics, parameters: parameters,
                 coverage: coverage, transactions: report.transactions, inputs: report.inputs,
                 edges: edges.count,
-                merges: merges.count, coinJoins: report.coinJoinsSkipped, clusters: clusters,
-                clusteredAddresses: clustered, largestCluster: largest.size > 1 ? Int64(largest.id) : nil,
-                largestSize: largest.size, warnings: warnings.count, finishedAt: ""),
+                merges: merges.count, coinJoins: report.coinJoinsSkipped, clusters: counts.clusters,
+                clusteredAddresses: counts.clustered, largestCluster: largestId,
+                largestSize: counts.largest.size, warnings: warnings.count, finishedAt: ""),
             summary: ClusterRender.runJSON(report).rendered())
         let sample = Array(warnings.prefix(20))
         return Pending(
             report: report, coinJoinIds: Array(bitcoinReport.coinJoins.prefix(20)),
             warningIds: sample.map { ($0.evidence, $0.heuristic) }, warningDetails: sample,
             warningClusters: sample.flatMap { [$0.clusterA, $0.clusterB] },
-            largestId: largest.size > 1 ? Int64(largest.id) : nil)
+            largestId: largestId)
+    }
+
+    /// Why this run must recluster in full, or nil when it can update the last run
+    /// incrementally; and the main-chain blocks above the last run.
+    static func fullReason(
+        session: ClusterSession, options: ClusterOptions, last: ClusterRunRecord?, blocks: [ChainBlock]
+    ) throws -> (reason: String?, newBlocks: [ChainBlock]) {
+        if options.full { return ("--full was given", []) }
+        guard let last else { return ("first run on this database", []) }
+        let newBlocks = blocks.filter { $0.id > last.coverage.maxBlockId }
+        if last.heuristics != options.heuristics.description
+            || last.parameters != options.clusteringParameters
+        {
+            return (
+                "the heuristics or their parameters differ from the last run's (\(last.heuristics))",
+                newBlocks
+            )
+        }
+        if options.changeRule?.dependsOnLaterTransactions == true {
+            return ("peeling-chain looks at later transactions", newBlocks)
+        }
+        if try session.mainDigest(upTo: last.coverage.maxBlockId)
+            != (last.coverage.mainBlocks, last.coverage.blocksDigest)
+        {
+            return ("the main chain changed below the last run's tip (a reorganisation)", newBlocks)
+        }
+        if newBlocks.contains(where: { $0.height == nil || $0.height! <= (last.coverage.maxHeight ?? -1) }) {
+            return ("new blocks lie at or below the height the last run covered", newBlocks)
+        }
+        let resolved = try session.resolvedPendingInputs()
+        if resolved > 0 {
+            return (
+                "\(resolved) inputs of already clustered transactions have been resolved since", newBlocks
+            )
+        }
+        return (nil, newBlocks)
+    }
+
+    /// What the heuristics read: the spend snapshot of `blocks`, the deposit-address input and,
+    /// when updating `last` incrementally, the clusters it left.
+    struct Input {
+        var snapshot: UTXOSnapshot
+        var pending: [Int64]
+        var depositTransfers: [DepositTransfer] = []
+        var exchanges = Set<UInt32>()
+        var tolerance: [Int64: UInt256] = [:]
+        var state: (pairs: [(address: UInt32, cluster: UInt32)], lastSequence: Int64) = ([], -1)
+    }
+
+    static func load(
+        session: ClusterSession, options: ClusterOptions, blocks: [ChainBlock], last: ClusterRunRecord?
+    ) throws -> Input {
+        let rule = options.changeRule
+        let heuristicsUsed = rule?.heuristics ?? []
+        let columns = SnapshotColumns(
+            values: heuristicsUsed.contains(.optimalChange), types: heuristicsUsed.contains(.addressType),
+            spends: heuristicsUsed.contains(.peelingChain))
+        let bitcoinNeeded = options.heuristics.multiInput || rule != nil
+        let (snapshot, pending) =
+            bitcoinNeeded
+            ? try session.loadSnapshot(
+                blocks: blocks, columns: columns, scanAll: last == nil, threads: options.threads)
+            : (UTXOSnapshot(), [])
+        var input = Input(snapshot: snapshot, pending: pending)
+        if let last, heuristicsUsed.contains(.oneTime) {
+            var seen = Set<UInt32>()
+            for a in input.snapshot.outputAddress
+            where a != UTXOSnapshot.noAddress && Int64(a) <= last.coverage.maxAddressId {
+                seen.insert(a)
+            }
+            input.snapshot.paidBefore = try session.paidBefore(seen, maxBlockId: last.coverage.maxBlockId)
+        }
+        if options.heuristics.depositAddress {
+            let deposit = try session.depositInput(categories: options.exchangeCategories)
+            input.depositTransfers = deposit.transfers
+            input.exchanges = deposit.exchanges
+            for (asset, decimals) in deposit.decimals {
+                if case .success(let units) = UInt256.parseAmount(
+                    options.depositTolerance, decimals: decimals)
+                {
+                    input.tolerance[asset] = units
+                }
+            }
+        }
+        if last != nil { input.state = try session.clusterState() }
+        return input
+    }
+
+    /// Merges that joined two clusters both at least `threshold` addresses large: the guard
+    /// against one false link fusing two big entities.
+    static func superClusterWarnings(_ merges: [ClusterMerge], edges: ClusterEdges, threshold: Int)
+        -> [ClusterWarning]
+    {
+        let threshold = UInt32(clamping: max(threshold, 1))
+        return merges.filter { $0.childSize >= threshold && $0.parentSize >= threshold }.map { m in
+            ClusterWarning(
+                heuristic: LinkHeuristic(rawValue: edges.heuristic[m.edge]) ?? .multiInput,
+                evidence: edges.evidence[m.edge], clusterA: m.parent, sizeA: m.parentSize,
+                clusterB: m.child,
+                sizeB: m.childSize)
+        }
+    }
+
+    /// Clusters of more than one address, the addresses in them, and the largest (lowest id
+    /// among equals).
+    struct ClusterCounts {
+        var clusters = 0
+        var clustered = 0
+        var largest: (id: Int, size: Int) = (0, 0)
+
+        init(ids: [UInt32], sizes: [UInt32]) {
+            for a in 0..<ids.count where ids[a] == UInt32(a) && sizes[a] > 1 {
+                clusters += 1
+                clustered += Int(sizes[a])
+                if Int(sizes[a]) > largest.size { largest = (a, Int(sizes[a])) }
+            }
+        }
+    }
+
+    /// The cluster of every address before this run (itself when it had no row), for writing
+    /// only the rows an incremental run changes.
+    static func previousIds(_ pairs: [(address: UInt32, cluster: UInt32)], addressCount: Int) -> (
+        ids: [UInt32], hadRow: [Bool]
+    ) {
+        var ids = (0..<UInt32(addressCount)).map { $0 }
+        var hadRow = [Bool](repeating: false, count: addressCount)
+        for (a, c) in pairs where Int(a) < addressCount {
+            ids[Int(a)] = c
+            hadRow[Int(a)] = true
+        }
+        return (ids, hadRow)
+    }
+
+    static func countByHeuristic(_ heuristics: [UInt8]) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for h in heuristics { counts[LinkHeuristic(rawValue: h)?.name ?? "?", default: 0] += 1 }
+        return counts
     }
 }
 

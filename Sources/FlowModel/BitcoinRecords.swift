@@ -128,3 +128,22 @@ public struct BitcoinBlock: Sendable, Hashable {
     /// BIP141 weight of the block.
     public var weight: Int { strippedSize * 3 + size }
 }
+
+/// The value, script type and address of an output as a source other than raw block bytes states
+/// it, when the funding transaction may not be in the store: Bitcoin Core `getblock` verbosity 3
+/// `prevout`, enriched bitcoin-etl inputs, the outputs of a `getrawtransaction` answer. Stored in
+/// `prevouts` while the input is unresolved (see docs/schema.md).
+public struct SpentOutput: Sendable, Hashable {
+    /// Value in satoshi.
+    public var value: UInt64
+    /// The script type, when the source gives it.
+    public var type: ScriptType?
+    /// The address paid, when the source gives one.
+    public var addressKey: AddressKey?
+
+    public init(value: UInt64, type: ScriptType?, addressKey: AddressKey?) {
+        self.value = value
+        self.type = type
+        self.addressKey = addressKey
+    }
+}

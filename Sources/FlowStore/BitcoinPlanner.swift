@@ -2,25 +2,6 @@ import FlowBitcoin
 public import FlowModel
 import GRDB
 
-/// The value, script type and address of the output an input spends, as a source states it when
-/// the funding transaction may not be in the store: Bitcoin Core `getblock` verbosity 3 `prevout`,
-/// enriched bitcoin-etl inputs, the outputs of a `getrawtransaction` answer. Stored in `prevouts`
-/// while the input is unresolved (see docs/schema.md).
-public struct KnownPrevout: Sendable, Hashable {
-    /// Value in satoshi.
-    public var value: UInt64
-    /// The script type, when the source gives it.
-    public var type: ScriptType?
-    /// The address paid, when the source gives one.
-    public var addressKey: AddressKey?
-
-    public init(value: UInt64, type: ScriptType?, addressKey: AddressKey?) {
-        self.value = value
-        self.type = type
-        self.addressKey = addressKey
-    }
-}
-
 /// What a source other than raw block bytes knows about a decoded block beyond the block itself.
 public struct BlockExtras: Sendable {
     /// The height the source states (Bitcoin Core's `height`, bitcoin-etl's `number`). It is the
@@ -29,13 +10,13 @@ public struct BlockExtras: Sendable {
     public var declaredHeight: Int?
     /// Known prevouts by transaction position, then input index (nil: unknown); empty when the
     /// source gives none.
-    public var prevouts: [[KnownPrevout?]]
+    public var prevouts: [[SpentOutput?]]
     /// Fees the source states by transaction position (Bitcoin Core getblock `fee`), in
     /// satoshi; nil: not stated. Empty when it states none. Stored as the fee while an input's
     /// value is unknown; checked against inputs − outputs when they are known (`feeMismatches`).
     public var statedFees: [Int64?]
 
-    public init(declaredHeight: Int? = nil, prevouts: [[KnownPrevout?]] = [], statedFees: [Int64?] = []) {
+    public init(declaredHeight: Int? = nil, prevouts: [[SpentOutput?]] = [], statedFees: [Int64?] = []) {
         self.declaredHeight = declaredHeight
         self.prevouts = prevouts
         self.statedFees = statedFees
@@ -303,7 +284,7 @@ public final class BitcoinPlanner: @unchecked Sendable {
 
     private func plan(
         _ tx: BitcoinTransaction, position: Int, blockId: Int64, family: UInt8, network: Network,
-        known: [KnownPrevout?]?, statedFee: Int64?, into batch: inout PlannedBatch
+        known: [SpentOutput?]?, statedFee: Int64?, into batch: inout PlannedBatch
     ) -> (stated: Int64, inputs: Int64, outputs: Int64)? {
         let txId = nextTxId
         nextTxId += 1
@@ -379,7 +360,7 @@ public final class BitcoinPlanner: @unchecked Sendable {
     /// `BitcoinWriter.unresolvedInputs(spending:)`) from outputs a source describes; their
     /// transactions' fees are recomputed when the run finishes.
     public func planPrevouts(
-        _ items: [(inputId: Int64, txId: Int64, prevout: KnownPrevout)], network: Network
+        _ items: [(inputId: Int64, txId: Int64, prevout: SpentOutput)], network: Network
     ) -> PlannedBatch {
         var batch = PlannedBatch()
         batch.firstOutputId = nextOutputId

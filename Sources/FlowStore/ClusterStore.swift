@@ -65,13 +65,13 @@ public struct ClusterWrite: Sendable {
     /// Inputs whose address is unknown (checked by the next incremental run).
     public var pendingInputs: [Int64]
     public var warnings: [ClusterWarning]
-    public var deposits: [DepositAddressRow]
+    public var deposits: [DepositAddress]
 
     public init(
         edges: ClusterEdges, merges: [ClusterMerge], firstSequence: Int64, clusterIds: [UInt32],
         sizes: [UInt32],
         previousIds: [UInt32]?, hadRow: [Bool]?, coinJoins: [Int64], pendingInputs: [Int64],
-        warnings: [ClusterWarning], deposits: [DepositAddressRow]
+        warnings: [ClusterWarning], deposits: [DepositAddress]
     ) {
         self.edges = edges
         self.merges = merges
@@ -84,18 +84,6 @@ public struct ClusterWrite: Sendable {
         self.pendingInputs = pendingInputs
         self.warnings = warnings
         self.deposits = deposits
-    }
-}
-
-/// A deposit address found by the deposit-address heuristic.
-public struct DepositAddressRow: Sendable, Equatable {
-    public var address: UInt32
-    public var exchange: UInt32
-    public var users: Int
-    public init(address: UInt32, exchange: UInt32, users: Int) {
-        self.address = address
-        self.exchange = exchange
-        self.users = users
     }
 }
 

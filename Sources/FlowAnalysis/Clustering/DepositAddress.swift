@@ -14,21 +14,6 @@ public struct DepositParameters: Sendable, Equatable {
     }
 }
 
-/// A deposit address found by the heuristic.
-public struct DepositAddress: Sendable, Equatable {
-    public var address: UInt32
-    /// The exchange address its first matched forward went to.
-    public var exchange: UInt32
-    /// Distinct senders matched (the addresses the heuristic joins).
-    public var users: Int
-
-    public init(address: UInt32, exchange: UInt32, users: Int) {
-        self.address = address
-        self.exchange = exchange
-        self.users = users
-    }
-}
-
 /// The deposit-address heuristic for Ethereum and other account-model chains (Victor, "Address
 /// Clustering Heuristics for Ethereum", Financial Cryptography 2020, algorithm 1).
 ///

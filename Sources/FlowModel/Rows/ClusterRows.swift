@@ -147,3 +147,19 @@ public struct ClusterCoverage: Sendable, Equatable {
         self.maxTransferId = maxTransferId
     }
 }
+
+/// A deposit address found by the deposit-address heuristic (Victor 2020): what clustering
+/// finds and what the store keeps.
+public struct DepositAddress: Sendable, Equatable {
+    public var address: UInt32
+    /// The exchange address its first matched forward went to.
+    public var exchange: UInt32
+    /// Distinct senders matched (the addresses the heuristic joins).
+    public var users: Int
+
+    public init(address: UInt32, exchange: UInt32, users: Int) {
+        self.address = address
+        self.exchange = exchange
+        self.users = users
+    }
+}

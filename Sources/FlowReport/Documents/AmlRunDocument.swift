@@ -30,9 +30,10 @@ public struct AmlAlertDocument: Sendable, Equatable {
     /// The latest review status (`open`, `escalated`, `closed-true`, `closed-false`); nil: not reviewed.
     public var status: String?
 
-    /// `value` as currency text with 2 decimals (rounded down), when there is one.
+    /// `value` as currency text with 2 decimals (rounded down), when there is one and the asset
+    /// is not itself the currency (a 38250 USD transfer is not also "38250.00 USD").
     public var valueText: String? {
-        guard let value, let currency else { return nil }
+        guard let value, let currency, currency.uppercased() != asset.uppercased() else { return nil }
         return "\(PriceSeries.currencyText(value)) \(currency)"
     }
 

@@ -1,22 +1,6 @@
 import FlowBitcoin
 public import FlowModel
 
-/// The value, script type and address of an output as a JSON source states it: the `prevout` of
-/// a Core `getblock` verbosity 3 input, an enriched bitcoin-etl input, an output of a
-/// `getrawtransaction` answer.
-public struct SpentOutput: Sendable, Hashable {
-    /// Value in satoshi.
-    public var value: UInt64
-    public var type: ScriptType?
-    public var addressKey: AddressKey?
-
-    public init(value: UInt64, type: ScriptType?, addressKey: AddressKey?) {
-        self.value = value
-        self.type = type
-        self.addressKey = addressKey
-    }
-}
-
 /// An output identified by its transaction and index, with what a source says it holds.
 public struct KnownOutput: Sendable, Hashable {
     public var txid: Hash256
