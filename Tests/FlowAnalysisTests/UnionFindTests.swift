@@ -116,12 +116,4 @@ struct UnionFindTests {
         }
     }
 
-    @Test("parallelMap returns results in index order for any thread count")
-    func parallelMapOrder() {
-        for threads in [1, 2, 5, 64] {
-            let out = parallelMap(37, threads: threads) { $0 * $0 }
-            #expect(out == (0..<37).map { $0 * $0 })
-        }
-        #expect(parallelMap(0, threads: 4) { $0 }.isEmpty)
-    }
 }
