@@ -1,9 +1,15 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
-let strict: [SwiftSetting] = [
-    .enableUpcomingFeature("InternalImportsByDefault")
+// Every target of ours: `any` spelled out on existentials, and a warning fails the build.
+let checked: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .treatAllWarnings(as: .error),
 ]
+let strict: [SwiftSetting] =
+    checked + [
+        .enableUpcomingFeature("InternalImportsByDefault")
+    ]
 
 let package = Package(
     name: "chainflow",
@@ -88,15 +94,21 @@ let package = Package(
         .target(
             name: "FlowTestSupport", dependencies: ["FlowStore", "FlowModel"], path: "Tests/FlowTestSupport",
             swiftSettings: strict),
-        .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"]),
+        .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"], swiftSettings: checked),
         // The store alone (no FlowKit): query library files and parameters, binding, writers and readers.
-        .testTarget(name: "FlowStoreTests", dependencies: ["FlowStore", "FlowModel", "FlowTestSupport"]),
-        // The command line in-process: exit codes and messages of `chainflow` commands.
-        .testTarget(name: "ChainflowCLITests", dependencies: ["chainflow"]),
-        .testTarget(name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowBitcoin", "FlowModel"]),
-        .testTarget(name: "FlowAnalysisTests", dependencies: ["FlowAnalysis", "FlowModel"]),
         .testTarget(
-            name: "FlowSimTests", dependencies: ["FlowSim", "FlowIngest", "FlowBitcoin", "FlowModel"]),
+            name: "FlowStoreTests", dependencies: ["FlowStore", "FlowModel", "FlowTestSupport"],
+            swiftSettings: checked),
+        // The command line in-process: exit codes and messages of `chainflow` commands.
+        .testTarget(name: "ChainflowCLITests", dependencies: ["chainflow"], swiftSettings: checked),
+        .testTarget(
+            name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowBitcoin", "FlowModel"],
+            swiftSettings: checked),
+        .testTarget(
+            name: "FlowAnalysisTests", dependencies: ["FlowAnalysis", "FlowModel"], swiftSettings: checked),
+        .testTarget(
+            name: "FlowSimTests", dependencies: ["FlowSim", "FlowIngest", "FlowBitcoin", "FlowModel"],
+            swiftSettings: checked),
         .testTarget(
             name: "FlowKitTests",
             dependencies: [
@@ -104,6 +116,6 @@ let package = Package(
                 "FlowRules",
                 "FlowTestSupport",
             ],
-            exclude: ["Goldens"]),
+            exclude: ["Goldens"], swiftSettings: checked),
     ]
 )

@@ -1,6 +1,6 @@
 import FlowModel
 public import FlowReport
-public import FlowStore
+import FlowStore
 
 extension AddressProfile {
     /// The reporting currency of address profiles (prices are imported per currency).

@@ -1,5 +1,5 @@
 public import FlowAnalysis
-public import FlowIngest
+import FlowIngest
 public import FlowModel
 public import FlowReport
 import FlowRules

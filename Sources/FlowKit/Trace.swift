@@ -1,5 +1,5 @@
 import Dispatch
-public import FlowAnalysis
+import FlowAnalysis
 public import FlowModel
 public import FlowReport
 public import FlowStore

@@ -1,4 +1,4 @@
-package import FlowAnalysis
+import FlowAnalysis
 public import FlowModel
 import Foundation
 

@@ -1,4 +1,4 @@
-package import Foundation
+import Foundation
 
 /// The facts of the sample case database (`SampleCase` in FlowKit builds it from SampleData) and
 /// the two tags the tests add to it: a label that is markup (`<script>alert(1)</script>`,

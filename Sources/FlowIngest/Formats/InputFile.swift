@@ -1,7 +1,6 @@
 import FlowModel
-import Foundation
 
-public import struct Foundation.Data
+public import Foundation
 
 /// Opening input files the same way for every reader.
 public enum InputFile {

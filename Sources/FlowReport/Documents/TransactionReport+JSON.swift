@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 
 extension TransactionReport {
     /// The JSON `chainflow tx --json` prints: a Bitcoin transaction as before; an Ethereum or

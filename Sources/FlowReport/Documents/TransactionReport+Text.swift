@@ -1,4 +1,4 @@
-public import FlowModel
+import FlowModel
 
 extension TransactionReport {
     /// The text `chainflow tx` prints.
