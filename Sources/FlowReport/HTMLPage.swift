@@ -129,6 +129,8 @@ public struct HTMLPage: Sendable {
         figure .picture { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: top;
           border: 1px solid #e4e7eb; border-radius: 4px; background: #fff; }
         figure svg { display: block; max-width: none; }
+        td .when { color: #616e7c; font-size: 12px; white-space: nowrap; }
+        td .time { white-space: nowrap; }
         figcaption { color: #52606d; font-size: 13px; margin-top: 4px; }
         .legend { margin: 4px 0 0; font-size: 12px; }
         .legend span.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px;

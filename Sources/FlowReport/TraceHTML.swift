@@ -227,7 +227,7 @@ extension TraceRender {
                 + (places ? [.init("where")] : [])
                 + [
                     .init("amount", numeric: true), .init("share", numeric: true),
-                    .init("hops", numeric: true),
+                    .init("hops", numeric: true), .init("time"),
                     .init("path"),
                 ],
             rows: rows.enumerated().map { (i, e) in
@@ -241,14 +241,31 @@ extension TraceRender {
                 ] + (places ? [.join(place, separator: " ")] : [])
                     + [
                         .text(units(e.amount, r.asset)), .text(percent(e.shareBillionths)),
-                        .text(String(e.hops)),
-                        .join(e.path.map { .shortCode($0, max: 12) }, separator: " → "),
+                        .text(String(e.hops)), timeCell(e),
+                        .join(
+                            e.path.enumerated().map { k, id in
+                                .shortCode(id, max: 12)
+                                    + (stepTime(e, k).map {
+                                        HTML(raw: " <span class=\"when\">\(Render.isoTime($0))</span>")
+                                    } ?? .text(""))
+                            }, separator: " → "),
                     ]
             },
             note: total > rows.count
                 ? "\(Render.grouped(total - rows.count)) more not listed (see --limit); the totals include them."
                 : nil)
         return table.html
+    }
+
+    /// An endpoint's time: one time, or first and last (on two lines) for an endpoint reached
+    /// more than once.
+    package static func timeCell(_ e: TraceEndpointReport) -> HTML {
+        guard let first = e.time else { return .text("") }
+        guard e.reachedMoreThanOnce, let last = e.lastTime else {
+            return HTML(raw: "<span class=\"time\">\(Render.isoTime(first))</span>")
+        }
+        return HTML(
+            raw: "<span class=\"time\">first \(Render.isoTime(first))<br>last \(Render.isoTime(last))</span>")
     }
 
     // MARK: Picture
