@@ -192,7 +192,10 @@ extension AmlRender {
             "Evidence of alert \(number): \(a.evidence.count) \(evidenceNoun(a))\(a.evidence.count == 1 ? "" : "s") between \(Render.count(a.addresses.count, "address", "addresses"))"
         if pic.foldedNodes > 0 { caption += "; \(pic.foldedNodes) smaller addresses folded into \"others\"" }
         out +=
-            HTML.figure(svg: pic.svg, caption: caption + ".", legend: SVGFlow.legend(pic.categories)).markup
+            HTML.figure(
+                svg: pic.svg, caption: caption + ".", legend: SVGFlow.legend(pic.categories),
+                zoom: ("alert-\(number)-picture", pic.width)
+            ).markup
         let table = HTMLTable(
             caption: "Transactions",
             columns: [
