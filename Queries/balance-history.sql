@@ -59,7 +59,7 @@ acct AS (
       AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 ),
 acct_rows AS (
-    SELECT 'account' AS model, x.time, x.block, x.tx, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+    SELECT 'account' AS model, x.time, x.block, x.tx, asset_name(s.symbol, s.contract, s.id) AS asset,
         amount_text(x.received) AS received, amount_text(x.sent) AS sent,
         amount_balance(x.received, x.sent) OVER (
             PARTITION BY x.asset_id ORDER BY x.time, x.id ROWS UNBOUNDED PRECEDING) AS balance,

@@ -26,7 +26,7 @@ WITH moves AS (
     WHERE tr.time BETWEEN :since AND :until AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1
       AND tr.amount <> 0
 )
-SELECT strftime('%Y-%m-%d', m.time, 'unixepoch') AS day, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+SELECT strftime('%Y-%m-%d', m.time, 'unixepoch') AS day, asset_name(s.symbol, s.contract, s.id) AS asset,
     COUNT(*) AS payments, amount_text(amount_sum(m.amount)) AS volume
 FROM moves m
 JOIN assets s ON s.id = m.asset_id

@@ -62,7 +62,7 @@ SELECT f.n, f.model, strftime('%Y-%m-%dT%H:%M:%SZ', f.time, 'unixepoch') AS time
         WHEN p.funder_id IS NULL THEN 'minted'
         ELSE 'transfer'
     END AS kind,
-    a.address AS funder, COALESCE(s.symbol, 'asset ' || s.id) AS asset, amount_text(f.amount) AS amount
+    a.address AS funder, asset_name(s.symbol, s.contract, s.id) AS asset, amount_text(f.amount) AS amount
 FROM firsts f
 LEFT JOIN payers p ON p.n = f.n
 LEFT JOIN addresses a ON a.id = p.funder_id

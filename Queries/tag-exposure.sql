@@ -75,7 +75,7 @@ totals AS (
     FROM flows
     GROUP BY cp, asset_id
 )
-SELECT t.category, t.label, a.address AS counterparty, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+SELECT t.category, t.label, a.address AS counterparty, asset_name(s.symbol, s.contract, s.id) AS asset,
     amount_text(x.received) AS received, amount_text(x.sent) AS sent, x.payments
 FROM totals x
 JOIN addresses a ON a.id = x.cp

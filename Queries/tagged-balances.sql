@@ -45,7 +45,7 @@ moves AS (
     FROM tagged g CROSS JOIN transfers tr ON tr.from_id = g.id
     WHERE COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 )
-SELECT g.address, g.labels, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+SELECT g.address, g.labels, asset_name(s.symbol, s.contract, s.id) AS asset,
     amount_text(amount_sum(m.received)) AS received, amount_text(amount_sum(m.sent)) AS sent,
     amount_diff(amount_sum(m.received), amount_sum(m.sent)) AS balance, COUNT(*) AS payments,
     strftime('%Y-%m-%dT%H:%M:%SZ', MAX(m.time), 'unixepoch') AS last_time

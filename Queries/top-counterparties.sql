@@ -85,7 +85,7 @@ ranked AS (
     SELECT totals.*, ROW_NUMBER() OVER (PARTITION BY asset_id ORDER BY total DESC, cp) AS rank
     FROM totals
 )
-SELECT a.address AS counterparty, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+SELECT a.address AS counterparty, asset_name(s.symbol, s.contract, s.id) AS asset,
     amount_text(r.received) AS received, amount_text(r.sent) AS sent, amount_text(r.total) AS total,
     r.payments, r.rank
 FROM ranked r

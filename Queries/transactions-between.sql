@@ -45,7 +45,7 @@ rows AS (
     WHERE tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 )
 SELECT r.model, strftime('%Y-%m-%dT%H:%M:%SZ', r.time, 'unixepoch') AS time, r.tx,
-    fa.address AS from_address, ta.address AS to_address, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+    fa.address AS from_address, ta.address AS to_address, asset_name(s.symbol, s.contract, s.id) AS asset,
     amount_text(r.amount) AS amount
 FROM rows r
 JOIN addresses fa ON fa.id = r.payer

@@ -143,6 +143,9 @@ public struct HTMLPage: Sendable {
         figure .z-200:checked ~ .picture svg { width: calc(var(--w) * 2); height: auto; }
         td .when { color: #616e7c; font-size: 12px; white-space: nowrap; }
         td .time { white-space: nowrap; }
+        .clip { display: inline-block; max-width: 14em; overflow: hidden; text-overflow: ellipsis;
+          white-space: nowrap; vertical-align: bottom; }
+        table.wrap td.num { white-space: normal; }
         figcaption { color: #52606d; font-size: 13px; margin-top: 4px; }
         .legend { margin: 4px 0 0; font-size: 12px; }
         .legend span.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px;
@@ -187,6 +190,14 @@ public struct HTML: Sendable, Equatable {
         let short = SVGFlow.shorten(s, max: max)
         if short == s { return code(s) }
         return HTML(raw: "<code title=\"\(HTMLPage.escape(s))\">\(HTMLPage.escape(short))</code>")
+    }
+
+    /// Text that may be long (an asset's name, such as a token symbol or contract): one line, cut
+    /// with an ellipsis by the style sheet where it does not fit, the whole text in its tooltip
+    /// (and still in the page, for copying).
+    public static func clipped(_ s: String) -> HTML {
+        let e = HTMLPage.escape(s)
+        return HTML(raw: "<span class=\"clip\" title=\"\(e)\">\(e)</span>")
     }
 
     /// A paragraph of text, escaped.

@@ -50,7 +50,7 @@ extension TraceRender {
 
     /// `v` in units of the asset, exact, with its name (plain text: escape it for HTML).
     package static func units(_ v: UInt256, _ asset: TraceAsset) -> String {
-        (asset.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + asset.name
+        Render.amount(v, decimals: asset.decimals, asset: asset.name)
     }
 
     package static func seedParameters(_ r: TraceReport) -> [(String, HTML)] {
@@ -82,7 +82,8 @@ extension TraceRender {
                 .text(
                     r.model == "utxo"
                         ? "Bitcoin transactions (main chain)"
-                        : "transfers of \(r.asset.name) (\(r.asset.chain))")
+                        : "transfers of \(r.asset.name) (\(r.asset.chain)\(r.asset.decimals == nil ? "; decimals unknown: amounts in base units" : ""))"
+                )
             ),
             ("window", .text(window(r))),
             ("limits", .text(limits.joined(separator: "; "))),

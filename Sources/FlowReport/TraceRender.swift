@@ -189,7 +189,7 @@ public enum TraceRender {
         }
         out += "| policy | \(policyLine(r.policy)) |\n"
         out +=
-            "| graph | \(r.model == "utxo" ? "Bitcoin transactions (main chain)" : "transfers of \(md(r.asset.name)) (\(md(r.asset.chain)))") |\n"
+            "| graph | \(r.model == "utxo" ? "Bitcoin transactions (main chain)" : "transfers of \(md(r.asset.name)) (\(md(r.asset.chain))\(r.asset.decimals == nil ? "; decimals unknown: amounts in base units" : ""))") |\n"
         out += "| window | \(window(r)) |\n"
         var limits = ["\(Render.count(r.maxHops, "hop"))"]
         if r.minAmount != .zero { limits.append("branches under \(units(r.minAmount)) cut") }
@@ -325,7 +325,7 @@ public enum TraceRender {
 
     /// `amount` in units of the asset, exact, with its symbol.
     public static func formatAmount(_ v: UInt256, _ asset: TraceAsset) -> String {
-        (asset.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + md(asset.name)
+        Render.amount(v, decimals: asset.decimals, asset: md(asset.name))
     }
 
     package static func percent(_ v: UInt256, of total: UInt256) -> String {

@@ -9,7 +9,8 @@ import GRDB
 /// order. `amount_sum(x)` sums exactly (same representation out) and `amount_text(x)` gives
 /// decimal digits; `amount_diff(x, y)` gives x − y as signed decimal digits (a balance:
 /// received − sent). All three are registered on every connection chainflow opens, with the
-/// window function `amount_balance(received, sent)`, a running balance; `amount_text`,
+/// window function `amount_balance(received, sent)`, a running balance, and `asset_name(symbol,
+/// contract, id)`, an asset's name as the reports write it; `amount_text`,
 /// `amount_sum` and `amount_balance` run on SQLite's C API (`SQLiteAmountFunctions`), because
 /// they run once per row of big queries.
 public enum AmountSQL {
@@ -38,8 +39,17 @@ public enum AmountSQL {
         return "-" + (y.subtractingReportingOverflow(x) ?? .zero).decimalString
     }
 
+    /// `asset_name(symbol, contract, id)`: the asset as every report names it
+    /// (`TraceAsset.displayName`: symbol, else the contract shortened, else `asset #id`).
+    static let assetName = DatabaseFunction("asset_name", argumentCount: 3, pure: true) { values in
+        TraceAsset.displayName(
+            symbol: String.fromDatabaseValue(values[0]), contract: String.fromDatabaseValue(values[1]) ?? "",
+            id: Int64.fromDatabaseValue(values[2]) ?? 0)
+    }
+
     static func register(_ db: Database) {
         db.add(function: diff)
+        db.add(function: assetName)
         SQLiteAmountFunctions.register(db)
     }
 }

@@ -50,7 +50,7 @@ struct BalanceHistoryTests {
               AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
         ),
         acct_rows AS (
-            SELECT 'account' AS model, x.time, x.block, x.tx, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+            SELECT 'account' AS model, x.time, x.block, x.tx, asset_name(s.symbol, s.contract, s.id) AS asset,
                 amount_text(x.received) AS received, amount_text(x.sent) AS sent,
                 amount_diff(
                     (SELECT amount_sum(y.received) FROM acct y

@@ -164,7 +164,9 @@ struct TransactionLookupTests {
             let text = TransactionReport.ledger(l).text
             #expect(text.contains("\(row["orig_acct"] ?? "?") -> \(row["bene_acct"] ?? "?")"))
             // The transfer's timestamp as the transaction's time, right under its id.
-            #expect(text.contains("ledger transaction \(id) (ledger)\n  time      \(row["tran_timestamp"] ?? "?")\n"))
+            #expect(
+                text.contains(
+                    "ledger transaction \(id) (ledger)\n  time      \(row["tran_timestamp"] ?? "?")\n"))
         }
         let missing = #expect(throws: StoreError.self) { try db.transaction("4711") }
         #expect(missing?.exitCode == 66)

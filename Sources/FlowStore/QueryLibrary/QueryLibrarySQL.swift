@@ -109,7 +109,7 @@ acct AS (
       AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 ),
 acct_rows AS (
-    SELECT 'account' AS model, x.time, x.block, x.tx, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+    SELECT 'account' AS model, x.time, x.block, x.tx, asset_name(s.symbol, s.contract, s.id) AS asset,
         amount_text(x.received) AS received, amount_text(x.sent) AS sent,
         amount_balance(x.received, x.sent) OVER (
             PARTITION BY x.asset_id ORDER BY x.time, x.id ROWS UNBOUNDED PRECEDING) AS balance,
@@ -302,7 +302,7 @@ WITH moves AS (
     WHERE tr.time BETWEEN :since AND :until AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1
       AND tr.amount <> 0
 )
-SELECT strftime('%Y-%m-%d', m.time, 'unixepoch') AS day, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+SELECT strftime('%Y-%m-%d', m.time, 'unixepoch') AS day, asset_name(s.symbol, s.contract, s.id) AS asset,
     COUNT(*) AS payments, amount_text(amount_sum(m.amount)) AS volume
 FROM moves m
 JOIN assets s ON s.id = m.asset_id
@@ -432,7 +432,7 @@ SELECT f.n, f.model, strftime('%Y-%m-%dT%H:%M:%SZ', f.time, 'unixepoch') AS time
         WHEN p.funder_id IS NULL THEN 'minted'
         ELSE 'transfer'
     END AS kind,
-    a.address AS funder, COALESCE(s.symbol, 'asset ' || s.id) AS asset, amount_text(f.amount) AS amount
+    a.address AS funder, asset_name(s.symbol, s.contract, s.id) AS asset, amount_text(f.amount) AS amount
 FROM firsts f
 LEFT JOIN payers p ON p.n = f.n
 LEFT JOIN addresses a ON a.id = p.funder_id
@@ -622,7 +622,7 @@ totals AS (
     FROM flows
     GROUP BY cp, asset_id
 )
-SELECT t.category, t.label, a.address AS counterparty, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+SELECT t.category, t.label, a.address AS counterparty, asset_name(s.symbol, s.contract, s.id) AS asset,
     amount_text(x.received) AS received, amount_text(x.sent) AS sent, x.payments
 FROM totals x
 JOIN addresses a ON a.id = x.cp
@@ -682,7 +682,7 @@ moves AS (
     FROM tagged g CROSS JOIN transfers tr ON tr.from_id = g.id
     WHERE COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 )
-SELECT g.address, g.labels, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+SELECT g.address, g.labels, asset_name(s.symbol, s.contract, s.id) AS asset,
     amount_text(amount_sum(m.received)) AS received, amount_text(amount_sum(m.sent)) AS sent,
     amount_diff(amount_sum(m.received), amount_sum(m.sent)) AS balance, COUNT(*) AS payments,
     strftime('%Y-%m-%dT%H:%M:%SZ', MAX(m.time), 'unixepoch') AS last_time
@@ -783,7 +783,7 @@ ranked AS (
     SELECT totals.*, ROW_NUMBER() OVER (PARTITION BY asset_id ORDER BY total DESC, cp) AS rank
     FROM totals
 )
-SELECT a.address AS counterparty, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+SELECT a.address AS counterparty, asset_name(s.symbol, s.contract, s.id) AS asset,
     amount_text(r.received) AS received, amount_text(r.sent) AS sent, amount_text(r.total) AS total,
     r.payments, r.rank
 FROM ranked r
@@ -843,7 +843,7 @@ rows AS (
     WHERE tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 )
 SELECT r.model, strftime('%Y-%m-%dT%H:%M:%SZ', r.time, 'unixepoch') AS time, r.tx,
-    fa.address AS from_address, ta.address AS to_address, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+    fa.address AS from_address, ta.address AS to_address, asset_name(s.symbol, s.contract, s.id) AS asset,
     amount_text(r.amount) AS amount
 FROM rows r
 JOIN addresses fa ON fa.id = r.payer
