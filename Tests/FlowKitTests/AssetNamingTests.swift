@@ -79,3 +79,88 @@ enum QueryAnswerCell {
         }
     }
 }
+
+/// `chainflow query --format csv` and `aml run --format csv`: the base-unit columns keep their
+/// place, and appended columns say what they count: the asset's decimals and the amounts in units
+/// of the asset.
+@Suite struct CSVUnitColumnsTests {
+    static func rows(_ csv: String) -> [[String]] {
+        csv.split(separator: "\n").map {
+            $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        }
+    }
+
+    @Test("top-counterparties of Satoshi: Hal got 10 BTC, as 1000000000 base units and as 10 in BTC")
+    func bitcoinQuery() throws {
+        let db = CaseDatabase(store: try SampleCaseDB.store())
+        let answer = try db.query(
+            try Queries.named("top-counterparties"), params: ["address=\(SampleCaseDB.satoshi)"])
+        let table = Self.rows(answer.csvText())
+        let header = try #require(table.first)
+        #expect(
+            header == [
+                "counterparty", "asset", "received", "sent", "total", "payments", "rank", "decimals",
+                "received_units", "sent_units", "total_units",
+            ])
+        let hal = try #require(table.first { $0.first == SampleCaseDB.hal })
+        let col = { (name: String) in hal[header.firstIndex(of: name) ?? 0] }
+        #expect(col("asset") == "BTC" && col("decimals") == "8")
+        #expect(col("sent") == "1000000000" && col("sent_units") == "10")
+    }
+
+    @Test("largest-flows of the ledger in USD: each amount in cents and in USD, as ledger.csv wrote it")
+    func ledgerQuery() throws {
+        let (store, _) = try Fixtures.freshStore()
+        try AmlStoreTests.ingest(store, TransactionLookupTests.ledger)
+        let answer = try CaseDatabase(store: store).query(
+            try Queries.named("largest-flows"),
+            params: ["asset=USD", "since=2024-01-01", "until=2025-01-01"])
+        let table = Self.rows(answer.csvText())
+        let header = try #require(table.first)
+        #expect(Array(header.suffix(2)) == ["decimals", "amount_units"])
+        let written = Dictionary(
+            uniqueKeysWithValues: try EthStore.csvDicts(TransactionLookupTests.ledger).map {
+                ($0["tran_id"] ?? "", TransactionReport.trimmed($0["base_amt"] ?? ""))
+            })
+        #expect(table.count == 11)
+        for row in table.dropFirst() {
+            let tx = row[header.firstIndex(of: "tx") ?? 0]
+            #expect(row[header.firstIndex(of: "asset") ?? 0] == "USD")
+            #expect(row[header.firstIndex(of: "decimals") ?? 0] == "2")
+            #expect(row[header.firstIndex(of: "amount_units") ?? 0] == written[tx], "\(tx)")
+        }
+    }
+
+    @Test(
+        "a token without a tokens export: its name, empty decimals and no units (only base units are known)")
+    func tokenQuery() throws {
+        let (db, _) = try TransactionLookupTests.ethereumStore()
+        let answer = try db.query(
+            try Queries.named("balance-history"), params: ["address=\(AssetNamingTests.receiver)"])
+        let table = Self.rows(answer.csvText())
+        let header = try #require(table.first)
+        let token = try #require(
+            table.first { $0[header.firstIndex(of: "asset") ?? 0] == AssetNamingTests.short })
+        #expect(token[header.firstIndex(of: "received") ?? 0] == "100000")
+        #expect(token[header.firstIndex(of: "decimals") ?? 0] == "")
+        #expect(token[header.firstIndex(of: "received_units") ?? 0] == "")
+    }
+
+    @Test("aml run --format csv: the alert's amount in cents, then decimals 2 and the amount in USD")
+    func amlCSV() throws {
+        let result = try AmlRun.run(
+            store: try TraceStoreTests.ledgerStore(), options: AmlRunOptions(threads: 1, store: false))
+        let table = Self.rows(AmlRender.csv(result))
+        let header = try #require(table.first)
+        #expect(
+            Array(header.prefix(9)) == [
+                "id", "rule", "typology", "severity", "score", "window_start", "window_end", "asset",
+                "amount",
+            ])
+        #expect(Array(header.suffix(2)) == ["decimals", "amount_units"])
+        let structuring = try #require(result.alerts.first { $0.rule == "structuring" })
+        let row = try #require(table.first { $0.first == structuring.id })
+        #expect(row[7] == "USD" && row[8] == "3825000")
+        #expect(Array(row.suffix(2)) == ["2", "38250"])
+    }
+}
