@@ -315,24 +315,39 @@ extension TraceRender {
                 }
             }
         }
-        // Depth of each step from the seeds, in the direction the trace went.
+        // Each route as the nodes it passes, from the seeds outwards (the trace's direction),
+        // with "end" for its endpoint. Backward, a Bitcoin endpoint's coin was created by the
+        // route's last transaction (the coinbase, or the payment to the source): the value left
+        // that transaction for the endpoint's address before the route's other steps, so the
+        // endpoint sits between them (the address is not drawn paying the coinbase).
+        let chains: [[String]] = routes.enumerated().map { k, route in
+            let steps = route.map { "tx|" + $0.id }
+            let head = fromSeeds[k] ? ["seeds"] : []
+            let e = listed[k]
+            let created =
+                e.prevout.map { String($0.prefix { $0 != ":" }) } ?? e.location.map { String($0.prefix(64)) }
+            if !forward && r.model == "utxo", let last = route.last, last.id == created {
+                return head + steps.dropLast() + ["end"] + [steps[steps.count - 1]]
+            }
+            return head + steps + ["end"]
+        }
+        // Depth of each node from the seeds, in the direction the trace went.
         var depthGraph = FlowGraph()
         depthGraph.add(FlowGraph.Node(id: "seeds", label: "", layer: 0))
-        for route in routes {
-            for step in route { depthGraph.add(FlowGraph.Node(id: "tx|" + step.id, label: "")) }
-        }
-        for (k, route) in routes.enumerated() {
-            var previous: String? = fromSeeds[k] ? "seeds" : nil
-            for step in route {
-                if let previous { depthGraph.connect(previous, "tx|" + step.id, amount: .zero) }
-                previous = "tx|" + step.id
+        for (k, chain) in chains.enumerated() {
+            for id in chain where id != "seeds" {
+                depthGraph.add(FlowGraph.Node(id: id == "end" ? "end#\(k)" : id, label: ""))
             }
+        }
+        for (k, chain) in chains.enumerated() {
+            let ids = chain.map { $0 == "end" ? "end#\(k)" : $0 }
+            for i in ids.indices.dropFirst() { depthGraph.connect(ids[i - 1], ids[i], amount: .zero) }
         }
         var depth: [String: Int] = [:]
         for node in SVGFlow.assignLayers(depthGraph).nodes where node.id != "seeds" {
             depth[node.id] = Swift.max(1, node.layer ?? 1)
         }
-        let endDepth = routes.map { route in (route.last.map { depth["tx|" + $0.id] ?? 0 } ?? 0) + 1 }
+        let endDepth = listed.indices.map { depth["end#\($0)"] ?? 1 }
         let deepest = Swift.max(endDepth.max() ?? 1, depth.values.max() ?? 0)
         func column(_ d: Int) -> Int { forward ? d : deepest - d }
 
@@ -418,8 +433,8 @@ extension TraceRender {
                     category: x.category,
                     layer: parts.count == 3 ? Int(parts[1]) : nil, role: .sink))
         }
-        for (k, route) in routes.enumerated() {
-            let chain = (fromSeeds[k] ? ["seeds"] : []) + route.map { "tx|" + $0.id } + [endKeys[k]]
+        for (k, nodes) in chains.enumerated() {
+            let chain = nodes.map { $0 == "end" ? endKeys[k] : $0 }
             let ordered = forward ? chain : chain.reversed()
             for i in 1..<ordered.count {
                 g.connect(ordered[i - 1], ordered[i], amount: listed[k].amount)

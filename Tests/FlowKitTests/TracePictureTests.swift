@@ -66,6 +66,29 @@ import Testing
     }
 
     @Test(
+        "backward from Hal: the coinbase of block 9, then Satoshi's address it paid, then block 170, then the seed, left to right"
+    )
+    func backwardCoinbaseComesFirst() throws {
+        let run = try Trace.run(
+            store: try GoldenTests.store(),
+            options: TraceOptions(from: ["address:" + SampleCaseDB.hal], direction: .backward, maxHops: 6))
+        let g = TraceRender.flowGraph(try #require(run.reports.first))
+        let column = { (label: String) in g.nodes.first { $0.label == label }?.layer ?? -1 }
+        let coinbase = column("0437cd7f8525ceed2324359c2d0ba26006d92d856a9c20fa0241106ee5a597c9")
+        let satoshi = column(SampleCaseDB.satoshi)
+        let spend = column("f4184fc596403b9d638783cf57adfe4c75c605f6356fbc91338530e9831e9e16")
+        let seed = g.node("seeds")?.layer ?? -1
+        let columns: [Int] = [coinbase, satoshi, spend, seed]
+        #expect(columns == [0, 1, 2, 3], "\(g.nodes.map { ($0.label, $0.layer) })")
+        // The edges follow the value: coinbase -> Satoshi's coin -> block 170 -> Hal.
+        let labels = g.edges.map { e in
+            "\(g.node(e.from)?.label.prefix(8) ?? "?")>\(g.node(e.to)?.label.prefix(8) ?? "?")"
+        }
+        #expect(
+            labels.sorted() == ["0437cd7f>12cbQLTF", "12cbQLTF>f4184fc5", "f4184fc5>address:"], "\(labels)")
+    }
+
+    @Test(
         "Satoshi's peel chain of block 170 onwards stays a chain: each hop one column right of the one before"
     )
     func satoshisChainIsAChain() throws {
