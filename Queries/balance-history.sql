@@ -19,10 +19,19 @@
 --   time      block or transfer time, ISO-8601 UTC
 --   block     block height (Bitcoin) or number (Ethereum); NULL for ledgers
 --   tx        hex txid, or the transfer's transaction hash or ledger id
---   asset     asset symbol
+--   asset     the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   received  base units in (exact decimal text)
 --   sent      base units out (fees included)
 --   balance   balance of this asset after the row, signed decimal text
+--   decimals  the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a token
+--     without a tokens export: then only the base units are known)
+--   received_units  received in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
+--   sent_units  sent in units of the asset (base units ÷ 10^decimals, exact decimal text); NULL
+--     when the decimals are unknown
+--   balance_units  balance in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 WITH me AS (SELECT id FROM addresses WHERE address = :address),
 btc_moves AS (
     SELECT o.tx_id, o.value AS received, 0 AS sent
@@ -47,7 +56,7 @@ btc_rows AS (
         CAST(received AS TEXT) AS received, CAST(sent AS TEXT) AS sent,
         CAST(SUM(received - sent) OVER (
             ORDER BY COALESCE(height, -1), block_id, position ROWS UNBOUNDED PRECEDING) AS TEXT) AS balance,
-        1 AS asset_id, COALESCE(height, -1) AS k1, block_id AS k2, position AS k3
+        1 AS asset_id, COALESCE(height, -1) AS k1, block_id AS k2, position AS k3, 8 AS decimals
     FROM btc
 ),
 acct AS (
@@ -59,15 +68,16 @@ acct AS (
       AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 ),
 acct_rows AS (
-    SELECT 'account' AS model, x.time, x.block, x.tx, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+    SELECT 'account' AS model, x.time, x.block, x.tx, asset_name(s.symbol, s.contract, s.id) AS asset,
         amount_text(x.received) AS received, amount_text(x.sent) AS sent,
         amount_balance(x.received, x.sent) OVER (
             PARTITION BY x.asset_id ORDER BY x.time, x.id ROWS UNBOUNDED PRECEDING) AS balance,
-        x.asset_id, x.time AS k1, x.id AS k2, 0 AS k3
+        x.asset_id, x.time AS k1, x.id AS k2, 0 AS k3, s.decimals AS decimals
     FROM acct x
     JOIN assets s ON s.id = x.asset_id
 )
 SELECT model, strftime('%Y-%m-%dT%H:%M:%SZ', time, 'unixepoch') AS time, block, tx, asset, received,
-    sent, balance
+    sent, balance, decimals, amount_units(received, decimals) AS received_units,
+    amount_units(sent, decimals) AS sent_units, amount_units(balance, decimals) AS balance_units
 FROM (SELECT * FROM btc_rows UNION ALL SELECT * FROM acct_rows)
 ORDER BY asset_id, k1, k2, k3

@@ -10,9 +10,14 @@
 --
 -- Columns:
 --   day       the UTC day, YYYY-MM-DD
---   asset     asset symbol
+--   asset     the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   payments  Bitcoin outputs or account transfers
 --   volume    their sum, base units (exact decimal text)
+--   decimals  the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a token
+--     without a tokens export: then only the base units are known)
+--   volume_units  volume in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 WITH moves AS (
     SELECT b.time, 1 AS asset_id, o.value AS amount
     FROM blocks b
@@ -26,8 +31,9 @@ WITH moves AS (
     WHERE tr.time BETWEEN :since AND :until AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1
       AND tr.amount <> 0
 )
-SELECT strftime('%Y-%m-%d', m.time, 'unixepoch') AS day, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
-    COUNT(*) AS payments, amount_text(amount_sum(m.amount)) AS volume
+SELECT strftime('%Y-%m-%d', m.time, 'unixepoch') AS day, asset_name(s.symbol, s.contract, s.id) AS asset,
+    COUNT(*) AS payments, amount_text(amount_sum(m.amount)) AS volume, s.decimals AS decimals,
+    amount_units(amount_sum(m.amount), s.decimals) AS volume_units
 FROM moves m
 JOIN assets s ON s.id = m.asset_id
 GROUP BY day, m.asset_id

@@ -16,8 +16,13 @@
 --   tx       hex txid, or the transfer's transaction hash or ledger id
 --   kind     payment, coinbase (newly mined), transfer, or minted
 --   funder   the paying address; NULL for coinbase and minted
---   asset    asset symbol
+--   asset    the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   amount   base units the address received in that payment (exact decimal text)
+--   decimals  the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a token
+--     without a tokens export: then only the base units are known)
+--   amount_units  amount in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 WITH me AS (SELECT id FROM addresses WHERE address = :address),
 funding AS (
     SELECT 'utxo' AS model, b.time, COALESCE(b.height, -1) AS k1, t.position AS k2, t.id AS tx_id,
@@ -62,7 +67,8 @@ SELECT f.n, f.model, strftime('%Y-%m-%dT%H:%M:%SZ', f.time, 'unixepoch') AS time
         WHEN p.funder_id IS NULL THEN 'minted'
         ELSE 'transfer'
     END AS kind,
-    a.address AS funder, COALESCE(s.symbol, 'asset ' || s.id) AS asset, amount_text(f.amount) AS amount
+    a.address AS funder, asset_name(s.symbol, s.contract, s.id) AS asset, amount_text(f.amount) AS amount,
+    s.decimals AS decimals, amount_units(f.amount, s.decimals) AS amount_units
 FROM firsts f
 LEFT JOIN payers p ON p.n = f.n
 LEFT JOIN addresses a ON a.id = p.funder_id

@@ -19,8 +19,13 @@
 --   from_address  the payer (Bitcoin: the first input's address); NULL when unknown or minted
 --   payers        distinct input addresses of the Bitcoin transaction; 1 for a transfer
 --   to_address    the payee; NULL for outputs without an address
---   asset         asset symbol
+--   asset         the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   amount        base units (satoshi, wei, token units, cents), exact decimal text
+--   decimals      the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a
+--     token without a tokens export: then only the base units are known)
+--   amount_units  amount in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 WITH flows AS (
     SELECT 'utxo' AS model, b.time AS time, lower(hex(t.txid)) AS tx,
         (SELECT a2.address
@@ -35,7 +40,7 @@ WITH flows AS (
          LEFT JOIN outputs o2 ON o2.id = i.spent_output_id
          LEFT JOIN prevouts p ON p.input_id = i.id
          WHERE i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1) AS payers,
-        a.address AS to_address, 'BTC' AS asset, o.value AS amount, o.id AS ord
+        a.address AS to_address, 'BTC' AS asset, o.value AS amount, o.id AS ord, 8 AS decimals
     FROM blocks b
     CROSS JOIN transactions t ON t.id BETWEEN b.first_tx_id AND b.first_tx_id + b.tx_count - 1
     CROSS JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1
@@ -43,7 +48,7 @@ WITH flows AS (
     WHERE :asset = 'BTC' AND b.in_main_chain = 1 AND b.time BETWEEN :since AND :until
       AND o.value > 0
     UNION ALL
-    SELECT 'account', tr.time, tr.tx, fa.address, 1, ta.address, s.symbol, tr.amount, -tr.id
+    SELECT 'account', tr.time, tr.tx, fa.address, 1, ta.address, s.symbol, tr.amount, -tr.id, s.decimals
     FROM transfers tr
     JOIN assets s ON s.id = tr.asset_id
     LEFT JOIN addresses fa ON fa.id = tr.from_id
@@ -52,7 +57,7 @@ WITH flows AS (
       AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 )
 SELECT model, strftime('%Y-%m-%dT%H:%M:%SZ', time, 'unixepoch') AS time, tx, from_address, payers,
-    to_address, asset, amount_text(amount) AS amount
+    to_address, asset, amount_text(amount) AS amount, decimals, amount_units(amount, decimals) AS amount_units
 FROM flows
 ORDER BY flows.amount DESC, flows.time, ord
 LIMIT :limit

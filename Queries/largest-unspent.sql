@@ -15,8 +15,12 @@
 --   value    satoshi
 --   height   block height
 --   time     block time, ISO-8601 UTC
+--   asset    BTC
+--   decimals  8 (satoshi are 10^-8 BTC)
+--   value_units  value in BTC (satoshi ÷ 10^8, exact decimal text)
 SELECT lower(hex(t.txid)) AS txid, o.n, a.address, st.name AS type, o.value, b.height,
-    strftime('%Y-%m-%dT%H:%M:%SZ', b.time, 'unixepoch') AS time
+    strftime('%Y-%m-%dT%H:%M:%SZ', b.time, 'unixepoch') AS time, 'BTC' AS asset, 8 AS decimals,
+    amount_units(o.value, 8) AS value_units
 FROM outputs o
 JOIN transactions t ON t.id = o.tx_id
 JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1

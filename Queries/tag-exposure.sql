@@ -12,10 +12,17 @@
 --   category      the counterparty's tag category
 --   label         the tag's label
 --   counterparty  the tagged address
---   asset         asset symbol
+--   asset         the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   received      base units the address received from it (exact decimal text)
 --   sent          base units the address sent to it
 --   payments      Bitcoin transactions or account transfers between the two
+--   decimals      the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a
+--     token without a tokens export: then only the base units are known)
+--   received_units  received in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
+--   sent_units    sent in units of the asset (base units ÷ 10^decimals, exact decimal text); NULL
+--     when the decimals are unknown
 WITH me AS (SELECT id FROM addresses WHERE address = :address),
 mine AS (
     SELECT o.id AS output_id, o.tx_id, o.value
@@ -75,8 +82,9 @@ totals AS (
     FROM flows
     GROUP BY cp, asset_id
 )
-SELECT t.category, t.label, a.address AS counterparty, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
-    amount_text(x.received) AS received, amount_text(x.sent) AS sent, x.payments
+SELECT t.category, t.label, a.address AS counterparty, asset_name(s.symbol, s.contract, s.id) AS asset,
+    amount_text(x.received) AS received, amount_text(x.sent) AS sent, x.payments, s.decimals AS decimals,
+    amount_units(x.received, s.decimals) AS received_units, amount_units(x.sent, s.decimals) AS sent_units
 FROM totals x
 JOIN addresses a ON a.id = x.cp
 JOIN tags t ON t.address = a.address

@@ -13,12 +13,21 @@
 --
 -- Columns:
 --   counterparty  the other address
---   asset         asset symbol
+--   asset         the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   received      base units the address received from it (exact decimal text)
 --   sent          base units the address sent to it
 --   total         received + sent; rows are ordered by it within each asset
 --   payments      Bitcoin transactions or account transfers between the two
 --   rank          1 for the largest counterparty of each asset
+--   decimals      the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a
+--     token without a tokens export: then only the base units are known)
+--   received_units  received in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
+--   sent_units    sent in units of the asset (base units ÷ 10^decimals, exact decimal text); NULL
+--     when the decimals are unknown
+--   total_units   total in units of the asset (base units ÷ 10^decimals, exact decimal text); NULL
+--     when the decimals are unknown
 WITH me AS (SELECT id FROM addresses WHERE address = :address),
 mine AS (
     -- outputs paid to the address on the main chain
@@ -85,9 +94,10 @@ ranked AS (
     SELECT totals.*, ROW_NUMBER() OVER (PARTITION BY asset_id ORDER BY total DESC, cp) AS rank
     FROM totals
 )
-SELECT a.address AS counterparty, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+SELECT a.address AS counterparty, asset_name(s.symbol, s.contract, s.id) AS asset,
     amount_text(r.received) AS received, amount_text(r.sent) AS sent, amount_text(r.total) AS total,
-    r.payments, r.rank
+    r.payments, r.rank, s.decimals AS decimals, amount_units(r.received, s.decimals) AS received_units,
+    amount_units(r.sent, s.decimals) AS sent_units, amount_units(r.total, s.decimals) AS total_units
 FROM ranked r
 JOIN addresses a ON a.id = r.cp
 JOIN assets s ON s.id = r.asset_id

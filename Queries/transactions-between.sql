@@ -14,8 +14,13 @@
 --   tx            hex txid, or the transfer's transaction hash or ledger id
 --   from_address  the payer (:a or :b)
 --   to_address    the payee
---   asset         asset symbol
+--   asset         the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   amount        base units (exact decimal text)
+--   decimals      the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a
+--     token without a tokens export: then only the base units are known)
+--   amount_units  amount in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 WITH ends AS (
     SELECT (SELECT id FROM addresses WHERE address = :a) AS x,
         (SELECT id FROM addresses WHERE address = :b) AS y
@@ -45,8 +50,8 @@ rows AS (
     WHERE tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 )
 SELECT r.model, strftime('%Y-%m-%dT%H:%M:%SZ', r.time, 'unixepoch') AS time, r.tx,
-    fa.address AS from_address, ta.address AS to_address, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
-    amount_text(r.amount) AS amount
+    fa.address AS from_address, ta.address AS to_address, asset_name(s.symbol, s.contract, s.id) AS asset,
+    amount_text(r.amount) AS amount, s.decimals AS decimals, amount_units(r.amount, s.decimals) AS amount_units
 FROM rows r
 JOIN addresses fa ON fa.id = r.payer
 JOIN addresses ta ON ta.id = r.payee

@@ -271,6 +271,7 @@ public enum Trace {
             reports.append(
                 try name(
                     result, store: store, model: utxo ? "utxo" : "account", asset: asset, options: options,
+                    blockTime: { id in traceGraphU.transaction(storeId: id).map { traceGraphU.time[$0] } },
                     minAmount: minAmount, seeds: seedReports,
                     notes: options.each
                         ? notes.filter { note in
@@ -338,9 +339,10 @@ public enum Trace {
     }
 
     /// Resolves ids to names, adds shares, tags and groups.
+    /// `blockTime` gives the block time of a main-chain transaction by store id (UTXO traces).
     static func name(
         _ r: TraceResult, store: any CaseReadStore, model: String, asset: TraceAsset, options: TraceOptions,
-        minAmount: UInt256, seeds: [TraceSeedReport], notes: [String]
+        blockTime: (Int64) -> Int64?, minAmount: UInt256, seeds: [TraceSeedReport], notes: [String]
     ) throws -> TraceReport {
         let total = r.seedTotal
         func share(_ a: UInt256) -> UInt64 {
@@ -387,19 +389,27 @@ public enum Trace {
                 model == "utxo"
                 ? e.path.map { txids[$0] ?? "#\($0)" }
                 : e.path.map { transfers[$0]?.tx ?? "transfer #\($0)" }
+            var pathTimes: [Int64?] =
+                model == "utxo" ? e.path.map(blockTime) : e.path.map { transfers[$0]?.time }
             switch e.location {
             case .output(let id):
                 if let o = outpoints[id] {
                     location = "\(o.txid):\(o.n)"
-                    // Backward routes end with the transaction that created the coin.
-                    if r.direction == .backward && path.last != o.txid { path.append(o.txid) }
+                    // Backward routes end with the transaction that created the coin (the
+                    // endpoint's time is its block time).
+                    if r.direction == .backward && path.last != o.txid {
+                        path.append(o.txid)
+                        pathTimes.append(e.time)
+                    }
                 }
             case .input(let id):
                 if let i = inputs[id] {
                     location = "\(i.txid):\(i.n)"
                     if let prev = i.prevTxid {
                         prevout = "\(prev):\(i.prevVout.map(String.init) ?? "?")"
+                        // Not in the store: no time.
                         path.append(prev)
+                        pathTimes.append(nil)
                     }
                 }
             case .transfer(let id):
@@ -411,7 +421,8 @@ public enum Trace {
                 location: location,
                 prevout: prevout, amount: e.amount, shareBillionths: share(e.amount), hops: e.hops,
                 path: path,
-                categories: categories[e.address] ?? [])
+                categories: categories[e.address] ?? [], time: e.time, lastTime: e.lastTime,
+                pathTimes: pathTimes)
         }
 
         // Value by tag category, over every endpoint.

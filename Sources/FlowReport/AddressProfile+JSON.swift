@@ -98,7 +98,7 @@ extension Render {
 
     /// An amount in base units with the asset's decimals ("1.5 ETH").
     package static func units(_ v: UInt256, _ a: AssetActivity) -> String {
-        (a.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + a.asset
+        Render.amount(v, decimals: a.decimals, asset: a.asset)
     }
 
     public static func addressText(_ p: AddressProfile) -> String {

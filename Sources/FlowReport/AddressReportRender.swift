@@ -6,7 +6,7 @@ public enum AddressReportRender {
     public static let recentMovements = 20
 
     package static func units(_ v: UInt256, _ asset: String, _ r: AddressReport) -> String {
-        SignedAmount(magnitude: v).text(decimals: r.decimals(asset)) + " " + asset
+        Render.amount(v, decimals: r.decimals(asset), asset: asset)
     }
 
     /// The amount, or nothing when it is zero (tables of in / out).
@@ -15,7 +15,7 @@ public enum AddressReportRender {
     }
 
     package static func units(_ v: SignedAmount, _ asset: String, _ r: AddressReport) -> String {
-        v.text(decimals: r.decimals(asset)) + " " + asset
+        Render.amount(v, decimals: r.decimals(asset), asset: asset)
     }
 
     /// Assets in the order the history lists them.
@@ -436,14 +436,24 @@ public enum AddressReportRender {
                 ],
                 rows: p.assets.map { a in
                     let b = a.balance
+                    // A long asset name (a token symbol, a contract) is cut with an ellipsis,
+                    // whole in its tooltip; amounts of an asset whose decimals are unknown are
+                    // base units, which the asset cell says.
+                    let amount = { (v: SignedAmount) -> HTML in
+                        .text(v.text(decimals: a.decimals) + (a.decimals == nil ? " base units of " : " "))
+                            + .clipped(a.asset)
+                    }
                     return [
-                        .text(a.asset), .text(units(a.received, a.asset, r)),
-                        .text(units(a.sent, a.asset, r)),
-                        .text(units(SignedAmount(negative: b.negative, magnitude: b.magnitude), a.asset, r)),
+                        .clipped(a.asset)
+                            + (a.decimals == nil
+                                ? HTML(raw: "<br><span class=\"note\">decimals unknown</span>") : .text("")),
+                        amount(SignedAmount(magnitude: a.received)), amount(SignedAmount(magnitude: a.sent)),
+                        amount(SignedAmount(negative: b.negative, magnitude: b.magnitude)),
                         .text(String(a.transfers)), .text(a.firstTime.map(Render.isoTime) ?? ""),
                         .text(a.lastTime.map(Render.isoTime) ?? ""),
                     ]
-                }
+                },
+                cssClass: "wrap"
             ).html)
         for f in p.fees {
             activity.append(
@@ -515,7 +525,8 @@ public enum AddressReportRender {
                                     ? "" : units(m.sent, asset, r) + valueSuffix(m.sentValue, asset, r)),
                             .text(units(m.balance, asset, r)),
                         ]
-                    }
+                    },
+                    cssClass: "wrap"
                 ).html)
         }
         page.sections.append(HTMLSection(title: "Balance over time", id: "balance", blocks: balance))

@@ -154,7 +154,7 @@ extension AmlRender {
     }
 
     package static func amountText(_ v: UInt256, _ a: AmlAlertDocument) -> String {
-        v.decimalString(decimals: a.decimals ?? 0) + " " + a.asset
+        Render.amount(v, decimals: a.decimals, asset: a.asset)
     }
 
     package static func alert(_ a: AmlAlertDocument, number: Int, categories: [String: [String]]) -> HTML {
@@ -192,7 +192,10 @@ extension AmlRender {
             "Evidence of alert \(number): \(a.evidence.count) \(evidenceNoun(a))\(a.evidence.count == 1 ? "" : "s") between \(Render.count(a.addresses.count, "address", "addresses"))"
         if pic.foldedNodes > 0 { caption += "; \(pic.foldedNodes) smaller addresses folded into \"others\"" }
         out +=
-            HTML.figure(svg: pic.svg, caption: caption + ".", legend: SVGFlow.legend(pic.categories)).markup
+            HTML.figure(
+                svg: pic.svg, caption: caption + ".", legend: SVGFlow.legend(pic.categories),
+                zoom: ("alert-\(number)-picture", pic.width)
+            ).markup
         let table = HTMLTable(
             caption: "Transactions",
             columns: [
@@ -236,13 +239,13 @@ extension AmlRender {
     /// The picture of an alert's subgraph (see `flowGraph`).
     public static func picture(_ a: AmlAlertDocument, categories: [String: [String]] = [:]) -> SVGFlowPicture
     {
-        let decimals = a.decimals ?? 0
+        let decimals = a.decimals
         let asset = a.asset
         return SVGFlow.render(
             flowGraph(a, categories: categories),
             options: SVGFlowOptions(
                 title: "Evidence of alert \(a.id) (\(a.rule))", maxNodesPerLayer: pictureNodesPerColumn,
-                amountText: { $0.decimalString(decimals: decimals) + " " + asset },
+                amountText: { Render.amount($0, decimals: decimals, asset: asset) },
                 countNoun: evidenceNoun(a) + "s",
                 nodeHeight: 30, columnGap: 64, rowGap: 10, maxEdgeWidth: 10))
     }

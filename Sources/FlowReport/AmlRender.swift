@@ -51,6 +51,8 @@ public enum AmlRender {
             ("asset", .string(a.asset)),
             ("amount", .string(a.amount.decimalString)),
             ("amount_units", .string(a.amount.decimalString(decimals: a.decimals ?? 0))),
+            // Nil when the asset's decimals are unknown: amount_units is then the base units.
+            ("decimals", .optional(a.decimals)),
             ("explanation", .string(a.explanation)),
             (
                 "evidence",
@@ -102,7 +104,7 @@ public enum AmlRender {
         out += "| # | severity | rule | subjects | window | amount |\n| --- | --- | --- | --- | --- | --- |\n"
         for (k, a) in r.alerts.enumerated() {
             out +=
-                "| \(k + 1) | \(a.severity.name) | \(cell(a.rule)) | \(cell(a.subjects.joined(separator: ", "))) | \(Render.isoTime(a.windowStart)) – \(Render.isoTime(a.windowEnd)) | \(a.amount.decimalString(decimals: a.decimals ?? 0)) \(cell(a.asset))\(a.valueText.map { " (\($0))" } ?? "") |\n"
+                "| \(k + 1) | \(a.severity.name) | \(cell(a.rule)) | \(cell(a.subjects.joined(separator: ", "))) | \(Render.isoTime(a.windowStart)) – \(Render.isoTime(a.windowEnd)) | \(Render.amount(a.amount, decimals: a.decimals, asset: cell(a.asset)))\(a.valueText.map { " (\($0))" } ?? "") |\n"
         }
         for (k, a) in r.alerts.enumerated() {
             out += "\n## \(k + 1). \(cell(a.rule)) — \(a.severity.name), score \(a.score)\n\n"
@@ -112,7 +114,7 @@ public enum AmlRender {
             out += "| tx | from | to | amount | time |\n| --- | --- | --- | --- | --- |\n"
             for e in a.evidence {
                 out +=
-                    "| \(cell(e.tx)) | \(cell(e.from)) | \(cell(e.to)) | \(e.amount.decimalString(decimals: a.decimals ?? 0)) | \(Render.isoTime(e.time)) |\n"
+                    "| \(cell(e.tx)) | \(cell(e.from)) | \(cell(e.to)) | \(Render.amount(e.amount, decimals: a.decimals, asset: cell(a.asset))) | \(Render.isoTime(e.time)) |\n"
             }
         }
         return out
@@ -134,16 +136,21 @@ public enum AmlRender {
         return out
     }
 
-    /// CSV, one row per alert; lists are `;`-separated.
+    /// CSV, one row per alert; lists are `;`-separated. `amount` is in base units of `asset`
+    /// (satoshi, wei, cents); appended after the first columns (so scripts reading them keep
+    /// working): `decimals` of the asset (empty when unknown) and `amount_units`, the amount in
+    /// units of the asset (base units ÷ 10^decimals, exact; empty when the decimals are unknown).
     public static func csv(_ r: AmlRunResult) -> String {
         var out =
-            "id,rule,typology,severity,score,window_start,window_end,asset,amount,subjects,addresses,transactions,explanation\n"
+            "id,rule,typology,severity,score,window_start,window_end,asset,amount,subjects,addresses,transactions,explanation,decimals,amount_units\n"
         for a in r.alerts {
             let fields = [
                 a.id, a.rule, a.typology, a.severity.name, String(a.score), Render.isoTime(a.windowStart),
                 Render.isoTime(a.windowEnd), a.asset, a.amount.decimalString,
                 a.subjects.joined(separator: ";"),
                 a.addresses.joined(separator: ";"), a.transactions.joined(separator: ";"), a.explanation,
+                a.decimals.map(String.init) ?? "",
+                a.decimals.map { a.amount.decimalString(decimals: $0) } ?? "",
             ]
             out += fields.map(csvField).joined(separator: ",") + "\n"
         }

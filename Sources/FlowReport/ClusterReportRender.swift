@@ -3,7 +3,7 @@ package import FlowModel
 /// Renderings of the cluster profile report: Markdown, JSON, CSV and a self-contained HTML page.
 public enum ClusterReportRender {
     package static func units(_ v: UInt256, _ f: ClusterReport.Flow) -> String {
-        v == .zero ? "" : SignedAmount(magnitude: v).text(decimals: f.decimals) + " " + f.asset
+        v == .zero ? "" : Render.amount(v, decimals: f.decimals, asset: f.asset)
     }
 
     package static func flowJSON(_ f: ClusterReport.Flow) -> JSONValue {

@@ -126,9 +126,26 @@ public struct HTMLPage: Sendable {
         .sev-low { color: #3e4c59; } .sev-medium { color: #8d5b00; } .sev-high { color: #b42318; }
         .sev-critical { color: #fff; background: #9b1c1c; border-color: #9b1c1c; }
         figure { margin: 8px 0 16px; }
-        figure .picture { display: inline-block; max-width: 100%; overflow-x: auto; vertical-align: top;
-          border: 1px solid #e4e7eb; border-radius: 4px; background: #fff; }
+        figure .picture { display: block; width: fit-content; max-width: 100%; overflow: auto;
+          max-height: 90vh; border: 1px solid #e4e7eb; border-radius: 4px; background: #fff; }
         figure svg { display: block; max-width: none; }
+        figure .zoom-label { font-size: 12px; color: #52606d; margin-right: 6px; }
+        figure input[type=radio] { position: absolute; opacity: 0; width: 1px; height: 1px; margin: 0; }
+        figure input[type=radio] + label { display: inline-block; font-size: 12px; padding: 0 8px;
+          margin: 0 4px 4px 0; border: 1px solid #cbd2d9; border-radius: 4px; color: #3e4c59;
+          background: #fff; cursor: pointer; }
+        figure input[type=radio]:checked + label { background: #3e4c59; border-color: #3e4c59; color: #fff; }
+        figure input[type=radio]:focus-visible + label { outline: 2px solid #5b7da3; }
+        figure .z-fit:checked ~ .picture { width: auto; }
+        figure .z-fit:checked ~ .picture svg { width: 100%; height: auto; }
+        figure .z-50:checked ~ .picture svg { width: calc(var(--w) * 0.5); height: auto; }
+        figure .z-150:checked ~ .picture svg { width: calc(var(--w) * 1.5); height: auto; }
+        figure .z-200:checked ~ .picture svg { width: calc(var(--w) * 2); height: auto; }
+        td .when { color: #616e7c; font-size: 12px; white-space: nowrap; }
+        td .time { white-space: nowrap; }
+        .clip { display: inline-block; max-width: 14em; overflow: hidden; text-overflow: ellipsis;
+          white-space: nowrap; vertical-align: bottom; }
+        table.wrap td.num { white-space: normal; }
         figcaption { color: #52606d; font-size: 13px; margin-top: 4px; }
         .legend { margin: 4px 0 0; font-size: 12px; }
         .legend span.swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px;
@@ -143,8 +160,9 @@ public struct HTMLPage: Sendable {
           body { padding: 0; max-width: none; font-size: 11pt; }
           h2 { page-break-after: avoid; }
           tr, figure { page-break-inside: avoid; }
-          figure .picture { overflow: visible; border: none; }
-          figure svg { max-width: 100%; height: auto; }
+          figure .picture { overflow: visible; border: none; max-height: none; width: auto; }
+          figure svg, figure .picture svg { max-width: 100%; width: auto; height: auto; }
+          figure input[type=radio], figure input[type=radio] + label, figure .zoom-label { display: none; }
           .chip, .sev-critical { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
         }
 
@@ -174,6 +192,14 @@ public struct HTML: Sendable, Equatable {
         return HTML(raw: "<code title=\"\(HTMLPage.escape(s))\">\(HTMLPage.escape(short))</code>")
     }
 
+    /// Text that may be long (an asset's name, such as a token symbol or contract): one line, cut
+    /// with an ellipsis by the style sheet where it does not fit, the whole text in its tooltip
+    /// (and still in the page, for copying).
+    public static func clipped(_ s: String) -> HTML {
+        let e = HTMLPage.escape(s)
+        return HTML(raw: "<span class=\"clip\" title=\"\(e)\">\(e)</span>")
+    }
+
     /// A paragraph of text, escaped.
     public static func paragraph(_ s: String, note: Bool = false) -> HTML {
         HTML(raw: (note ? "<p class=\"note\">" : "<p>") + HTMLPage.escape(s) + "</p>\n")
@@ -198,10 +224,35 @@ public struct HTML: Sendable, Equatable {
         HTML(raw: parts.map(\.markup).joined(separator: HTMLPage.escape(separator)))
     }
 
+    /// Zoom levels of a zoomable figure (percent of the picture's own size; 0 fits the page).
+    package static let zoomLevels = [0, 50, 100, 150, 200]
+
     /// A picture (SVG markup from `SVGFlow`) with a caption (escaped) and optional legend
-    /// markup, scrolling sideways on screen when wider than the page.
-    public static func figure(svg: String, caption: String?, legend: HTML? = nil) -> HTML {
-        var out = "<figure>\n<div class=\"picture\">\n\(svg)</div>\n"
+    /// markup, scrolling (both ways) on screen when larger than its frame.
+    ///
+    /// With `zoom` (an id unique in the page, and the picture's width at 100%), the picture
+    /// also gets a zoom control above it: fit the page's width, 50%, 100% (the default), 150%,
+    /// 200%. It is made of radio buttons and CSS alone (the SVG keeps its `viewBox` and is
+    /// resized by the style sheet), since the pages run no script and their
+    /// Content-Security-Policy forbids one; printed, the picture is scaled to the page and the
+    /// control is hidden.
+    public static func figure(
+        svg: String, caption: String?, legend: HTML? = nil, zoom: (id: String, width: Int)? = nil
+    ) -> HTML {
+        var out = "<figure>\n"
+        if let zoom {
+            let id = HTMLPage.escape(zoom.id)
+            out += "<span class=\"zoom-label\">zoom</span>"
+            for level in zoomLevels {
+                let name = level == 0 ? "fit" : String(level)
+                out +=
+                    "<input type=\"radio\" name=\"\(id)-zoom\" id=\"\(id)-zoom-\(name)\" class=\"z-\(name)\"\(level == 100 ? " checked" : "")>"
+                    + "<label for=\"\(id)-zoom-\(name)\">\(level == 0 ? "fit width" : "\(level)%")</label>"
+            }
+            out += "\n<div class=\"picture\" style=\"--w:\(zoom.width)px\">\n\(svg)</div>\n"
+        } else {
+            out += "<div class=\"picture\">\n\(svg)</div>\n"
+        }
         if let legend { out += legend.markup }
         if let caption { out += "<figcaption>\(HTMLPage.escape(caption))</figcaption>\n" }
         return HTML(raw: out + "</figure>\n")

@@ -207,6 +207,23 @@ public enum Render {
         """
     }
 
+    /// `amount` base units in whole units of an asset with `decimals`, exact, with the asset's
+    /// name ("1.5 ETH"); when its decimals are unknown (a token without a tokens export), the
+    /// base units, saying so ("1000 base units of 0xf4ec…95dd (decimals unknown)"). The one
+    /// amount text of every report, next to `isoTime` for times.
+    public static func amount(_ v: UInt256, decimals: Int?, asset: String) -> String {
+        guard let decimals else { return "\(v.decimalString) base units of \(asset) (decimals unknown)" }
+        return v.decimalString(decimals: decimals) + " " + asset
+    }
+
+    /// A signed amount (a balance) the same way.
+    public static func amount(_ v: SignedAmount, decimals: Int?, asset: String) -> String {
+        guard decimals != nil else {
+            return "\(v.text(decimals: nil)) base units of \(asset) (decimals unknown)"
+        }
+        return v.text(decimals: decimals) + " " + asset
+    }
+
     /// Unix seconds as ISO-8601 UTC, computed without locale or time zone dependence.
     public static func isoTime(_ t: Int64) -> String {
         TimeParser.isoString(t)

@@ -149,6 +149,9 @@ public struct SVGFlowPicture: Sendable {
     public var foldedNodes: Int
     /// Tag categories drawn, in first-seen order (for `SVGFlow.legend`).
     public var categories: [String]
+    /// Size in pixels at 100% (the `width` and `height` of the `<svg>`).
+    public var width: Int = 0
+    public var height: Int = 0
 }
 
 /// chainflow's own layered, left-to-right drawing of a `FlowGraph` as inline SVG.
@@ -669,6 +672,6 @@ public enum SVGFlow {
         out += "</g>\n</svg>\n"
         return SVGFlowPicture(
             svg: out, nodeCount: g.nodes.count, edgeCount: g.edges.count, foldedNodes: folded,
-            categories: categories)
+            categories: categories, width: l.width, height: l.height)
     }
 }

@@ -50,7 +50,7 @@ extension TraceRender {
 
     /// `v` in units of the asset, exact, with its name (plain text: escape it for HTML).
     package static func units(_ v: UInt256, _ asset: TraceAsset) -> String {
-        (asset.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + asset.name
+        Render.amount(v, decimals: asset.decimals, asset: asset.name)
     }
 
     package static func seedParameters(_ r: TraceReport) -> [(String, HTML)] {
@@ -82,7 +82,8 @@ extension TraceRender {
                 .text(
                     r.model == "utxo"
                         ? "Bitcoin transactions (main chain)"
-                        : "transfers of \(r.asset.name) (\(r.asset.chain))")
+                        : "transfers of \(r.asset.name) (\(r.asset.chain)\(r.asset.decimals == nil ? "; decimals unknown: amounts in base units" : ""))"
+                )
             ),
             ("window", .text(window(r))),
             ("limits", .text(limits.joined(separator: "; "))),
@@ -123,11 +124,13 @@ extension TraceRender {
         var caption =
             "Value \(r.direction == .forward ? "moving from the seeds (left) to where it ended (right)" : "moving from where it came from (left) to the seeds (right)"): \(drawn) endpoints and cuts drawn, edge width by amount"
         if pic.foldedNodes > 0 { caption += "; \(pic.foldedNodes) smaller nodes folded into \"others\"" }
-        caption += ". Hover a node or edge for its full text."
+        caption +=
+            ". Hover a node or edge for its full text and times; scroll a picture larger than its frame, or zoom it."
         blocks.append(
             .figure(
                 svg: pic.svg, caption: caption,
-                legend: SVGFlow.legend(pic.categories, steps: r.model == "utxo" ? "transaction" : "transfer"))
+                legend: SVGFlow.legend(pic.categories, steps: r.model == "utxo" ? "transaction" : "transfer"),
+                zoom: (anchor + "flow", pic.width))
         )
         out.append(HTMLSection(title: title("Flow"), id: anchor + "flow", blocks: blocks))
 
@@ -227,7 +230,7 @@ extension TraceRender {
                 + (places ? [.init("where")] : [])
                 + [
                     .init("amount", numeric: true), .init("share", numeric: true),
-                    .init("hops", numeric: true),
+                    .init("hops", numeric: true), .init("time"),
                     .init("path"),
                 ],
             rows: rows.enumerated().map { (i, e) in
@@ -241,8 +244,14 @@ extension TraceRender {
                 ] + (places ? [.join(place, separator: " ")] : [])
                     + [
                         .text(units(e.amount, r.asset)), .text(percent(e.shareBillionths)),
-                        .text(String(e.hops)),
-                        .join(e.path.map { .shortCode($0, max: 12) }, separator: " → "),
+                        .text(String(e.hops)), timeCell(e),
+                        .join(
+                            e.path.enumerated().map { k, id in
+                                .shortCode(id, max: 12)
+                                    + (stepTime(e, k).map {
+                                        HTML(raw: " <span class=\"when\">\(Render.isoTime($0))</span>")
+                                    } ?? .text(""))
+                            }, separator: " → "),
                     ]
             },
             note: total > rows.count
@@ -251,27 +260,104 @@ extension TraceRender {
         return table.html
     }
 
+    /// An endpoint's time: one time, or first and last (on two lines) for an endpoint reached
+    /// more than once.
+    package static func timeCell(_ e: TraceEndpointReport) -> HTML {
+        guard let first = e.time else { return .text("") }
+        guard e.reachedMoreThanOnce, let last = e.lastTime else {
+            return HTML(raw: "<span class=\"time\">\(Render.isoTime(first))</span>")
+        }
+        return HTML(
+            raw: "<span class=\"time\">first \(Render.isoTime(first))<br>last \(Render.isoTime(last))</span>")
+    }
+
     // MARK: Picture
 
     /// The traced flow as a graph: the seeds, the transactions (or transfers) of each listed
-    /// endpoint's and cut's route, and the endpoints, in columns by hop. Forward traces run from
-    /// the seeds (column 0) rightwards; backward traces end at the seeds (rightmost column), so
-    /// value always moves left to right. Each endpoint's amount is added to every edge of its
-    /// route. Endpoints without an address (coinbase, burns, unknown sources) of one column
-    /// are one node per kind.
+    /// endpoint's and cut's route, and the endpoints. Value always moves left to right: forward
+    /// traces start at the seeds (column 0), backward traces end at them (rightmost column).
+    ///
+    /// - One node per transaction, however many routes pass through it and at whatever hop;
+    ///   its column is its depth from the seeds: one more than the deepest step feeding it
+    ///   (longest path, edges closing a cycle left out), so a peel chain, whose every hop spends
+    ///   the change of the one before, is drawn as a chain left to right.
+    /// - Forward, a route's first step is the transaction that created the seed's coin (or the
+    ///   seed transfer itself): the seed node stands for it, so it is drawn only where it is also a
+    ///   later step of another route (change that came back to a seed address), never as if the
+    ///   seed paid it.
+    /// - Each endpoint's amount is added to every edge of its route. Endpoints of one address (or,
+    ///   without one — coinbase, burns, unknown sources — of one kind) in one column are one node.
+    /// - Tooltips give each transaction's time and each endpoint's (first and last) time.
     public static func flowGraph(_ r: TraceReport) -> FlowGraph {
         let listed = r.endpoints + r.cuts
-        let depth = (listed.map(\.path.count).max() ?? 0) + 1
         let forward = r.direction == .forward
-        // Column of step `i` of a route of `n` steps; the endpoint is step n, the seeds step -1.
-        func column(_ i: Int) -> Int { forward ? i + 1 : depth - 1 - i }
+        // Routes as (step id, time), seed side first; two transfers of one transaction in a row
+        // are one step.
+        var routes: [[(id: String, time: Int64?)]] = listed.map { e in
+            var route: [(id: String, time: Int64?)] = []
+            for (k, id) in e.path.enumerated() where route.last?.id != id {
+                route.append((id, stepTime(e, k)))
+            }
+            return route
+        }
+        // Whether a route's value comes from the seed node (forward: unless its first step is
+        // kept as a later step of another route, which it then continues).
+        var fromSeeds = [Bool](repeating: true, count: routes.count)
+        if forward {
+            var later = Set<String>()
+            for route in routes { for step in route.dropFirst() { later.insert(step.id) } }
+            for k in routes.indices {
+                guard let first = routes[k].first else { continue }
+                if later.contains(first.id) {
+                    fromSeeds[k] = false
+                } else {
+                    routes[k].removeFirst()
+                }
+            }
+        }
+        // Each route as the nodes it passes, from the seeds outwards (the trace's direction),
+        // with "end" for its endpoint. Backward, a Bitcoin endpoint's coin was created by the
+        // route's last transaction (the coinbase, or the payment to the source): the value left
+        // that transaction for the endpoint's address before the route's other steps, so the
+        // endpoint sits between them (the address is not drawn paying the coinbase).
+        let chains: [[String]] = routes.enumerated().map { k, route in
+            let steps = route.map { "tx|" + $0.id }
+            let head = fromSeeds[k] ? ["seeds"] : []
+            let e = listed[k]
+            let created =
+                e.prevout.map { String($0.prefix { $0 != ":" }) } ?? e.location.map { String($0.prefix(64)) }
+            if !forward && r.model == "utxo", let last = route.last, last.id == created {
+                return head + steps.dropLast() + ["end"] + [steps[steps.count - 1]]
+            }
+            return head + steps + ["end"]
+        }
+        // Depth of each node from the seeds, in the direction the trace went.
+        var depthGraph = FlowGraph()
+        depthGraph.add(FlowGraph.Node(id: "seeds", label: "", layer: 0))
+        for (k, chain) in chains.enumerated() {
+            for id in chain where id != "seeds" {
+                depthGraph.add(FlowGraph.Node(id: id == "end" ? "end#\(k)" : id, label: ""))
+            }
+        }
+        for (k, chain) in chains.enumerated() {
+            let ids = chain.map { $0 == "end" ? "end#\(k)" : $0 }
+            for i in ids.indices.dropFirst() { depthGraph.connect(ids[i - 1], ids[i], amount: .zero) }
+        }
+        var depth: [String: Int] = [:]
+        for node in SVGFlow.assignLayers(depthGraph).nodes where node.id != "seeds" {
+            depth[node.id] = Swift.max(1, node.layer ?? 1)
+        }
+        let endDepth = listed.indices.map { depth["end#\($0)"] ?? 1 }
+        let deepest = Swift.max(endDepth.max() ?? 1, depth.values.max() ?? 0)
+        func column(_ d: Int) -> Int { forward ? d : deepest - d }
+
         var g = FlowGraph()
         let seedLabel = r.seeds.count == 1 ? (r.seeds.first?.text ?? "seed") : "\(r.seeds.count) seeds"
         g.add(
             FlowGraph.Node(
                 id: "seeds", label: seedLabel, detail: units(r.totals.seeds, r.asset),
                 title: r.seeds.count > 1 ? r.seeds.map(\.text).joined(separator: "\n") : "seed",
-                layer: forward ? 0 : depth, role: .source, pinned: true))
+                layer: column(0), role: .source, pinned: true))
         // Endpoint nodes first collect their amounts (several endpoints can share one node).
         struct End {
             package var label: String
@@ -280,49 +366,61 @@ extension TraceRender {
             package var kinds: [String]
             package var places: [String]
             package var categories: [String]
+            package var first: Int64?
+            package var last: Int64?
         }
         var ends: [String: End] = [:]
         var endOrder: [String] = []
-        var routes: [(String, [String], UInt256)] = []
-        for e in listed {
-            let layer = column(e.path.count)
+        var endKeys: [String] = []
+        for (k, e) in listed.enumerated() {
+            let layer = column(endDepth[k])
             let key = "end|\(layer)|" + (e.address.map { "a:" + $0 } ?? "k:" + e.kind.rawValue)
+            endKeys.append(key)
             if var x = ends[key] {
                 x.amount = x.amount + e.amount
                 if !x.kinds.contains(e.kind.rawValue) { x.kinds.append(e.kind.rawValue) }
                 if let l = e.location { x.places.append(l) }
+                if let t = e.time { x.first = Swift.min(x.first ?? t, t) }
+                if let t = e.lastTime { x.last = Swift.max(x.last ?? t, t) }
                 ends[key] = x
             } else {
                 ends[key] = End(
                     label: e.address ?? kindLabel(e.kind), category: SVGFlow.primaryCategory(e.categories),
                     amount: e.amount, kinds: [e.kind.rawValue], places: e.location.map { [$0] } ?? [],
-                    categories: e.categories)
+                    categories: e.categories, first: e.time, last: e.lastTime)
                 endOrder.append(key)
             }
-            routes.append(
-                (key, e.path.enumerated().map { "tx|\(column($0.offset))|\($0.element)" }, e.amount))
         }
-        // Transaction nodes, in route order.
-        var steps: [String: UInt256] = [:]
+        // Transaction nodes, in route order, one per transaction.
+        var steps: [String: (amount: UInt256, time: Int64?)] = [:]
         var stepOrder: [String] = []
-        for (_, route, amount) in routes {
-            for id in route {
-                if steps[id] == nil { stepOrder.append(id) }
-                steps[id] = (steps[id] ?? .zero) + amount
+        for (k, route) in routes.enumerated() {
+            for step in route {
+                if steps[step.id] == nil { stepOrder.append(step.id) }
+                steps[step.id] = (
+                    (steps[step.id]?.amount ?? .zero) + listed[k].amount, steps[step.id]?.time ?? step.time
+                )
             }
         }
         for id in stepOrder {
-            let parts = id.split(separator: "|", maxSplits: 2, omittingEmptySubsequences: false)
-            let text = parts.count == 3 ? String(parts[2]) : id
+            let step = steps[id]
+            var title = r.model == "utxo" ? "transaction" : "transaction of the transfer"
+            if let t = step?.time { title += "\ntime: " + Render.isoTime(t) }
             g.add(
                 FlowGraph.Node(
-                    id: id, label: text, detail: units(steps[id] ?? .zero, r.asset),
-                    title: r.model == "utxo" ? "transaction" : "transaction of the transfer",
-                    layer: parts.count == 3 ? Int(parts[1]) : nil, role: .step))
+                    id: "tx|" + id, label: id, detail: units(step?.amount ?? .zero, r.asset), title: title,
+                    layer: column(depth["tx|" + id] ?? 1), role: .step))
         }
         for key in endOrder {
             guard let x = ends[key] else { continue }
             var title = "ended as: " + x.kinds.joined(separator: ", ")
+            if let first = x.first {
+                if let last = x.last, last != first {
+                    title += "\nfirst: \(Render.isoTime(first))\nlast: \(Render.isoTime(last))"
+                } else {
+                    title += "\ntime: " + Render.isoTime(first)
+                }
+            }
             if !x.categories.isEmpty { title += "\ntags: " + x.categories.joined(separator: ", ") }
             if !x.places.isEmpty {
                 title += "\n" + x.places.prefix(5).joined(separator: "\n")
@@ -335,11 +433,11 @@ extension TraceRender {
                     category: x.category,
                     layer: parts.count == 3 ? Int(parts[1]) : nil, role: .sink))
         }
-        for (end, route, amount) in routes {
-            let chain = ["seeds"] + route + [end]
+        for (k, nodes) in chains.enumerated() {
+            let chain = nodes.map { $0 == "end" ? endKeys[k] : $0 }
             let ordered = forward ? chain : chain.reversed()
-            for k in 1..<ordered.count {
-                g.connect(ordered[k - 1], ordered[k], amount: amount)
+            for i in 1..<ordered.count {
+                g.connect(ordered[i - 1], ordered[i], amount: listed[k].amount)
             }
         }
         return g

@@ -45,7 +45,19 @@ public enum TraceRender {
             fields += [
                 ("share", share(e.shareBillionths)),
                 ("hops", .int(e.hops)),
+                ("time", .optional(e.time.map(Render.isoTime))),
+                ("last_time", .optional(e.lastTime.map(Render.isoTime))),
                 ("path", .array(e.path.map { .string($0) })),
+                (
+                    "steps",
+                    .array(
+                        e.path.enumerated().map { k, id in
+                            .object([
+                                ("id", .string(id)),
+                                ("time", .optional(stepTime(e, k).map(Render.isoTime))),
+                            ])
+                        })
+                ),
                 ("tags", .array(e.categories.map { .string($0) })),
             ]
             return .object(fields)
@@ -144,6 +156,19 @@ public enum TraceRender {
         return .object(document)
     }
 
+    /// The time of step `k` of an endpoint's path, when known.
+    package static func stepTime(_ e: TraceEndpointReport, _ k: Int) -> Int64? {
+        k < e.pathTimes.count ? e.pathTimes[k] : nil
+    }
+
+    /// An endpoint's time as text: one ISO-8601 time, or "FIRST … LAST" for an endpoint reached
+    /// more than once; "" when unknown.
+    package static func timeText(_ e: TraceEndpointReport) -> String {
+        guard let first = e.time else { return "" }
+        guard let last = e.lastTime, last != first else { return Render.isoTime(first) }
+        return Render.isoTime(first) + " … " + Render.isoTime(last)
+    }
+
     package static func share(_ billionths: UInt64) -> JSONValue {
         .double(Double(billionths) / 1e9)
     }
@@ -164,7 +189,7 @@ public enum TraceRender {
         }
         out += "| policy | \(policyLine(r.policy)) |\n"
         out +=
-            "| graph | \(r.model == "utxo" ? "Bitcoin transactions (main chain)" : "transfers of \(md(r.asset.name)) (\(md(r.asset.chain)))") |\n"
+            "| graph | \(r.model == "utxo" ? "Bitcoin transactions (main chain)" : "transfers of \(md(r.asset.name)) (\(md(r.asset.chain))\(r.asset.decimals == nil ? "; decimals unknown: amounts in base units" : ""))") |\n"
         out += "| window | \(window(r)) |\n"
         var limits = ["\(Render.count(r.maxHops, "hop"))"]
         if r.minAmount != .zero { limits.append("branches under \(units(r.minAmount)) cut") }
@@ -228,8 +253,8 @@ public enum TraceRender {
 
     package static func table(_ rows: [TraceEndpointReport], _ r: TraceReport, total: Int) -> String {
         if rows.isEmpty { return "None.\n\n" }
-        var out = "| # | kind | address | where | amount | share | hops | path |\n"
-        out += "| ---: | --- | --- | --- | ---: | ---: | ---: | --- |\n"
+        var out = "| # | kind | address | where | amount | share | hops | time | path |\n"
+        out += "| ---: | --- | --- | --- | ---: | ---: | ---: | --- | --- |\n"
         for (i, e) in rows.enumerated() {
             let address =
                 e.address.map {
@@ -238,9 +263,13 @@ public enum TraceRender {
                 } ?? ""
             let place = [e.location, e.prevout.map { "spends \($0)" }].compactMap { $0 }.map(code)
                 .joined(separator: " ")
-            let path = e.path.map { code(short($0)) }.joined(separator: " → ")
+            // Each step with its time: "`f4184fc5…` 2009-01-12T03:30:25Z → …".
+            let path = e.path.enumerated().map { k, id in
+                code(short(id)) + (stepTime(e, k).map { " " + Render.isoTime($0) } ?? "")
+            }.joined(separator: " → ")
+            let time = e.reachedMoreThanOnce ? timeText(e) + " (first … last)" : timeText(e)
             out +=
-                "| \(i + 1) | \(e.kind.rawValue) | \(address) | \(place) | \(formatAmount(e.amount, r.asset)) | \(percent(e.shareBillionths)) | \(e.hops) | \(path) |\n"
+                "| \(i + 1) | \(e.kind.rawValue) | \(address) | \(place) | \(formatAmount(e.amount, r.asset)) | \(percent(e.shareBillionths)) | \(e.hops) | \(time) | \(path) |\n"
         }
         if total > rows.count {
             out +=
@@ -260,19 +289,21 @@ public enum TraceRender {
 
     package static func window(_ r: TraceReport) -> String {
         if r.since == nil && r.until == nil { return "all" }
-        let f = ISO8601DateFormatter()
-        let since = r.since.map { f.string(from: Date(timeIntervalSince1970: TimeInterval($0))) } ?? "start"
-        let until = r.until.map { f.string(from: Date(timeIntervalSince1970: TimeInterval($0))) } ?? "end"
+        let since = r.since.map(Render.isoTime) ?? "start"
+        let until = r.until.map(Render.isoTime) ?? "end"
         return "\(since) … \(until)"
     }
 
     /// The trace as CSV: one row per endpoint and per cut (as many as the report lists), with the
     /// trace's number (for `--each`), the amount in base units and in units of the asset, the
     /// share of the seeds in billionths, and the full path of txids or transaction ids separated
-    /// by spaces. Text from the data is quoted and guarded against spreadsheet formulas.
+    /// by spaces; then (appended, so earlier columns keep their place) the endpoint's time and
+    /// last time (ISO-8601 UTC; they differ for an endpoint reached more than once) and each
+    /// step's time, space-separated like the path (`?` where unknown). Text from the data is
+    /// quoted and guarded against spreadsheet formulas.
     public static func csv(_ run: TraceRun) -> String {
         var out =
-            "trace,policy,direction,asset,row,kind,address,categories,location,prevout,amount_base_units,amount,share_billionths,hops,path\n"
+            "trace,policy,direction,asset,row,kind,address,categories,location,prevout,amount_base_units,amount,share_billionths,hops,path,time,last_time,path_times\n"
         for (k, r) in run.reports.enumerated() {
             for (row, e) in r.endpoints.map({ ("endpoint", $0) }) + r.cuts.map({ ("cut", $0) }) {
                 let decimals = r.asset.decimals
@@ -283,6 +314,8 @@ public enum TraceRender {
                     e.amount.decimalString,
                     decimals.map { e.amount.decimalString(decimals: $0) } ?? e.amount.decimalString,
                     String(e.shareBillionths), String(e.hops), e.path.joined(separator: " "),
+                    e.time.map(Render.isoTime) ?? "", e.lastTime.map(Render.isoTime) ?? "",
+                    e.path.indices.map { stepTime(e, $0).map(Render.isoTime) ?? "?" }.joined(separator: " "),
                 ]
                 out += fields.map(AmlRender.csvField).joined(separator: ",") + "\n"
             }
@@ -292,7 +325,7 @@ public enum TraceRender {
 
     /// `amount` in units of the asset, exact, with its symbol.
     public static func formatAmount(_ v: UInt256, _ asset: TraceAsset) -> String {
-        (asset.decimals.map { v.decimalString(decimals: $0) } ?? v.decimalString) + " " + md(asset.name)
+        Render.amount(v, decimals: asset.decimals, asset: md(asset.name))
     }
 
     package static func percent(_ v: UInt256, of total: UInt256) -> String {

@@ -16,7 +16,7 @@ extension GraphStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT a.id, COALESCE(a.symbol, a.contract), a.chain, NULLIF(a.contract, ''), a.decimals,
+                    SELECT a.id, asset_name(a.symbol, a.contract, a.id), a.chain, NULLIF(a.contract, ''), a.decimals,
                       x.received, x.sent, x.n, x.first, x.last
                     FROM (
                       SELECT asset_id,
@@ -34,7 +34,7 @@ extension GraphStore {
             let feeRows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT COALESCE(a.symbol, a.contract), a.chain, a.decimals, amount_sum(t.amount), COUNT(*)
+                    SELECT asset_name(a.symbol, a.contract, a.id), a.chain, a.decimals, amount_sum(t.amount), COUNT(*)
                     FROM transfers t JOIN assets a ON a.id = t.asset_id
                     WHERE t.from_id = ? AND t.kind = ? GROUP BY t.asset_id ORDER BY t.asset_id
                     """, arguments: [id, fee])

@@ -183,7 +183,10 @@ extension GraphStore {
                 let contract: String? = row?["contract"]
                 s.assets.append(
                     TransferSnapshot.AssetInfo(
-                        id: id, symbol: row?["symbol"] ?? "asset\(id)", decimals: row?["decimals"],
+                        id: id,
+                        symbol: TraceAsset.displayName(
+                            symbol: row?["symbol"], contract: contract ?? "", id: id),
+                        decimals: row?["decimals"],
                         contract: contract?.isEmpty == false ? contract?.lowercased() : nil))
             }
             s.asset = assetIds.map { assetIndex[$0]! }

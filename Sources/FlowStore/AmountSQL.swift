@@ -9,7 +9,9 @@ import GRDB
 /// order. `amount_sum(x)` sums exactly (same representation out) and `amount_text(x)` gives
 /// decimal digits; `amount_diff(x, y)` gives x − y as signed decimal digits (a balance:
 /// received − sent). All three are registered on every connection chainflow opens, with the
-/// window function `amount_balance(received, sent)`, a running balance; `amount_text`,
+/// window function `amount_balance(received, sent)`, a running balance, and `asset_name(symbol,
+/// contract, id)`, an asset's name as the reports write it, and `amount_units(x, decimals)`, an
+/// amount in whole units of its asset; `amount_text`,
 /// `amount_sum` and `amount_balance` run on SQLite's C API (`SQLiteAmountFunctions`), because
 /// they run once per row of big queries.
 public enum AmountSQL {
@@ -38,8 +40,42 @@ public enum AmountSQL {
         return "-" + (y.subtractingReportingOverflow(x) ?? .zero).decimalString
     }
 
+    /// `asset_name(symbol, contract, id)`: the asset as every report names it
+    /// (`TraceAsset.displayName`: symbol, else the contract shortened, else `asset #id`).
+    static let assetName = DatabaseFunction("asset_name", argumentCount: 3, pure: true) { values in
+        TraceAsset.displayName(
+            symbol: String.fromDatabaseValue(values[0]), contract: String.fromDatabaseValue(values[1]) ?? "",
+            id: Int64.fromDatabaseValue(values[2]) ?? 0)
+    }
+
+    /// `amount_units(x, decimals)`: an amount (as stored, or signed decimal text such as a
+    /// balance) in whole units of an asset with `decimals`, exact decimal text (`150000000, 8` →
+    /// `1.5`); NULL when either is NULL (a token whose decimals are unknown).
+    static let units = DatabaseFunction("amount_units", argumentCount: 2, pure: true) { values in
+        guard !values[0].isNull, let decimals = Int.fromDatabaseValue(values[1]), decimals >= 0 else {
+            return nil as String?
+        }
+        var negative = false
+        var magnitude: UInt256?
+        switch values[0].storage {
+        case .int64(let v):
+            negative = v < 0
+            magnitude = UInt256(v.magnitude)
+        case .string(let text):
+            negative = text.hasPrefix("-")
+            magnitude = UInt256(decimal: negative ? String(text.dropFirst()) : text)
+        default:
+            magnitude = amount(values[0])
+        }
+        guard let magnitude else { throw DatabaseError(message: "amount_units: not an amount") }
+        let text = magnitude.decimalString(decimals: decimals)
+        return negative && magnitude != .zero ? "-" + text : text
+    }
+
     static func register(_ db: Database) {
         db.add(function: diff)
+        db.add(function: assetName)
+        db.add(function: units)
         SQLiteAmountFunctions.register(db)
     }
 }

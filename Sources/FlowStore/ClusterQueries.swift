@@ -189,7 +189,7 @@ extension GraphStore {
                         db,
                         sql: """
                             SELECT t.tx, t.block, t.time, t.to_id, amount_text(t.amount), t.asset_id,
-                              COALESCE(a.symbol, a.contract)
+                              asset_name(a.symbol, a.contract, a.id)
                             FROM transfers t JOIN assets a ON a.id = t.asset_id WHERE t.id = ?
                             """, arguments: [evidence])
                 else { return LinkEvidence(tx: "?") }
@@ -346,7 +346,7 @@ extension GraphStore {
             let rows = try Row.fetchAll(
                 db,
                 sql: """
-                    SELECT x.other, a.id, COALESCE(a.symbol, a.contract), a.decimals,
+                    SELECT x.other, a.id, asset_name(a.symbol, a.contract, a.id), a.decimals,
                       amount_sum(CASE WHEN x.dir = 0 THEN x.amount END), amount_sum(CASE WHEN x.dir = 1 THEN x.amount END),
                       COUNT(*)
                     FROM (

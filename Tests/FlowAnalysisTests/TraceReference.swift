@@ -53,7 +53,7 @@ enum ReferenceTracer {
             let id = g.firstOutputId[t] + Int64(c - Int(g.outputStart[t]))
             collector.add(
                 kind, .output(id), address: g.outputAddress[c], amount: UInt256(taint[c]), hops: Int(hop[c]),
-                path: path(c))
+                path: path(c), time: g.time[t])
         }
         func settle(_ c: Int, seed: Bool) {
             if !seed && taint[c] < minAmount {
@@ -170,7 +170,7 @@ enum ReferenceTracer {
                     collector.add(
                         .unknownSource, .input(g.firstInputId[t] + Int64(k)),
                         address: g.inputAddress[ins.lowerBound + k],
-                        amount: UInt256(parts[k]), hops: Int(h), path: route)
+                        amount: UInt256(parts[k]), hops: Int(h), path: route, time: g.time[t])
                     continue
                 }
                 if isSeed[c] {
@@ -205,6 +205,8 @@ extension ReferenceTracer {
         var hop = Int32.max
         var parent: Int32 = -1
         var parentAmount = UInt256.zero
+        var firstArrival: Int64?
+        var lastArrival: Int64?
     }
 
     static func account(
@@ -275,11 +277,12 @@ struct AccountReference {
 
     mutating func add(
         _ kind: TraceEndpointKind, _ location: TraceLocation, _ a: UInt32, _ amount: UInt256, _ hops: Int32,
-        _ route: Int32
+        _ route: Int32, time: Int64? = nil, lastTime: Int64? = nil
     ) {
         collector.add(
             kind, location, address: a, amount: amount, hops: Int(hops == .max ? 0 : hops),
-            path: route >= 0 ? path(route) : [])
+            path: route >= 0 ? path(route) : [], time: time ?? (route >= 0 ? g.time[Int(route)] : nil),
+            lastTime: lastTime)
     }
 
     func stop(_ a: UInt32) -> Bool { a != 0 && limits.stops.contains(a) }
@@ -351,6 +354,10 @@ struct AccountReference {
                     s.tainted = s.tainted.plus(taint)
                     s.clean = s.clean.plus(g.amount[k].minus(taint))
                 }
+                if taint != .zero {
+                    if s.firstArrival == nil { s.firstArrival = g.time[k] }
+                    s.lastArrival = g.time[k]
+                }
                 if taint != .zero && (hopOf[k] < s.hop || (hopOf[k] == s.hop && taint > s.parentAmount)) {
                     s.hop = hopOf[k]
                     s.parent = p
@@ -360,7 +367,9 @@ struct AccountReference {
             }
         }
         for a in states.indices where states[a].tainted != .zero {
-            add(.balance, .address(UInt32(a)), UInt32(a), states[a].tainted, states[a].hop, states[a].parent)
+            add(
+                .balance, .address(UInt32(a)), UInt32(a), states[a].tainted, states[a].hop, states[a].parent,
+                time: states[a].firstArrival, lastTime: states[a].lastArrival)
         }
     }
 
@@ -466,7 +475,7 @@ struct AccountReference {
                         s.tainted = parts[1]
                     }
                     states[Int(x)] = s
-                    add(.unknownSource, .address(x), x, unknown, s.hop, s.parent)
+                    add(.unknownSource, .address(x), x, unknown, s.hop, s.parent, time: g.time[k])
                 } else {
                     states[Int(x)] = s
                 }

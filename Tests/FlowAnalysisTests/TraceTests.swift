@@ -23,7 +23,8 @@ func describe(_ r: TraceResult) -> String {
     ]
     for e in r.endpoints + r.cuts {
         lines.append(
-            "\(e.kind.rawValue) \(e.location) a\(e.address) \(e.amount.decimalString) h\(e.hops) \(e.path)")
+            "\(e.kind.rawValue) \(e.location) a\(e.address) \(e.amount.decimalString) h\(e.hops) \(e.path) t\(e.time.map(String.init) ?? "-")…\(e.lastTime.map(String.init) ?? "-")"
+        )
     }
     return lines.joined(separator: "\n")
 }
@@ -174,6 +175,24 @@ struct UTXOTraceTests {
         #expect(r.fees == UInt256(10_000_000))
         #expect(r.seedTotal == UInt256(200_000_000))
         #expect(r.endpoints.allSatisfy { $0.kind == .unspent && $0.hops == 1 && $0.path == [20, 30] })
+    }
+
+    @Test("times: an endpoint's time is the block time of the transaction that created its output")
+    func utxoTimes() {
+        var b = TraceGraphs.UTXOBuilder()
+        let outs = b.tx(spends: [(-1, 0)], pays: [.init(address: 1, value: 10)], time: 100, coinbase: true)
+        let next = b.spend([outs[0]], pays: [.init(address: 5, value: 10)], time: 150)
+        _ = b.spend([next[0]], pays: [.init(address: 6, value: 10)], time: 170)
+        let g = b.finished()
+        let f = UTXOTracer.trace(
+            g, seeds: [outs[0]], policy: .haircut, direction: .forward, limits: TraceLimits())
+        #expect(f.endpoints.map(\.time) == [170] && f.endpoints.map(\.lastTime) == [170])
+        let cut = UTXOTracer.trace(
+            g, seeds: [outs[0]], policy: .haircut, direction: .forward, limits: TraceLimits(maxHops: 1))
+        #expect(cut.cuts.map(\.time) == [150], "\(describe(cut))")
+        let back = UTXOTracer.trace(
+            g, seeds: [Int32(g.outputCount - 1)], policy: .fifo, direction: .backward, limits: TraceLimits())
+        #expect(back.endpoints.map(\.kind) == [.coinbase] && back.endpoints.map(\.time) == [100])
     }
 
     @Test("2-in/2-out: haircut gives 2/5 of each output and of the fee; poison taints all")
@@ -367,6 +386,42 @@ struct AccountTraceTests {
             g, seeds: [1], policy: .poison, direction: .forward, limits: TraceLimits())
         #expect(Self.amounts(r) == [2: 100])
         #expect(r.endpoints.first?.kind == .balance)
+    }
+
+    @Test(
+        "times: a balance reached twice has its first and last tainted arrival; tagged, burned, minted and unknown sources the time of their transfer",
+        arguments: [TracePolicy.haircut, .fifo, .poison])
+    func times(policy: TracePolicy) {
+        let g = TraceGraphs.accounts([
+            (0, 1, u256(1000), 5, false),  // minted into A
+            (1, 2, u256(400), 10, false),  // seed A → B
+            (1, 2, u256(300), 20, false),  // seed A → B again
+            (2, 7, u256(100), 30, false),  // B → 7 (tagged)
+            (2, 0, u256(50), 40, false),  // B burns
+            (8, 9, u256(5), 50, false),  // unrelated, later
+        ])
+        let f = AccountTracer.trace(
+            g, seeds: [1, 2], policy: policy, direction: .forward, limits: TraceLimits(stops: [7]))
+        let balance = f.endpoints.first { $0.kind == .balance }
+        #expect(balance?.address == 2 && balance?.time == 10 && balance?.lastTime == 20, "\(describe(f))")
+        #expect(f.endpoints.first { $0.kind == .tagged }?.time == 30)
+        #expect(
+            f.endpoints.first { $0.kind == .burned }.map { ($0.time, $0.lastTime) } ?? (nil, nil) == (40, 40))
+        // Backward from B's payment to 7: the value left A at 10 or 20 and was minted at 5.
+        let b = AccountTracer.trace(
+            g, seeds: [3], policy: policy, direction: .backward, limits: TraceLimits(stops: [1]))
+        let tagged = b.endpoints.first { $0.kind == .tagged }
+        #expect(
+            tagged?.address == 1 && (tagged?.time ?? 0) >= 10 && (tagged?.lastTime ?? 0) <= 20,
+            "\(describe(b))")
+        let minted = AccountTracer.trace(
+            g, seeds: [3], policy: policy, direction: .backward, limits: TraceLimits())
+        #expect(minted.endpoints.first { $0.kind == .minted }?.time == 5, "\(describe(minted))")
+        // More paid than the store shows arrived: the unknown funds are dated by that payment.
+        let short = TraceGraphs.accounts([(1, 2, u256(10), 7, false), (2, 3, u256(25), 9, false)])
+        let u = AccountTracer.trace(
+            short, seeds: [1], policy: policy, direction: .backward, limits: TraceLimits())
+        #expect(u.endpoints.first { $0.kind == .unknownSource }?.time == 9, "\(describe(u))")
     }
 
     @Test("fees carry their share; minted and unknown sources end backward traces")

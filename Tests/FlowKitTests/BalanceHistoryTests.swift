@@ -50,7 +50,7 @@ struct BalanceHistoryTests {
               AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
         ),
         acct_rows AS (
-            SELECT 'account' AS model, x.time, x.block, x.tx, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+            SELECT 'account' AS model, x.time, x.block, x.tx, asset_name(s.symbol, s.contract, s.id) AS asset,
                 amount_text(x.received) AS received, amount_text(x.sent) AS sent,
                 amount_diff(
                     (SELECT amount_sum(y.received) FROM acct y
@@ -290,7 +290,31 @@ struct BalanceHistoryTests {
             store: store, query: try QueryLibrary.named("balance-history"), params: ["address=\(address)"]
         ).result
         let old = try store.runQuery(quadraticReference, arguments: ["address": .text(address)])
-        return (new, old)
+        // The reference has the first eight columns; the appended ones (decimals and the amounts
+        // in units of the asset) must follow from them.
+        #expect(
+            new.columns.dropFirst(8)
+                == ["decimals", "received_units", "sent_units", "balance_units"])
+        for row in new.rows {
+            for (k, units) in [(5, 9), (6, 10), (7, 11)] {
+                #expect(row[units] == Self.units(row[k], decimals: row[8]), "\(address): \(row)")
+            }
+        }
+        var first = new
+        first.columns = Array(new.columns.prefix(8))
+        first.rows = new.rows.map { Array($0.prefix(8)) }
+        return (first, old)
+    }
+
+    /// A base-unit amount cell (signed decimal text) in whole units, as `amount_units` gives it.
+    static func units(_ v: SQLValue, decimals: SQLValue) -> SQLValue {
+        guard case .text(let text) = v, case .integer(let d) = decimals else { return .null }
+        let negative = text.hasPrefix("-")
+        guard let magnitude = UInt256(decimal: negative ? String(text.dropFirst()) : text) else {
+            return .null
+        }
+        let whole = magnitude.decimalString(decimals: Int(d))
+        return .text(negative && magnitude != .zero ? "-" + whole : whole)
     }
 
     @Test(

@@ -125,9 +125,16 @@ import Testing
         let account = try CLIProcess.run(
             ["trace", "--db", db, "--from", "address:2", "--format", "csv"], in: folder, label: "account")
         #expect(account.status == 0, "\(account.stderr)")
-        // Account 2 keeps 40.00, 3 keeps 50.00, 9 received 10.00 over transfers 1, 2 and 3.
-        #expect(account.stdout.contains("endpoint,balance,2,,,,4000,40,400000000,0,1\n"))
-        #expect(account.stdout.contains("endpoint,balance,9,,,,1000,10,100000000,2,1 2 3\n"))
+        // Account 2 keeps 40.00, 3 keeps 50.00, 9 received 10.00 over transfers 1, 2 and 3; each
+        // endpoint and step with the time of its transfer in the ledger.
+        #expect(
+            account.stdout.contains(
+                "endpoint,balance,2,,,,4000,40,400000000,0,1,2024-03-01T09:00:00Z,2024-03-01T09:00:00Z,2024-03-01T09:00:00Z\n"
+            ))
+        #expect(
+            account.stdout.contains(
+                "endpoint,balance,9,,,,1000,10,100000000,2,1 2 3,2024-03-03T09:00:00Z,2024-03-03T09:00:00Z,2024-03-01T09:00:00Z 2024-03-02T09:00:00Z 2024-03-03T09:00:00Z\n"
+            ))
         let seedFile = folder + "/seeds.txt"
         try Data("tx:1\r\noutput:nope\r\n".utf8).write(to: URL(fileURLWithPath: seedFile))
         let bad = try CLIProcess.run(

@@ -40,6 +40,8 @@ struct TransactionLookupTests {
             uniqueKeysWithValues: try EthStore.csvDicts(Self.receipts).map {
                 ($0["transaction_hash"] ?? "", $0)
             })
+        let blocks = Dictionary(
+            uniqueKeysWithValues: try EthStore.csvDicts(Self.blocks).map { ($0["number"] ?? "", $0) })
         let rows = try EthStore.csvDicts(Self.transactions)
         #expect(rows.count == 4)
         for tx in rows {
@@ -65,6 +67,10 @@ struct TransactionLookupTests {
             #expect(
                 text.contains("(\(price.multipliedReportingOverflow(by: gas)?.decimalString ?? "?") wei)"))
             #expect(text.contains("  block     \(tx["block_number"] ?? "?")"))
+            // The block time from the blocks file.
+            let block = try #require(blocks[tx["block_number"] ?? ""])
+            let time = try #require(Int64(block["timestamp"] ?? ""))
+            #expect(text.contains("\n  time      \(Render.isoTime(time))\n"))
             let json = TransactionReport.ethereum(e).json.rendered()
             #expect(json.contains("\"hash\": \"\(hash)\""))
             #expect(
@@ -120,6 +126,21 @@ struct TransactionLookupTests {
         }
     }
 
+    @Test("a Bitcoin transaction's text shows its block's time (truth file): every transaction of block 170")
+    func bitcoinBlockTime() throws {
+        let db = CaseDatabase(store: try GoldenTests.store())
+        let block = try #require(
+            try Fixtures.truthBlocks(Fixtures.sample("blk/blocks1-256.truth.json")).first {
+                $0["height"] as? Int == 170
+            })
+        let time = try #require(block["time"] as? Int)
+        for tx in try #require(block["transactions"] as? [[String: Any]]) {
+            let txid = try #require(tx["txid"] as? String)
+            let text = try db.transaction(txid).text
+            #expect(text.contains("\n  time      \(Render.isoTime(Int64(time)))\n"), "\(txid)")
+        }
+    }
+
     @Test("a ledger transaction id shows its rows: from, to, amount with its asset, time")
     func ledgerTransaction() throws {
         let (store, _) = try Fixtures.freshStore()
@@ -142,7 +163,10 @@ struct TransactionLookupTests {
             #expect(Render.isoTime(t.time) == row["tran_timestamp"])
             let text = TransactionReport.ledger(l).text
             #expect(text.contains("\(row["orig_acct"] ?? "?") -> \(row["bene_acct"] ?? "?")"))
-            #expect(text.contains(row["tran_timestamp"] ?? "?"))
+            // The transfer's timestamp as the transaction's time, right under its id.
+            #expect(
+                text.contains(
+                    "ledger transaction \(id) (ledger)\n  time      \(row["tran_timestamp"] ?? "?")\n"))
         }
         let missing = #expect(throws: StoreError.self) { try db.transaction("4711") }
         #expect(missing?.exitCode == 66)

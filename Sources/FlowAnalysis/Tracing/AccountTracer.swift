@@ -53,6 +53,9 @@ public struct AccountTracer {
         var hop = Int32.max
         var parent: Int32 = -1
         var parentAmount: UInt256 = .zero
+        /// Forward: times of the first and the last tainted inflow.
+        var firstArrival: Int64?
+        var lastArrival: Int64?
         /// The heap key this account is scheduled at (nil when not scheduled).
         var scheduled: Int64?
         /// Forward: tainted arrivals not yet applied; backward: demanded outflows not yet swept
@@ -130,13 +133,17 @@ public struct AccountTracer {
         return out
     }
 
+    /// Records a contribution at an endpoint or cut, reached by transfer `route`; its time is
+    /// that transfer's unless `time` (and `lastTime`, for several arrivals) says otherwise.
     mutating func add(
         _ kind: TraceEndpointKind, _ location: TraceLocation, address: UInt32, amount: UInt256, hops: Int32,
-        route: Int32
+        route: Int32, time: Int64? = nil, lastTime: Int64? = nil
     ) {
         let h = Int(hops == .max ? 0 : hops)
         let p = collector.wantsPath(kind, location, amount: amount, hops: h) ? path(route) : nil
-        collector.add(kind, location, address: address, amount: amount, hops: h, path: p)
+        collector.add(
+            kind, location, address: address, amount: amount, hops: h, path: p,
+            time: time ?? (route >= 0 ? g.time[Int(route)] : nil), lastTime: lastTime)
     }
 
     mutating func below(_ amount: UInt256) {
@@ -217,7 +224,8 @@ public struct AccountTracer {
             if accounts[s].tainted != .zero {
                 add(
                     .balance, .address(accounts[s].address), address: accounts[s].address,
-                    amount: accounts[s].tainted, hops: accounts[s].hop, route: accounts[s].parent)
+                    amount: accounts[s].tainted, hops: accounts[s].hop, route: accounts[s].parent,
+                    time: accounts[s].firstArrival, lastTime: accounts[s].lastArrival)
             }
         }
     }
@@ -302,6 +310,8 @@ public struct AccountTracer {
             accounts[s].clean = accounts[s].clean.plus(amount.minus(taint))
         }
         if taint != .zero {
+            if accounts[s].firstArrival == nil { accounts[s].firstArrival = g.time[k] }
+            accounts[s].lastArrival = g.time[k]
             let h = hopOf[p] ?? 0
             if h < accounts[s].hop || (h == accounts[s].hop && taint > accounts[s].parentAmount) {
                 accounts[s].hop = h
@@ -501,7 +511,10 @@ public struct AccountTracer {
             accounts[s].tainted = parts[1]
         }
         let acc = accounts[s]
-        add(.unknownSource, .address(a), address: a, amount: unknown, hops: acc.hop, route: acc.parent)
+        // When the outflow that drew the unknown funds left.
+        add(
+            .unknownSource, .address(a), address: a, amount: unknown, hops: acc.hop, route: acc.parent,
+            time: g.time[k])
     }
 
     /// Demand `amount` leaves account `s` through its inflow `p`.

@@ -87,10 +87,21 @@ public struct TraceEndpoint: Sendable, Equatable {
     /// end with the transaction that created the endpoint's output; backward UTXO paths end
     /// with the last transaction followed (the endpoint's output is the one it spent).
     public var path: [Int64]
+    /// When the value was at the endpoint (Unix seconds): the time of the transaction or
+    /// transfer at the endpoint, the last of its route. UTXO: the block time of the transaction
+    /// that created the endpoint's output (for an input whose spent output is not stored, of the
+    /// transaction with that input). Accounts: the transfer that brought the value there
+    /// (forward) or took it from there (backward: the mint, the tagged payer's payment, the
+    /// payment that drew funds the store does not show). An endpoint reached more than once (an
+    /// account's balance, a tagged address paid several times) has its first time here and its
+    /// last in `lastTime`. Nil only when unknown.
+    public var time: Int64?
+    /// The last of the endpoint's times (equal to `time` when it was reached once).
+    public var lastTime: Int64?
 
     public init(
         kind: TraceEndpointKind, location: TraceLocation, address: UInt32, amount: UInt256, hops: Int,
-        path: [Int64]
+        path: [Int64], time: Int64? = nil, lastTime: Int64? = nil
     ) {
         self.kind = kind
         self.location = location
@@ -98,6 +109,8 @@ public struct TraceEndpoint: Sendable, Equatable {
         self.amount = amount
         self.hops = hops
         self.path = path
+        self.time = time
+        self.lastTime = lastTime ?? time
     }
 }
 
@@ -134,7 +147,8 @@ public struct TraceResult: Sendable, Equatable {
 }
 
 /// Accumulates endpoints and cuts by (kind, location); keeps, for each, the path of the
-/// contribution with the fewest hops, then the largest amount, then the smallest route.
+/// contribution with the fewest hops, then the largest amount, then the smallest route, and the
+/// earliest and latest times of its contributions.
 struct TraceCollector {
     struct Key: Hashable {
         var kind: TraceEndpointKind
@@ -146,6 +160,8 @@ struct TraceCollector {
         var hops: Int
         var best: UInt256
         var path: [Int64]
+        var first: Int64?
+        var last: Int64?
     }
     var spots: [Key: Spot] = [:]
 
@@ -156,15 +172,20 @@ struct TraceCollector {
         return hops < s.hops || (hops == s.hops && amount >= s.best)
     }
 
-    /// Adds a contribution; `path` is nil when `wantsPath` said no.
+    /// Adds a contribution; `path` is nil when `wantsPath` said no. `time` is when it reached
+    /// (or left) the place; `lastTime`, when the contribution stands for several arrivals, the
+    /// last of them (nil: `time`).
     mutating func add(
         _ kind: TraceEndpointKind, _ location: TraceLocation, address: UInt32, amount: UInt256, hops: Int,
-        path: [Int64]?
+        path: [Int64]?, time: Int64?, lastTime: Int64? = nil
     ) {
         if amount == .zero { return }
         let key = Key(kind: kind, location: location)
+        let last = lastTime ?? time
         if var s = spots[key] {
             s.amount = s.amount + amount
+            if let time { s.first = s.first.map { Swift.min($0, time) } ?? time }
+            if let last { s.last = s.last.map { Swift.max($0, last) } ?? last }
             // Fewest hops, then the largest amount, then the smallest route: independent of
             // the order contributions arrive in.
             if let path,
@@ -178,7 +199,9 @@ struct TraceCollector {
             }
             spots[key] = s
         } else {
-            spots[key] = Spot(address: address, amount: amount, hops: hops, best: amount, path: path ?? [])
+            spots[key] = Spot(
+                address: address, amount: amount, hops: hops, best: amount, path: path ?? [], first: time,
+                last: last)
         }
     }
 
@@ -189,7 +212,7 @@ struct TraceCollector {
         for (key, s) in spots {
             let e = TraceEndpoint(
                 kind: key.kind, location: key.location, address: s.address, amount: s.amount, hops: s.hops,
-                path: s.path)
+                path: s.path, time: s.first, lastTime: s.last)
             if key.kind.isCut { cuts.append(e) } else { endpoints.append(e) }
         }
         let order: (TraceEndpoint, TraceEndpoint) -> Bool = { a, b in

@@ -272,9 +272,11 @@ public struct UTXOTracer {
                 }
             }
             let address = endAt[k] >= 0 ? g.outputAddress[Int(endAt[k])] : g.inputAddress[Int(-1 - endAt[k])]
+            // The block time of the transaction that created the coin, or that has the input.
+            let t = endAt[k] >= 0 ? g.outputTx[Int(endAt[k])] : g.inputTx[Int(-1 - endAt[k])]
             let e = TraceEndpoint(
                 kind: endKind[k], location: locations[k], address: address, amount: UInt256(endAmount[k]),
-                hops: Int(endHop[k]), path: route)
+                hops: Int(endHop[k]), path: route, time: g.time[Int(t)])
             if isCut { cuts.append(e) } else { endpoints.append(e) }
         }
         result.endpoints = endpoints

@@ -53,9 +53,15 @@ public struct AccountTransactionRows: Sendable, Equatable {
 extension TraceAsset {
     /// The symbol, else the contract shortened to `0x1234…abcd`, else `asset #id`: how a token
     /// without a tokens export is named everywhere (its decimals are then unknown).
-    public var shortName: String {
-        if let symbol { return symbol }
-        return contract.isEmpty ? "asset #\(id)" : Self.shortContract(contract)
+    public var shortName: String { Self.displayName(symbol: symbol, contract: contract, id: id) }
+
+    /// How every report, table and query names an asset: its symbol, else its contract
+    /// shortened (`shortContract`: `0xf4ec…95dd`), else `asset #ID`. The one rule, so that a token
+    /// without a tokens export has the same name everywhere (FlowStore's SQL function
+    /// `asset_name(symbol, contract, id)` calls this).
+    public static func displayName(symbol: String?, contract: String, id: Int64) -> String {
+        if let symbol, !symbol.isEmpty { return symbol }
+        return contract.isEmpty ? "asset #\(id)" : shortContract(contract)
     }
 
     /// `0x` + the first and last 4 hex digits of a contract (`0xf4ec…95dd`); shorter text as is.

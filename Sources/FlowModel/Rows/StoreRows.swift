@@ -153,8 +153,8 @@ public struct TraceAsset: Sendable, Equatable {
         self.decimals = decimals
     }
 
-    /// Symbol, else contract, else `asset #id`.
-    public var name: String { symbol ?? (contract.isEmpty ? "asset #\(id)" : contract) }
+    /// Symbol, else the contract shortened (`0xf4ec…95dd`), else `asset #id` (`displayName`).
+    public var name: String { shortName }
 }
 
 /// One input of a transaction as the `tx` command shows it.

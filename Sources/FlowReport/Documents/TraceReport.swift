@@ -33,10 +33,19 @@ public struct TraceEndpointReport: Sendable, Equatable {
     public var path: [String]
     /// Tag categories of the address.
     public var categories: [String]
+    /// When the value was there (Unix seconds; see `TraceEndpoint.time`): the first time, and
+    /// the last for an endpoint reached more than once (equal otherwise). Nil when unknown.
+    public var time: Int64?
+    public var lastTime: Int64?
+    /// The time of each step of `path` (block time of the transaction, or the transfer's time);
+    /// nil for a transaction not in the store (the one a backward route ends at when it spends an
+    /// output the store lacks).
+    public var pathTimes: [Int64?]
 
     public init(
         kind: TraceEndpointKind, address: String? = nil, location: String? = nil, prevout: String? = nil,
-        amount: UInt256, shareBillionths: UInt64, hops: Int, path: [String], categories: [String]
+        amount: UInt256, shareBillionths: UInt64, hops: Int, path: [String], categories: [String],
+        time: Int64? = nil, lastTime: Int64? = nil, pathTimes: [Int64?] = []
     ) {
         self.kind = kind
         self.address = address
@@ -47,6 +56,15 @@ public struct TraceEndpointReport: Sendable, Equatable {
         self.hops = hops
         self.path = path
         self.categories = categories
+        self.time = time
+        self.lastTime = lastTime ?? time
+        self.pathTimes = pathTimes
+    }
+
+    /// Whether the value reached the endpoint at more than one time.
+    public var reachedMoreThanOnce: Bool {
+        if let time, let lastTime { return lastTime != time }
+        return false
     }
 }
 

@@ -21,7 +21,8 @@ extension TransactionReport {
         default: out += "  status    unknown (no receipt or trace with a status ingested)\n"
         }
         out += "  block     \(e.block.map(String.init) ?? "unknown")\n"
-        if let t = e.time { out += "  time      \(Render.isoTime(t))\n" }
+        // The block time (every row of the transaction has it).
+        out += "  time      \(e.time.map(Render.isoTime) ?? "unknown")\n"
         out += "  from      \(e.sender ?? "-")\n"
         if let v = e.value {
             out += "  to        \(v.to ?? "- (contract creation)")\n"
@@ -45,6 +46,12 @@ extension TransactionReport {
     static func text(_ l: LedgerTransactionView) -> String {
         let chain = l.transfers.first?.asset.chain ?? "ledger"
         var out = "ledger transaction \(l.id) (\(chain))\n"
+        // The transfer timestamps: one time, or the first and the last when the rows differ.
+        if let first = l.transfers.map(\.time).min(), let last = l.transfers.map(\.time).max() {
+            out +=
+                "  time      \(Render.isoTime(first))"
+                + (last == first ? "" : " … \(Render.isoTime(last)) (first … last transfer)") + "\n"
+        }
         out += "transfers (\(l.transfers.count))\n"
         for r in l.transfers {
             out +=

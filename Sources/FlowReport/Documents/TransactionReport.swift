@@ -70,9 +70,6 @@ extension TransactionReport {
     /// unknown, in base units with the contract named ("1000 base units of 0xf4ec…95dd,
     /// decimals unknown").
     public static func amountText(_ amount: UInt256, _ asset: TraceAsset) -> String {
-        guard let decimals = asset.decimals else {
-            return "\(amount.decimalString) base units of \(asset.shortName) (decimals unknown)"
-        }
-        return amount.decimalString(decimals: decimals) + " " + asset.shortName
+        Render.amount(amount, decimals: asset.decimals, asset: asset.shortName)
     }
 }

@@ -26,9 +26,14 @@ extension QueryLibrary {
 --   role          subject or involved
 --   window_start  time of its first evidence transfer, ISO-8601 UTC
 --   window_end    time of its last evidence transfer
---   asset         asset symbol (NULL when the alert has none)
+--   asset         the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`; NULL when the alert has none
 --   amount        amount the rule measured, base units (exact decimal text)
 --   explanation   the rule's one-line explanation
+--   decimals      the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a
+--     token without a tokens export: then only the base units are known)
+--   amount_units  amount in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 SELECT al.id AS alert, al.rule, al.typology,
     CASE al.severity WHEN 1 THEN 'low' WHEN 2 THEN 'medium' WHEN 3 THEN 'high' WHEN 4 THEN 'critical'
         ELSE CAST(al.severity AS TEXT) END AS severity,
@@ -36,7 +41,9 @@ SELECT al.id AS alert, al.rule, al.typology,
     CASE WHEN aa.subject = 1 THEN 'subject' ELSE 'involved' END AS role,
     strftime('%Y-%m-%dT%H:%M:%SZ', al.window_start, 'unixepoch') AS window_start,
     strftime('%Y-%m-%dT%H:%M:%SZ', al.window_end, 'unixepoch') AS window_end,
-    s.symbol AS asset, amount_text(al.amount) AS amount, al.explanation
+    CASE WHEN s.id IS NOT NULL THEN asset_name(s.symbol, s.contract, s.id) END AS asset,
+    amount_text(al.amount) AS amount, al.explanation, s.decimals AS decimals,
+    amount_units(al.amount, s.decimals) AS amount_units
 FROM addresses a
 JOIN alert_addresses aa ON aa.address_id = a.id
 JOIN alerts al ON al.id = aa.alert_id
@@ -69,10 +76,19 @@ ORDER BY al.severity DESC, al.score DESC, al.id
 --   time      block or transfer time, ISO-8601 UTC
 --   block     block height (Bitcoin) or number (Ethereum); NULL for ledgers
 --   tx        hex txid, or the transfer's transaction hash or ledger id
---   asset     asset symbol
+--   asset     the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   received  base units in (exact decimal text)
 --   sent      base units out (fees included)
 --   balance   balance of this asset after the row, signed decimal text
+--   decimals  the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a token
+--     without a tokens export: then only the base units are known)
+--   received_units  received in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
+--   sent_units  sent in units of the asset (base units ÷ 10^decimals, exact decimal text); NULL
+--     when the decimals are unknown
+--   balance_units  balance in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 WITH me AS (SELECT id FROM addresses WHERE address = :address),
 btc_moves AS (
     SELECT o.tx_id, o.value AS received, 0 AS sent
@@ -97,7 +113,7 @@ btc_rows AS (
         CAST(received AS TEXT) AS received, CAST(sent AS TEXT) AS sent,
         CAST(SUM(received - sent) OVER (
             ORDER BY COALESCE(height, -1), block_id, position ROWS UNBOUNDED PRECEDING) AS TEXT) AS balance,
-        1 AS asset_id, COALESCE(height, -1) AS k1, block_id AS k2, position AS k3
+        1 AS asset_id, COALESCE(height, -1) AS k1, block_id AS k2, position AS k3, 8 AS decimals
     FROM btc
 ),
 acct AS (
@@ -109,16 +125,17 @@ acct AS (
       AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 ),
 acct_rows AS (
-    SELECT 'account' AS model, x.time, x.block, x.tx, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+    SELECT 'account' AS model, x.time, x.block, x.tx, asset_name(s.symbol, s.contract, s.id) AS asset,
         amount_text(x.received) AS received, amount_text(x.sent) AS sent,
         amount_balance(x.received, x.sent) OVER (
             PARTITION BY x.asset_id ORDER BY x.time, x.id ROWS UNBOUNDED PRECEDING) AS balance,
-        x.asset_id, x.time AS k1, x.id AS k2, 0 AS k3
+        x.asset_id, x.time AS k1, x.id AS k2, 0 AS k3, s.decimals AS decimals
     FROM acct x
     JOIN assets s ON s.id = x.asset_id
 )
 SELECT model, strftime('%Y-%m-%dT%H:%M:%SZ', time, 'unixepoch') AS time, block, tx, asset, received,
-    sent, balance
+    sent, balance, decimals, amount_units(received, decimals) AS received_units,
+    amount_units(sent, decimals) AS sent_units, amount_units(balance, decimals) AS balance_units
 FROM (SELECT * FROM btc_rows UNION ALL SELECT * FROM acct_rows)
 ORDER BY asset_id, k1, k2, k3
 """#
@@ -286,9 +303,14 @@ ORDER BY s.size DESC, s.cluster_id
 --
 -- Columns:
 --   day       the UTC day, YYYY-MM-DD
---   asset     asset symbol
+--   asset     the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   payments  Bitcoin outputs or account transfers
 --   volume    their sum, base units (exact decimal text)
+--   decimals  the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a token
+--     without a tokens export: then only the base units are known)
+--   volume_units  volume in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 WITH moves AS (
     SELECT b.time, 1 AS asset_id, o.value AS amount
     FROM blocks b
@@ -302,8 +324,9 @@ WITH moves AS (
     WHERE tr.time BETWEEN :since AND :until AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1
       AND tr.amount <> 0
 )
-SELECT strftime('%Y-%m-%d', m.time, 'unixepoch') AS day, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
-    COUNT(*) AS payments, amount_text(amount_sum(m.amount)) AS volume
+SELECT strftime('%Y-%m-%d', m.time, 'unixepoch') AS day, asset_name(s.symbol, s.contract, s.id) AS asset,
+    COUNT(*) AS payments, amount_text(amount_sum(m.amount)) AS volume, s.decimals AS decimals,
+    amount_units(amount_sum(m.amount), s.decimals) AS volume_units
 FROM moves m
 JOIN assets s ON s.id = m.asset_id
 GROUP BY day, m.asset_id
@@ -338,6 +361,12 @@ ORDER BY day, m.asset_id
 --   min_fee           smallest known fee; NULL when none
 --   max_fee           largest known fee
 --   coinbase_claimed  coinbase outputs − subsidy, satoshi (NULL for Ethereum and regtest)
+--   asset             the asset the fees are paid in: BTC, or the chain's gas asset (ETH)
+--   decimals          its decimals (8 for BTC, 18 for ETH)
+--   fee_total_units   fee_total in units of the asset (exact decimal text)
+--   min_fee_units     min_fee likewise
+--   max_fee_units     max_fee likewise
+--   coinbase_claimed_units  coinbase_claimed in BTC
 SELECT
     CASE WHEN b.network = 'mainnet' THEN 'bitcoin' ELSE 'bitcoin (' || b.network || ')' END AS chain,
     b.height, lower(hex(b.hash)) AS block,
@@ -349,7 +378,13 @@ SELECT
     CASE WHEN b.network <> 'regtest' AND b.height IS NOT NULL THEN
         (SELECT cb.output_value FROM transactions cb WHERE cb.id = b.first_tx_id)
         - (5000000000 >> MIN(b.height / 210000, 63))
-    END AS coinbase_claimed
+    END AS coinbase_claimed,
+    'BTC' AS asset, 8 AS decimals, amount_units(COALESCE(SUM(t.fee), 0), 8) AS fee_total_units,
+    amount_units(MIN(t.fee), 8) AS min_fee_units, amount_units(MAX(t.fee), 8) AS max_fee_units,
+    amount_units(CASE WHEN b.network <> 'regtest' AND b.height IS NOT NULL THEN
+        (SELECT cb.output_value FROM transactions cb WHERE cb.id = b.first_tx_id)
+        - (5000000000 >> MIN(b.height / 210000, 63))
+    END, 8) AS coinbase_claimed_units
 FROM blocks b
 CROSS JOIN transactions t ON t.id BETWEEN b.first_tx_id AND b.first_tx_id + b.tx_count - 1
 WHERE b.in_main_chain = 1 AND b.height BETWEEN :from_height AND :to_height
@@ -357,7 +392,9 @@ GROUP BY b.id
 UNION ALL
 SELECT s.chain, tr.block, NULL, strftime('%Y-%m-%dT%H:%M:%SZ', MIN(tr.time), 'unixepoch'),
     COUNT(DISTINCT tr.tx), amount_text(amount_sum(tr.amount)), NULL,
-    amount_text(MIN(tr.amount)), amount_text(MAX(tr.amount)), NULL
+    amount_text(MIN(tr.amount)), amount_text(MAX(tr.amount)), NULL,
+    asset_name(s.symbol, s.contract, s.id), s.decimals, amount_units(amount_sum(tr.amount), s.decimals),
+    amount_units(MIN(tr.amount), s.decimals), amount_units(MAX(tr.amount), s.decimals), NULL
 FROM transfers tr
 JOIN assets s ON s.id = tr.asset_id
 WHERE tr.kind = 3 AND tr.block BETWEEN :from_height AND :to_height
@@ -386,8 +423,13 @@ ORDER BY 1, 2
 --   tx       hex txid, or the transfer's transaction hash or ledger id
 --   kind     payment, coinbase (newly mined), transfer, or minted
 --   funder   the paying address; NULL for coinbase and minted
---   asset    asset symbol
+--   asset    the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   amount   base units the address received in that payment (exact decimal text)
+--   decimals  the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a token
+--     without a tokens export: then only the base units are known)
+--   amount_units  amount in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 WITH me AS (SELECT id FROM addresses WHERE address = :address),
 funding AS (
     SELECT 'utxo' AS model, b.time, COALESCE(b.height, -1) AS k1, t.position AS k2, t.id AS tx_id,
@@ -432,7 +474,8 @@ SELECT f.n, f.model, strftime('%Y-%m-%dT%H:%M:%SZ', f.time, 'unixepoch') AS time
         WHEN p.funder_id IS NULL THEN 'minted'
         ELSE 'transfer'
     END AS kind,
-    a.address AS funder, COALESCE(s.symbol, 'asset ' || s.id) AS asset, amount_text(f.amount) AS amount
+    a.address AS funder, asset_name(s.symbol, s.contract, s.id) AS asset, amount_text(f.amount) AS amount,
+    s.decimals AS decimals, amount_units(f.amount, s.decimals) AS amount_units
 FROM firsts f
 LEFT JOIN payers p ON p.n = f.n
 LEFT JOIN addresses a ON a.id = p.funder_id
@@ -466,8 +509,13 @@ ORDER BY f.n, a.address
 --   from_address  the payer (Bitcoin: the first input's address); NULL when unknown or minted
 --   payers        distinct input addresses of the Bitcoin transaction; 1 for a transfer
 --   to_address    the payee; NULL for outputs without an address
---   asset         asset symbol
+--   asset         the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   amount        base units (satoshi, wei, token units, cents), exact decimal text
+--   decimals      the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a
+--     token without a tokens export: then only the base units are known)
+--   amount_units  amount in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 WITH flows AS (
     SELECT 'utxo' AS model, b.time AS time, lower(hex(t.txid)) AS tx,
         (SELECT a2.address
@@ -482,7 +530,7 @@ WITH flows AS (
          LEFT JOIN outputs o2 ON o2.id = i.spent_output_id
          LEFT JOIN prevouts p ON p.input_id = i.id
          WHERE i.id BETWEEN t.first_input_id AND t.first_input_id + t.input_count - 1) AS payers,
-        a.address AS to_address, 'BTC' AS asset, o.value AS amount, o.id AS ord
+        a.address AS to_address, 'BTC' AS asset, o.value AS amount, o.id AS ord, 8 AS decimals
     FROM blocks b
     CROSS JOIN transactions t ON t.id BETWEEN b.first_tx_id AND b.first_tx_id + b.tx_count - 1
     CROSS JOIN outputs o ON o.id BETWEEN t.first_output_id AND t.first_output_id + t.output_count - 1
@@ -490,7 +538,7 @@ WITH flows AS (
     WHERE :asset = 'BTC' AND b.in_main_chain = 1 AND b.time BETWEEN :since AND :until
       AND o.value > 0
     UNION ALL
-    SELECT 'account', tr.time, tr.tx, fa.address, 1, ta.address, s.symbol, tr.amount, -tr.id
+    SELECT 'account', tr.time, tr.tx, fa.address, 1, ta.address, s.symbol, tr.amount, -tr.id, s.decimals
     FROM transfers tr
     JOIN assets s ON s.id = tr.asset_id
     LEFT JOIN addresses fa ON fa.id = tr.from_id
@@ -499,7 +547,7 @@ WITH flows AS (
       AND tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 )
 SELECT model, strftime('%Y-%m-%dT%H:%M:%SZ', time, 'unixepoch') AS time, tx, from_address, payers,
-    to_address, asset, amount_text(amount) AS amount
+    to_address, asset, amount_text(amount) AS amount, decimals, amount_units(amount, decimals) AS amount_units
 FROM flows
 ORDER BY flows.amount DESC, flows.time, ord
 LIMIT :limit
@@ -525,8 +573,12 @@ LIMIT :limit
 --   value    satoshi
 --   height   block height
 --   time     block time, ISO-8601 UTC
+--   asset    BTC
+--   decimals  8 (satoshi are 10^-8 BTC)
+--   value_units  value in BTC (satoshi ÷ 10^8, exact decimal text)
 SELECT lower(hex(t.txid)) AS txid, o.n, a.address, st.name AS type, o.value, b.height,
-    strftime('%Y-%m-%dT%H:%M:%SZ', b.time, 'unixepoch') AS time
+    strftime('%Y-%m-%dT%H:%M:%SZ', b.time, 'unixepoch') AS time, 'BTC' AS asset, 8 AS decimals,
+    amount_units(o.value, 8) AS value_units
 FROM outputs o
 JOIN transactions t ON t.id = o.tx_id
 JOIN blocks b ON b.id = t.block_id AND b.in_main_chain = 1
@@ -559,10 +611,17 @@ LIMIT :limit
 --   category      the counterparty's tag category
 --   label         the tag's label
 --   counterparty  the tagged address
---   asset         asset symbol
+--   asset         the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   received      base units the address received from it (exact decimal text)
 --   sent          base units the address sent to it
 --   payments      Bitcoin transactions or account transfers between the two
+--   decimals      the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a
+--     token without a tokens export: then only the base units are known)
+--   received_units  received in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
+--   sent_units    sent in units of the asset (base units ÷ 10^decimals, exact decimal text); NULL
+--     when the decimals are unknown
 WITH me AS (SELECT id FROM addresses WHERE address = :address),
 mine AS (
     SELECT o.id AS output_id, o.tx_id, o.value
@@ -622,8 +681,9 @@ totals AS (
     FROM flows
     GROUP BY cp, asset_id
 )
-SELECT t.category, t.label, a.address AS counterparty, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
-    amount_text(x.received) AS received, amount_text(x.sent) AS sent, x.payments
+SELECT t.category, t.label, a.address AS counterparty, asset_name(s.symbol, s.contract, s.id) AS asset,
+    amount_text(x.received) AS received, amount_text(x.sent) AS sent, x.payments, s.decimals AS decimals,
+    amount_units(x.received, s.decimals) AS received_units, amount_units(x.sent, s.decimals) AS sent_units
 FROM totals x
 JOIN addresses a ON a.id = x.cp
 JOIN tags t ON t.address = a.address
@@ -648,12 +708,21 @@ ORDER BY t.category, x.asset_id, x.total DESC, a.address, t.label
 -- Columns:
 --   address    the tagged address
 --   labels     its labels in this category, separated by `; `
---   asset      asset symbol
+--   asset      the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   received   base units received (exact decimal text)
 --   sent       base units sent
 --   balance    received − sent, signed decimal text
 --   payments   Bitcoin outputs received and spent, or transfers
 --   last_time  the latest movement, ISO-8601 UTC
+--   decimals   the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a
+--     token without a tokens export: then only the base units are known)
+--   received_units  received in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
+--   sent_units  sent in units of the asset (base units ÷ 10^decimals, exact decimal text); NULL
+--     when the decimals are unknown
+--   balance_units  balance in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 WITH tagged AS (
     SELECT a.id, a.address, group_concat(t.label, '; ') AS labels
     FROM (SELECT DISTINCT address, label FROM tags WHERE category = :category ORDER BY address, label) t
@@ -682,10 +751,13 @@ moves AS (
     FROM tagged g CROSS JOIN transfers tr ON tr.from_id = g.id
     WHERE COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 )
-SELECT g.address, g.labels, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+SELECT g.address, g.labels, asset_name(s.symbol, s.contract, s.id) AS asset,
     amount_text(amount_sum(m.received)) AS received, amount_text(amount_sum(m.sent)) AS sent,
     amount_diff(amount_sum(m.received), amount_sum(m.sent)) AS balance, COUNT(*) AS payments,
-    strftime('%Y-%m-%dT%H:%M:%SZ', MAX(m.time), 'unixepoch') AS last_time
+    strftime('%Y-%m-%dT%H:%M:%SZ', MAX(m.time), 'unixepoch') AS last_time, s.decimals AS decimals,
+    amount_units(amount_sum(m.received), s.decimals) AS received_units,
+    amount_units(amount_sum(m.sent), s.decimals) AS sent_units,
+    amount_units(amount_diff(amount_sum(m.received), amount_sum(m.sent)), s.decimals) AS balance_units
 FROM moves m
 JOIN tagged g ON g.id = m.id
 JOIN assets s ON s.id = m.asset_id
@@ -711,12 +783,21 @@ ORDER BY g.address, m.asset_id
 --
 -- Columns:
 --   counterparty  the other address
---   asset         asset symbol
+--   asset         the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   received      base units the address received from it (exact decimal text)
 --   sent          base units the address sent to it
 --   total         received + sent; rows are ordered by it within each asset
 --   payments      Bitcoin transactions or account transfers between the two
 --   rank          1 for the largest counterparty of each asset
+--   decimals      the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a
+--     token without a tokens export: then only the base units are known)
+--   received_units  received in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
+--   sent_units    sent in units of the asset (base units ÷ 10^decimals, exact decimal text); NULL
+--     when the decimals are unknown
+--   total_units   total in units of the asset (base units ÷ 10^decimals, exact decimal text); NULL
+--     when the decimals are unknown
 WITH me AS (SELECT id FROM addresses WHERE address = :address),
 mine AS (
     -- outputs paid to the address on the main chain
@@ -783,9 +864,10 @@ ranked AS (
     SELECT totals.*, ROW_NUMBER() OVER (PARTITION BY asset_id ORDER BY total DESC, cp) AS rank
     FROM totals
 )
-SELECT a.address AS counterparty, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
+SELECT a.address AS counterparty, asset_name(s.symbol, s.contract, s.id) AS asset,
     amount_text(r.received) AS received, amount_text(r.sent) AS sent, amount_text(r.total) AS total,
-    r.payments, r.rank
+    r.payments, r.rank, s.decimals AS decimals, amount_units(r.received, s.decimals) AS received_units,
+    amount_units(r.sent, s.decimals) AS sent_units, amount_units(r.total, s.decimals) AS total_units
 FROM ranked r
 JOIN addresses a ON a.id = r.cp
 JOIN assets s ON s.id = r.asset_id
@@ -812,8 +894,13 @@ ORDER BY r.asset_id, r.rank
 --   tx            hex txid, or the transfer's transaction hash or ledger id
 --   from_address  the payer (:a or :b)
 --   to_address    the payee
---   asset         asset symbol
+--   asset         the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
 --   amount        base units (exact decimal text)
+--   decimals      the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown (a
+--     token without a tokens export: then only the base units are known)
+--   amount_units  amount in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
 WITH ends AS (
     SELECT (SELECT id FROM addresses WHERE address = :a) AS x,
         (SELECT id FROM addresses WHERE address = :b) AS y
@@ -843,8 +930,8 @@ rows AS (
     WHERE tr.kind <> 3 AND COALESCE(tr.status, 1) = 1 AND tr.amount <> 0
 )
 SELECT r.model, strftime('%Y-%m-%dT%H:%M:%SZ', r.time, 'unixepoch') AS time, r.tx,
-    fa.address AS from_address, ta.address AS to_address, COALESCE(s.symbol, 'asset ' || s.id) AS asset,
-    amount_text(r.amount) AS amount
+    fa.address AS from_address, ta.address AS to_address, asset_name(s.symbol, s.contract, s.id) AS asset,
+    amount_text(r.amount) AS amount, s.decimals AS decimals, amount_units(r.amount, s.decimals) AS amount_units
 FROM rows r
 JOIN addresses fa ON fa.id = r.payer
 JOIN addresses ta ON ta.id = r.payee
