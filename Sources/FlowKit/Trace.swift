@@ -134,8 +134,8 @@ public enum Trace {
             (
                 "seconds",
                 .object([
-                    ("load", .double(ClusterRender.rounded(r.loadSeconds))),
-                    ("trace", .double(ClusterRender.rounded(r.traceSeconds))),
+                    ("load", .double(Render.rounded(r.loadSeconds))),
+                    ("trace", .double(Render.rounded(r.traceSeconds))),
                 ])
             ),
             ("threads", .int(r.threads)),

@@ -1,6 +1,6 @@
 import FlowModel
 
-/// CSV cells shared by the query and report renderers.
+/// CSV cells of every CSV the project writes (RFC 4180 quoting; formula-looking text defused).
 package enum CSVText {
     /// A field quoted when it holds a comma, quote, CR or LF.
     package static func field(_ s: String) -> String {
@@ -9,6 +9,10 @@ package enum CSVText {
         }
         return s
     }
+
+    /// A cell of any CSV report: defused, then quoted where needed. The one field rule of the
+    /// trace, AML, query, address and cluster CSVs.
+    package static func cell(_ s: String) -> String { field(defused(s)) }
 
     /// Untrusted text that a spreadsheet would evaluate as a formula, prefixed with `'`.
     package static func defused(_ s: String) -> String {

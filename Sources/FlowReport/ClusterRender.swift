@@ -57,18 +57,16 @@ public enum ClusterRender {
             (
                 "seconds",
                 .object([
-                    ("load", .double(rounded(r.loadSeconds))),
-                    ("heuristics", .double(rounded(r.heuristicSeconds))),
-                    ("union_find", .double(rounded(r.unionFindSeconds))),
-                    ("write", .double(rounded(r.writeSeconds))),
-                    ("total", .double(rounded(r.totalSeconds))),
+                    ("load", .double(Render.rounded(r.loadSeconds))),
+                    ("heuristics", .double(Render.rounded(r.heuristicSeconds))),
+                    ("union_find", .double(Render.rounded(r.unionFindSeconds))),
+                    ("write", .double(Render.rounded(r.writeSeconds))),
+                    ("total", .double(Render.rounded(r.totalSeconds))),
                 ])
             ),
             ("threads", .int(r.threads)), ("union_find_threads", .int(r.unionFindThreads)),
         ])
     }
-
-    package static func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
 
     public static func runText(_ r: ClusterRunReport) -> String {
         var out = "cluster run \(r.runId): \(r.mode)"

@@ -123,7 +123,7 @@ extension QueryAnswer {
         for row in result.rows {
             out +=
                 row.map { v -> String in
-                    if case .text(let s) = v { return CSVText.field(CSVText.defused(s)) }
+                    if case .text(let s) = v { return CSVText.cell(s) }
                     return CSVText.field(Self.cell(v))
                 }.joined(separator: ",") + "\n"
         }

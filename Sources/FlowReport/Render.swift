@@ -18,6 +18,9 @@ public enum Render {
         "\(grouped(Int(n))) \(n == 1 ? singular : plural ?? singular + "s")"
     }
 
+    /// Seconds in JSON summaries: three decimals.
+    public static func rounded(_ x: Double) -> Double { (x * 1000).rounded() / 1000 }
+
     public static func grouped(_ n: Int) -> String {
         let digits = String(n.magnitude)
         var out = ""

@@ -317,8 +317,15 @@ import Testing
     }
 
     @Test func csvAndMarkdownEscapeUntrustedText() {
-        #expect(AmlRender.csvField("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0")
-        #expect(AmlRender.csvField("a,\"b\"") == "\"a,\"\"b\"\"\"")
-        #expect(AmlRender.cell("<script>|x") == "&lt;script&gt;\\|x")
+        // One CSV field rule for every CSV (trace and AML CSVs used to keep a leading tab or CR).
+        #expect(CSVText.cell("=cmd|' /C calc'!A0") == "'=cmd|' /C calc'!A0")
+        #expect(CSVText.cell("a,\"b\"") == "\"a,\"\"b\"\"\"")
+        #expect(CSVText.cell("\t=1+2") == "'\t=1+2")
+        #expect(CSVText.cell("\r=1+2") == "\"'\r=1+2\"")
+        #expect(CSVText.cell("-cmd") == "'-cmd" && CSVText.cell("-5") == "-5")
+        // One Markdown rule for every document.
+        #expect(MarkdownText.text("<script>|x") == "\\<script\\>\\|x")
+        #expect(MarkdownText.text("[a](b) *c* #d") == "\\[a\\](b) \\*c\\* \\#d")
+        #expect(MarkdownText.code("a`b|c\nd") == "`a'b\\|c d`")
     }
 }

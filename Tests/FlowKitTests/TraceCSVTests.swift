@@ -32,6 +32,6 @@ import Testing
     }
 
     @Test func untrustedTextIsQuotedAndDisarmed() {
-        #expect(AmlRender.csvField("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        #expect(CSVText.cell("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
     }
 }
