@@ -5,7 +5,7 @@ public import FlowStore
 /// its summary, or `failed` and the error.
 public enum RunLog {
     public static func record<T>(
-        _ store: any CaseReadStore, command: String, parameters: JSONValue, summary: (T) -> JSONValue,
+        _ store: any RunRecorder, command: String, parameters: JSONValue, summary: (T) -> JSONValue,
         _ body: () throws -> T
     ) throws -> T {
         let runId = try store.startRun(command: command, parameters: parameters.rendered())
