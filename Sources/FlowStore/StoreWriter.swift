@@ -1,18 +1,22 @@
-// The write side of the store contract: what account-model ingest (ethereum-etl, transfers
-// CSVs) writes through, as protocols, so that a second backend (PostgreSQL) implements the same
-// requirements and FlowKit's ingest orchestration never notices. `GraphStore` (SQLite) conforms
-// through `TransferWriter`.
+// The write side of the store contract: what ingest and imports write through, as protocols,
+// so that a second backend (PostgreSQL) implements the same requirements and FlowKit's
+// orchestration never notices. `GraphStore` (SQLite) conforms to all of them.
 //
-// Ingest is Source -> Mapper -> Sink: a FlowIngest reader decodes a file's rows, a FlowIngest
-// mapper turns them into transfers with addresses as text (pure, no database), and FlowKit
-// interns them and writes them through these protocols, chunk by chunk, each chunk committed
-// together with its file's progress.
+// Ingest is Source -> Mapper -> Sink: a FlowIngest reader decodes a file's records, a FlowIngest
+// mapper turns them into FlowModel values with addresses as text (pure, no database), and FlowKit
+// interns them and writes them through these protocols, chunk by chunk (a batch of blocks, a
+// chunk of rows), each committed atomically, account-model chunks together with their file's
+// progress.
 //
-// Bitcoin block ingest (`withWriter`: `BitcoinPlanner` plans ids and prevouts, `BitcoinWriter`
-// inserts the planned rows) is not part of the contract yet, nor are cluster sessions, tag and
-// price imports; see docs/architecture.md.
+// - Account-model ingest (ethereum-etl, transfers CSVs): `TransferStore` hands out one writer
+//   that is a `TransferSink` (interning, transfers, the ledger bulk path, source progress) and a
+//   `StoredTransferAmender` (what a late receipt changes).
+// - Bitcoin blocks (blk files, raw and hex blocks, Core JSON, bitcoin-etl): `BlockStore` hands
+//   out a `BitcoinPlanner` (ids, addresses and prevouts planned in memory from the store's state)
+//   and a `BlockBatchWriter` that inserts the planned rows, a batch per commit.
 //
-// The requirements are TransferWriter's own declarations; keep them in step.
+// Cluster sessions, tag and price imports are not part of the contract yet (docs/architecture.md). The requirements
+// are the SQLite types' own declarations; keep them in step.
 
 public import FlowModel
 
@@ -93,6 +97,36 @@ public protocol TransferStore: RunRecorder {
     func withTransferWriter(_ body: (Writer) throws -> Void) throws -> TransferSummary
 }
 
+/// Inserting the rows a `BitcoinPlanner` planned, one batch of whole blocks per commit.
+public protocol BlockBatchWriter: AnyObject {
+    /// What the run added so far.
+    var summary: WriteSummary { get }
+    /// Inserts a planned batch into the open transaction (blocks already stored are skipped).
+    func write(_ batch: PlannedBatch) throws
+    /// Commits the blocks written since the last commit: they are now durable together.
+    func commit() throws
+    /// Records a note for the run's report: something read but not stored, and why.
+    func note(_ text: String)
+    /// Stored inputs that spend one of `outpoints` and are neither resolved nor described by a
+    /// known prevout yet: `outpoint` is the index into `outpoints`.
+    func unresolvedInputs(spending outpoints: [(txid: Hash256, vout: UInt32)]) throws -> [(
+        outpoint: Int, inputId: Int64, txId: Int64
+    )]
+}
+
+/// A store Bitcoin block ingest writes to: one planner and writer at a time, records its runs.
+public protocol BlockStore: RunRecorder {
+    /// The writer `withWriter` hands out.
+    associatedtype BlockWriter: BlockBatchWriter
+    /// Runs one ingest: `body` plans batches with the planner (on any one thread at a time) and
+    /// writes and commits them with the writer (on this thread); on return the writer finishes
+    /// (indexes, late prevouts, main chain). Blocks committed before an error stay; the
+    /// uncommitted batch is rolled back.
+    func withWriter(_ body: (BitcoinPlanner, BlockWriter) throws -> Void) throws -> WriteSummary
+}
+
 extension TransferWriter: TransferSink, StoredTransferAmender {}
 
-extension GraphStore: TransferStore {}
+extension BitcoinWriter: BlockBatchWriter {}
+
+extension GraphStore: TransferStore, BlockStore {}
