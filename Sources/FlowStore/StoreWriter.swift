@@ -14,8 +14,9 @@
 // - Bitcoin blocks (blk files, raw and hex blocks, Core JSON, bitcoin-etl): `BlockStore` hands
 //   out a `BitcoinPlanner` (ids, addresses and prevouts planned in memory from the store's state)
 //   and a `BlockBatchWriter` that inserts the planned rows, a batch per commit.
+// - Reference data: `ReferenceDataWriter` (tags from watchlists and label files, daily prices).
 //
-// Cluster sessions, tag and price imports are not part of the contract yet (docs/architecture.md). The requirements
+// Cluster sessions are not part of the contract yet (docs/architecture.md). The requirements
 // are the SQLite types' own declarations; keep them in step.
 
 public import FlowModel
@@ -125,8 +126,21 @@ public protocol BlockStore: RunRecorder {
     func withWriter(_ body: (BitcoinPlanner, BlockWriter) throws -> Void) throws -> WriteSummary
 }
 
+/// Importing reference data: tags (watchlists, label files) and daily prices.
+public protocol ReferenceDataWriter: Sendable {
+    /// Stores tags in one transaction: a tag stored before (same address, label and source)
+    /// has its category and confidence updated, not added again; every stored tag of a source in
+    /// `replacing` that `tags` no longer lists is removed (a sanctions list's delistings).
+    /// Returns the tags added and removed.
+    func importTags(_ tags: [TagRecord], importedAt: String, replacing: Set<String>) throws(StoreError) -> (
+        added: Int, removed: Int
+    )
+    /// Stores daily prices; a price for the same asset, currency and day replaces the stored one.
+    func storePrices(_ rows: [PriceRow], source: String) throws(StoreError) -> (added: Int, replaced: Int)
+}
+
 extension TransferWriter: TransferSink, StoredTransferAmender {}
 
 extension BitcoinWriter: BlockBatchWriter {}
 
-extension GraphStore: TransferStore, BlockStore {}
+extension GraphStore: TransferStore, BlockStore, ReferenceDataWriter {}
