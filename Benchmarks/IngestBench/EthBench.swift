@@ -9,14 +9,8 @@ import Foundation
 /// price: one in 20 failed) and a token_transfers.csv with one ERC-20 transfer per transaction
 /// over 50 tokens; 100 transactions per block, one block every 12 seconds (deterministic).
 func writeEthereumExport(dir: String, rows: Int, accounts: Int) throws -> [String] {
-    var state: UInt64 = 0xe7e7
-    func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
+    var random = BenchRandom(seed: 0xe7e7)
+    func next() -> UInt64 { random.next() }
     func hex(_ v: UInt64, _ digits: Int) -> String {
         let s = String(v, radix: 16)
         return String(repeating: "0", count: max(0, digits - s.count)) + s
