@@ -7,14 +7,8 @@ import Foundation
 /// Writes a transfers CSV with AMLSim's columns: `rows` transfers between `accounts` accounts,
 /// amounts with 2 decimals, one transfer every 10 seconds from 2017-01-01 (deterministic).
 func writeTransfersCSV(path: String, rows: Int, accounts: Int) throws {
-    var state: UInt64 = 0x5eed
-    func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
+    var random = BenchRandom(seed: 0x5eed)
+    func next() -> UInt64 { random.next() }
     var out = "tran_id,orig_acct,bene_acct,tx_type,base_amt,tran_timestamp,is_sar,alert_id\n"
     out.reserveCapacity(rows * 80)
     let start = 1_483_228_800  // 2017-01-01T00:00:00Z

@@ -4,10 +4,13 @@ import FlowKit
 // into a fresh database several times, printing transactions per second end to end (read,
 // decode, resolve prevouts, write, build indexes) for each run, their median, and peak memory.
 // With --csv, the same for a generic transfers CSV (AMLSim columns; parse, intern addresses,
-// write, build indexes), in transfers per second.
+// write, build indexes), in transfers per second; with --eth, for an ethereum-etl export
+// (transactions, receipts, token transfers: read, decode, map, intern, write, build indexes), in
+// records per second.
 //
 //   swift run -c release chainflow-bench [--txs 1000000] [--runs 3] [--dir /tmp/chainflow-bench] [--threads N]
 //   swift run -c release chainflow-bench --csv [--rows 1000000] [--accounts 100000] [--runs 3]
+//   swift run -c release chainflow-bench --eth [--rows 200000] [--accounts 50000] [--runs 3]
 //   swift run -c release chainflow-bench --trace [--txs 1000000] [--runs 3] [--threads N]
 //   swift run -c release chainflow-bench --cluster [--txs 1000000] [--runs 3] [--threads N]
 //   swift run -c release chainflow-bench --aml [--transfers 1000000] [--runs 3] [--threads N]
@@ -42,6 +45,13 @@ let chainDir = "\(dir)/chain-\(txs)"
 if CommandLine.arguments.contains("--aml") {
     try amlBenchmark(
         dir: dir, transfers: Int(argument("--transfers") ?? "") ?? 1_000_000, runs: runs, threads: threads)
+    exit(0)
+}
+
+if CommandLine.arguments.contains("--eth") {
+    try ethereumBenchmark(
+        dir: dir, rows: Int(argument("--rows") ?? "") ?? 200_000,
+        accounts: Int(argument("--accounts") ?? "") ?? 50_000, runs: runs)
     exit(0)
 }
 

@@ -29,8 +29,8 @@ public enum BitcoinJSONIngest {
     /// Transactions per committed batch: a crash loses at most the batch being written.
     static let transactionsPerCommit = 20_000
 
-    public static func run(
-        store: GraphStore, files: [(path: String, detected: DetectedFormat)], network: Network,
+    public static func run<Store: BlockStore>(
+        store: Store, files: [(path: String, detected: DetectedFormat)], network: Network,
         progress: (@Sendable (IngestProgress) -> Void)? = nil
     ) throws -> IngestReport {
         let start = DispatchTime.now()
@@ -54,7 +54,8 @@ public enum BitcoinJSONIngest {
         ])
         return try RunLog.record(store, command: "ingest", parameters: parameters, summary: IngestRender.json)
         {
-            var job = Job(files: files, sizes: sizes, network: network, start: start, progress: progress)
+            var job = Job<Store.BlockWriter>(
+                files: files, sizes: sizes, network: network, start: start, progress: progress)
             return try job.ingest(store: store)
         }
     }
@@ -72,8 +73,8 @@ public enum BitcoinJSONIngest {
             statedFees: b.fees.map { $0.map { Int64($0.satoshi) } })
     }
 
-    /// One run's state.
-    struct Job {
+    /// One run's state, writing through `W`.
+    struct Job<W: BlockBatchWriter> {
         let files: [(path: String, detected: DetectedFormat)]
         let sizes: [Int]
         let network: Network
@@ -110,7 +111,8 @@ public enum BitcoinJSONIngest {
         var etlBlocksError: IngestError?
         var rawTransactions: [(tx: CoreTransaction, file: Int)] = []
 
-        mutating func ingest(store: GraphStore) throws -> IngestReport {
+        mutating func ingest<Store: BlockStore>(store: Store) throws -> IngestReport
+        where Store.BlockWriter == W {
             let core = files.indices.filter { files[$0].detected.format == .coreJSON }
             let etl = files.indices.filter { files[$0].detected.format == .bitcoinETL }
             let etlBlockFiles = etl.filter { files[$0].detected.role == "blocks" }
@@ -167,7 +169,7 @@ public enum BitcoinJSONIngest {
 
         /// Plans and writes one block; commits every `transactionsPerCommit` transactions.
         mutating func store(
-            _ block: JSONBlock, files counted: [Int], planner: BitcoinPlanner, writer: BitcoinWriter
+            _ block: JSONBlock, files counted: [Int], planner: BitcoinPlanner, writer: W
         ) throws {
             let before = writer.summary
             let batch = planner.plan(
@@ -193,7 +195,7 @@ public enum BitcoinJSONIngest {
             }
         }
 
-        mutating func report(file: Int, reader: JSONRecordReader, writer: BitcoinWriter) {
+        mutating func report(file: Int, reader: JSONRecordReader, writer: W) {
             guard let progress else { return }
             let now = DispatchTime.now()
             guard now.uptimeNanoseconds - lastReport.uptimeNanoseconds > 1_000_000_000 else { return }
@@ -206,7 +208,7 @@ public enum BitcoinJSONIngest {
                     bytesTotal: sizes.reduce(0, +), file: files[file].path))
         }
 
-        mutating func readCore(file i: Int, planner: BitcoinPlanner, writer: BitcoinWriter) throws {
+        mutating func readCore(file i: Int, planner: BitcoinPlanner, writer: W) throws {
             var reader = try JSONRecordReader(path: files[i].path)
             while let record = try reader.next() {
                 switch try CoreJSON.read(record, network: network) {
@@ -229,7 +231,7 @@ public enum BitcoinJSONIngest {
         /// Blocks each transactions file has been counted for.
         var counted: [Int: Set<Hash256>] = [:]
 
-        mutating func readETL(file i: Int, planner: BitcoinPlanner, writer: BitcoinWriter) throws {
+        mutating func readETL(file i: Int, planner: BitcoinPlanner, writer: W) throws {
             var reader = try JSONRecordReader(path: files[i].path)
             while let record = try reader.next() {
                 switch try BitcoinETL.read(record, network: network) {
@@ -242,7 +244,7 @@ public enum BitcoinJSONIngest {
         }
 
         mutating func addETLTransaction(
-            _ t: ETLTransaction, file i: Int, planner: BitcoinPlanner, writer: BitcoinWriter
+            _ t: ETLTransaction, file i: Int, planner: BitcoinPlanner, writer: W
         ) throws {
             let hash = t.blockHash
             // A transactions file counts the blocks its lines belong to (a mixed file counts
@@ -272,7 +274,7 @@ public enum BitcoinJSONIngest {
         }
 
         /// Every block line must have met all its transactions (unless the block was stored before).
-        mutating func checkETLComplete(planner: BitcoinPlanner, writer: BitcoinWriter) throws {
+        mutating func checkETLComplete(planner: BitcoinPlanner, writer: W) throws {
             for hash in etlOrder {
                 guard let entry = etlBlocks[hash] else { continue }
                 if planner.isKnown(hash) {
@@ -289,7 +291,7 @@ public enum BitcoinJSONIngest {
 
         // MARK: getrawtransaction
 
-        mutating func applyRawTransactions(planner: BitcoinPlanner, writer: BitcoinWriter) throws {
+        mutating func applyRawTransactions(planner: BitcoinPlanner, writer: W) throws {
             guard !rawTransactions.isEmpty else { return }
             var outputs = [KnownOutput]()
             for (raw, i) in rawTransactions {

@@ -47,7 +47,9 @@ public struct IngestProgress: Sendable {
     }
 }
 
-/// Ingest of Bitcoin block input (blk*.dat, raw blocks, block hex) into a graph store.
+/// Ingest of Bitcoin block input (blk*.dat, raw blocks, block hex) into a graph store:
+/// `BlockSource` and `BlockDecoder` (FlowIngest) read and decode the blocks, the store contract's
+/// `BlockStore` (FlowStore) plans and writes them.
 ///
 /// Read and decode run on a producer thread that decodes each batch of blocks in parallel; one
 /// writer stores the batches in input order and commits each, so every block is written
@@ -76,8 +78,8 @@ public enum BitcoinIngest {
         var xor = false
     }
 
-    public static func run(
-        store: GraphStore, options: IngestOptions, progress: (@Sendable (IngestProgress) -> Void)? = nil
+    public static func run<Store: BlockStore>(
+        store: Store, options: IngestOptions, progress: (@Sendable (IngestProgress) -> Void)? = nil
     ) throws -> IngestReport {
         let start = DispatchTime.now()
         var fileSizes = [Int]()
@@ -98,8 +100,8 @@ public enum BitcoinIngest {
         }
     }
 
-    static func ingest(
-        store: GraphStore, options: IngestOptions, start: DispatchTime, fileSizes: [Int],
+    static func ingest<Store: BlockStore>(
+        store: Store, options: IngestOptions, start: DispatchTime, fileSizes: [Int],
         progress: (@Sendable (IngestProgress) -> Void)?
     ) throws -> IngestReport {
         let totalBytes = fileSizes.reduce(0, +)

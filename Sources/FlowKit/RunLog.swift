@@ -5,7 +5,7 @@ public import FlowStore
 /// its summary, or `failed` and the error. Ingest, trace and `aml run` all record through it.
 public enum RunLog {
     public static func record<T>(
-        _ store: any CaseReadStore, command: String, parameters: JSONValue, summary: (T) -> JSONValue,
+        _ store: any RunRecorder, command: String, parameters: JSONValue, summary: (T) -> JSONValue,
         _ body: () throws -> T
     ) throws -> T {
         try record(store, command: command, parameters: parameters, summary: summary) { _ in try body() }
@@ -13,7 +13,7 @@ public enum RunLog {
 
     /// The same, for a job that stores rows under its run id (trace paths, AML alerts).
     public static func record<T>(
-        _ store: any CaseReadStore, command: String, parameters: JSONValue, summary: (T) -> JSONValue,
+        _ store: any RunRecorder, command: String, parameters: JSONValue, summary: (T) -> JSONValue,
         _ body: (_ runId: Int64) throws -> T
     ) throws -> T {
         let runId = try store.startRun(command: command, parameters: parameters.rendered())

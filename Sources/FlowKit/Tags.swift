@@ -43,29 +43,25 @@ public struct TagImportReport: Sendable, Codable {
 public enum TagImport {
     /// Reads a watchlist or label file and stores its entries as tags. A bad entry stops the
     /// import before anything is stored, naming the file, line and value.
-    public static func run(store: GraphStore, path: String, options: TagImportOptions) throws
-        -> TagImportReport
-    {
+    public static func run<Store: ReferenceDataWriter & CaseReader>(
+        store: Store, path: String, options: TagImportOptions
+    ) throws -> TagImportReport {
         try run(store: store, paths: [path], options: options)[0]
     }
 
     /// Reads every file first (a bad entry in any of them stores nothing), then stores each file's
     /// tags; with `replace`, the files of one source (`--source` given for several) are imported
     /// together and replace that source's tags, in one report.
-    public static func run(store: GraphStore, paths: [String], options: TagImportOptions) throws
-        -> [TagImportReport]
-    {
+    public static func run<Store: ReferenceDataWriter & CaseReader>(
+        store: Store, paths: [String], options: TagImportOptions
+    ) throws -> [TagImportReport] {
         var groups: [(files: [String], kind: String, source: String, tags: [TagRecord])] = []
         for path in paths {
             let (kind, entries) = try WatchlistReader.read(path: path)
-            let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+            let stem = WatchlistReader.stem(of: path)
             let source = options.source ?? stem
-            let tags = entries.map { e in
-                TagRecord(
-                    address: e.address, label: e.label ?? options.label ?? stem,
-                    category: options.category ?? e.category ?? "watchlist", source: source,
-                    confidence: e.confidence)
-            }
+            let tags = WatchlistReader.tags(
+                entries, source: source, label: options.label ?? stem, category: options.category)
             if options.replace, let i = groups.firstIndex(where: { $0.source == source }) {
                 groups[i].files.append(path)
                 groups[i].tags += tags

@@ -1,4 +1,5 @@
 import FlowBitcoin
+import FlowIngest
 public import FlowModel
 import FlowStore
 import Foundation
@@ -110,17 +111,9 @@ public struct TraceSeed: Sendable, Equatable {
 
     /// The seeds of seed-file text (see `read(file:)`); `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(TraceSeedError) -> [TraceSeed] {
-        var body = Substring(text)
-        if body.first == "\u{FEFF}" { body = body.dropFirst() }
         var seeds: [TraceSeed] = []
-        // Swift reads "\r\n" as one Character, which is a newline: every line ending splits.
-        for (index, line) in body.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-            .enumerated()
-        {
-            let content =
-                line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-            let seed = TraceSeed(String(content), file: file, line: index + 1)
-            guard !seed.text.isEmpty else { continue }
+        for entry in SeedList.entries(text) {
+            let seed = TraceSeed(entry.text, file: file, line: entry.line)
             _ = try seed.kind()
             seeds.append(seed)
         }

@@ -37,7 +37,11 @@ public struct TransferCSVOptions: Sendable {
     }
 }
 
-/// Ingest of transfer CSVs (a bank-style ledger, AMLSim, AMLworld) as account-model transfers.
+/// Ingest of transfer CSVs (a bank-style ledger, AMLSim, AMLworld) as account-model transfers:
+/// Source -> Mapper -> Sink. `TransferCSVParser` (FlowIngest) reads each row with its column
+/// mapping, `TransferCSVMapper` (FlowIngest) holds the ledger rules (which mapping, the source's
+/// identity, seq, asset and decimals), and this orchestration interns and writes through the
+/// store contract's `TransferSink` (FlowStore).
 ///
 /// One thread parses rows and interns addresses; the calling thread inserts each chunk and
 /// commits it together with the file's progress, so a crash or a bad row loses nothing before
@@ -51,28 +55,18 @@ public enum TransferCSVIngest {
         var error: IngestError?
     }
 
-    public static func run(
-        store: GraphStore, files: [(path: String, detected: DetectedFormat)], options: TransferCSVOptions,
+    public static func run<Store: TransferStore>(
+        store: Store, files: [(path: String, detected: DetectedFormat)], options: TransferCSVOptions,
         progress: (@Sendable (Int) -> Void)? = nil
     ) throws -> AccountIngestReport {
         let start = DispatchTime.now()
         var mappings: [TransferCSVMapping] = []
         for (path, detected) in files {
-            guard var mapping = options.mapping ?? detected.role.flatMap(TransferCSVMapping.preset) else {
-                throw IngestError(
-                    .unknownFormat,
-                    "no column mapping for this CSV: give --map tx=COL,time=COL,from=COL,to=COL,amount=COL[,asset=COL] or --preset "
-                        + TransferCSVMapping.presetNames.joined(separator: "|"),
-                    file: path)
-            }
-            if let d = options.decimals { mapping.decimals = d }
-            if let a = options.asset { mapping.defaultAsset = a }
-            if let u = options.timeUnit { mapping.timeUnit = u }
-            if let e = options.epoch {
-                if mapping.timeUnit == nil { mapping.timeUnit = .day }
-                mapping.epoch = e
-            }
-            mappings.append(mapping)
+            mappings.append(
+                try TransferCSVMapper.mapping(
+                    file: path, given: options.mapping, detectedRole: detected.role,
+                    decimals: options.decimals,
+                    asset: options.asset, timeUnit: options.timeUnit, epoch: options.epoch))
         }
         let parameters = JSONValue.object([
             ("files", .array(files.map { .string($0.path) })),
@@ -88,8 +82,8 @@ public enum TransferCSVIngest {
         }
     }
 
-    static func ingest(
-        store: GraphStore, files: [(path: String, detected: DetectedFormat)], mappings: [TransferCSVMapping],
+    static func ingest<Store: TransferStore>(
+        store: Store, files: [(path: String, detected: DetectedFormat)], mappings: [TransferCSVMapping],
         options: TransferCSVOptions, start: DispatchTime, progress: (@Sendable (Int) -> Void)?
     ) throws -> AccountIngestReport {
         var reports: [SourceFileReport] = []
@@ -99,11 +93,11 @@ public enum TransferCSVIngest {
             for (index, file) in files.enumerated() {
                 let data = try InputFile.map(file.path)
                 let mapping = mappings[index]
-                let format = "transfers-csv \(mapping)"
+                let format = TransferCSVMapper.sourceFormat(mapping)
                 let state = try data.withUnsafeBytes { bytes in
                     try writer.source(
                         path: file.path, format: format, fingerprint: SourceFingerprint.sha256(bytes),
-                        size: bytes.count,
+                        size: bytes.count, options: nil,
                         prefixHash: {
                             SourceFingerprint.sha256(UnsafeRawBufferPointer(rebasing: bytes[0..<$0]))
                         })
@@ -150,9 +144,10 @@ public enum TransferCSVIngest {
                     // Assets named by this chunk's rows (a handful per ledger).
                     while assetIds.count < ledger.assetNames.count {
                         let name = ledger.assetNames[assetIds.count]
-                        let decimals = mapping.assetDecimals[name] ?? mapping.decimals
                         assetIds.append(
-                            try writer.asset(chain: options.chain, symbol: name, decimals: decimals))
+                            try writer.asset(
+                                chain: options.chain, symbol: name, contract: "",
+                                decimals: mapping.decimals(ofAsset: name), name: nil))
                     }
                     try writer.write(chunk.rows, assetIds: assetIds, chain: options.chain, source: sourceId)
                     data.withUnsafeBytes { hasher.advance(to: chunk.endOffset, in: $0) }
@@ -175,22 +170,13 @@ public enum TransferCSVIngest {
                     // Nothing left but blank lines or a header: mark the file done.
                     try writer.commit(
                         source: sourceId, bytesDone: data.count, rowsDone: firstRow + report.records,
-                        complete: true)
+                        complete: true, prefixHash: nil)
                 }
                 reports.append(report)
             }
         }
         return AccountIngestReport(
             files: reports, summary: summary, seconds: BitcoinIngest.seconds(since: start))
-    }
-
-    /// Runs `body`, turning a conflict with stored data into a bad-input error naming the file.
-    static func ledgerFailure<T>(_ path: String, field: String? = nil, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let e as StoreError where e.code == .conflict {
-            throw IngestError(.badValue, e.message, file: path, field: field)
-        }
     }
 
     /// Parses rows into chunks of `chunkRows`, interning addresses; a bad row ends the file with
@@ -203,13 +189,12 @@ public enum TransferCSVIngest {
         var parser: TransferCSVParser
         do {
             parser = try TransferCSVParser(
-                file: path, bytes: bytes, mapping: mapping, resumeOffset: resumeOffset)
+                file: path, bytes: bytes, mapping: mapping, resumeOffset: resumeOffset, firstRow: firstRow)
         } catch {
             queue.push(Chunk(rows: LedgerChunk(), endOffset: resumeOffset, rowsEnd: firstRow, error: error))
             return
         }
         var defaultAsset: Int32?
-        var row = firstRow
         var chunk = LedgerChunk()
         chunk.rows.reserveCapacity(chunkRows)
         var endOffset = max(resumeOffset, parser.offset)
@@ -218,11 +203,10 @@ public enum TransferCSVIngest {
             do {
                 parsed = try parser.next()
             } catch {
-                queue.push(Chunk(rows: chunk, endOffset: endOffset, rowsEnd: row, error: error))
+                queue.push(Chunk(rows: chunk, endOffset: endOffset, rowsEnd: parser.rows, error: error))
                 return
             }
             guard let t = parsed else { break }
-            row += 1
             let from = interner.address(t.from, into: &chunk)
             let to = interner.address(t.to, into: &chunk)
             let asset: Int32
@@ -236,12 +220,12 @@ public enum TransferCSVIngest {
             }
             chunk.rows.append(
                 LedgerRow(
-                    from: from, to: to, asset: asset, amount: t.amount, time: t.time, tx: t.tx,
-                    seq: Int64(row),
+                    from: from, to: to, asset: asset, amount: t.amount, time: t.time, tx: t.tx, seq: t.seq,
                     line: Int64(t.line)))
             endOffset = parser.offset
             if chunk.rows.count >= chunkRows {
-                guard queue.push(Chunk(rows: chunk, endOffset: endOffset, rowsEnd: row, error: nil)) else {
+                guard queue.push(Chunk(rows: chunk, endOffset: endOffset, rowsEnd: parser.rows, error: nil))
+                else {
                     return
                 }
                 chunk = LedgerChunk()
@@ -249,7 +233,7 @@ public enum TransferCSVIngest {
             }
         }
         if !chunk.rows.isEmpty || endOffset < bytes.count {
-            queue.push(Chunk(rows: chunk, endOffset: bytes.count, rowsEnd: row, error: nil))
+            queue.push(Chunk(rows: chunk, endOffset: bytes.count, rowsEnd: parser.rows, error: nil))
         }
     }
 }

@@ -1,7 +1,7 @@
 // The store contract: what the use cases (FlowKit) need of a case database, as protocols, so that
 // a second backend (PostgreSQL) implements the same requirements and the analyzers and reports
-// never notice. `GraphStore` (SQLite) conforms to all of them; the writers (`withWriter`,
-// `withTransferWriter`, cluster sessions) are not yet part of the contract.
+// never notice. `GraphStore` (SQLite) conforms to all of them. This file is the read side; the
+// write side account-model ingest uses (`TransferStore`, `TransferSink`, …) is in StoreWriter.swift.
 //
 // The requirements are GraphStore's own declarations; keep them in step.
 

@@ -384,7 +384,9 @@ public final class LedgerInterner: @unchecked Sendable {
     private var assetIndex: [String: Int32] = [:]
     public private(set) var assetNames: [String] = []
 
-    init(ids: [String: Int64], nextId: Int64) {
+    /// An interner that knows the stored addresses `ids` and gives new ones ids from `nextId` on
+    /// (a backend's `TransferSink.ledgerInterner()` makes one from its tables).
+    public init(ids: [String: Int64], nextId: Int64) {
         self.ids = ids
         self.nextId = nextId
     }

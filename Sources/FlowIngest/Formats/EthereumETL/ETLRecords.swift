@@ -22,6 +22,25 @@ public enum EthereumETLRole: String, CaseIterable, Sendable, Comparable {
     public var phase: Int { Self.allCases.firstIndex(of: self) ?? 0 }
 
     public static func < (a: EthereumETLRole, b: EthereumETLRole) -> Bool { a.phase < b.phase }
+
+    /// The role of `table`: the detected one, else from the header or first object's keys; nil
+    /// for an empty file (nothing to read).
+    public static func of(_ table: ETLTable, detected: DetectedFormat) throws(IngestError) -> EthereumETLRole?
+    {
+        if let role = EthereumETLRole(detected: detected.role) { return role }
+        if table.isEmpty && table.header.isEmpty { return nil }
+        let guess = FormatDetector.detect(head: [UInt8](table.data.prefix(FormatDetector.headLength)))
+        if let guess, guess.format == .ethereumETL, let role = EthereumETLRole(detected: guess.role) {
+            return role
+        }
+        throw IngestError(
+            .unknownFormat,
+            "cannot tell which ethereum-etl export this is: its "
+                + (table.syntax == .csv ? "header" : "first object's keys")
+                + " match none of "
+                + EthereumETLRole.allCases.map(\.rawValue).joined(separator: ", "),
+            file: table.path, line: 1)
+    }
 }
 
 /// A block: the time its transactions, token transfers and traces get, and its validator

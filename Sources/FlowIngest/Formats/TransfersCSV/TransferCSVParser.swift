@@ -11,6 +11,9 @@ public struct ParsedTransfer: Sendable, Equatable {
     public var asset: String?
     /// 1-based line where the row starts.
     public var line: Int
+    /// The row's place among the file's data rows (1-based, counting the rows before a resume
+    /// point): the ledger transfer's `seq`.
+    public var seq: Int64
 }
 
 /// Reads transfers from CSV bytes with a column mapping, row by row, with errors that name the
@@ -20,15 +23,19 @@ public struct TransferCSVParser {
     public let mapping: TransferCSVMapping
     public private(set) var reader: CSVReader
     public let columns: TransferCSVMapping.Resolved
+    /// Data rows read so far, counting the `firstRow` rows before the resume point.
+    public private(set) var rows: Int
     private var fields: [CSVField] = []
 
     /// Reads the header (always at the start of `bytes`) and positions the reader at
-    /// `resumeOffset` (the first data row when 0).
+    /// `resumeOffset` (the first data row when 0), after which `firstRow` data rows lie.
     public init(
-        file: String, bytes: UnsafeRawBufferPointer, mapping: TransferCSVMapping, resumeOffset: Int = 0
+        file: String, bytes: UnsafeRawBufferPointer, mapping: TransferCSVMapping, resumeOffset: Int = 0,
+        firstRow: Int = 0
     ) throws(IngestError) {
         self.file = file
         self.mapping = mapping
+        self.rows = firstRow
         var reader = CSVReader(bytes: bytes)
         var header: [CSVField] = []
         do {
@@ -144,7 +151,7 @@ public struct TransferCSVParser {
             let s = try text(a, "asset")
             if s.isEmpty { throw fail(a, "asset", "empty asset") }
             asset = s
-            if let d = mapping.assetDecimals[s] { decimals = d }
+            decimals = mapping.decimals(ofAsset: s)
         }
         let amountField = fields[columns.amount]
         let raw = reader.raw(amountField)
@@ -167,7 +174,9 @@ public struct TransferCSVParser {
             let s = try text(t, "tx")
             tx = s.isEmpty ? nil : s
         }
+        rows += 1
         return ParsedTransfer(
-            tx: tx, time: time, from: from, to: to, amount: amount, asset: asset, line: line)
+            tx: tx, time: time, from: from, to: to, amount: amount, asset: asset, line: line, seq: Int64(rows)
+        )
     }
 }

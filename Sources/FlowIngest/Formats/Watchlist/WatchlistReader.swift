@@ -1,4 +1,4 @@
-import FlowModel
+public import FlowModel
 import Foundation
 
 /// One tag read from a watchlist file (before it is stored).
@@ -194,5 +194,30 @@ public enum WatchlistReader {
             line += 1
         }
         return line
+    }
+}
+
+extension WatchlistReader {
+    /// The category of entries that name none when the import gives none.
+    public static let defaultCategory = "watchlist"
+
+    /// The default source and label of a file's tags: its name without extension, so a list
+    /// imported as .txt and as .json is one source.
+    public static func stem(of path: String) -> String {
+        URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+    }
+
+    /// The tags `entries` become (`chainflow tags import`): each entry's own label, else `label`;
+    /// `category` when the import gives one, else the entry's, else `defaultCategory`; the
+    /// entry's confidence; all from `source`.
+    public static func tags(_ entries: [WatchlistEntry], source: String, label: String, category: String?)
+        -> [TagRecord]
+    {
+        entries.map { e in
+            TagRecord(
+                address: e.address, label: e.label ?? label,
+                category: category ?? e.category ?? defaultCategory,
+                source: source, confidence: e.confidence)
+        }
     }
 }
