@@ -67,4 +67,26 @@ struct QueryLibraryTests {
             }
         }
     }
+
+    @Test("a part (`_name.sql`) is spliced where a query includes it, and is neither listed nor run")
+    func parts() throws {
+        #expect(try QueryLibrary.all().allSatisfy { !$0.name.hasPrefix("_") })
+        #expect(throws: UsageError.self) { try QueryLibrary.named("_counterparty-totals") }
+        for name in ["top-counterparties", "tag-exposure"] {
+            let sql = try QueryLibrary.named(name).sql
+            #expect(!sql.contains("-- include:"), "\(name): the include line is replaced")
+            #expect(
+                sql.components(separatedBy: "\ntotals AS (").count == 2,
+                "\(name): the part's totals CTE, once")
+            #expect(sql.contains("WITH me AS (SELECT id FROM addresses WHERE address = :address)"))
+        }
+        // The part is written once: no other file repeats its flows CTE.
+        let files = try FileManager.default.contentsOfDirectory(atPath: Self.queriesDir).filter {
+            $0.hasSuffix(".sql")
+        }
+        let repeating = try files.filter {
+            try String(contentsOfFile: Self.queriesDir + "/" + $0, encoding: .utf8).contains("\nflows AS (")
+        }
+        #expect(repeating == ["_counterparty-totals.sql"])
+    }
 }

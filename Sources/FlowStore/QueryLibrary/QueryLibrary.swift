@@ -7,15 +7,17 @@ public enum QueryLibrary {
     /// Every library query, by name.
     public static func all() throws(UsageError) -> [LibraryQuery] {
         var out: [LibraryQuery] = []
-        for (name, text) in embedded { out.append(try LibraryQuery.parse(name: name, text: text)) }
+        for (name, text) in embedded where !name.hasPrefix("_") {
+            out.append(try LibraryQuery.parse(name: name, text: try expanded(text, in: name)))
+        }
         return out
     }
 
     /// The query called `name`; an unknown name is a usage error listing the closest names.
     public static func named(_ name: String) throws(UsageError) -> LibraryQuery {
         let wanted = name.hasSuffix(".sql") ? String(name.dropLast(4)) : name
-        guard let (n, text) = embedded.first(where: { $0.name == wanted }) else {
-            let names = embedded.map(\.name)
+        guard let (n, text) = embedded.first(where: { $0.name == wanted && !wanted.hasPrefix("_") }) else {
+            let names = embedded.map(\.name).filter { !$0.hasPrefix("_") }
             let close = names.filter {
                 $0.contains(wanted) || wanted.contains($0) || editDistance($0, wanted) <= 3
             }
@@ -24,7 +26,30 @@ public enum QueryLibrary {
                     + (close.isEmpty ? "" : "; did you mean \(close.joined(separator: ", "))?")
                     + " (`chainflow query --list` lists them)", command: "query")
         }
-        return try LibraryQuery.parse(name: n, text: text)
+        return try LibraryQuery.parse(name: n, text: try expanded(text, in: n))
+    }
+
+    /// `text` with each `-- include: _PART` line replaced by that part's statement (the part file
+    /// without its header comment): the way two queries share CTEs that take their parameters (a
+    /// SQLite view cannot). An unknown part is an error naming the query.
+    static func expanded(_ text: String, in name: String) throws(UsageError) -> String {
+        guard text.contains("\n-- include: ") else { return text }
+        var lines: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            guard line.hasPrefix("-- include: ") else {
+                lines.append(line)
+                continue
+            }
+            let part = line.dropFirst("-- include: ".count).trimmingCharacters(in: .whitespaces)
+            guard part.hasPrefix("_"), let (_, partText) = embedded.first(where: { $0.name == part }) else {
+                throw UsageError(
+                    "\(name).sql includes '\(part.prefix(60))', which is not a part of the library",
+                    command: "query")
+            }
+            let partLines = partText.split(separator: "\n", omittingEmptySubsequences: false)
+            lines.append(contentsOf: partLines.drop { $0.hasPrefix("--") || $0.isEmpty })
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Levenshtein distance, for suggesting a query name.
