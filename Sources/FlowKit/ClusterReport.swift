@@ -5,7 +5,8 @@ public import FlowStore
 extension ClusterReport {
     /// The report for the cluster of `address`; nil when the address is unknown.
     public static func load(
-        store: GraphStore, address: String, members: Int = 50, flows: Int = 10, transactions: Int = 100_000
+        store: any CaseReadStore, address: String, members: Int = 50, flows: Int = 10,
+        transactions: Int = 100_000
     ) throws(StoreError) -> ClusterReport? {
         guard let profile = try ClusterView.show(store: store, address: address, limit: members, offset: 0),
             let f = try ClusterView.flows(store: store, address: address, limit: transactions)

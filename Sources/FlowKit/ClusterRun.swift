@@ -135,7 +135,9 @@ public struct ClusterOptions: Sendable {
 /// they change are written, and the clusters equal a full rerun's. Otherwise it reclusters in
 /// full and says why.
 public enum Clustering {
-    public static func run(store: GraphStore, options: ClusterOptions) throws -> ClusterRunReport {
+    public static func run(store: some ClusterRunStore & CaseReadStore, options: ClusterOptions) throws
+        -> ClusterRunReport
+    {
         let clock = ContinuousClock()
         let start = clock.now
         let runParameters = JSONValue.object([
@@ -178,7 +180,7 @@ public enum Clustering {
     }
 
     static func run(
-        session: ClusterSession, options: ClusterOptions, clock: ContinuousClock,
+        session: some ClusterRunSession, options: ClusterOptions, clock: ContinuousClock,
         start: ContinuousClock.Instant
     ) throws -> Pending {
         let heuristics = options.heuristics.description
@@ -276,7 +278,8 @@ public enum Clustering {
     /// Why this run must recluster in full, or nil when it can update the last run
     /// incrementally; and the main-chain blocks above the last run.
     static func fullReason(
-        session: ClusterSession, options: ClusterOptions, last: ClusterRunRecord?, blocks: [ChainBlock]
+        session: some ClusterRunSession, options: ClusterOptions, last: ClusterRunRecord?,
+        blocks: [ChainBlock]
     ) throws -> (reason: String?, newBlocks: [ChainBlock]) {
         if options.full { return ("--full was given", []) }
         guard let last else { return ("first run on this database", []) }
@@ -321,7 +324,8 @@ public enum Clustering {
     }
 
     static func load(
-        session: ClusterSession, options: ClusterOptions, blocks: [ChainBlock], last: ClusterRunRecord?
+        session: some ClusterRunSession, options: ClusterOptions, blocks: [ChainBlock],
+        last: ClusterRunRecord?
     ) throws -> Input {
         let rule = options.changeRule
         let heuristicsUsed = rule?.heuristics ?? []

@@ -6,7 +6,8 @@ public import FlowStore
 /// Library entry points of `cluster show`, `cluster explain` and `cluster flows`.
 public enum ClusterView {
     /// The cluster of `address` (any case of a hex or bech32 address); nil when unknown.
-    public static func membership(store: GraphStore, address: String) throws(StoreError) -> ClusterMembership?
+    public static func membership(store: any CaseReadStore, address: String) throws(StoreError)
+        -> ClusterMembership?
     {
         guard try store.hasClusterRun() else {
             throw StoreError(
@@ -22,7 +23,7 @@ public enum ClusterView {
     /// Links of the membership path `show` resolves and prints.
     public static let pathLimit = 10
 
-    public static func show(store: GraphStore, address: String, limit: Int = 50, offset: Int = 0)
+    public static func show(store: any CaseReadStore, address: String, limit: Int = 50, offset: Int = 0)
         throws(StoreError)
         -> ClusterProfile?
     {
@@ -60,7 +61,8 @@ public enum ClusterView {
     }
 
     /// The chain of links that joined `a` and `b` (the evidence of the first `limit` looked up).
-    public static func explain(store: GraphStore, a: String, b: String, limit: Int = .max) throws(StoreError)
+    public static func explain(store: any CaseReadStore, a: String, b: String, limit: Int = .max)
+        throws(StoreError)
         -> ClusterExplanation
     {
         guard let ma = try membership(store: store, address: a) else {
@@ -104,7 +106,8 @@ public enum ClusterView {
     /// Bitcoin value between the cluster of `address` and other clusters, attributed per
     /// transaction with `ClusterFlows` (haircut), over its latest `limit` transactions; and
     /// account-model transfers per counterpart cluster and asset.
-    public static func flows(store: GraphStore, address: String, limit: Int = 100_000) throws(StoreError)
+    public static func flows(store: any CaseReadStore, address: String, limit: Int = 100_000)
+        throws(StoreError)
         -> ClusterFlowReport?
     {
         guard let m = try membership(store: store, address: address) else { return nil }
@@ -158,14 +161,15 @@ public enum ClusterView {
     }
 
     /// Heuristics text of each clustering run.
-    static func runHeuristics(_ store: GraphStore) throws(StoreError) -> [Int64: String] {
+    static func runHeuristics(_ store: any CaseReadStore) throws(StoreError) -> [Int64: String] {
         var out: [Int64: String] = [:]
         for r in try store.clusterRuns(limit: 10_000) { out[r.runId] = r.heuristics }
         return out
     }
 
     static func explained(
-        store: GraphStore, record: LinkRecord, runId: Int64?, runs: [Int64: String], from: UInt32, to: UInt32
+        store: any CaseReadStore, record: LinkRecord, runId: Int64?, runs: [Int64: String], from: UInt32,
+        to: UInt32
     ) throws(StoreError) -> ExplainedStep {
         let names = try store.addressTexts([Int64(from), Int64(to)])
         var heuristic = record.heuristic.name

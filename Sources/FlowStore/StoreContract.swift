@@ -194,9 +194,46 @@ public protocol AlertReader: Sendable {
         throws(StoreError) -> (fingerprint: String, history: [AlertReview])
 }
 
+/// What the cluster views read: a cluster's members, totals and flows, and the evidence behind
+/// each merge (`cluster show`, `cluster flows`, `cluster explain`, the cluster report).
+public protocol ClusterReader: CaseReader {
+    /// Member addresses of a cluster, `limit` (-1: all) from `offset`, in address order.
+    func clusterMembers(_ clusterId: Int64, limit: Int, offset: Int) throws(StoreError) -> [String]
+    /// What the cluster's members received and spent on the main chain.
+    func clusterBitcoinTotals(_ clusterId: Int64) throws(StoreError) -> ClusterBitcoinTotals
+    /// Runs `body` with a lookup of the stored merge record of an address id, in one read.
+    func withLinkLookup<T>(_ body: ((UInt32) throws -> StoredLink?) throws -> T) throws(StoreError) -> T
+    /// The evidence behind one merge between `from` and `to` (a transaction, a deposit).
+    func linkEvidence(
+        heuristic: LinkHeuristic, evidence: Int64, from: Int64, to: Int64, maxBlocks: Int64
+    ) throws(StoreError) -> LinkEvidence
+    /// Main-chain transactions in which a member spends or receives, newest first, at most `limit`.
+    func clusterFlowTransactions(_ clusterId: Int64, limit: Int) throws(StoreError)
+        -> [ClusterFlowTransaction]
+    /// Account transfers between the cluster and others, per counterparty cluster and asset.
+    func clusterTransferFlows(_ clusterId: Int64) throws(StoreError) -> [ClusterTransferFlow]
+    /// Warnings the clustering run `runId` stored.
+    func clusterWarnings(runId: Int64, limit: Int) throws(StoreError) -> [ClusterWarning]
+    /// The stored address-to-cluster rows (with each merge's provenance) in address order, `limit`
+    /// from `offset`: for exports and comparisons.
+    func clusterRows(limit: Int, offset: Int) throws(StoreError) -> [ClusterRow]
+}
+
+extension ClusterReader {
+    public func linkEvidence(heuristic: LinkHeuristic, evidence: Int64, from: Int64, to: Int64)
+        throws(StoreError)
+        -> LinkEvidence
+    {
+        try linkEvidence(heuristic: heuristic, evidence: evidence, from: from, to: to, maxBlocks: 3200)
+    }
+    public func clusterWarnings(runId: Int64) throws(StoreError) -> [ClusterWarning] {
+        try clusterWarnings(runId: runId, limit: 100)
+    }
+}
+
 /// Everything a use case reads of a case database: the read side of the store contract.
 public protocol CaseReadStore: RunRecorder, CaseReader, QueryLibraryReader, GraphSnapshotLoader, TraceReader,
-    AlertReader
+    AlertReader, ClusterReader
 {
     /// Where the database is (a file path, a server URL): errors name it.
     var path: String { get }

@@ -15,9 +15,10 @@
 //   out a `BitcoinPlanner` (ids, addresses and prevouts planned in memory from the store's state)
 //   and a `BlockBatchWriter` that inserts the planned rows, a batch per commit.
 // - Reference data: `ReferenceDataWriter` (tags from watchlists and label files, daily prices).
+// - Clustering: `ClusterRunStore` hands out one `ClusterRunSession` per run (the chain, the
+//   snapshot and state the heuristics need, and the run's results, committed together).
 //
-// Cluster sessions are not part of the contract yet (docs/architecture.md). The requirements
-// are the SQLite types' own declarations; keep them in step.
+// The requirements are the SQLite types' own declarations; keep them in step.
 
 public import FlowModel
 
@@ -139,8 +140,54 @@ public protocol ReferenceDataWriter: Sendable {
     func storePrices(_ rows: [PriceRow], source: String) throws(StoreError) -> (added: Int, replaced: Int)
 }
 
+/// The store side of one clustering run: what the heuristics read (the chain, the spend snapshot,
+/// the previous run's state) and what the run writes. Valid only inside the session's closure;
+/// everything written commits at the end of the run together, or not at all.
+public protocol ClusterRunSession: AnyObject {
+    /// The run's id (its `runs` record, also its clustering run id).
+    var runId: Int64 { get }
+    /// The last completed clustering run, if any.
+    func lastRun() throws -> ClusterRunRecord?
+    /// The main chain's blocks in height order (transaction id ranges) and what they cover.
+    func chain() throws -> (blocks: [ChainBlock], coverage: ClusterCoverage)
+    /// How many main-chain blocks up to block id `limit` there are, and a digest of their hashes
+    /// (a changed digest means a reorganisation below the last run's tip).
+    func mainDigest(upTo limit: Int64) throws -> (count: Int, digest: String)
+    /// How many inputs the last run could not attribute now have a known address.
+    func resolvedPendingInputs() throws -> Int
+    /// The stored address-to-cluster pairs and the last merge sequence number.
+    func clusterState() throws -> (pairs: [(address: UInt32, cluster: UInt32)], lastSequence: Int64)
+    /// The spend snapshot of `blocks` (the columns asked for), read whole when `scanAll`, with
+    /// the ids of inputs whose address is unknown.
+    func loadSnapshot(blocks: [ChainBlock], columns: SnapshotColumns, scanAll: Bool, threads: Int) throws -> (
+        snapshot: UTXOSnapshot, pendingInputs: [Int64]
+    )
+    /// Which of `addresses` were paid in a block up to `maxBlockId`.
+    func paidBefore(_ addresses: Set<UInt32>, maxBlockId: Int64) throws -> Set<UInt32>
+    /// What the deposit-address heuristic reads: value-moving account transfers, the addresses
+    /// tagged with one of `categories`, and each asset's decimals.
+    func depositInput(categories: [String]) throws -> (
+        transfers: [DepositTransfer], exchanges: Set<UInt32>, decimals: [Int64: Int]
+    )
+    /// Stores the run's clusters, merges (with evidence) and warnings.
+    func write(_ w: ClusterWrite) throws
+    /// Records the finished run.
+    func finish(_ r: ClusterRunRecord, summary: String) throws
+}
+
+/// A store clustering runs write to: one run at a time, holding the writer lock throughout.
+public protocol ClusterRunStore: CaseReader {
+    /// The session `withClusterSession` hands out.
+    associatedtype Session: ClusterRunSession
+    /// Runs `body` as one clustering run recorded with `parameters`; commits what it wrote when
+    /// `body` returns, rolls everything back when it throws.
+    func withClusterSession<T>(parameters: String, _ body: (Session) throws -> T) throws -> T
+}
+
 extension TransferWriter: TransferSink, StoredTransferAmender {}
+
+extension ClusterSession: ClusterRunSession {}
 
 extension BitcoinWriter: BlockBatchWriter {}
 
-extension GraphStore: TransferStore, BlockStore, ReferenceDataWriter {}
+extension GraphStore: TransferStore, BlockStore, ReferenceDataWriter, ClusterRunStore {}

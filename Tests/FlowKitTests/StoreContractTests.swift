@@ -20,7 +20,7 @@ import Testing
     }
 
     /// Every requirement forwarded to `base`, each call logged.
-    struct ForwardingStore: CaseReadStore {
+    struct ForwardingStore: CaseReadStore, ClusterRunStore {
         let base: GraphStore
         let calls = CallLog()
         var path: String { base.path }
@@ -311,6 +311,56 @@ import Testing
             calls.record("review")
             return try base.review(alert: id, status: status, note: note, reviewer: reviewer, at: at)
         }
+
+        func clusterMembers(_ clusterId: Int64, limit: Int, offset: Int) throws(StoreError) -> [String] {
+            calls.record("clusterMembers")
+            return try base.clusterMembers(clusterId, limit: limit, offset: offset)
+        }
+
+        func clusterBitcoinTotals(_ clusterId: Int64) throws(StoreError) -> ClusterBitcoinTotals {
+            calls.record("clusterBitcoinTotals")
+            return try base.clusterBitcoinTotals(clusterId)
+        }
+
+        func withLinkLookup<T>(_ body: ((UInt32) throws -> StoredLink?) throws -> T) throws(StoreError) -> T {
+            calls.record("withLinkLookup")
+            return try base.withLinkLookup(body)
+        }
+
+        func linkEvidence(
+            heuristic: LinkHeuristic, evidence: Int64, from: Int64, to: Int64, maxBlocks: Int64
+        ) throws(StoreError) -> LinkEvidence {
+            calls.record("linkEvidence")
+            return try base.linkEvidence(
+                heuristic: heuristic, evidence: evidence, from: from, to: to, maxBlocks: maxBlocks)
+        }
+
+        func clusterFlowTransactions(_ clusterId: Int64, limit: Int) throws(StoreError)
+            -> [ClusterFlowTransaction]
+        {
+            calls.record("clusterFlowTransactions")
+            return try base.clusterFlowTransactions(clusterId, limit: limit)
+        }
+
+        func clusterTransferFlows(_ clusterId: Int64) throws(StoreError) -> [ClusterTransferFlow] {
+            calls.record("clusterTransferFlows")
+            return try base.clusterTransferFlows(clusterId)
+        }
+
+        func clusterWarnings(runId: Int64, limit: Int) throws(StoreError) -> [ClusterWarning] {
+            calls.record("clusterWarnings")
+            return try base.clusterWarnings(runId: runId, limit: limit)
+        }
+
+        func clusterRows(limit: Int, offset: Int) throws(StoreError) -> [ClusterRow] {
+            calls.record("clusterRows")
+            return try base.clusterRows(limit: limit, offset: offset)
+        }
+
+        func withClusterSession<T>(parameters: String, _ body: (ClusterSession) throws -> T) throws -> T {
+            calls.record("withClusterSession")
+            return try base.withClusterSession(parameters: parameters, body)
+        }
     }
 
     static func ledger() throws -> GraphStore {
@@ -365,5 +415,54 @@ import Testing
         #expect(AddressReportRender.json(b).rendered() == AddressReportRender.json(a).rendered())
         #expect(
             other.calls.all.isSuperset(of: ["addressHistory", "addressCounterparties", "addressExposure"]))
+    }
+
+    @Test("clustering and the cluster views through another implementation equal the SQLite ones")
+    func clusters() throws {
+        func blocks() throws -> GraphStore {
+            let (store, _) = try Fixtures.freshStore()
+            let etl = Fixtures.sampleData + "/bitcoin-json/bitcoin-etl/bitcoin/stream_50001_50002"
+            _ = try BitcoinJSONIngest.run(
+                store: store,
+                files: try IngestPlan.classify(paths: [
+                    "\(etl)/expected_blocks.json", "\(etl)/expected_transactions.json",
+                ]).files, network: .mainnet)
+            _ = try TagImport.run(
+                store: store, path: Fixtures.sampleData + "/watchlists/sanctioned_addresses_XBT.txt",
+                options: TagImportOptions(category: "sanctions"))
+            return store
+        }
+        let sqlite = try blocks()
+        let other = ForwardingStore(base: try blocks())
+        let direct = try Clustering.run(store: sqlite, options: ClusterOptions(threads: 1))
+        let through = try Clustering.run(store: other, options: ClusterOptions(threads: 1))
+        #expect(
+            through.clusters == direct.clusters && through.clusteredAddresses == direct.clusteredAddresses)
+        #expect(direct.clusteredAddresses > 0, "blocks 50001-50002 have multi-input spends")
+        #expect(
+            try other.clusterRows(limit: 1000, offset: 0).map(\.description)
+                == sqlite.clusterRows(limit: 1000, offset: 0).map(\.description))
+        // The views of a cluster made by a merge, through both.
+        let top = try #require(try sqlite.clusterRows(limit: 100_000, offset: 0).first { $0.parentId != nil })
+        let address = try #require(try sqlite.clusterMembers(top.clusterId, limit: 2, offset: 0).last)
+        let first = try #require(try sqlite.clusterMembers(top.clusterId, limit: 1, offset: 0).first)
+        let a = try #require(try ClusterView.show(store: sqlite, address: address))
+        let b = try #require(try ClusterView.show(store: other, address: address))
+        #expect(ClusterRender.showJSON(b).rendered() == ClusterRender.showJSON(a).rendered())
+        let fa = try #require(try ClusterView.flows(store: sqlite, address: address))
+        let fb = try #require(try ClusterView.flows(store: other, address: address))
+        #expect(
+            ClusterRender.flowsJSON(fb, limit: 100).rendered()
+                == ClusterRender.flowsJSON(fa, limit: 100).rendered())
+        let xa = try ClusterView.explain(store: sqlite, a: address, b: first)
+        let xb = try ClusterView.explain(store: other, a: address, b: first)
+        #expect(xa.sameCluster && !xa.steps.isEmpty)
+        #expect(ClusterRender.explainJSON(xb).rendered() == ClusterRender.explainJSON(xa).rendered())
+        #expect(
+            other.calls.all.isSuperset(of: [
+                "withClusterSession", "clusterMembers", "clusterBitcoinTotals", "withLinkLookup",
+                "linkEvidence",
+                "clusterFlowTransactions",
+            ]))
     }
 }
