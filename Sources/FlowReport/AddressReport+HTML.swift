@@ -69,7 +69,28 @@ extension AddressReportRender {
                         )
                 ))
         }
-        // Activity
+        page.sections.append(activitySection(r))
+        let (balance, charts) = balanceSection(r)
+        page.sections.append(balance)
+        let (counterparties, pictures) = counterpartiesSection(r)
+        page.sections.append(counterparties)
+        page.sections.append(exposureSection(r))
+        if let cluster = clusterSection(r) { page.sections.append(cluster) }
+        if let alerts = alertsSection(r) { page.sections.append(alerts) }
+        page.footnotes = [
+            .text(
+                "Amounts are exact, in each asset's units. Bitcoin counterparties: in a transaction where the address spends, every other address paid is one it sent to; where it is paid without spending, every input address is one it received from, credited with the full amount."
+            ),
+            .text(
+                "Each section is a query of the library: balance-history, top-counterparties, tag-exposure, address-alerts (chainflow query NAME --param address=…)."
+            ),
+        ]
+        return Page(html: page.render(), charts: charts, pictures: pictures)
+    }
+
+    /// Assets received, sent and held, fees, and values where prices exist.
+    static func activitySection(_ r: AddressReport) -> HTMLSection {
+        let p = r.profile
         var activity: [HTML] = []
         activity.append(
             HTMLTable(
@@ -123,8 +144,12 @@ extension AddressReportRender {
                     note: note
                 ).html)
         }
-        page.sections.append(HTMLSection(title: "Activity", id: "activity", blocks: activity))
-        // Balance over time
+        return HTMLSection(title: "Activity", id: "activity", blocks: activity)
+    }
+
+    /// A balance chart and the latest movements per asset; also the number of charts.
+    static func balanceSection(_ r: AddressReport) -> (HTMLSection, charts: Int) {
+        let p = r.profile
         var balance: [HTML] = []
         var charts = 0
         if r.history.isEmpty {
@@ -173,8 +198,11 @@ extension AddressReportRender {
                     cssClass: "wrap"
                 ).html)
         }
-        page.sections.append(HTMLSection(title: "Balance over time", id: "balance", blocks: balance))
-        // Counterparties
+        return (HTMLSection(title: "Balance over time", id: "balance", blocks: balance), charts)
+    }
+
+    /// A picture and a table of the largest counterparties per asset; also the pictures.
+    static func counterpartiesSection(_ r: AddressReport) -> (HTMLSection, pictures: [SVGFlowPicture]) {
         var cps: [HTML] = []
         var pictures: [SVGFlowPicture] = []
         var assets: [String] = []
@@ -218,8 +246,11 @@ extension AddressReportRender {
                     note: "The largest \(r.counterpartyLimit) per asset by received + sent."
                 ).html)
         }
-        page.sections.append(HTMLSection(title: "Counterparties", id: "counterparties", blocks: cps))
-        // Exposure
+        return (HTMLSection(title: "Counterparties", id: "counterparties", blocks: cps), pictures)
+    }
+
+    /// Direct counterparties that carry tags, by category and one by one.
+    static func exposureSection(_ r: AddressReport) -> HTMLSection {
         var exposure: [HTML] = []
         if r.exposure.isEmpty {
             exposure.append(.paragraph("No direct counterparty carries a tag."))
@@ -255,63 +286,56 @@ extension AddressReportRender {
                     }
                 ).html)
         }
-        page.sections.append(
-            HTMLSection(title: "Exposure to tagged categories", id: "exposure", blocks: exposure))
-        // Cluster
-        if let c = p.cluster {
-            var blocks: [HTML] = [
-                HTML(raw: "<p>")
-                    + (c.size > 1
-                        ? .text(
-                            "In cluster \(c.clusterAddress) (id \(c.clusterId)) with \(Render.grouped(c.size - 1)) other address\(c.size == 2 ? "" : "es"); "
-                        ) + .code("chainflow cluster show") + .text(" lists them and ")
-                            + .code("chainflow cluster explain")
-                            + .text(" shows why.")
-                        : .text("No clustering heuristic joined this address to another."))
-                    + HTML(raw: "</p>\n")
-            ]
-            if !p.clusterTags.isEmpty {
-                blocks.append(
-                    HTMLTable(
-                        caption: "Members with tags",
-                        columns: [.init("address"), .init("category"), .init("label")],
-                        rows: p.clusterTags.map { [.code($0.address), .chip($0.category), .text($0.label)] }
-                    ).html)
-            }
-            page.sections.append(HTMLSection(title: "Cluster", id: "cluster", blocks: blocks))
-        }
-        if !r.alerts.isEmpty {
-            page.sections.append(
-                HTMLSection(
-                    title: "AML alerts", id: "alerts",
-                    blocks: [
-                        HTMLTable(
-                            columns: [
-                                .init("alert", numeric: true), .init("rule"), .init("severity"),
-                                .init("role"),
-                                .init("window"), .init("explanation"),
-                            ],
-                            rows: r.alerts.map { a in
-                                [
-                                    .text(String(a.id)), .text(a.rule),
-                                    HTML(raw: "<span class=\"badge sev-\(severityClass(a.severity))\">")
-                                        + .text(a.severity) + HTML(raw: "</span>"),
-                                    .text(a.role), .text("\(a.windowStart) – \(a.windowEnd)"),
-                                    .text(a.explanation),
-                                ]
-                            }
-                        ).html
-                    ]))
-        }
-        page.footnotes = [
-            .text(
-                "Amounts are exact, in each asset's units. Bitcoin counterparties: in a transaction where the address spends, every other address paid is one it sent to; where it is paid without spending, every input address is one it received from, credited with the full amount."
-            ),
-            .text(
-                "Each section is a query of the library: balance-history, top-counterparties, tag-exposure, address-alerts (chainflow query NAME --param address=…)."
-            ),
+        return HTMLSection(title: "Exposure to tagged categories", id: "exposure", blocks: exposure)
+    }
+
+    /// The address's cluster and its tagged members, when a clustering run placed it.
+    static func clusterSection(_ r: AddressReport) -> HTMLSection? {
+        let p = r.profile
+        guard let c = p.cluster else { return nil }
+        var blocks: [HTML] = [
+            HTML(raw: "<p>")
+                + (c.size > 1
+                    ? .text(
+                        "In cluster \(c.clusterAddress) (id \(c.clusterId)) with \(Render.grouped(c.size - 1)) other address\(c.size == 2 ? "" : "es"); "
+                    ) + .code("chainflow cluster show") + .text(" lists them and ")
+                        + .code("chainflow cluster explain")
+                        + .text(" shows why.")
+                    : .text("No clustering heuristic joined this address to another."))
+                + HTML(raw: "</p>\n")
         ]
-        return Page(html: page.render(), charts: charts, pictures: pictures)
+        if !p.clusterTags.isEmpty {
+            blocks.append(
+                HTMLTable(
+                    caption: "Members with tags",
+                    columns: [.init("address"), .init("category"), .init("label")],
+                    rows: p.clusterTags.map { [.code($0.address), .chip($0.category), .text($0.label)] }
+                ).html)
+        }
+        return HTMLSection(title: "Cluster", id: "cluster", blocks: blocks)
+    }
+
+    /// The AML alerts the address is part of, when there are any.
+    static func alertsSection(_ r: AddressReport) -> HTMLSection? {
+        guard !r.alerts.isEmpty else { return nil }
+        return HTMLSection(
+            title: "AML alerts", id: "alerts",
+            blocks: [
+                HTMLTable(
+                    columns: [
+                        .init("alert", numeric: true), .init("rule"), .init("severity"), .init("role"),
+                        .init("window"), .init("explanation"),
+                    ],
+                    rows: r.alerts.map { a in
+                        [
+                            .text(String(a.id)), .text(a.rule),
+                            HTML(raw: "<span class=\"badge sev-\(severityClass(a.severity))\">")
+                                + .text(a.severity) + HTML(raw: "</span>"),
+                            .text(a.role), .text("\(a.windowStart) – \(a.windowEnd)"), .text(a.explanation),
+                        ]
+                    }
+                ).html
+            ])
     }
 
     package static func severityClass(_ s: String) -> String {

@@ -6,9 +6,9 @@ import FlowTestSupport
 import Foundation
 import Testing
 
-/// The trace, AML run and cluster reports in Markdown, CSV and JSON, compared byte for byte with
-/// recorded files (`Golden`, FlowTestSupport) on small deterministic cases built from SampleData.
-/// HTML is covered by the screenshot tests. Re-record deliberately with
+/// The trace, AML run, cluster and address reports in Markdown, CSV, JSON and HTML, compared byte
+/// for byte with recorded files (`Golden`, FlowTestSupport) on small deterministic cases built from
+/// SampleData; how the HTML looks is covered by the screenshot tests. Re-record deliberately with
 /// `RECORD_GOLDENS=1 swift test --filter ReportGoldenTests`, then read the diff.
 @Suite("Reports match the recorded goldens")
 struct ReportGoldenTests {
@@ -47,6 +47,7 @@ struct ReportGoldenTests {
         try Golden.check(TraceRender.csv(run), "trace-ledger-tx4-haircut.csv", in: Self.goldens)
         try Golden.check(
             TraceRender.json(run).rendered() + "\n", "trace-ledger-tx4-haircut.json", in: Self.goldens)
+        try Self.checkHTML(TraceRender.html(run), "trace-ledger-tx4-haircut.html", in: Self.goldens)
     }
 
     @Test("Satoshi's coins forward, 6 hops, haircut, on the Bitcoin sample: Markdown, CSV, JSON")
@@ -57,6 +58,16 @@ struct ReportGoldenTests {
         try Golden.check(TraceRender.csv(run), "trace-satoshi-6hops.csv", in: Self.goldens)
         try Golden.check(
             TraceRender.json(run).rendered() + "\n", "trace-satoshi-6hops.json", in: Self.goldens)
+        try Self.checkHTML(TraceRender.html(run), "trace-satoshi-6hops.html", in: Self.goldens)
+    }
+
+    @Test("address reports (HTML): Satoshi on the Bitcoin sample, ACC-2001 on the ledger")
+    func addressReports() throws {
+        let bitcoin = try #require(
+            try AddressReport.load(store: try Self.bitcoinStore(), address: SampleCaseDB.satoshi))
+        try Self.checkHTML(AddressReportRender.html(bitcoin).html, "address-satoshi.html", in: Self.goldens)
+        let ledger = try #require(try AddressReport.load(store: try Self.ledgerStore(), address: "ACC-2001"))
+        try Self.checkHTML(AddressReportRender.html(ledger).html, "address-acc-2001.html", in: Self.goldens)
     }
 
     @Test("AML run with the default rules on the sample ledger: Markdown, CSV, JSON")
@@ -66,6 +77,7 @@ struct ReportGoldenTests {
         try Golden.check(AmlRender.markdown(result), "aml-ledger.md", in: Self.goldens)
         try Golden.check(AmlRender.csv(result), "aml-ledger.csv", in: Self.goldens)
         try Golden.check(AmlRender.json(result).rendered() + "\n", "aml-ledger.json", in: Self.goldens)
+        try Self.checkHTML(AmlRender.html(result), "aml-ledger.html", in: Self.goldens)
     }
 
     @Test(
@@ -102,6 +114,18 @@ struct ReportGoldenTests {
             try #require(try ClusterReport.load(store: store, address: "ACC-2001")), "cluster-acc-2001")
     }
 
+    /// An HTML page against its golden, with the page's style sheet (the same in every page, and
+    /// checked to be the one `HTMLPage` writes) left out of the recorded file.
+    static func checkHTML(
+        _ html: String, _ name: String, in folder: URL, sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
+        let style = "<style>\n\(HTMLPage.css)</style>\n"
+        #expect(html.contains(style), "\(name): the page's style sheet", sourceLocation: sourceLocation)
+        try Golden.check(
+            html.replacingOccurrences(of: style, with: "<style>…</style>\n"), name, in: folder,
+            sourceLocation: sourceLocation)
+    }
+
     static func checkProfile(
         _ profile: ClusterReport, _ name: String, sourceLocation: SourceLocation = #_sourceLocation
     ) throws {
@@ -111,6 +135,9 @@ struct ReportGoldenTests {
             ClusterReportRender.csv(profile), name + ".csv", in: goldens, sourceLocation: sourceLocation)
         try Golden.check(
             ClusterReportRender.json(profile).rendered() + "\n", name + ".json", in: goldens,
+            sourceLocation: sourceLocation)
+        try checkHTML(
+            ClusterReportRender.html(profile).html, name + ".html", in: goldens,
             sourceLocation: sourceLocation)
     }
 }
