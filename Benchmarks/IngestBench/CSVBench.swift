@@ -1,5 +1,6 @@
 import FlowIngest
 import FlowKit
+import FlowModel
 import FlowReport
 import FlowStore
 import Foundation
@@ -7,7 +8,7 @@ import Foundation
 /// Writes a transfers CSV with AMLSim's columns: `rows` transfers between `accounts` accounts,
 /// amounts with 2 decimals, one transfer every 10 seconds from 2017-01-01 (deterministic).
 func writeTransfersCSV(path: String, rows: Int, accounts: Int) throws {
-    var random = BenchRandom(seed: 0x5eed)
+    var random = SplitMix64(seed: 0x5eed)
     func next() -> UInt64 { random.next() }
     var out = "tran_id,orig_acct,bene_acct,tx_type,base_amt,tran_timestamp,is_sar,alert_id\n"
     out.reserveCapacity(rows * 80)

@@ -1,5 +1,6 @@
 import FlowIngest
 import FlowKit
+import FlowModel
 import FlowReport
 import FlowStore
 import Foundation
@@ -9,7 +10,7 @@ import Foundation
 /// price: one in 20 failed) and a token_transfers.csv with one ERC-20 transfer per transaction
 /// over 50 tokens; 100 transactions per block, one block every 12 seconds (deterministic).
 func writeEthereumExport(dir: String, rows: Int, accounts: Int) throws -> [String] {
-    var random = BenchRandom(seed: 0xe7e7)
+    var random = SplitMix64(seed: 0xe7e7)
     func next() -> UInt64 { random.next() }
     func hex(_ v: UInt64, _ digits: Int) -> String {
         let s = String(v, radix: 16)

@@ -1,4 +1,5 @@
 import FlowBitcoin
+import FlowModel
 
 /// The script templates the generator pays to, with their target share of payments.
 enum SimScript: UInt8, CaseIterable {

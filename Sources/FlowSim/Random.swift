@@ -1,26 +1,6 @@
-/// SplitMix64 (Steele, Lea & Flood 2014): a tiny, fast mixer used to seed `SimRandom` and to derive
-/// per-address key material from an id without storing it.
-struct SplitMix64 {
-    var state: UInt64
+import FlowModel
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        return SplitMix64.mix(state)
-    }
-
-    /// The SplitMix64 finalizer: a bijective mix of one 64-bit word.
-    @inline(__always)
-    static func mix(_ value: UInt64) -> UInt64 {
-        var z = value
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-}
-
-/// xoshiro256** (Blackman & Vigna 2018), seeded through SplitMix64.
+/// xoshiro256** (Blackman & Vigna 2018), seeded through SplitMix64 (FlowModel).
 ///
 /// The generator never touches the system RNG and draws only integers, so a given seed produces
 /// the same stream on every platform. Every helper below uses integer arithmetic only (no

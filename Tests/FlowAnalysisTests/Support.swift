@@ -2,22 +2,8 @@ import FlowAnalysis
 import FlowModel
 import Testing
 
-/// A deterministic pseudo-random stream (SplitMix64) for property tests.
-struct TestRandom {
-    var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
-    }
-
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
+/// The property tests' deterministic stream (a failure replays from its seed).
+typealias TestRandom = SplitMix64
 
 /// Builds a `UTXOSnapshot` transaction by transaction for tests.
 struct SnapshotBuilder {

@@ -68,18 +68,6 @@ struct BalanceHistoryTests {
         ORDER BY asset_id, k1, k2, k3
         """#
 
-    /// A deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Seeded: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Signed decimal arithmetic on digit strings, independent of `UInt256` and of the limbs of
     /// the window function: schoolbook addition and subtraction of magnitudes.
     struct Decimal {
@@ -153,7 +141,7 @@ struct BalanceHistoryTests {
     }
 
     /// A random amount: zero, small, near 2^63, beyond 2^64, or up to 2^256 − 1.
-    static func amount(_ rng: inout Seeded) -> UInt256 {
+    static func amount(_ rng: inout SplitMix64) -> UInt256 {
         switch rng.next() % 6 {
         case 0: return .zero
         case 1: return UInt256(rng.next() % 1_000_000)
@@ -166,7 +154,7 @@ struct BalanceHistoryTests {
 
     /// An SQL literal of `amount` as chainflow stores it: INTEGER below 2^63, else a 32-byte BLOB;
     /// some as decimal text, which the amount functions accept too.
-    static func literal(_ amount: UInt256?, _ rng: inout Seeded) -> String {
+    static func literal(_ amount: UInt256?, _ rng: inout SplitMix64) -> String {
         guard let amount else { return "NULL" }
         if let small = amount.uint64, small <= UInt64(Int64.max) { return String(small) }
         if rng.next() % 4 == 0 { return "'\(amount.decimalString)'" }
@@ -177,7 +165,7 @@ struct BalanceHistoryTests {
         "amount_balance gives Σ received − Σ sent exactly over running and sliding frames, beyond 2^64 and 2^256",
         arguments: [1, 2, 3])
     func windowFunctionIsExact(seed: UInt64) throws {
-        var rng = Seeded(state: seed)
+        var rng = SplitMix64(seed: seed)
         let (store, _) = try Fixtures.freshStore()
         var rows: [(part: Int, received: UInt256?, sent: UInt256?)] = []
         for _ in 0..<300 {
@@ -240,7 +228,7 @@ struct BalanceHistoryTests {
     @Test(
         "amount_sum and amount_text (C API) are exact in both representations; NULL, empty groups, overflow")
     func amountFunctions() throws {
-        var rng = Seeded(state: 7)
+        var rng = SplitMix64(seed: 7)
         let (store, _) = try Fixtures.freshStore()
         var rows: [(group: Int, amount: UInt256?)] = []
         for _ in 0..<200 {
@@ -321,7 +309,7 @@ struct BalanceHistoryTests {
         "balance-history gives what the quadratic query gave, on every address of a random multi-asset ledger"
     )
     func sameAsQuadraticOnLedger() throws {
-        var rng = Seeded(state: 15)
+        var rng = SplitMix64(seed: 15)
         let (store, dir) = try Fixtures.freshStore()
         // 12 accounts, 3 assets, many transfers at the same second, self-transfers, zero amounts,
         // amounts beyond 2^64 (whole base units: no decimals).

@@ -136,21 +136,9 @@ struct AmountTests {
         #expect(UInt256.parseAmount(text, decimals: decimals) == .failure(failure), "\(text) / \(decimals)")
     }
 
-    /// SplitMix64: a small deterministic generator, so a failure reproduces.
-    struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9e37_79b9_7f4a_7c15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-            z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test("random values of every size: decimal text and base-unit text round-trip exactly")
     func randomRoundTrips() throws {
-        var rng = SplitMix64(state: 20_240_927)
+        var rng = SplitMix64(seed: 20_240_927)
         for _ in 0..<2000 {
             // Sizes from one bit to 256 bits, so that every limb boundary is crossed.
             let bits = Int.random(in: 1...256, using: &rng)
