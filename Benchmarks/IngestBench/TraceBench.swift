@@ -100,16 +100,22 @@ func traceBenchmark(dir: String, txs: Int, files: [String], runs: Int, threads: 
     var ends: [Double] = []
     var runLoad: [Double] = []
     var runTrace: [Double] = []
+    var runReport: [Double] = []
+    var runRender: [Double] = []
     for _ in 1...runs {
         let start = DispatchTime.now()
         let r = try Trace.run(
             store: store, options: TraceOptions(from: [name], threads: allThreads, limit: 1000))
+        let ran = seconds(start)
+        let rendering = DispatchTime.now()
         _ = TraceRender.json(r).rendered()
+        runRender.append(seconds(rendering))
         ends.append(seconds(start))
+        runReport.append(ran - r.loadSeconds - r.traceSeconds)
         runLoad.append(r.loadSeconds)
         runTrace.append(r.traceSeconds)
     }
     print(
-        "chainflow trace end to end: median \(String(format: "%.2f", traceMedian(ends))) s (load \(String(format: "%.2f", traceMedian(runLoad))) s, trace \(ms(traceMedian(runTrace)))); load alone median \(String(format: "%.2f", traceMedian(loads))) s; peak memory \(Int(peakMemoryMiB())) MiB"
+        "chainflow trace end to end: median \(String(format: "%.2f", traceMedian(ends))) s (load \(String(format: "%.2f", traceMedian(runLoad))) s, trace \(ms(traceMedian(runTrace))), seeds and report \(ms(traceMedian(runReport))), JSON \(ms(traceMedian(runRender)))); load alone median \(String(format: "%.2f", traceMedian(loads))) s; peak memory \(Int(peakMemoryMiB())) MiB"
     )
 }

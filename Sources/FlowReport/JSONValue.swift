@@ -40,11 +40,12 @@ public enum JSONValue: Sendable, Equatable {
             }
             out += "[\n"
             for (i, item) in items.enumerated() {
-                out += String(repeating: "  ", count: indent + 1)
+                JSONValue.indent(indent + 1, into: &out)
                 item.write(into: &out, indent: indent + 1)
                 out += i + 1 < items.count ? ",\n" : "\n"
             }
-            out += String(repeating: "  ", count: indent) + "]"
+            JSONValue.indent(indent, into: &out)
+            out += "]"
         case .object(let fields):
             if fields.isEmpty {
                 out += "{}"
@@ -52,18 +53,36 @@ public enum JSONValue: Sendable, Equatable {
             }
             out += "{\n"
             for (i, (key, value)) in fields.enumerated() {
-                out += String(repeating: "  ", count: indent + 1)
+                JSONValue.indent(indent + 1, into: &out)
                 JSONValue.escape(key, into: &out)
                 out += ": "
                 value.write(into: &out, indent: indent + 1)
                 out += i + 1 < fields.count ? ",\n" : "\n"
             }
-            out += String(repeating: "  ", count: indent) + "}"
+            JSONValue.indent(indent, into: &out)
+            out += "}"
+        }
+    }
+
+    /// Two spaces per level, without building a string per line.
+    private static let indents = (0..<16).map { String(repeating: "  ", count: $0) }
+
+    private static func indent(_ level: Int, into out: inout String) {
+        if level < indents.count {
+            out += indents[level]
+        } else {
+            out += String(repeating: "  ", count: level)
         }
     }
 
     package static func escape(_ s: String, into out: inout String) {
         out += "\""
+        // Most text (ids, amounts, times, names) needs no escape: append it whole.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5c }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

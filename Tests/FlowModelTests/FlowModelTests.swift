@@ -67,3 +67,49 @@ struct FlowModelTests {
         #expect(Hex.encode([0xde, 0xad]) == "dead")
     }
 }
+
+@Suite("ISO-8601 times")
+struct IsoTimeTests {
+    /// The civil date of `t` field by field through Foundation-free integer arithmetic, as text
+    /// built by interpolation: the reference the fast path is compared with.
+    static func reference(_ t: Int64) -> String {
+        let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
+        let secs = t - days * 86_400
+        var y: Int64 = 1970
+        var rest = days
+        func leap(_ y: Int64) -> Bool { y % 4 == 0 && (y % 100 != 0 || y % 400 == 0) }
+        while rest < 0 {
+            y -= 1
+            rest += leap(y) ? 366 : 365
+        }
+        while rest >= (leap(y) ? 366 : 365) {
+            rest -= leap(y) ? 366 : 365
+            y += 1
+        }
+        let lengths: [Int64] = [31, leap(y) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+        var m = 0
+        while rest >= lengths[m] {
+            rest -= lengths[m]
+            m += 1
+        }
+        func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        return
+            "\(y)-\(two(Int64(m + 1)))-\(two(rest + 1))T\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))Z"
+    }
+
+    @Test("times from year 1000 to 9999 and around them equal a day-by-day civil calendar")
+    func againstCalendar() {
+        var random = SplitMix64(seed: 86_400)
+        let low: Int64 = -30_610_224_000  // 1000-01-01
+        let high: Int64 = 253_402_300_799  // 9999-12-31T23:59:59
+        var samples: [Int64] = [
+            0, -1, 1, 951_782_400, 1_231_006_505, low, low - 1, high, high + 1, 4_107_542_400,
+        ]
+        for _ in 0..<2000 {
+            samples.append(low - 86_400 * 400 + Int64(random.below(Int(high - low) + 86_400 * 800)))
+        }
+        for t in samples {
+            #expect(TimeParser.isoString(t) == Self.reference(t), "t = \(t)")
+        }
+    }
+}
