@@ -137,6 +137,10 @@ public struct AccountTraceGraph: Sendable {
     /// (positions, ascending).
     public var eventStart: [Int32] = [0]
     public var events: [Int32] = []
+    /// For each index `i` into `events` (address `a`'s range), the first index `j >= i` of that
+    /// range whose transfer `a` pays, or the range's end: where a forward trace finds the next
+    /// outflow without walking past the inflows between (a hub receives thousands).
+    public var nextOutflow: [Int32] = []
 
     public init() {}
 
@@ -179,6 +183,17 @@ public struct AccountTraceGraph: Sendable {
             if to[k] != 0 {
                 events[Int(fill[Int(to[k])])] = Int32(k)
                 fill[Int(to[k])] += 1
+            }
+        }
+        nextOutflow = [Int32](repeating: 0, count: events.count)
+        for a in 0..<(eventStart.count - 1) {
+            let start = Int(eventStart[a])
+            var next = eventStart[a + 1]
+            var j = Int(next) - 1
+            while j >= start {
+                if from[Int(events[j])] == UInt32(a) { next = Int32(j) }
+                nextOutflow[j] = next
+                j -= 1
             }
         }
     }

@@ -60,7 +60,7 @@ public struct AccountTracer {
         var scheduled: Int64?
         /// Forward: tainted arrivals not yet applied; backward: demanded outflows not yet swept
         /// (event indexes).
-        var pending: [Int] = []
+        var pending = PendingEvents()
         /// Backward: the balance before each event and the unknown funds each outflow drew.
         var before: [UInt256] = []
         var shortfall: [UInt256] = []
@@ -252,7 +252,7 @@ public struct AccountTracer {
         }
         carried[p] = amount
         let s = account(y)
-        accounts[s].pending.append(eventIndex(y, p))
+        accounts[s].pending.insert(eventIndex(y, p))
         scheduleForward(s)
     }
 
@@ -263,12 +263,12 @@ public struct AccountTracer {
         var from: Int
         if accounts[s].tainted != .zero || accounts[s].poisoned {
             from = accounts[s].cursor
-        } else if let first = accounts[s].pending.min() {
+        } else if let first = accounts[s].pending.min {
             from = first + 1
         } else {
             return
         }
-        while from < end && g.from[Int(g.events[from])] != a { from += 1 }
+        if from < end { from = Int(g.nextOutflow[from]) }
         guard from < end else { return }
         let key = 2 * Int64(g.events[from])
         if let current = accounts[s].scheduled, current <= key { return }
@@ -284,7 +284,7 @@ public struct AccountTracer {
             let k = Int(g.events[i])
             accounts[s].cursor += 1
             if g.to[k] == a {
-                if let at = accounts[s].pending.firstIndex(of: i) { accounts[s].pending.remove(at: at) }
+                accounts[s].pending.remove(i)
                 inflow(s, k)
             } else {
                 let amount = outflow(s, g.amount[k])
@@ -425,7 +425,7 @@ public struct AccountTracer {
         }
         carried[p] = amount
         let s = account(x)
-        accounts[s].pending.append(eventIndex(x, p))
+        accounts[s].pending.insert(eventIndex(x, p))
         scheduleBackward(s)
     }
 
@@ -437,7 +437,7 @@ public struct AccountTracer {
         var from: Int
         if accounts[s].tainted != .zero || accounts[s].poisoned {
             from = accounts[s].cursor - 1
-        } else if let last = accounts[s].pending.max() {
+        } else if let last = accounts[s].pending.max {
             from = last
         } else {
             return
@@ -483,8 +483,7 @@ public struct AccountTracer {
             giveBack(s, p, part)
             return
         }
-        if let at = accounts[s].pending.firstIndex(of: e) {
-            accounts[s].pending.remove(at: at)
+        if accounts[s].pending.remove(e) {
             let demand = carried[p] ?? .zero
             if policy == .poison {
                 accounts[s].poisoned = true
@@ -542,5 +541,56 @@ public struct AccountTracer {
         }
         result.steps += 1
         departBack(p, amount, seed: false)
+    }
+}
+
+/// An account's pending event indexes, kept in order: the smallest and largest are read in O(1)
+/// and an index is found by binary search, so a hub with thousands of tainted arrivals does not
+/// scan them all per event. Arrivals come nearly in order, so inserting is mostly an append, and
+/// the walk removes from the front (a moving head, compacted now and then).
+struct PendingEvents {
+    private var storage: [Int] = []
+    private var head = 0
+
+    var min: Int? { head < storage.count ? storage[head] : nil }
+    var max: Int? { head < storage.count ? storage[storage.count - 1] : nil }
+
+    /// The first position in `head..<count` whose index is `>= x`.
+    private func lowerBound(_ x: Int) -> Int {
+        var lo = head
+        var hi = storage.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if storage[mid] < x { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    mutating func insert(_ x: Int) {
+        if head == storage.count || x >= storage[storage.count - 1] {
+            storage.append(x)
+        } else {
+            storage.insert(x, at: lowerBound(x))
+        }
+    }
+
+    /// Removes one occurrence of `x`; false when it is not pending.
+    @discardableResult
+    mutating func remove(_ x: Int) -> Bool {
+        let at = lowerBound(x)
+        guard at < storage.count, storage[at] == x else { return false }
+        if at == head {
+            head += 1
+            if head == storage.count {
+                storage.removeAll(keepingCapacity: true)
+                head = 0
+            } else if head >= 64 && head * 2 >= storage.count {
+                storage.removeFirst(head)
+                head = 0
+            }
+        } else {
+            storage.remove(at: at)
+        }
+        return true
     }
 }
