@@ -2,7 +2,7 @@
 ///
 /// Only what chain selection needs: compact-target decoding, addition, comparison, division,
 /// and a big-endian byte form that SQLite orders correctly as a BLOB.
-public struct UInt256: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct UInt256: Hashable, Sendable, BitwiseCopyable, Comparable, CustomStringConvertible {
     /// Limbs, least significant first.
     public var limbs: (UInt64, UInt64, UInt64, UInt64)
 

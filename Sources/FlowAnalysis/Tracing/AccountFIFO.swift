@@ -91,8 +91,8 @@ extension AccountTracer {
             return isNew
         }
         contribution[p] = (hop, amount)
-        hopOf[p] = hop + 1
-        parentOf[p] = from
+        hopOf[Int(p)] = hop + 1
+        setParent(p, from)
         return isNew
     }
 
@@ -108,8 +108,8 @@ extension AccountTracer {
             let amount = r.measure
             if !seed {
                 let w = g.from[Int(p)]
-                let h = hopOf[p] ?? 1
-                let route = parentOf[p] ?? -1
+                let h = Swift.max(hopOf[Int(p)], 1)  // set (>= 1) when contributed
+                let route = parentOf(p)
                 if let until = limits.until, g.time[Int(p)] > until {
                     add(.timeLimit, .address(w), address: w, amount: amount, hops: h - 1, route: route)
                     continue
@@ -126,7 +126,7 @@ extension AccountTracer {
             }
             let y = g.to[k]
             if y == 0 {
-                add(.burned, .transfer(g.ids[k]), address: 0, amount: amount, hops: hopOf[p] ?? 0, route: p)
+                add(.burned, .transfer(g.ids[k]), address: 0, amount: amount, hops: hopOf[Int(p)], route: p)
                 continue
             }
             if !seed && amount < limits.minAmount {
@@ -134,7 +134,7 @@ extension AccountTracer {
                 continue
             }
             if !seed && isStop(y) {
-                add(.tagged, .address(y), address: y, amount: amount, hops: hopOf[p] ?? 0, route: p)
+                add(.tagged, .address(y), address: y, amount: amount, hops: hopOf[Int(p)], route: p)
                 continue
             }
             let m = fifoMap(y)
@@ -146,9 +146,9 @@ extension AccountTracer {
                 let q = m.destination[i]
                 if q < 0 {
                     add(
-                        .balance, .address(y), address: y, amount: part.measure, hops: hopOf[p] ?? 0, route: p
+                        .balance, .address(y), address: y, amount: part.measure, hops: hopOf[Int(p)], route: p
                     )
-                } else if contribute(q, part, from: p, hop: hopOf[p] ?? 0) {
+                } else if contribute(q, part, from: p, hop: hopOf[Int(p)]) {
                     heap.push(Int64(q))
                 }
             }
@@ -168,8 +168,8 @@ extension AccountTracer {
             let k = Int(p)
             if !seed {
                 let y = g.to[k]
-                let h = hopOf[p] ?? 1
-                let route = parentOf[p] ?? -1
+                let h = Swift.max(hopOf[Int(p)], 1)  // set (>= 1) when contributed
+                let route = parentOf(p)
                 if let since = limits.since, g.time[k] < since {
                     add(.timeLimit, .address(y), address: y, amount: amount, hops: h - 1, route: route)
                     continue
@@ -181,7 +181,7 @@ extension AccountTracer {
             }
             let x = g.from[k]
             if x == 0 {
-                add(.minted, .transfer(g.ids[k]), address: 0, amount: amount, hops: hopOf[p] ?? 0, route: p)
+                add(.minted, .transfer(g.ids[k]), address: 0, amount: amount, hops: hopOf[Int(p)], route: p)
                 continue
             }
             if !seed && amount < limits.minAmount {
@@ -189,7 +189,7 @@ extension AccountTracer {
                 continue
             }
             if !seed && isStop(x) {
-                add(.tagged, .address(x), address: x, amount: amount, hops: hopOf[p] ?? 0, route: p)
+                add(.tagged, .address(x), address: x, amount: amount, hops: hopOf[Int(p)], route: p)
                 continue
             }
             let m = fifoMap(x)
@@ -201,9 +201,9 @@ extension AccountTracer {
                 let source = m.source[i]
                 if source < 0 {
                     add(
-                        .unknownSource, .address(x), address: x, amount: part.measure, hops: hopOf[p] ?? 0,
+                        .unknownSource, .address(x), address: x, amount: part.measure, hops: hopOf[Int(p)],
                         route: p)
-                } else if contribute(source, part, from: p, hop: hopOf[p] ?? 0) {
+                } else if contribute(source, part, from: p, hop: hopOf[Int(p)]) {
                     heap.push(-Int64(source))
                 }
             }

@@ -37,10 +37,13 @@ public struct AccountTracer {
     var absorbed: [Int32: UInt256] = [:]
     /// Per transfer with taint (forward) or demand (backward): its hop and the transfer its
     /// route came through (-1 for seeds).
-    var hopOf: [Int32: Int32] = [:]
-    var parentOf: [Int32: Int32] = [:]
+    /// (Per-transfer and per-address arrays that start zero and are touched only where the trace
+    /// goes: `TraceZeroedBuffer`; a hub's trace looked these up millions of times in
+    /// dictionaries.) `parentPlusOne` holds the parent + 1 (0: none).
+    let hopOf: TraceZeroedBuffer<Int32>
+    let parentPlusOne: TraceZeroedBuffer<Int32>
     /// Forward: taint each transfer carries; backward: demand on each transfer.
-    var carried: [Int32: UInt256] = [:]
+    let carried: TraceZeroedBuffer<UInt256>
 
     // Balance replay of the reached addresses (haircut, poison).
     struct Account {
@@ -65,7 +68,8 @@ public struct AccountTracer {
         var before: [UInt256] = []
         var shortfall: [UInt256] = []
     }
-    var slot: [UInt32: Int] = [:]
+    /// The slot in `accounts` of each address + 1 (0: not reached).
+    let slotPlusOne: TraceZeroedBuffer<Int32>
     var accounts: [Account] = []
 
     // FIFO maps of the reached addresses.
@@ -88,6 +92,21 @@ public struct AccountTracer {
         self.direction = direction
         self.limits = limits
         result = TraceResult(policy: policy, direction: direction)
+        hopOf = TraceZeroedBuffer(count: graph.count)
+        parentPlusOne = TraceZeroedBuffer(count: graph.count)
+        carried = TraceZeroedBuffer(count: graph.count)
+        slotPlusOne = TraceZeroedBuffer(count: graph.addressLimit + 1)
+    }
+
+    /// The transfer the route to `p` came through; -1 for a seed or a transfer not reached.
+    func parentOf(_ p: Int32) -> Int32 { parentPlusOne[Int(p)] - 1 }
+
+    func setParent(_ p: Int32, _ parent: Int32) { parentPlusOne[Int(p)] = parent + 1 }
+
+    /// The slot of a reached address.
+    func slot(_ a: UInt32) -> Int? {
+        let t = slotPlusOne[Int(a)]
+        return t == 0 ? nil : Int(t) - 1
     }
 
     mutating func run(_ seedList: [Int32]) -> TraceResult {
@@ -98,9 +117,9 @@ public struct AccountTracer {
         }
         unique.sort()
         for p in unique {
-            hopOf[p] = 0
-            parentOf[p] = -1
-            carried[p] = g.amount[Int(p)]
+            hopOf[Int(p)] = 0
+            setParent(p, -1)
+            carried[Int(p)] = g.amount[Int(p)]
             if policy == .fifo { ranges[p] = TraceRanges(lower: .zero, upper: g.amount[Int(p)]) }
         }
         switch (policy, direction) {
@@ -127,7 +146,7 @@ public struct AccountTracer {
         var x = p
         while x >= 0 {
             out.append(g.ids[Int(x)])
-            x = parentOf[x] ?? -1
+            x = parentOf(x)
         }
         out.reverse()
         return out
@@ -165,9 +184,9 @@ public struct AccountTracer {
     }
 
     mutating func account(_ a: UInt32) -> Int {
-        if let s = slot[a] { return s }
+        if let s = slot(a) { return s }
         let s = accounts.count
-        slot[a] = s
+        slotPlusOne[Int(a)] = Int32(s + 1)
         let start = Int(g.eventStart[Int(a)])
         let end = Int(g.eventStart[Int(a) + 1])
         var acc = Account(address: a, cursor: direction == .forward ? start : end)
@@ -203,10 +222,10 @@ public struct AccountTracer {
             let p = Int32(key >> 1)
             if key & 1 == 1 {
                 result.steps += 1
-                arrive(p, carried[p] ?? .zero, seed: true)
+                arrive(p, carried[Int(p)], seed: true)
             } else {
                 let w = g.from[Int(p)]
-                guard let s = slot[w], accounts[s].scheduled == key else { continue }
+                guard let s = slot(w), accounts[s].scheduled == key else { continue }
                 accounts[s].scheduled = nil
                 result.steps += 1
                 let e = eventIndex(w, p)
@@ -239,7 +258,7 @@ public struct AccountTracer {
         }
         let y = g.to[k]
         if y == 0 {
-            add(.burned, .transfer(g.ids[k]), address: 0, amount: amount, hops: hopOf[p] ?? 0, route: p)
+            add(.burned, .transfer(g.ids[k]), address: 0, amount: amount, hops: hopOf[Int(p)], route: p)
             return
         }
         if !seed && amount < limits.minAmount {
@@ -247,10 +266,10 @@ public struct AccountTracer {
             return
         }
         if !seed && isStop(y) {
-            add(.tagged, .address(y), address: y, amount: amount, hops: hopOf[p] ?? 0, route: p)
+            add(.tagged, .address(y), address: y, amount: amount, hops: hopOf[Int(p)], route: p)
             return
         }
-        carried[p] = amount
+        carried[Int(p)] = amount
         let s = account(y)
         accounts[s].pending.insert(eventIndex(y, p))
         scheduleForward(s)
@@ -296,7 +315,7 @@ public struct AccountTracer {
     mutating func inflow(_ s: Int, _ k: Int) {
         let p = Int32(k)
         let amount = g.amount[k]
-        let taint = carried[p] ?? .zero
+        let taint = carried[Int(p)]
         if policy == .poison {
             if accounts[s].poisoned || taint != .zero {
                 accounts[s].poisoned = true
@@ -312,7 +331,7 @@ public struct AccountTracer {
         if taint != .zero {
             if accounts[s].firstArrival == nil { accounts[s].firstArrival = g.time[k] }
             accounts[s].lastArrival = g.time[k]
-            let h = hopOf[p] ?? 0
+            let h = hopOf[Int(p)]
             if h < accounts[s].hop || (h == accounts[s].hop && taint > accounts[s].parentAmount) {
                 accounts[s].hop = h
                 accounts[s].parent = p
@@ -359,8 +378,8 @@ public struct AccountTracer {
         }
         let acc = accounts[s]
         let h = acc.hop == .max ? 1 : acc.hop + 1
-        hopOf[p] = h
-        parentOf[p] = acc.parent
+        hopOf[Int(p)] = h
+        setParent(p, acc.parent)
         if let until = limits.until, g.time[Int(p)] > until {
             add(
                 .timeLimit, .address(acc.address), address: acc.address, amount: amount, hops: acc.hop,
@@ -383,13 +402,13 @@ public struct AccountTracer {
     mutating func balanceBackward(_ seedPositions: [Int32]) {
         for p in seedPositions.reversed() {
             result.steps += 1
-            departBack(p, carried[p] ?? .zero, seed: true)
+            departBack(p, carried[Int(p)], seed: true)
         }
         while let negated = heap.pop() {
             let key = -negated
             let p = Int32(key >> 1)
             let a = key & 1 == 1 ? g.to[Int(p)] : g.from[Int(p)]
-            guard let s = slot[a], accounts[s].scheduled == key else { continue }
+            guard let s = slot(a), accounts[s].scheduled == key else { continue }
             accounts[s].scheduled = nil
             result.steps += 1
             let e = eventIndex(a, p)
@@ -412,7 +431,7 @@ public struct AccountTracer {
         let k = Int(p)
         let x = g.from[k]
         if x == 0 {
-            add(.minted, .transfer(g.ids[k]), address: 0, amount: amount, hops: hopOf[p] ?? 0, route: p)
+            add(.minted, .transfer(g.ids[k]), address: 0, amount: amount, hops: hopOf[Int(p)], route: p)
             return
         }
         if !seed && amount < limits.minAmount {
@@ -420,10 +439,10 @@ public struct AccountTracer {
             return
         }
         if !seed && isStop(x) {
-            add(.tagged, .address(x), address: x, amount: amount, hops: hopOf[p] ?? 0, route: p)
+            add(.tagged, .address(x), address: x, amount: amount, hops: hopOf[Int(p)], route: p)
             return
         }
-        carried[p] = amount
+        carried[Int(p)] = amount
         let s = account(x)
         accounts[s].pending.insert(eventIndex(x, p))
         scheduleBackward(s)
@@ -484,13 +503,13 @@ public struct AccountTracer {
             return
         }
         if accounts[s].pending.remove(e) {
-            let demand = carried[p] ?? .zero
+            let demand = carried[Int(p)]
             if policy == .poison {
                 accounts[s].poisoned = true
             } else {
                 accounts[s].tainted = accounts[s].tainted.plus(demand)
             }
-            let h = hopOf[p] ?? 0
+            let h = hopOf[Int(p)]
             if h < accounts[s].hop || (h == accounts[s].hop && demand > accounts[s].parentAmount) {
                 accounts[s].hop = h
                 accounts[s].parent = p
@@ -525,8 +544,8 @@ public struct AccountTracer {
         }
         let acc = accounts[s]
         let h = acc.hop == .max ? 1 : acc.hop + 1
-        hopOf[p] = h
-        parentOf[p] = acc.parent
+        hopOf[Int(p)] = h
+        setParent(p, acc.parent)
         if let since = limits.since, g.time[Int(p)] < since {
             add(
                 .timeLimit, .address(acc.address), address: acc.address, amount: amount, hops: acc.hop,
