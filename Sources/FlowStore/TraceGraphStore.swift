@@ -160,7 +160,7 @@ extension GraphStore {
                 db,
                 """
                 SELECT id, time, from_id, to_id, amount, kind FROM transfers
-                WHERE asset_id = ? AND (status IS NOT 0 OR kind = ?) ORDER BY time, id
+                WHERE asset_id = ? AND (status IS NOT 0 OR kind = ?)
                 """, [asset, TransferKind.fee.rawValue]
             ) { r in
                 let amount =
@@ -176,9 +176,14 @@ extension GraphStore {
             }
             return out
         }
+        // Read in table order (no temporary B-tree over the whole asset), then put in (time, id)
+        // order here: ingest writes most files in time order, so usually nothing moves.
+        var ordered = rows
+        let inOrder = zip(rows, rows.dropFirst()).allSatisfy { a, b in (a.time, a.id) < (b.time, b.id) }
+        if !inOrder { ordered.sort { ($0.time, $0.id) < ($1.time, $1.id) } }
         var g = AccountTraceGraph()
         g.asset = asset
-        for r in rows {
+        for r in ordered {
             g.append(id: r.id, time: r.time, from: r.from, to: r.to, amount: r.amount, fee: r.fee)
         }
         g.finish()
