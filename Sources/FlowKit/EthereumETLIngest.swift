@@ -12,7 +12,7 @@ public import FlowStore
 /// contract's `TransferSink` (FlowStore), so any `TransferStore` backend takes them.
 ///
 /// Files of one run are processed lookups first (tokens, blocks, receipts, then
-/// transactions, token_transfers, traces, logs), whatever their order on the command line.
+/// transactions, logs, token_transfers, traces), whatever their order on the command line.
 /// Each file commits in chunks together with its progress, so an interrupted run resumes after
 /// the last chunk, and a file already ingested is not written again (it is still read when
 /// later files of the run need its lookups). A receipt of a transaction stored by an earlier run
@@ -81,7 +81,7 @@ public enum EthereumETLIngest {
     }
 
     /// One ingest run over a set of files, writing through `W`.
-    final class Job<W: TransferSink & StoredTransferAmender> {
+    final class Job<W: TransferSink & StoredTransferAmender & EventLogSink> {
         let inputs: [Input]
         let limits: Limits
         let progress: (@Sendable (Int) -> Void)?
@@ -121,7 +121,7 @@ public enum EthereumETLIngest {
                 case .transactions: try readTransactions(input, decoder, state, w)
                 case .tokenTransfers: try readTokenTransfers(input, decoder, state, w)
                 case .traces: try readTraces(input, decoder, state, w)
-                case .logs: try process(input, state, w, lookups: false) { _, _ in }
+                case .logs: try readLogs(input, decoder, state, w)
                 }
                 reports[input.order]?.added += w.summary.transfers - before
             }
@@ -224,7 +224,7 @@ public enum EthereumETLIngest {
         static func record(_ t: EthereumTransfer, from: Int64?, to: Int64?, asset: Int64) -> TransferRecord {
             TransferRecord(
                 kind: t.kind, tx: t.tx, seq: t.seq, from: from, to: to, asset: asset, amount: t.amount,
-                time: t.time, block: t.block, status: t.status, line: Int64(t.line))
+                time: t.time, block: t.block, status: t.status, line: Int64(t.line), tokenId: t.tokenId)
         }
 
         // MARK: Roles
@@ -295,6 +295,25 @@ public enum EthereumETLIngest {
                 }
                 try put(transfer, w, source: sourceId(state))
             }
+        }
+
+        /// Logs: each is stored with its emitting contract, and the token transfers it states
+        /// (ERC-20, ERC-721, ERC-1155) as token_transfers rows are.
+        func readLogs(_ input: Input, _ d: ETLDecoder, _ state: SourceState, _ w: W) throws {
+            try process(input, state, w, lookups: false) { row, write in
+                guard write else { return }
+                let l = try d.log(row)
+                let m = try mapped(row, d) {
+                    try mapper.log(l, line: row.line) { try w.transferTime(tx: $0) }
+                }
+                try store(m, w, source: sourceId(state))
+            }
+        }
+
+        /// Stores a log and its token transfers.
+        func store(_ m: ETHLogRecords, _ w: W, source: Int64) throws {
+            try w.append(log: m.log, address: try address(m.log.address, w), source: source)
+            for t in m.transfers { try put(t, w, source: source) }
         }
 
         /// Traces: a first pass collects the failed traces of each transaction, so that a trace

@@ -9,8 +9,8 @@ public enum InputFormat: String, CaseIterable, Sendable, Codable {
     case coreJSON = "core-json"
     /// bitcoin-etl JSON lines: blocks.json and transactions.json.
     case bitcoinETL = "bitcoin-etl"
-    /// ethereum-etl CSV or JSON lines: blocks, transactions, receipts, token_transfers, tokens,
-    /// traces (logs are read but carry no value).
+    /// ethereum-etl CSV or JSON lines: blocks, transactions, receipts, logs, token_transfers,
+    /// tokens, traces.
     case ethereumETL = "ethereum-etl"
     /// A CSV of transfers with a column mapping (`--map`) or a preset (`--preset`).
     case transfersCSV = "transfers-csv"
