@@ -58,18 +58,30 @@ public enum EthereumETLIngest {
             }
             inputs.append(Input(order: i, path: file.path, table: table, role: role))
         }
+        return try record(store, files: files.map(\.path), format: format, start: start) { w in
+            let job = Job<Store.Writer>(inputs: inputs, limits: limits, progress: progress)
+            try job.run(w)
+            return job.reports.merging(emptyFiles) { a, _ in a }
+        }
+    }
+
+    /// One recorded ingest run of Ethereum files through `store`'s transfer writer: `body` writes
+    /// and returns the file reports by command-line position.
+    static func record<Store: TransferStore>(
+        _ store: Store, files: [String], format: String, start: DispatchTime,
+        _ body: (Store.Writer) throws -> [Int: SourceFileReport]
+    ) throws -> AccountIngestReport {
         let parameters = JSONValue.object([
-            ("files", .array(files.map { .string($0.path) })),
+            ("files", .array(files.map { .string($0) })),
             ("format", .string(format)),
         ])
         return try RunLog.record(store, command: "ingest", parameters: parameters, summary: IngestRender.json)
         {
-            let job = Job<Store.Writer>(inputs: inputs, limits: limits, progress: progress)
-            let summary = try store.withTransferWriter { w in try job.run(w) }
+            var reports: [Int: SourceFileReport] = [:]
+            let summary = try store.withTransferWriter { w in reports = try body(w) }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            let reports = job.reports.merging(emptyFiles) { a, _ in a }.sorted { $0.key < $1.key }.map(
-                \.value)
-            return AccountIngestReport(files: reports, summary: summary, seconds: seconds)
+            return AccountIngestReport(
+                files: reports.sorted { $0.key < $1.key }.map(\.value), summary: summary, seconds: seconds)
         }
     }
 
@@ -81,24 +93,19 @@ public enum EthereumETLIngest {
     }
 
     /// One ingest run over a set of files, writing through `W`.
-    final class Job<W: TransferSink & StoredTransferAmender & EventLogSink> {
+    final class Job<W: TransferSink & StoredTransferAmender & EventLogSink>: EthereumWriting<W> {
         let inputs: [Input]
         let limits: Limits
         let progress: (@Sendable (Int) -> Void)?
-        var reports: [Int: SourceFileReport] = [:]
         var rowsRead = 0
         var chunks = 0
-
-        /// The format's rules and the run's lookups.
-        var mapper: EthereumMapper
-        var assetIds: [String: Int64] = [:]
         var hadOnChain = false
 
         init(inputs: [Input], limits: Limits, progress: (@Sendable (Int) -> Void)?) {
             self.inputs = inputs.sorted { ($0.role.phase, $0.order) < ($1.role.phase, $1.order) }
             self.limits = limits
             self.progress = progress
-            self.mapper = EthereumMapper(roles: inputs.map(\.role))
+            super.init(mapper: EthereumMapper(roles: inputs.map(\.role)))
             for input in inputs {
                 reports[input.order] = SourceFileReport(
                     path: input.path, format: EthereumETLIngest.format, role: input.role.rawValue)
@@ -136,22 +143,11 @@ public enum EthereumETLIngest {
             _ input: Input, _ state: SourceState, _ w: W, lookups: Bool,
             _ body: (ETLRow, _ write: Bool) throws -> Void
         ) throws {
-            let source: Int64
-            var bytesDone = 0
-            var rows = 0
-            switch state {
-            case .complete:
-                reports[input.order]?.alreadyIngested = true
+            guard let (source, bytesDone, done) = resume(state, order: input.order) else {
                 if lookups { try input.table.forEachRow { row in try body(row, false) } }
                 return
-            case .partial(let id, let b, let r):
-                source = id
-                bytesDone = b
-                rows = r
-                reports[input.order]?.resumedAfter = r
-            case .fresh(let id):
-                source = id
             }
+            var rows = done
             var inChunk = 0
             try input.table.forEachRow(from: lookups ? 0 : bytesDone) { row in
                 let write = row.endOffset > bytesDone
@@ -185,46 +181,6 @@ public enum EthereumETLIngest {
             } catch let e as EthereumMappingError {
                 throw row.error(d.table.column(e.field), e.message)
             }
-        }
-
-        // MARK: Interning and writing
-
-        /// Address ids of this run (the writer's own cache needs the 20 bytes on every call).
-        var addressIds: [String: Int64] = [:]
-
-        func address(_ text: String, _ w: W) throws -> Int64 {
-            if let id = addressIds[text] { return id }
-            let id = try w.address(
-                text, chain: EthereumMapper.chain, kind: AccountKind.ethereum,
-                program: ETLValue.addressBytes(text))
-            addressIds[text] = id
-            return id
-        }
-
-        func tokenAsset(_ contract: String, _ w: W) throws -> Int64 {
-            if let id = assetIds[contract] { return id }
-            let info = mapper.tokenAsset(contract)
-            let id = try w.contractAsset(
-                chain: EthereumMapper.chain, contract: contract, symbol: info.symbol,
-                decimals: info.decimals, name: info.name)
-            assetIds[contract] = id
-            return id
-        }
-
-        /// Interns `t`'s addresses (from, then to) and asset and appends it; returns the sender's id.
-        @discardableResult
-        func put(_ t: EthereumTransfer, _ w: W, source: Int64) throws -> Int64? {
-            let from = try t.from.map { try address($0, w) }
-            let to = try t.to.map { try address($0, w) }
-            let asset = try t.token.map { try tokenAsset($0, w) } ?? BuiltinAsset.eth
-            try w.append(Self.record(t, from: from, to: to, asset: asset), source: source)
-            return from
-        }
-
-        static func record(_ t: EthereumTransfer, from: Int64?, to: Int64?, asset: Int64) -> TransferRecord {
-            TransferRecord(
-                kind: t.kind, tx: t.tx, seq: t.seq, from: from, to: to, asset: asset, amount: t.amount,
-                time: t.time, block: t.block, status: t.status, line: Int64(t.line), tokenId: t.tokenId)
         }
 
         // MARK: Roles
@@ -277,12 +233,7 @@ public enum EthereumETLIngest {
                 let m = try mapped(row, d) {
                     try mapper.transaction(tx, line: row.line) { try w.transferTime(tx: $0) }
                 }
-                let source = sourceId(state)
-                let from = try put(m.value, w, source: source)
-                if let fee = m.fee {
-                    try w.append(
-                        Self.record(fee, from: from, to: nil, asset: BuiltinAsset.eth), source: source)
-                }
+                try put(m, w, source: sourceId(state))
             }
         }
 
@@ -310,12 +261,6 @@ public enum EthereumETLIngest {
             }
         }
 
-        /// Stores a log and its token transfers.
-        func store(_ m: ETHLogRecords, _ w: W, source: Int64) throws {
-            try w.append(log: m.log, address: try address(m.log.address, w), source: source)
-            for t in m.transfers { try put(t, w, source: source) }
-        }
-
         /// Traces: a first pass collects the failed traces of each transaction, so that a trace
         /// under a failed one moves nothing whatever the row order; the second pass stores.
         func readTraces(_ input: Input, _ d: ETLDecoder, _ state: SourceState, _ w: W) throws {
@@ -341,5 +286,86 @@ public enum EthereumETLIngest {
             case .fresh(let id), .partial(let id, _, _), .complete(let id, _): id
             }
         }
+    }
+}
+
+/// Interning and writing Ethereum transfers and logs through the store contract's writer: what
+/// ethereum-etl and JSON-RPC ingest share. Holds the mapper (the format's rules and the run's
+/// lookups) and the run's address and asset ids.
+class EthereumWriting<W: TransferSink & StoredTransferAmender & EventLogSink> {
+    var mapper: EthereumMapper
+    var assetIds: [String: Int64] = [:]
+    /// Address ids of this run (the writer's own cache needs the 20 bytes on every call).
+    var addressIds: [String: Int64] = [:]
+
+    /// What each file of the run did, by command-line position.
+    var reports: [Int: SourceFileReport] = [:]
+
+    init(mapper: EthereumMapper) {
+        self.mapper = mapper
+    }
+
+    /// Where file `order` starts: its source id, the bytes and rows an earlier run committed;
+    /// nil when it is complete (reported as already ingested).
+    func resume(_ state: SourceState, order: Int) -> (source: Int64, bytesDone: Int, rows: Int)? {
+        switch state {
+        case .complete:
+            reports[order]?.alreadyIngested = true
+            return nil
+        case .partial(let id, let b, let r):
+            reports[order]?.resumedAfter = r
+            return (id, b, r)
+        case .fresh(let id):
+            return (id, 0, 0)
+        }
+    }
+
+    func address(_ text: String, _ w: W) throws -> Int64 {
+        if let id = addressIds[text] { return id }
+        let id = try w.address(
+            text, chain: EthereumMapper.chain, kind: AccountKind.ethereum,
+            program: ETLValue.addressBytes(text))
+        addressIds[text] = id
+        return id
+    }
+
+    func tokenAsset(_ contract: String, _ w: W) throws -> Int64 {
+        if let id = assetIds[contract] { return id }
+        let info = mapper.tokenAsset(contract)
+        let id = try w.contractAsset(
+            chain: EthereumMapper.chain, contract: contract, symbol: info.symbol,
+            decimals: info.decimals, name: info.name)
+        assetIds[contract] = id
+        return id
+    }
+
+    /// Interns `t`'s addresses (from, then to) and asset and appends it; returns the sender's id.
+    @discardableResult
+    func put(_ t: EthereumTransfer, _ w: W, source: Int64) throws -> Int64? {
+        let from = try t.from.map { try address($0, w) }
+        let to = try t.to.map { try address($0, w) }
+        let asset = try t.token.map { try tokenAsset($0, w) } ?? BuiltinAsset.eth
+        try w.append(Self.record(t, from: from, to: to, asset: asset), source: source)
+        return from
+    }
+
+    /// A transaction's value transfer and, when known, its fee (from the same sender).
+    func put(_ m: ETHTransactionTransfers, _ w: W, source: Int64) throws {
+        let from = try put(m.value, w, source: source)
+        if let fee = m.fee {
+            try w.append(Self.record(fee, from: from, to: nil, asset: BuiltinAsset.eth), source: source)
+        }
+    }
+
+    /// Stores a log and its token transfers.
+    func store(_ m: ETHLogRecords, _ w: W, source: Int64) throws {
+        try w.append(log: m.log, address: try address(m.log.address, w), source: source)
+        for t in m.transfers { try put(t, w, source: source) }
+    }
+
+    static func record(_ t: EthereumTransfer, from: Int64?, to: Int64?, asset: Int64) -> TransferRecord {
+        TransferRecord(
+            kind: t.kind, tx: t.tx, seq: t.seq, from: from, to: to, asset: asset, amount: t.amount,
+            time: t.time, block: t.block, status: t.status, line: Int64(t.line), tokenId: t.tokenId)
     }
 }

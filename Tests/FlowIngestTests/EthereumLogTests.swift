@@ -114,6 +114,39 @@ struct EthereumLogTests {
         #expect(counts == [.erc20: 546, .erc721: 3, .erc1155: 2])
     }
 
+    @Test(
+        "block 16896735: the Transfer and TransferSingle logs a node answered decode to ethereum-etl's 126 rows with NFTs"
+    )
+    func nftFilterLogs() throws {
+        let dir = "ethetl-16896735-nft/web3_response.eth_getFilterLogs_0x10ff10dbd83"
+        var decoded: [(String, TokenMovement)] = []
+        for file in [
+            "5c01f78a14d982f7e492a69bc32b81583", "622a7a6d92db0d1b9e7771f33adeef5d1",
+            "41a5e8b3cf188ab4ad520420b72b254ae",
+        ] {
+            for record in try EthereumRPC.read(path: DefiSamples.path(dir + file + ".json")) {
+                for case .log(let l) in record.items {
+                    let log = EventLog(
+                        tx: l.value.transactionHash, logIndex: l.value.logIndex, block: l.value.blockNumber,
+                        time: 0,
+                        address: l.value.address, topics: l.value.topics, data: l.value.data)
+                    decoded += TokenEvents.movements(log).map { (log.tx, $0) }
+                }
+            }
+        }
+        let expected = try DefiSamples.etlTokenTransfers(
+            DefiSamples.path("ethetl-16896735-nft/expected_token_transfers_with_nft.csv"))
+        #expect(expected.count == 126 && decoded.count == 126)
+        let byKey = Dictionary(uniqueKeysWithValues: decoded.map { ("\($0.0)|\($0.1.logIndex)", $0) })
+        var counts: [TokenStandard: Int] = [:]
+        for row in expected {
+            let m = try #require(byKey["\(row.transactionHash)|\(row.logIndex)"], "\(row)")
+            #expect(DefiSamples.same(m.1, tx: m.0, row), "\(row)")
+            counts[m.1.standard, default: 0] += 1
+        }
+        #expect(counts == [.erc20: 112, .erc721: 13, .erc1155: 1])
+    }
+
     @Test("bad topics and data are errors at the row's line and the field's column")
     func badValues() throws {
         let header = "log_index,transaction_hash,block_number,address,data,topics\n"

@@ -204,6 +204,12 @@ public struct EthereumMapper {
         blockTimes[block.number] = block.timestamp
     }
 
+    /// Remembers the time of `block` that a record states (a node's log `blockTimestamp`), when
+    /// none is known yet.
+    public mutating func learn(time: Int64, ofBlock block: Int64) {
+        if blockTimes[block] == nil { blockTimes[block] = time }
+    }
+
     /// Keeps the receipt's facts when the run's transactions or traces need them.
     public mutating func learn(receipt r: ETHReceipt) {
         guard needsLookups(.receipts), let key = ETHHashKey(r.transactionHash) else { return }
@@ -287,6 +293,21 @@ public struct EthereumMapper {
                 status: true, line: line)
         }
         return ETHTransactionTransfers(value: value, fee: fee)
+    }
+
+    /// The fee a receipt states on its own (its transaction is not in the run): gas used ×
+    /// effective gas price, paid by `from`; nil when the receipt lacks the price or the sender.
+    public mutating func receiptFee(
+        _ r: ETHReceipt, from: String?, block: Int64, line: Int, storedTime: (String) throws -> Int64?
+    ) throws -> EthereumTransfer? {
+        guard let from, let gasUsed = r.gasUsed, let price = r.effectiveGasPrice else { return nil }
+        guard let amount = Self.fee(gasUsed: gasUsed, price: price) else {
+            throw EthereumMappingError(field: "gasUsed", "gasUsed × effectiveGasPrice exceeds 2^256")
+        }
+        let time = try blockTime(block, own: nil, tx: r.transactionHash, storedTime: storedTime)
+        return EthereumTransfer(
+            kind: .fee, tx: r.transactionHash, from: from, to: nil, amount: amount, time: time, block: block,
+            status: true, line: line)
     }
 
     /// What a receipt changes of its transaction stored by an earlier run: status, created
