@@ -103,5 +103,10 @@ struct EthereumLogStoreTests {
         expected.sort { ($0[0] ?? "", Int($0[1] ?? "") ?? 0) < ($1[0] ?? "", Int($1[1] ?? "") ?? 0) }
         #expect(expected.count == 5)
         #expect(rows == expected)
+        // `chainflow tx` names the token.
+        let tx = try CaseDatabase.open(store.path, for: .read).transaction(
+            "0x06e63d266ec2278172139865202e893234c5d81415ceb1761b027b923aad19cd")
+        #expect(tx.text.contains("(token id 55307)"))
+        #expect(tx.json.rendered().contains("\"token_id\": \"55307\""))
     }
 }

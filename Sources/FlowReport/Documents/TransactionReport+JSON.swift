@@ -29,26 +29,29 @@ extension TransactionReport {
     }
 
     static func json(_ r: AccountTransferRow) -> JSONValue {
-        .object([
-            ("kind", .string(r.kind.name)),
-            ("seq", .int(r.seq)),
-            ("from", .optional(r.from)),
-            ("to", .optional(r.to)),
-            (
-                "asset",
-                .object([
-                    ("name", .string(r.asset.shortName)),
-                    ("symbol", .optional(r.asset.symbol)),
-                    ("contract", r.asset.contract.isEmpty ? .null : .string(r.asset.contract)),
-                    ("decimals", .optional(r.asset.decimals)),
-                ])
-            ),
-            ("amount", .string(r.amount.decimalString)),
-            ("time", .int(r.time)),
-            ("block", .optional(r.block)),
-            ("status", .optional(r.status)),
-            ("moved", .bool(r.moved)),
-            ("line", .optional(r.line)),
-        ])
+        // NFT transfers name their token (other rows keep their keys).
+        let token: [(String, JSONValue)] = r.tokenId.map { [("token_id", .string($0.decimalString))] } ?? []
+        return .object(
+            [
+                ("kind", .string(r.kind.name)),
+                ("seq", .int(r.seq)),
+                ("from", .optional(r.from)),
+                ("to", .optional(r.to)),
+                (
+                    "asset",
+                    .object([
+                        ("name", .string(r.asset.shortName)),
+                        ("symbol", .optional(r.asset.symbol)),
+                        ("contract", r.asset.contract.isEmpty ? .null : .string(r.asset.contract)),
+                        ("decimals", .optional(r.asset.decimals)),
+                    ])
+                ),
+                ("amount", .string(r.amount.decimalString)),
+                ("time", .int(r.time)),
+                ("block", .optional(r.block)),
+                ("status", .optional(r.status)),
+                ("moved", .bool(r.moved)),
+                ("line", .optional(r.line)),
+            ] + token)
     }
 }

@@ -38,6 +38,7 @@ extension TransactionReport {
             let label = r.kind == .token ? "token #\(r.seq - 1)" : r.kind.name
             out +=
                 "  \(label)  \(r.from ?? "(minted)") -> \(r.to ?? "(burned)")  \(amountText(r.amount, r.asset))"
+            if let id = r.tokenId { out += "  (token id \(id.decimalString))" }
             out += r.moved ? "\n" : "  (failed: moved nothing)\n"
         }
         return out
