@@ -148,6 +148,9 @@ public struct ETHTraceTransfer: Sendable, Equatable {
 ///   ERC-20 and ERC-721 `Transfer`, ERC-1155 `TransferSingle`/`TransferBatch`), stored as
 ///   token_transfers rows are (kind `token`, seq log index + 1, status true), with the token id
 ///   of a non-fungible transfer. The same event from a token_transfers file is the same row.
+///   WETH9's `Deposit`/`Withdrawal` (the canonical contract only) are WETH minted to the account
+///   (from the zero address) or burned from it (to the zero address), as WETH9 emits no Transfer
+///   for them: WETH balances then account for wraps (ethereum-etl's token_transfers leave them out).
 public struct EthereumMapper {
     /// The `addresses.chain` and `assets.chain` of Ethereum accounts and tokens.
     public static let chain = "ethereum"
@@ -354,7 +357,7 @@ public struct EthereumMapper {
     /// The token transfers a log states, as stored (kind `token`, status true: a log exists only
     /// when its transaction succeeded).
     public static func tokenTransfers(_ log: EventLog) -> [EthereumTransfer] {
-        TokenEvents.movements(log).map { m in
+        (TokenEvents.movements(log) + WETH9.movements(log)).map { m in
             EthereumTransfer(
                 kind: .token, tx: log.tx, seq: m.seq, from: m.from, to: m.to, token: m.token,
                 amount: m.amount,
