@@ -1,4 +1,5 @@
 import Dispatch
+import FlowAnalysis
 public import FlowIngest
 import FlowModel
 public import FlowReport
@@ -166,6 +167,7 @@ public enum EthereumETLIngest {
         }
 
         func commit(_ w: W, source: Int64, bytesDone: Int, rows: Int, complete: Bool) throws {
+            try decodeConversions(w, source: source)
             try w.commit(
                 source: source, bytesDone: bytesDone, rowsDone: rows, complete: complete, prefixHash: nil)
             chunks += 1
@@ -357,10 +359,38 @@ class EthereumWriting<W: TransferSink & StoredTransferAmender & EventLogSink> {
         }
     }
 
-    /// Stores a log and its token transfers.
+    /// Stores a log and its token transfers; its transaction's conversions are decoded before the
+    /// chunk commits (`decodeConversions`).
     func store(_ m: ETHLogRecords, _ w: W, source: Int64) throws {
-        try w.append(log: m.log, address: try address(m.log.address, w), source: source)
+        if try w.append(log: m.log, address: try address(m.log.address, w), source: source) {
+            touched.insert(m.log.tx)
+        }
         for t in m.transfers { try put(t, w, source: source) }
+    }
+
+    /// Transactions that gained logs in the open chunk.
+    var touched = Set<String>()
+    /// The decoders conversions are read with.
+    let registry = ConversionRegistry.standard
+
+    /// Decodes the conversions of every transaction that gained logs since the last commit, from
+    /// all its stored logs (so a transaction whose logs span chunks, files or runs ends with the
+    /// conversions of all of them), and stores them in the open chunk. Call before each commit.
+    func decodeConversions(_ w: W, source: Int64) throws {
+        for tx in touched.sorted() {
+            let records = try registry.conversions(try w.logs(tx: tx)).map { c in
+                ConversionRecord(
+                    conversion: c, pool: try address(c.pool, w), trader: try address(c.trader, w),
+                    recipient: try address(c.recipient, w), assetIn: try conversionAsset(c.assetIn, w),
+                    assetOut: try conversionAsset(c.assetOut, w))
+            }
+            try w.replaceConversions(tx: tx, records, source: source)
+        }
+        touched.removeAll()
+    }
+
+    func conversionAsset(_ name: String, _ w: W) throws -> Int64 {
+        name == Conversion.ether ? BuiltinAsset.eth : try tokenAsset(name, w)
     }
 
     static func record(_ t: EthereumTransfer, from: Int64?, to: Int64?, asset: Int64) -> TransferRecord {

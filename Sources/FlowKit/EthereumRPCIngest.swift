@@ -137,6 +137,7 @@ public enum EthereumRPCIngest {
                 }
                 try commit(w, source: source, bytesDone: record.endOffset, rows: done, complete: false)
             }
+            try decodeConversions(w, source: source)
             try w.commit(
                 source: source, bytesDone: input.size, rowsDone: done, complete: true, prefixHash: nil)
         }
@@ -148,6 +149,7 @@ public enum EthereumRPCIngest {
         }
 
         func commit(_ w: W, source: Int64, bytesDone: Int, rows: Int, complete: Bool) throws {
+            try decodeConversions(w, source: source)
             try w.commit(
                 source: source, bytesDone: bytesDone, rowsDone: rows, complete: complete, prefixHash: nil)
             chunks += 1

@@ -79,3 +79,39 @@ public enum WETH9 {
         ]
     }
 }
+
+/// A stored conversion with the transfers that carried its two legs, as tracing follows it:
+/// value arriving at the pool by the in-leg leaves as the other asset by the out-leg.
+public struct ConversionLink: Sendable, Equatable {
+    /// `conversions.id`.
+    public var id: Int64
+    public var conversion: Conversion
+    public var assetIn: Int64
+    public var assetOut: Int64
+    /// `transfers.id` of the transfer that paid the pool, and its amount; nil when none is stored.
+    public var inTransfer: Int64?
+    public var inAmount: UInt256
+    /// `transfers.id` of the transfer the pool paid out with, and its amount; nil when none is
+    /// stored (an unwrap whose ether payment needs a traces export).
+    public var outTransfer: Int64?
+    public var outAmount: UInt256
+    /// Address ids of the pool and the recipient.
+    public var pool: UInt32
+    public var recipient: UInt32
+
+    public init(
+        id: Int64, conversion: Conversion, assetIn: Int64, assetOut: Int64, inTransfer: Int64?,
+        inAmount: UInt256, outTransfer: Int64?, outAmount: UInt256, pool: UInt32, recipient: UInt32
+    ) {
+        self.id = id
+        self.conversion = conversion
+        self.assetIn = assetIn
+        self.assetOut = assetOut
+        self.inTransfer = inTransfer
+        self.inAmount = inAmount
+        self.outTransfer = outTransfer
+        self.outAmount = outAmount
+        self.pool = pool
+        self.recipient = recipient
+    }
+}

@@ -26,6 +26,9 @@ enum Schema {
         migrator.registerMigration("v7-event-logs-token-ids") { db in
             try db.execute(sql: v7Logs)
         }
+        migrator.registerMigration("v8-conversions") { db in
+            try db.execute(sql: v8Conversions)
+        }
         return migrator
     }
 

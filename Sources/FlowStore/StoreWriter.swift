@@ -99,6 +99,11 @@ public protocol EventLogSink: AnyObject {
     func append(log: EventLog, address: Int64, source: Int64) throws -> Bool
     /// The stored logs of transaction `tx`, by log index (`line` is the stored line).
     func logs(tx: String) throws -> [EventLog]
+    /// Makes `records` the conversions of `tx` in the open chunk, replacing those stored for it
+    /// (they follow from all its logs, which may come in several chunks); returns the change in
+    /// their number.
+    @discardableResult
+    func replaceConversions(tx: String, _ records: [ConversionRecord], source: Int64) throws -> Int
 }
 
 /// A store account-model ingest writes to: one writer at a time, records its runs.

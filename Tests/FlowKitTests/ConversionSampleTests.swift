@@ -1,6 +1,8 @@
 import FlowAnalysis
 import FlowIngest
+import FlowKit
 import FlowModel
+import FlowStore
 import FlowTestSupport
 import Foundation
 import Testing
@@ -216,5 +218,61 @@ struct ConversionSampleTests {
         // Both legs equal the transfers for 622 swaps; for 27 (fee-on-transfer tokens, tokens
         // sent to the pool beyond what it accounted) one leg does and the other differs.
         #expect(t.exact == 622 && t.oneLegExact == 27)
+    }
+}
+
+@Suite("Conversions in the store: tx, the conversions query, re-runs")
+struct ConversionStoreTests {
+    @Test(
+        "the two Uniswap V3 swaps of block 19528783 are stored, shown by tx and listed by the conversions query"
+    )
+    func stored() throws {
+        let (store, _) = try Fixtures.freshStore()
+        let report = try EthStore.ingest(store, DefiStore.block19528783)
+        #expect(report.summary.conversions == 2)
+        let rows = try store.textRows(
+            "SELECT tx, log_index, protocol, amount_text(amount_in), amount_text(amount_out) FROM conversions ORDER BY tx, log_index"
+        )
+        #expect(rows.count == 2 && rows.allSatisfy { $0[2] == "uniswap-v3" })
+        // The decoder's conversion of the same logs, stored as it is.
+        let tx = try #require(rows.first?[0] ?? nil)
+        let logs = try #require(
+            try DefiLogs.logs(DefiStore.sample("ethetl-19528783/expected_logs.json"))?[tx])
+        let decoded = try #require(ConversionRegistry.standard.conversions(logs).first)
+        let db = try CaseDatabase.open(store.path, for: .read)
+        let shown = try db.transaction(tx)
+        let json = shown.json.rendered()
+        #expect(json.contains("\"conversions\""))
+        #expect(json.contains("\"amount_in\": \"\(decoded.amountIn.decimalString)\""))
+        #expect(json.contains("\"asset_out\": \"\(decoded.assetOut)\""))
+        #expect(shown.text.contains("uniswap-v3 at \(decoded.pool)"))
+        // The query library.
+        let answer = try db.query(
+            try QueryLibrary.named("conversions"), params: ["from_block=19528783", "to_block=19528783"])
+        #expect(answer.result.rows.count == 2)
+        // Re-ingesting adds nothing.
+        let again = try EthStore.ingest(store, DefiStore.block19528783)
+        #expect(again.summary.conversions == 0)
+        #expect(try store.textRows("SELECT COUNT(*) FROM conversions") == [["2"]])
+    }
+
+    @Test("a transaction's logs split across runs: its conversions follow from all of them")
+    func splitLogs() throws {
+        let (whole, dir) = try Fixtures.freshStore()
+        try EthStore.ingest(whole, DefiStore.block19528783)
+        let text = try String(
+            contentsOfFile: DefiStore.sample("ethetl-19528783/expected_logs.json"), encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: true)
+        let (split, _) = try Fixtures.freshStore()
+        let first = try EthStore.write(
+            lines.prefix(lines.count / 2).joined(separator: "\n") + "\n", dir, "a.json")
+        let second = try EthStore.write(
+            lines.dropFirst(lines.count / 2).joined(separator: "\n") + "\n", dir, "b.json")
+        let others = DefiStore.block19528783.filter { !$0.hasSuffix("logs.json") }
+        try EthStore.ingest(split, others + [first])
+        try EthStore.ingest(split, [second])
+        let q =
+            "SELECT tx, log_index, protocol, amount_text(amount_in), amount_text(amount_out), in_seq, out_seq FROM conversions ORDER BY 1, 2"
+        #expect(try split.textRows(q) == whole.textRows(q))
     }
 }
