@@ -135,11 +135,16 @@ extension GraphStore {
                           OR (c.in_seq IS NULL AND c.asset_in = \(ether) AND t.asset_id = \(ether) AND t.kind IN (0, 1)
                               AND t.to_id = c.pool_id AND t.amount = c.amount_in))
                         ORDER BY t.id LIMIT 1) AS in_id,
-                      (SELECT t.id FROM transfers t WHERE t.tx = c.tx AND t.status IS NOT 0 AND (
-                          (c.out_seq IS NOT NULL AND t.kind = 2 AND t.seq = c.out_seq)
-                          OR (c.out_seq IS NULL AND c.asset_out = \(ether) AND t.asset_id = \(ether) AND t.kind IN (0, 1)
-                              AND t.from_id = c.pool_id AND t.amount = c.amount_out))
-                        ORDER BY t.to_id = c.recipient_id DESC, t.id LIMIT 1) AS out_id
+                      COALESCE(
+                        (SELECT t.id FROM transfers t WHERE t.tx = c.tx AND t.status IS NOT 0
+                          AND c.out_seq IS NOT NULL AND t.kind = 2 AND t.seq = c.out_seq),
+                        (SELECT t.id FROM transfers t WHERE t.tx = c.tx AND t.status IS NOT 0 AND c.out_seq IS NULL
+                          AND c.asset_out = \(ether) AND t.asset_id = \(ether) AND t.kind IN (0, 1)
+                          AND t.from_id = c.pool_id AND t.amount = c.amount_out AND t.to_id = c.recipient_id
+                          ORDER BY t.id LIMIT 1),
+                        (SELECT t.id FROM transfers t WHERE t.tx = c.tx AND t.status IS NOT 0 AND c.out_seq IS NULL
+                          AND c.asset_out = \(ether) AND t.asset_id = \(ether) AND t.kind IN (0, 1)
+                          AND t.from_id = c.pool_id AND t.amount = c.amount_out ORDER BY t.id LIMIT 1)) AS out_id
                     FROM conversions c \(Self.conversionJoins) ORDER BY c.time, c.id
                     """)
             var out: [ConversionLink] = []
