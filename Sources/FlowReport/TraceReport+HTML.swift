@@ -276,6 +276,10 @@ extension TraceRender {
                                     + (stepTime(e, k).map {
                                         HTML(raw: " <span class=\"when\">\(Render.isoTime($0))</span>")
                                     } ?? .text(""))
+                                    + (e.conversionSteps.first { $0.step == k }.map {
+                                        .text(" (\($0.conversion))")
+                                    }
+                                        ?? .text(""))
                             }, separator: " → "),
                     ]
             },

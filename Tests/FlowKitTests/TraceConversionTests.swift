@@ -89,7 +89,8 @@ struct TraceConversionTests {
         let json = TraceRender.json(run).rendered()
         #expect(json.contains("\"through_conversions\": true") && json.contains("\"conversion_steps\""))
         #expect(TraceRender.markdown(run).contains("## Conversions"))
-        #expect(TraceRender.html(run).contains("Conversions"))
+        let html = TraceRender.html(run)
+        #expect(html.contains("Conversions") && html.contains("(uniswap-v3 #13: "))
     }
 
     @Test(
