@@ -1,4 +1,5 @@
 import Dispatch
+import FlowAnalysis
 public import FlowIngest
 import FlowModel
 public import FlowReport
@@ -12,7 +13,7 @@ public import FlowStore
 /// contract's `TransferSink` (FlowStore), so any `TransferStore` backend takes them.
 ///
 /// Files of one run are processed lookups first (tokens, blocks, receipts, then
-/// transactions, token_transfers, traces, logs), whatever their order on the command line.
+/// transactions, logs, token_transfers, traces), whatever their order on the command line.
 /// Each file commits in chunks together with its progress, so an interrupted run resumes after
 /// the last chunk, and a file already ingested is not written again (it is still read when
 /// later files of the run need its lookups). A receipt of a transaction stored by an earlier run
@@ -58,18 +59,30 @@ public enum EthereumETLIngest {
             }
             inputs.append(Input(order: i, path: file.path, table: table, role: role))
         }
+        return try record(store, files: files.map(\.path), format: format, start: start) { w in
+            let job = Job<Store.Writer>(inputs: inputs, limits: limits, progress: progress)
+            try job.run(w)
+            return job.reports.merging(emptyFiles) { a, _ in a }
+        }
+    }
+
+    /// One recorded ingest run of Ethereum files through `store`'s transfer writer: `body` writes
+    /// and returns the file reports by command-line position.
+    static func record<Store: TransferStore>(
+        _ store: Store, files: [String], format: String, start: DispatchTime,
+        _ body: (Store.Writer) throws -> [Int: SourceFileReport]
+    ) throws -> AccountIngestReport {
         let parameters = JSONValue.object([
-            ("files", .array(files.map { .string($0.path) })),
+            ("files", .array(files.map { .string($0) })),
             ("format", .string(format)),
         ])
         return try RunLog.record(store, command: "ingest", parameters: parameters, summary: IngestRender.json)
         {
-            let job = Job<Store.Writer>(inputs: inputs, limits: limits, progress: progress)
-            let summary = try store.withTransferWriter { w in try job.run(w) }
+            var reports: [Int: SourceFileReport] = [:]
+            let summary = try store.withTransferWriter { w in reports = try body(w) }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            let reports = job.reports.merging(emptyFiles) { a, _ in a }.sorted { $0.key < $1.key }.map(
-                \.value)
-            return AccountIngestReport(files: reports, summary: summary, seconds: seconds)
+            return AccountIngestReport(
+                files: reports.sorted { $0.key < $1.key }.map(\.value), summary: summary, seconds: seconds)
         }
     }
 
@@ -81,24 +94,19 @@ public enum EthereumETLIngest {
     }
 
     /// One ingest run over a set of files, writing through `W`.
-    final class Job<W: TransferSink & StoredTransferAmender> {
+    final class Job<W: TransferSink & StoredTransferAmender & EventLogSink>: EthereumWriting<W> {
         let inputs: [Input]
         let limits: Limits
         let progress: (@Sendable (Int) -> Void)?
-        var reports: [Int: SourceFileReport] = [:]
         var rowsRead = 0
         var chunks = 0
-
-        /// The format's rules and the run's lookups.
-        var mapper: EthereumMapper
-        var assetIds: [String: Int64] = [:]
         var hadOnChain = false
 
         init(inputs: [Input], limits: Limits, progress: (@Sendable (Int) -> Void)?) {
             self.inputs = inputs.sorted { ($0.role.phase, $0.order) < ($1.role.phase, $1.order) }
             self.limits = limits
             self.progress = progress
-            self.mapper = EthereumMapper(roles: inputs.map(\.role))
+            super.init(mapper: EthereumMapper(roles: inputs.map(\.role)))
             for input in inputs {
                 reports[input.order] = SourceFileReport(
                     path: input.path, format: EthereumETLIngest.format, role: input.role.rawValue)
@@ -121,7 +129,7 @@ public enum EthereumETLIngest {
                 case .transactions: try readTransactions(input, decoder, state, w)
                 case .tokenTransfers: try readTokenTransfers(input, decoder, state, w)
                 case .traces: try readTraces(input, decoder, state, w)
-                case .logs: try process(input, state, w, lookups: false) { _, _ in }
+                case .logs: try readLogs(input, decoder, state, w)
                 }
                 reports[input.order]?.added += w.summary.transfers - before
             }
@@ -136,22 +144,11 @@ public enum EthereumETLIngest {
             _ input: Input, _ state: SourceState, _ w: W, lookups: Bool,
             _ body: (ETLRow, _ write: Bool) throws -> Void
         ) throws {
-            let source: Int64
-            var bytesDone = 0
-            var rows = 0
-            switch state {
-            case .complete:
-                reports[input.order]?.alreadyIngested = true
+            guard let (source, bytesDone, done) = resume(state, order: input.order) else {
                 if lookups { try input.table.forEachRow { row in try body(row, false) } }
                 return
-            case .partial(let id, let b, let r):
-                source = id
-                bytesDone = b
-                rows = r
-                reports[input.order]?.resumedAfter = r
-            case .fresh(let id):
-                source = id
             }
+            var rows = done
             var inChunk = 0
             try input.table.forEachRow(from: lookups ? 0 : bytesDone) { row in
                 let write = row.endOffset > bytesDone
@@ -170,6 +167,7 @@ public enum EthereumETLIngest {
         }
 
         func commit(_ w: W, source: Int64, bytesDone: Int, rows: Int, complete: Bool) throws {
+            try decodeConversions(w, source: source)
             try w.commit(
                 source: source, bytesDone: bytesDone, rowsDone: rows, complete: complete, prefixHash: nil)
             chunks += 1
@@ -185,46 +183,6 @@ public enum EthereumETLIngest {
             } catch let e as EthereumMappingError {
                 throw row.error(d.table.column(e.field), e.message)
             }
-        }
-
-        // MARK: Interning and writing
-
-        /// Address ids of this run (the writer's own cache needs the 20 bytes on every call).
-        var addressIds: [String: Int64] = [:]
-
-        func address(_ text: String, _ w: W) throws -> Int64 {
-            if let id = addressIds[text] { return id }
-            let id = try w.address(
-                text, chain: EthereumMapper.chain, kind: AccountKind.ethereum,
-                program: ETLValue.addressBytes(text))
-            addressIds[text] = id
-            return id
-        }
-
-        func tokenAsset(_ contract: String, _ w: W) throws -> Int64 {
-            if let id = assetIds[contract] { return id }
-            let info = mapper.tokenAsset(contract)
-            let id = try w.contractAsset(
-                chain: EthereumMapper.chain, contract: contract, symbol: info.symbol,
-                decimals: info.decimals, name: info.name)
-            assetIds[contract] = id
-            return id
-        }
-
-        /// Interns `t`'s addresses (from, then to) and asset and appends it; returns the sender's id.
-        @discardableResult
-        func put(_ t: EthereumTransfer, _ w: W, source: Int64) throws -> Int64? {
-            let from = try t.from.map { try address($0, w) }
-            let to = try t.to.map { try address($0, w) }
-            let asset = try t.token.map { try tokenAsset($0, w) } ?? BuiltinAsset.eth
-            try w.append(Self.record(t, from: from, to: to, asset: asset), source: source)
-            return from
-        }
-
-        static func record(_ t: EthereumTransfer, from: Int64?, to: Int64?, asset: Int64) -> TransferRecord {
-            TransferRecord(
-                kind: t.kind, tx: t.tx, seq: t.seq, from: from, to: to, asset: asset, amount: t.amount,
-                time: t.time, block: t.block, status: t.status, line: Int64(t.line))
         }
 
         // MARK: Roles
@@ -277,12 +235,7 @@ public enum EthereumETLIngest {
                 let m = try mapped(row, d) {
                     try mapper.transaction(tx, line: row.line) { try w.transferTime(tx: $0) }
                 }
-                let source = sourceId(state)
-                let from = try put(m.value, w, source: source)
-                if let fee = m.fee {
-                    try w.append(
-                        Self.record(fee, from: from, to: nil, asset: BuiltinAsset.eth), source: source)
-                }
+                try put(m, w, source: sourceId(state))
             }
         }
 
@@ -294,6 +247,19 @@ public enum EthereumETLIngest {
                     try mapper.tokenTransfer(t, line: row.line) { try w.transferTime(tx: $0) }
                 }
                 try put(transfer, w, source: sourceId(state))
+            }
+        }
+
+        /// Logs: each is stored with its emitting contract, and the token transfers it states
+        /// (ERC-20, ERC-721, ERC-1155) as token_transfers rows are.
+        func readLogs(_ input: Input, _ d: ETLDecoder, _ state: SourceState, _ w: W) throws {
+            try process(input, state, w, lookups: false) { row, write in
+                guard write else { return }
+                let l = try d.log(row)
+                let m = try mapped(row, d) {
+                    try mapper.log(l, line: row.line) { try w.transferTime(tx: $0) }
+                }
+                try store(m, w, source: sourceId(state))
             }
         }
 
@@ -322,5 +288,114 @@ public enum EthereumETLIngest {
             case .fresh(let id), .partial(let id, _, _), .complete(let id, _): id
             }
         }
+    }
+}
+
+/// Interning and writing Ethereum transfers and logs through the store contract's writer: what
+/// ethereum-etl and JSON-RPC ingest share. Holds the mapper (the format's rules and the run's
+/// lookups) and the run's address and asset ids.
+class EthereumWriting<W: TransferSink & StoredTransferAmender & EventLogSink> {
+    var mapper: EthereumMapper
+    var assetIds: [String: Int64] = [:]
+    /// Address ids of this run (the writer's own cache needs the 20 bytes on every call).
+    var addressIds: [String: Int64] = [:]
+
+    /// What each file of the run did, by command-line position.
+    var reports: [Int: SourceFileReport] = [:]
+
+    init(mapper: EthereumMapper) {
+        self.mapper = mapper
+    }
+
+    /// Where file `order` starts: its source id, the bytes and rows an earlier run committed;
+    /// nil when it is complete (reported as already ingested).
+    func resume(_ state: SourceState, order: Int) -> (source: Int64, bytesDone: Int, rows: Int)? {
+        switch state {
+        case .complete:
+            reports[order]?.alreadyIngested = true
+            return nil
+        case .partial(let id, let b, let r):
+            reports[order]?.resumedAfter = r
+            return (id, b, r)
+        case .fresh(let id):
+            return (id, 0, 0)
+        }
+    }
+
+    func address(_ text: String, _ w: W) throws -> Int64 {
+        if let id = addressIds[text] { return id }
+        let id = try w.address(
+            text, chain: EthereumMapper.chain, kind: AccountKind.ethereum,
+            program: ETLValue.addressBytes(text))
+        addressIds[text] = id
+        return id
+    }
+
+    func tokenAsset(_ contract: String, _ w: W) throws -> Int64 {
+        if let id = assetIds[contract] { return id }
+        let info = mapper.tokenAsset(contract)
+        let id = try w.contractAsset(
+            chain: EthereumMapper.chain, contract: contract, symbol: info.symbol,
+            decimals: info.decimals, name: info.name)
+        assetIds[contract] = id
+        return id
+    }
+
+    /// Interns `t`'s addresses (from, then to) and asset and appends it; returns the sender's id.
+    @discardableResult
+    func put(_ t: EthereumTransfer, _ w: W, source: Int64) throws -> Int64? {
+        let from = try t.from.map { try address($0, w) }
+        let to = try t.to.map { try address($0, w) }
+        let asset = try t.token.map { try tokenAsset($0, w) } ?? BuiltinAsset.eth
+        try w.append(Self.record(t, from: from, to: to, asset: asset), source: source)
+        return from
+    }
+
+    /// A transaction's value transfer and, when known, its fee (from the same sender).
+    func put(_ m: ETHTransactionTransfers, _ w: W, source: Int64) throws {
+        let from = try put(m.value, w, source: source)
+        if let fee = m.fee {
+            try w.append(Self.record(fee, from: from, to: nil, asset: BuiltinAsset.eth), source: source)
+        }
+    }
+
+    /// Stores a log and its token transfers; its transaction's conversions are decoded before the
+    /// chunk commits (`decodeConversions`).
+    func store(_ m: ETHLogRecords, _ w: W, source: Int64) throws {
+        if try w.append(log: m.log, address: try address(m.log.address, w), source: source) {
+            touched.insert(m.log.tx)
+        }
+        for t in m.transfers { try put(t, w, source: source) }
+    }
+
+    /// Transactions that gained logs in the open chunk.
+    var touched = Set<String>()
+    /// The decoders conversions are read with.
+    let registry = ConversionRegistry.standard
+
+    /// Decodes the conversions of every transaction that gained logs since the last commit, from
+    /// all its stored logs (so a transaction whose logs span chunks, files or runs ends with the
+    /// conversions of all of them), and stores them in the open chunk. Call before each commit.
+    func decodeConversions(_ w: W, source: Int64) throws {
+        for tx in touched.sorted() {
+            let records = try registry.conversions(try w.logs(tx: tx)).map { c in
+                ConversionRecord(
+                    conversion: c, pool: try address(c.pool, w), trader: try address(c.trader, w),
+                    recipient: try address(c.recipient, w), assetIn: try conversionAsset(c.assetIn, w),
+                    assetOut: try conversionAsset(c.assetOut, w))
+            }
+            try w.replaceConversions(tx: tx, records, source: source)
+        }
+        touched.removeAll()
+    }
+
+    func conversionAsset(_ name: String, _ w: W) throws -> Int64 {
+        name == Conversion.ether ? BuiltinAsset.eth : try tokenAsset(name, w)
+    }
+
+    static func record(_ t: EthereumTransfer, from: Int64?, to: Int64?, asset: Int64) -> TransferRecord {
+        TransferRecord(
+            kind: t.kind, tx: t.tx, seq: t.seq, from: from, to: to, asset: asset, amount: t.amount,
+            time: t.time, block: t.block, status: t.status, line: Int64(t.line), tokenId: t.tokenId)
     }
 }

@@ -227,6 +227,11 @@ public enum Ingest {
                 .account(try EthereumETLIngest.run(store: store, files: ethereumFiles, progress: records)))
             progress?(.readerDone)
         }
+        let rpcFiles = plan.files(.ethereumRPC)
+        if !rpcFiles.isEmpty {
+            add(.account(try EthereumRPCIngest.run(store: store, files: rpcFiles, progress: records)))
+            progress?(.readerDone)
+        }
         return outcomes
     }
 }

@@ -4,7 +4,7 @@ import Foundation
 
 /// A case database built from the bundled SampleData: real Bitcoin blocks (1–255, 50001–50002
 /// with enriched inputs, 277647, Dec 2010, 766390), Ethereum blocks with receipts and token
-/// transfers, the ledger with its planted structuring pattern, the OFAC Bitcoin list and the ledger's
+/// transfers (and one with its logs and swaps), the ledger with its planted structuring pattern, the OFAC Bitcoin list and the ledger's
 /// labels, then a clustering run and an AML rule run. The query library's tests and the report
 /// demo run against it.
 public enum SampleCase {
@@ -39,6 +39,10 @@ public enum SampleCase {
                 "\(eth)/receipts_with_logs/expected_receipts.csv",
                 "\(eth)/token_transfers/expected_token_transfers.csv",
             ],
+            // A post-Dencun block with its logs: token transfers and two Uniswap V3 swaps.
+            ["blocks", "transactions", "logs"].map {
+                "\(samples)/ethereum-defi/ethetl-19528783/expected_\($0).json"
+            },
         ] {
             _ = try EthereumETLIngest.run(
                 store: store, files: try IngestPlan.classify(paths: group).files, progress: nil)

@@ -31,6 +31,9 @@ public struct TraceOptions: Sendable {
     public var threads: Int
     /// Endpoints, cuts and addresses listed per trace (0: all); totals always cover everything.
     public var limit: Int
+    /// Follow traced value through conversions (swaps, wraps) into the other asset
+    /// (`CrossAssetTrace`); without it a conversion is a cut.
+    public var throughConversions = false
 
     public init(
         from: [String], fromFile: String? = nil, direction: TraceDirection = .forward,
@@ -62,19 +65,20 @@ public struct TraceOptions: Sendable {
     /// The options as recorded in the `runs` table (fixed key order): `seeds` are every seed
     /// traced, those of the seed file included.
     func parametersJSON(seeds: [TraceSeed]) -> JSONValue {
-        .object([
-            ("from", .array(seeds.map { .string($0.text) })),
-            ("direction", .string(direction.rawValue)),
-            ("policy", .string(policy.rawValue)),
-            ("hops", .int(maxHops)),
-            ("since", .optional(since)),
-            ("until", .optional(until)),
-            ("min_amount", .optional(minAmount)),
-            ("stop_at_tag", .array(stopCategories.map { .string($0) })),
-            ("asset", .optional(asset)),
-            ("each", .bool(each)),
-            ("threads", .int(threads)),
-        ])
+        .object(
+            [
+                ("from", .array(seeds.map { .string($0.text) })),
+                ("direction", .string(direction.rawValue)),
+                ("policy", .string(policy.rawValue)),
+                ("hops", .int(maxHops)),
+                ("since", .optional(since)),
+                ("until", .optional(until)),
+                ("min_amount", .optional(minAmount)),
+                ("stop_at_tag", .array(stopCategories.map { .string($0) })),
+                ("asset", .optional(asset)),
+                ("each", .bool(each)),
+                ("threads", .int(threads)),
+            ] + (throughConversions ? [("through_conversions", .bool(true))] : []))
     }
 }
 
@@ -246,17 +250,38 @@ public enum Trace {
         let traceGraphA = accountGraph
         let denseSeeds = dense
         let paths = options.limit > 0 ? options.limit : Int.max
+        // Conversions (swaps, wraps) of account assets: cuts, or followed into the other asset.
+        let links = utxo ? [] : try store.conversionLinks()
+        if options.throughConversions && !links.isEmpty {
+            return try throughConversions(
+                store: store, options: options, items: items, dense: dense, groups: groups, asset: asset,
+                assets: assets, graph: accountGraph, links: links, limits: limits, minAmount: minAmount,
+                notes: notes, start: start, loaded: loaded, runId: runId)
+        }
+        let legs = Self.legs(links, graph: accountGraph, direction: direction, follow: false)
         let results: [TraceResult] = parallelMap(groups.count, threads: options.each ? options.threads : 1) {
             k in
             let seeds = groups[k].flatMap { denseSeeds[$0] }
-            return utxo
-                ? UTXOTracer.trace(
+            if utxo {
+                return UTXOTracer.trace(
                     traceGraphU, seeds: seeds, policy: policy, direction: direction, limits: limits,
                     paths: paths)
-                : AccountTracer.trace(
+            }
+            if legs.legs.isEmpty {
+                return AccountTracer.trace(
                     traceGraphA, seeds: seeds, policy: policy, direction: direction, limits: limits)
+            }
+            return AccountTracer.trace(
+                traceGraphA,
+                seeds: seeds.map { AccountSeed(position: $0, amount: traceGraphA.amount[Int($0)]) },
+                policy: policy, direction: direction, limits: limits, conversions: legs)
         }
         let traced = DispatchTime.now()
+        if results.contains(where: { r in r.cuts.contains { $0.kind == .conversion } }) {
+            notes.append(
+                "the trace stopped at conversions (swaps, wraps: cuts of kind conversion); --through-conversions follows the value into the other asset"
+            )
+        }
 
         var reports: [TraceReport] = []
         for (k, result) in results.enumerated() {
@@ -283,6 +308,114 @@ public enum Trace {
             loadSeconds: Double(loaded.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9,
             traceSeconds: Double(traced.uptimeNanoseconds - loaded.uptimeNanoseconds) / 1e9,
             threads: options.threads)
+    }
+
+    /// The legs of `links` in `graph` where value leaves its asset: the transfers paying a pool
+    /// (forward) or paid by it (backward).
+    static func legs(
+        _ links: [ConversionLink], graph: AccountTraceGraph, direction: TraceDirection, follow: Bool
+    )
+        -> ConversionLegs
+    {
+        var wanted: [Int64: Int] = [:]
+        for (i, l) in links.enumerated() {
+            let leg =
+                direction == .forward
+                ? (l.assetIn == graph.asset ? l.inTransfer : nil)
+                : (l.assetOut == graph.asset ? l.outTransfer : nil)
+            if let t = leg { wanted[t] = i }
+        }
+        var out = ConversionLegs(follow: follow)
+        for (id, p) in graph.positions(ofTransfers: Set(wanted.keys)) {
+            if let i = wanted[id] { out.legs[Int32(p)] = i }
+        }
+        return out
+    }
+
+    /// `trace --through-conversions`: each seed group traced through conversions; one report per
+    /// asset the value reached, the seed asset first.
+    static func throughConversions(
+        store: any CaseReadStore, options: TraceOptions, items: [Item], dense: [[Int32]], groups: [[Int]],
+        asset: TraceAsset, assets: [TraceAsset], graph: AccountTraceGraph, links: [ConversionLink],
+        limits: TraceLimits, minAmount: UInt256, notes: [String], start: DispatchTime, loaded: DispatchTime,
+        runId: Int64
+    ) throws -> TraceRun {
+        var other = limits
+        other.minAmount = .zero
+        var traces: [[CrossAssetTrace.AssetTrace]] = []
+        for group in groups {
+            let seeds = group.flatMap { dense[$0] }
+            traces.append(
+                try CrossAssetTrace.trace(
+                    asset: asset.id, seeds: seeds, links: links, policy: options.policy,
+                    direction: options.direction, limits: { $0 == asset.id ? limits : other },
+                    graph: { a in a == asset.id ? graph : try store.loadAccountTraceGraph(asset: a) }))
+        }
+        let traced = DispatchTime.now()
+        func traceAsset(_ id: Int64) -> TraceAsset {
+            assets.first { $0.id == id }
+                ?? TraceAsset(id: id, chain: asset.chain, symbol: nil, contract: "", decimals: nil)
+        }
+        // The legs traced value continued on after a conversion, named for the paths.
+        var continuedLegs: [Int64: String] = [:]
+        for l in links {
+            let leg = options.direction == .forward ? l.outTransfer : l.inTransfer
+            if let t = leg {
+                continuedLegs[t] =
+                    "\(l.conversion.protocolName) #\(l.conversion.logIndex): \(traceAsset(l.assetIn).shortName) → \(traceAsset(l.assetOut).shortName)"
+            }
+        }
+        var reports: [TraceReport] = []
+        for (k, parts) in traces.enumerated() {
+            for part in parts {
+                let a = traceAsset(part.asset)
+                var seedReports: [TraceSeedReport] = []
+                if part.asset == asset.id {
+                    var offset = 0
+                    for i in groups[k] {
+                        let n = dense[i].count
+                        let amount = part.result.seedAmounts[
+                            offset..<min(offset + n, part.result.seedAmounts.count)
+                        ]
+                        .reduce(UInt256.zero, +)
+                        seedReports.append(TraceSeedReport(text: items[i].text, count: n, amount: amount))
+                        offset += n
+                    }
+                }
+                var conversions: [TraceConversionReport] = []
+                for f in part.flows {
+                    let l = links[f.link]
+                    let out = (options.direction == .forward ? l.assetIn : l.assetOut) == part.asset
+                    if !out {
+                        seedReports.append(
+                            TraceSeedReport(
+                                text:
+                                    "conversion \(l.conversion.tx)#\(l.conversion.logIndex) (\(l.conversion.protocolName))",
+                                count: 1, amount: f.continued))
+                    }
+                    conversions.append(
+                        TraceConversionReport(
+                            direction: out ? "out" : "in", conversion: l.conversion,
+                            assetIn: traceAsset(l.assetIn),
+                            assetOut: traceAsset(l.assetOut), reached: f.reached, continued: f.continued,
+                            followed: f.followed, hops: f.hops))
+                }
+                var report = try name(
+                    part.result, store: store, model: "account", asset: a, options: options,
+                    blockTime: { _ in nil },
+                    minAmount: part.asset == asset.id ? minAmount : .zero, seeds: seedReports,
+                    notes: part.asset == asset.id ? notes : [], conversionLegs: continuedLegs)
+                report.conversions = conversions
+                reports.append(report)
+            }
+        }
+        var run = TraceRun(
+            reports: reports, runId: runId,
+            loadSeconds: Double(loaded.uptimeNanoseconds - start.uptimeNanoseconds) / 1e9,
+            traceSeconds: Double(traced.uptimeNanoseconds - loaded.uptimeNanoseconds) / 1e9,
+            threads: options.threads)
+        run.throughConversions = true
+        return run
     }
 
     static func assetId(_ ref: TraceSeedRef) -> Int64 {
@@ -342,7 +475,8 @@ public enum Trace {
     /// `blockTime` gives the block time of a main-chain transaction by store id (UTXO traces).
     static func name(
         _ r: TraceResult, store: any CaseReadStore, model: String, asset: TraceAsset, options: TraceOptions,
-        blockTime: (Int64) -> Int64?, minAmount: UInt256, seeds: [TraceSeedReport], notes: [String]
+        blockTime: (Int64) -> Int64?, minAmount: UInt256, seeds: [TraceSeedReport], notes: [String],
+        conversionLegs: [Int64: String] = [:]
     ) throws -> TraceReport {
         let total = r.seedTotal
         func share(_ a: UInt256) -> UInt64 {
@@ -416,13 +550,19 @@ public enum Trace {
                 location = transfers[id]?.tx ?? "transfer #\(id)"
             case .address: break
             }
-            return TraceEndpointReport(
+            var report = TraceEndpointReport(
                 kind: e.kind, address: e.address == 0 ? nil : addressNames[e.address],
                 location: location,
                 prevout: prevout, amount: e.amount, shareBillionths: share(e.amount), hops: e.hops,
                 path: path,
                 categories: categories[e.address] ?? [], time: e.time, lastTime: e.lastTime,
                 pathTimes: pathTimes)
+            // A conversion's other leg in the route: the value went on there as another asset.
+            report.conversionSteps = e.path.enumerated().compactMap { k, id in
+                guard k > 0, let label = conversionLegs[id] else { return nil }
+                return TraceConversionStep(step: k, conversion: label)
+            }
+            return report
         }
 
         // Value by tag category, over every endpoint.

@@ -34,7 +34,9 @@ public enum TransactionLookup {
         let body = id.hasPrefix("0x") || id.hasPrefix("0X") ? id.dropFirst(2) : Substring(id)
         if body.count == 64 && isHex(body) {
             let ethereum = "0x" + body.lowercased()
-            if let rows = try store.accountTransaction(ethereum) { return TransactionReport(account: rows) }
+            if let rows = try store.accountTransaction(ethereum) {
+                return TransactionReport(account: rows, conversions: try store.conversions(tx: ethereum))
+            }
             tried.append("an Ethereum hash")
         }
         if let rows = try store.accountTransaction(id) { return TransactionReport(account: rows) }

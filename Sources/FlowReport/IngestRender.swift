@@ -93,31 +93,40 @@ extension IngestRender {
         out +=
             "added \(Render.count(s.transfers, "transfer")), \(Render.grouped(s.newAddresses)) new addresses"
         if s.newAssets > 0 { out += ", \(s.newAssets) new assets" }
+        if s.logs > 0 { out += ", \(Render.count(s.logs, "log"))" }
+        if s.conversions > 0 { out += ", \(Render.count(s.conversions, "conversion"))" }
         out += " in \(formatSeconds(r.seconds)) (\(Render.grouped(Int(r.recordsPerSecond))) records/s)\n"
         return out
     }
 
     public static func json(_ r: AccountIngestReport) -> JSONValue {
         let s = r.summary
-        return .object([
-            (
-                "files",
-                .array(
-                    r.files.map { f in
-                        .object([
-                            ("path", .string(f.path)), ("format", .string(f.format)),
-                            ("role", f.role.map { .string($0) } ?? .null), ("records", .int(f.records)),
-                            ("added", .int(f.added)), ("already_ingested", .bool(f.alreadyIngested)),
-                            ("resumed_after", f.resumedAfter.map { .int($0) } ?? .null),
-                        ])
-                    })
-            ),
-            ("transfers", .int(s.transfers)),
-            ("new_addresses", .int(s.newAddresses)),
-            ("new_assets", .int(s.newAssets)),
-            ("seconds", .double((r.seconds * 1000).rounded() / 1000)),
-            ("records_per_second", .int(Int(r.recordsPerSecond))),
-        ])
+        // Logs and conversions are listed when a run stored some (other runs keep their shape).
+        var defi: [(String, JSONValue)] = []
+        if s.logs > 0 || s.conversions > 0 {
+            defi = [("logs", .int(s.logs)), ("conversions", .int(s.conversions))]
+        }
+        return .object(
+            [
+                (
+                    "files",
+                    .array(
+                        r.files.map { f in
+                            .object([
+                                ("path", .string(f.path)), ("format", .string(f.format)),
+                                ("role", f.role.map { .string($0) } ?? .null), ("records", .int(f.records)),
+                                ("added", .int(f.added)), ("already_ingested", .bool(f.alreadyIngested)),
+                                ("resumed_after", f.resumedAfter.map { .int($0) } ?? .null),
+                            ])
+                        })
+                ),
+                ("transfers", .int(s.transfers)),
+                ("new_addresses", .int(s.newAddresses)),
+                ("new_assets", .int(s.newAssets)),
+            ] + defi + [
+                ("seconds", .double((r.seconds * 1000).rounded() / 1000)),
+                ("records_per_second", .int(Int(r.recordsPerSecond))),
+            ])
     }
 }
 

@@ -18,8 +18,9 @@ extension TraceRender {
         let first = run.reports.first
         var page = HTMLPage(
             title: "Flow traces",
-            subtitle:
-                "\(run.reports.count) traces, each seed on its own"
+            subtitle: (run.throughConversions
+                ? "one trace through conversions, \(run.reports.count) assets"
+                : "\(run.reports.count) traces, each seed on its own")
                 + (first.map { ", \(directionText($0.direction)), \($0.policy.rawValue)" } ?? ""))
         if let first { page.parameters = commonParameters(first) }
         for (k, r) in run.reports.enumerated() {
@@ -133,6 +134,30 @@ extension TraceRender {
                 zoom: (anchor + "flow", pic.width))
         )
         out.append(HTMLSection(title: title("Flow"), id: anchor + "flow", blocks: blocks))
+        if !r.conversions.isEmpty {
+            let rows: [[HTML]] = r.conversions.map { c in
+                let reached = r.direction == .forward ? c.assetIn : c.assetOut
+                let continued = r.direction == .forward ? c.assetOut : c.assetIn
+                return [
+                    .text(c.direction == "out" ? "out of \(r.asset.name)" : "into \(r.asset.name)"),
+                    .text(
+                        "\(c.conversion.protocolName) #\(c.conversion.logIndex): \(c.assetIn.shortName) → \(c.assetOut.shortName)"
+                    ),
+                    .shortCode(c.conversion.tx), .shortCode(c.conversion.pool),
+                    .text(units(c.reached, reached)),
+                    .text(units(c.continued, continued) + (c.followed ? "" : " (not followed)")),
+                    .text(String(c.hops)),
+                ]
+            }
+            let table = HTMLTable(
+                columns: [
+                    .init(""), .init("conversion"), .init("transaction"), .init("pool"),
+                    .init("traced in", numeric: true), .init("traced out", numeric: true),
+                    .init("hops", numeric: true),
+                ], rows: rows)
+            out.append(
+                HTMLSection(title: title("Conversions"), id: anchor + "conversions", blocks: [table.html]))
+        }
 
         // Totals.
         let t = r.totals
@@ -251,6 +276,10 @@ extension TraceRender {
                                     + (stepTime(e, k).map {
                                         HTML(raw: " <span class=\"when\">\(Render.isoTime($0))</span>")
                                     } ?? .text(""))
+                                    + (e.conversionSteps.first { $0.step == k }.map {
+                                        .text(" (\($0.conversion))")
+                                    }
+                                        ?? .text(""))
                             }, separator: " → "),
                     ]
             },
@@ -453,6 +482,8 @@ extension TraceRender {
         case .unknownInputs: "unknown inputs"
         case .hopLimit: "hop limit"
         case .timeLimit: "time window"
+        case .conversion: "conversion (not followed)"
+        case .converted: "converted"
         case .unspent: "unspent"
         case .balance: "balance"
         case .tagged: "tagged"

@@ -9,9 +9,27 @@ extension TraceRender {
     /// Every document starts with `schema_version` (`TraceRender.schemaVersion`).
     public static func json(_ run: TraceRun) -> JSONValue {
         if run.reports.count == 1, let only = run.reports.first { return json(only) }
-        return .object([
-            ("schema_version", .int(schemaVersion)), ("traces", .array(run.reports.map(json))),
-        ])
+        return .object(
+            [("schema_version", .int(schemaVersion))]
+                + (run.throughConversions ? [("through_conversions", .bool(true))] : [])
+                + [("traces", .array(run.reports.map(json)))])
+    }
+
+    /// A conversion the traced value went through (the report's `conversions`).
+    static func json(_ c: TraceConversionReport, _ amount: (UInt256) -> JSONValue) -> JSONValue {
+        var fields: [(String, JSONValue)] = [("direction", .string(c.direction))]
+        if case .object(let pairs) = TransactionReport.json(c.conversion) {
+            fields += [("transaction", .string(c.conversion.tx))] + pairs
+        }
+        fields += [
+            ("asset_in_name", .string(c.assetIn.shortName)),
+            ("asset_out_name", .string(c.assetOut.shortName)),
+            ("traced_in", .string(c.reached.decimalString)),
+            ("traced_out", .string(c.continued.decimalString)),
+            ("followed", .bool(c.followed)),
+            ("hops", .int(c.hops)),
+        ]
+        return .object(fields)
     }
 
     /// One trace as JSON, `schema_version` first.
@@ -54,6 +72,16 @@ extension TraceRender {
                 ),
                 ("tags", .array(e.categories.map { .string($0) })),
             ]
+            if !e.conversionSteps.isEmpty {
+                fields.append(
+                    (
+                        "conversion_steps",
+                        .array(
+                            e.conversionSteps.map {
+                                .object([("step", .int($0.step)), ("conversion", .string($0.conversion))])
+                            })
+                    ))
+            }
             return .object(fields)
         }
         var document: [(String, JSONValue)] = [
@@ -132,6 +160,9 @@ extension TraceRender {
             ("steps", .int(r.steps)),
             ("notes", .array(r.notes.map { .string($0) })),
         ]
+        if !r.conversions.isEmpty {
+            document.append(("conversions", .array(r.conversions.map { json($0, amount) })))
+        }
         if let v = r.valuation {
             // Beside the exact base units: the amounts in the currency at one day's price.
             document.append(

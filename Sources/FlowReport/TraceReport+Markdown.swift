@@ -47,6 +47,7 @@ extension TraceRender {
                 "Poison taints every output of a tainted transaction fully: amounts exceed the seeds by design.\n\n"
         }
 
+        out += conversionsMarkdown(r)
         if !r.byCategory.isEmpty {
             out +=
                 "## By tag category\n\n| category | amount | share | endpoints |\n| --- | ---: | ---: | ---: |\n"
@@ -98,7 +99,11 @@ extension TraceRender {
             .joined(separator: " ")
             // Each step with its time: "`f4184fc5…` 2009-01-12T03:30:25Z → …".
             let path = e.path.enumerated().map { k, id in
-                MarkdownText.code(short(id)) + (stepTime(e, k).map { " " + Render.isoTime($0) } ?? "")
+                let via =
+                    e.conversionSteps.first { $0.step == k }.map { " (\(MarkdownText.text($0.conversion)))" }
+                    ?? ""
+                return MarkdownText.code(short(id)) + (stepTime(e, k).map { " " + Render.isoTime($0) } ?? "")
+                    + via
             }.joined(separator: " → ")
             let time = e.reachedMoreThanOnce ? timeText(e) + " (first … last)" : timeText(e)
             out +=
@@ -125,5 +130,22 @@ extension TraceRender {
         let since = r.since.map(Render.isoTime) ?? "start"
         let until = r.until.map(Render.isoTime) ?? "end"
         return "\(since) … \(until)"
+    }
+
+    /// The conversions the traced value went through (`trace --through-conversions`).
+    static func conversionsMarkdown(_ r: TraceReport) -> String {
+        guard !r.conversions.isEmpty else { return "" }
+        var out = "## Conversions\n\n"
+        out += "| | conversion | transaction | pool | traced in | traced out | hops |\n"
+        out += "| --- | --- | --- | --- | ---: | ---: | ---: |\n"
+        for c in r.conversions {
+            let what = c.direction == "out" ? "out of \(r.asset.name)" : "into \(r.asset.name)"
+            let reached = r.direction == .forward ? c.assetIn : c.assetOut
+            let continued = r.direction == .forward ? c.assetOut : c.assetIn
+            let note = c.followed ? "" : " (not followed: its other leg is not stored)"
+            out +=
+                "| \(MarkdownText.text(what)) | \(MarkdownText.text(c.conversion.protocolName)) #\(c.conversion.logIndex): \(MarkdownText.text(c.assetIn.shortName)) → \(MarkdownText.text(c.assetOut.shortName)) | \(MarkdownText.code(c.conversion.tx)) | \(MarkdownText.code(c.conversion.pool)) | \(formatAmount(c.reached, reached)) | \(formatAmount(c.continued, continued))\(note) | \(c.hops) |\n"
+        }
+        return out + "\n"
     }
 }

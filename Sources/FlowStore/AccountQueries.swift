@@ -161,13 +161,13 @@ extension GraphStore {
                 db,
                 sql: """
                     SELECT t.kind, t.seq, fa.address, ta.address, s.id, s.chain, s.symbol, s.contract, s.decimals,
-                      t.amount, t.time, t.block, t.status, t.line
+                      t.amount, t.time, t.block, t.status, t.line, t.token_id
                     FROM transfers t LEFT JOIN addresses fa ON fa.id = t.from_id
                     LEFT JOIN addresses ta ON ta.id = t.to_id JOIN assets s ON s.id = t.asset_id
                     WHERE t.tx = ?1 AND t.kind < 4
                     UNION ALL
                     SELECT t.kind, t.seq, fa.address, ta.address, s.id, s.chain, s.symbol, s.contract, s.decimals,
-                      t.amount, t.time, t.block, t.status, t.line
+                      t.amount, t.time, t.block, t.status, t.line, t.token_id
                     FROM transfers t LEFT JOIN addresses fa ON fa.id = t.from_id
                     LEFT JOIN addresses ta ON ta.id = t.to_id JOIN assets s ON s.id = t.asset_id
                     WHERE t.tx = ?1 AND t.kind = 4
@@ -183,7 +183,7 @@ extension GraphStore {
                         asset: TraceAsset(
                             id: r[4], chain: r[5], symbol: r[6], contract: r[7], decimals: r[8]),
                         amount: AmountSQL.amount(r[9]) ?? .zero, time: r[10], block: r[11], status: r[12],
-                        line: r[13]))
+                        line: r[13], tokenId: AmountSQL.amount(r[14])))
             }
             return AccountTransactionRows(id: id, rows: out)
         }

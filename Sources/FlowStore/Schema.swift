@@ -23,6 +23,12 @@ enum Schema {
         migrator.registerMigration("v6-alert-reviews") { db in
             try db.execute(sql: v6Reviews)
         }
+        migrator.registerMigration("v7-event-logs-token-ids") { db in
+            try db.execute(sql: v7Logs)
+        }
+        migrator.registerMigration("v8-conversions") { db in
+            try db.execute(sql: v8Conversions)
+        }
         return migrator
     }
 
@@ -298,5 +304,27 @@ enum Schema {
         CREATE TABLE cluster_pending (
             input_id INTEGER PRIMARY KEY REFERENCES inputs(id)
         );
+        """
+
+    /// Ethereum event logs (ethereum-etl `logs`, node receipts) and the token id of ERC-721 and
+    /// ERC-1155 transfers.
+    static let v7Logs = """
+        CREATE TABLE logs (
+            id INTEGER PRIMARY KEY,
+            tx TEXT NOT NULL,
+            log_index INTEGER NOT NULL,
+            block INTEGER NOT NULL,
+            time INTEGER NOT NULL,
+            address_id INTEGER NOT NULL REFERENCES addresses(id),
+            topic0 BLOB,
+            topic1 BLOB,
+            topic2 BLOB,
+            topic3 BLOB,
+            data BLOB NOT NULL,
+            source_id INTEGER NOT NULL REFERENCES sources(id),
+            line INTEGER
+        );
+        CREATE UNIQUE INDEX logs_by_tx ON logs(tx, log_index);
+        ALTER TABLE transfers ADD COLUMN token_id;
         """
 }

@@ -48,6 +48,8 @@ public protocol CaseReader: Sendable {
     /// `0x…`, or a ledger's transaction id), ordered by kind and position; nil when there is none.
     /// Ethereum ids use the `transfers_onchain` index; a ledger id scans the ledger rows.
     func accountTransaction(_ id: String) throws(StoreError) -> AccountTransactionRows?
+    /// The stored conversions (swaps, wraps) of transaction `tx`, by log index.
+    func conversions(tx: String) throws(StoreError) -> [Conversion]
     /// Counts of what the store holds on its main chain.
     func stats() throws(StoreError) -> StoreStats
     /// Per-table row counts and content checksums, for comparing two databases built from the
@@ -102,6 +104,8 @@ public protocol GraphSnapshotLoader: Sendable {
     /// balances) as an `AccountTraceGraph`, in (time, id) order. Zero amounts and
     /// self-transfers are left out: they move nothing.
     func loadAccountTraceGraph(asset: Int64) throws(StoreError) -> AccountTraceGraph
+    /// Every stored conversion with the transfers of its two legs (`ConversionLink`), in time order.
+    func conversionLinks() throws(StoreError) -> [ConversionLink]
     /// Loads the transfers that moved value (no fee rows, no failed transactions) with a time in
     /// `from...until` into a snapshot sorted by (time, id), with assets and tag categories.
     func transferSnapshot(from: Int64, until: Int64) throws(StoreError) -> TransferSnapshot

@@ -89,10 +89,28 @@ public protocol StoredTransferAmender: AnyObject {
     func addFee(tx: String, amount: UInt256, source: Int64, line: Int64?) throws -> Int
 }
 
+/// Storing Ethereum event logs (ethereum-etl `logs`, node receipts) in the open chunk of a
+/// `TransferSink`, and reading back the logs of a transaction (the open chunk's included) for
+/// the rules that need all of them.
+public protocol EventLogSink: AnyObject {
+    /// Inserts one log into the open chunk; `address` is the emitting contract's address id. A
+    /// log already stored (same transaction and log index) is ignored, so overlapping exports do
+    /// not store it twice. Returns whether it was new.
+    @discardableResult
+    func append(log: EventLog, address: Int64, source: Int64) throws -> Bool
+    /// The stored logs of transaction `tx`, by log index (`line` is the stored line).
+    func logs(tx: String) throws -> [EventLog]
+    /// Makes `records` the conversions of `tx` in the open chunk, replacing those stored for it
+    /// (they follow from all its logs, which may come in several chunks); returns the change in
+    /// their number.
+    @discardableResult
+    func replaceConversions(tx: String, _ records: [ConversionRecord], source: Int64) throws -> Int
+}
+
 /// A store account-model ingest writes to: one writer at a time, records its runs.
 public protocol TransferStore: RunRecorder {
     /// The writer `withTransferWriter` hands out.
-    associatedtype Writer: TransferSink & StoredTransferAmender
+    associatedtype Writer: TransferSink & StoredTransferAmender & EventLogSink
     /// Runs `body` with the store's single transfer writer, under the database's writer lock.
     /// On an error the open chunk is rolled back (committed chunks stay); the indexes are built
     /// either way. Returns what the writer added.
@@ -184,7 +202,7 @@ public protocol ClusterRunStore: CaseReader {
     func withClusterSession<T>(parameters: String, _ body: (Session) throws -> T) throws -> T
 }
 
-extension TransferWriter: TransferSink, StoredTransferAmender {}
+extension TransferWriter: TransferSink, StoredTransferAmender, EventLogSink {}
 
 extension ClusterSession: ClusterRunSession {}
 

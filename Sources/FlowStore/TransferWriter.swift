@@ -21,10 +21,13 @@ public struct TransferRecord: Sendable, Equatable {
     public var status: Bool?
     /// 1-based line in the source file.
     public var line: Int64?
+    /// The token id of an ERC-721 or ERC-1155 transfer (the asset is its collection); nil otherwise.
+    public var tokenId: UInt256?
 
     public init(
         kind: TransferKind, tx: String?, seq: Int64, from: Int64?, to: Int64?, asset: Int64,
-        amount: UInt256, time: Int64, block: Int64? = nil, status: Bool? = true, line: Int64? = nil
+        amount: UInt256, time: Int64, block: Int64? = nil, status: Bool? = true, line: Int64? = nil,
+        tokenId: UInt256? = nil
     ) {
         self.kind = kind
         self.tx = tx
@@ -37,6 +40,7 @@ public struct TransferRecord: Sendable, Equatable {
         self.block = block
         self.status = status
         self.line = line
+        self.tokenId = tokenId
     }
 }
 
@@ -57,7 +61,7 @@ public enum SourceState: Sendable, Equatable {
 /// Use: `store.withTransferWriter { w in let s = try w.source(...); … w.append(…) … try w.commit(…) }`.
 public final class TransferWriter {
     let db: Database
-    public private(set) var summary = TransferSummary()
+    public internal(set) var summary = TransferSummary()
     private var inTransaction = false
     private var addressIds: [String: Int64] = [:]
     private var nextAddressId: Int64
@@ -83,7 +87,8 @@ public final class TransferWriter {
         let columns = "kind, tx, seq, from_id, to_id, asset_id, amount, time, block, status, source_id, line"
         let values = "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         insertTransfer = try BulkStatement(db, "INSERT INTO transfers (\(columns)) \(values)")
-        insertTransferIgnore = try BulkStatement(db, "INSERT OR IGNORE INTO transfers (\(columns)) \(values)")
+        insertTransferIgnore = try BulkStatement(
+            db, "INSERT OR IGNORE INTO transfers (\(columns), token_id) VALUES (\(Self.placeholders(13)))")
         ledgerSingle = insertTransfer
         ledgerMulti = try BulkStatement(
             db,
@@ -94,7 +99,7 @@ public final class TransferWriter {
         findAddress = try db.makeStatement(sql: "SELECT id FROM addresses WHERE address = ?")
     }
 
-    private func begin() throws {
+    func begin() throws {
         if !inTransaction {
             try db.execute(sql: "BEGIN IMMEDIATE")
             inTransaction = true
@@ -262,8 +267,29 @@ public final class TransferWriter {
         s.bind(10, t.status.map { $0 ? 1 : 0 })
         s.bind(11, source)
         s.bind(12, t.line)
+        if t.kind != .ledger {
+            if let id = t.tokenId {
+                Self.bindAmount(s, 13, id)
+            } else {
+                s.bindNull(13)
+            }
+        }
         try s.run()
         summary.transfers += db.changesCount
+    }
+
+    /// `?1, ?2, … ?n`.
+    static func placeholders(_ n: Int) -> String {
+        (1...n).map { "?\($0)" }.joined(separator: ", ")
+    }
+
+    /// Binds an amount as `transfers.amount` stores it: INTEGER below 2^63, else 32 bytes.
+    static func bindAmount(_ s: BulkStatement, _ i: Int32, _ v: UInt256) {
+        if let small = v.uint64, small <= UInt64(Int64.max) {
+            s.bind(i, Int64(small))
+        } else {
+            s.bind(i, blob: v.bigEndianBytes)
+        }
     }
 
     /// Sets the status of every on-chain transfer of transaction `tx` (from its receipt):

@@ -59,6 +59,13 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .long, help: "Trace each seed on its own (in parallel) instead of all together.")
     var each = false
 
+    @Flag(
+        name: .long,
+        help:
+            "Follow the value through conversions (DEX swaps, WETH wraps) into the other asset, at the executed rate; one trace per asset reached. Without it a conversion stops the trace (a cut)."
+    )
+    var throughConversions = false
+
     @Option(
         name: .long,
         help:
@@ -102,6 +109,7 @@ struct TraceCommand: ParsableCommand {
                 since: window.since, until: window.until, minAmount: minAmount,
                 stopCategories: stopAtTag, asset: asset, each: each, threads: threads, limit: limit)
             options.backward = backward
+            options.throughConversions = throughConversions
             let result = try Trace.run(database: database.db, options: options)
             let text =
                 switch format {

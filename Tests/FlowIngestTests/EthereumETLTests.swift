@@ -181,7 +181,7 @@ struct EthereumETLTests {
         #expect(r.blockNumber == 483920)
     }
 
-    @Test("logs: CSV and JSON lines are read (and only counted)")
+    @Test("logs: CSV and JSON lines hold the same rows")
     func logs() throws {
         var n = 0
         try EthSamples.table("receipts_with_logs/expected_logs.csv").forEachRow { _ in n += 1 }

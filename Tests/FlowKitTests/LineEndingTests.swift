@@ -69,11 +69,14 @@ struct LineEndingTests {
         for case_ in ["block_1", "block_with_transactions", "stream_50001_50002"] {
             out.append(ingest(folder(root + "/bitcoin-json/bitcoin-etl/bitcoin/" + case_)))
         }
-        for case_ in [
-            "blocks_with_transactions", "block_with_logs", "receipts_with_logs", "tokens", "withdrawals",
-        ] {
+        for case_ in ["blocks_with_transactions", "block_with_logs", "tokens", "withdrawals"] {
             out.append(ingest(folder(root + "/ethereum-etl/" + case_)))
         }
+        // Logs carry token transfers, which need their block's time: the blocks file of the block.
+        out.append(
+            ingest(
+                folder(root + "/ethereum-etl/receipts_with_logs")
+                    + [root + "/ethereum-etl/block_with_logs/expected_blocks.csv"]))
         out += [
             TextSample(reader: .tags, files: [root + "/watchlists/sanctioned_addresses_XBT.txt"]),
             TextSample(reader: .tags, files: [root + "/transfers/labels.csv"]),

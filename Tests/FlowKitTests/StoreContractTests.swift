@@ -103,6 +103,11 @@ import Testing
             return try base.accountTransaction(id)
         }
 
+        func conversions(tx: String) throws(StoreError) -> [Conversion] {
+            calls.record("conversions")
+            return try base.conversions(tx: tx)
+        }
+
         func stats() throws(StoreError) -> StoreStats {
             calls.record("stats")
             return try base.stats()
@@ -175,6 +180,11 @@ import Testing
         func loadUTXOTraceGraph(threads: Int) throws(StoreError) -> UTXOTraceGraph {
             calls.record("loadUTXOTraceGraph")
             return try base.loadUTXOTraceGraph(threads: threads)
+        }
+
+        func conversionLinks() throws(StoreError) -> [ConversionLink] {
+            calls.record("conversionLinks")
+            return try base.conversionLinks()
         }
 
         func loadAccountTraceGraph(asset: Int64) throws(StoreError) -> AccountTraceGraph {

@@ -46,6 +46,11 @@ struct TransferStoreContractTests {
         var transfers: [TransferRecord] = []
         /// (tx, kind, seq) of on-chain transfers: the identity a second copy is ignored by.
         var onChain: Set<String> = []
+        /// Event logs with their emitting address id, and their identity (tx, log index).
+        var logs: [(log: EventLog, address: Int64)] = []
+        var logKeys: Set<String> = []
+        /// Conversions by transaction.
+        var conversions: [String: [ConversionRecord]] = [:]
         var runs: [(command: String, status: String?)] = []
 
         static func key(_ tx: String?, _ kind: TransferKind, _ seq: Int64) -> String {
@@ -73,7 +78,7 @@ struct TransferStoreContractTests {
         }
     }
 
-    final class MemoryWriter: TransferSink, StoredTransferAmender {
+    final class MemoryWriter: TransferSink, StoredTransferAmender, EventLogSink {
         var committed: Tables
         var open: Tables
         private(set) var summary = TransferSummary()
@@ -206,6 +211,24 @@ struct TransferStoreContractTests {
             summary.transfers += chunk.rows.count
         }
 
+        func append(log: EventLog, address: Int64, source: Int64) throws -> Bool {
+            guard open.logKeys.insert("\(log.tx)|\(log.logIndex)").inserted else { return false }
+            open.logs.append((log, address))
+            summary.logs += 1
+            return true
+        }
+
+        func logs(tx: String) throws -> [EventLog] {
+            open.logs.map(\.log).filter { $0.tx == tx }.sorted { $0.logIndex < $1.logIndex }
+        }
+
+        func replaceConversions(tx: String, _ records: [ConversionRecord], source: Int64) throws -> Int {
+            let change = records.count - (open.conversions[tx]?.count ?? 0)
+            open.conversions[tx] = records.isEmpty ? nil : records
+            summary.conversions += change
+            return change
+        }
+
         func hasOnChainTransfers() throws -> Bool { !open.onChain.isEmpty }
 
         func transferTime(tx: String) throws -> Int64? {
@@ -252,7 +275,7 @@ struct TransferStoreContractTests {
         let transfers = try store.textRows(
             """
             SELECT t.kind, t.tx, t.seq, fa.address, ta.address, COALESCE(s.symbol, s.contract),
-              amount_text(t.amount), t.time, t.block, t.status, t.line
+              amount_text(t.amount), t.time, t.block, t.status, t.line, amount_text(t.token_id)
             FROM transfers t LEFT JOIN addresses fa ON fa.id = t.from_id LEFT JOIN addresses ta ON ta.id = t.to_id
             JOIN assets s ON s.id = t.asset_id ORDER BY t.kind, t.tx, t.seq, t.id
             """)
@@ -261,7 +284,20 @@ struct TransferStoreContractTests {
             "SELECT id, chain, symbol, contract, decimals, name FROM assets ORDER BY id")
         let sources = try store.textRows(
             "SELECT id, path, format, size, bytes_done, rows_done, status FROM sources ORDER BY id")
-        return transfers + [["--"]] + addresses + [["--"]] + assets + [["--"]] + sources
+        let logs = try store.textRows(
+            """
+            SELECT l.tx, l.log_index, l.block, l.time, a.address, hex(l.topic0), hex(l.topic1), hex(l.topic2),
+              hex(l.topic3), hex(l.data), l.line
+            FROM logs l JOIN addresses a ON a.id = l.address_id ORDER BY l.tx, l.log_index
+            """)
+        let conversions = try store.textRows(
+            """
+            SELECT c.tx, c.log_index, c.protocol, c.pool_id, c.trader_id, c.recipient_id, c.asset_in,
+              amount_text(c.amount_in), c.asset_out, amount_text(c.amount_out), c.in_seq, c.out_seq
+            FROM conversions c ORDER BY c.tx, c.log_index
+            """)
+        return transfers + [["--"]] + addresses + [["--"]] + assets + [["--"]] + sources + [["--"]] + logs
+            + [["--"]] + conversions
     }
 
     static func contents(_ store: MemoryStore) -> [[String?]] {
@@ -279,7 +315,7 @@ struct TransferStoreContractTests {
                 asset.symbol ?? asset.contract,
                 r.amount.decimalString, String(r.time), r.block.map(String.init),
                 r.status.map { $0 ? "1" : "0" },
-                r.line.map(String.init),
+                r.line.map(String.init), r.tokenId?.decimalString,
             ]
         }
         let addresses: [[String?]] = t.addresses.enumerated().map { [String($0.offset + 1), $0.element] }
@@ -292,7 +328,30 @@ struct TransferStoreContractTests {
                 s.complete ? "complete" : "partial",
             ]
         }
-        return rows + [["--"]] + addresses + [["--"]] + assets + [["--"]] + sources
+        let logs: [[String?]] = t.logs.sorted { ($0.log.tx, $0.log.logIndex) < ($1.log.tx, $1.log.logIndex) }
+            .map { l, address in
+                func hex(_ i: Int) -> String {
+                    i < l.topics.count ? Hex.encode(l.topics[i].bigEndianBytes).uppercased() : ""
+                }
+                return [
+                    l.tx, String(l.logIndex), String(l.block), String(l.time), t.addresses[Int(address) - 1],
+                    hex(0), hex(1), hex(2), hex(3), Hex.encode(l.data).uppercased(), String(l.line),
+                ]
+            }
+        let conversions: [[String?]] = t.conversions.keys.sorted().flatMap { tx in
+            (t.conversions[tx] ?? []).sorted { $0.conversion.logIndex < $1.conversion.logIndex }.map { r in
+                let c = r.conversion
+                return [
+                    tx, String(c.logIndex), c.protocolName, String(r.pool), String(r.trader),
+                    String(r.recipient),
+                    String(r.assetIn), c.amountIn.decimalString, String(r.assetOut),
+                    c.amountOut.decimalString,
+                    c.inSeq.map(String.init), c.outSeq.map(String.init),
+                ]
+            }
+        }
+        return rows + [["--"]] + addresses + [["--"]] + assets + [["--"]] + sources + [["--"]] + logs
+            + [["--"]] + conversions
     }
 
     static func files(_ paths: [String]) throws -> [(path: String, detected: DetectedFormat)] {
@@ -309,9 +368,11 @@ struct TransferStoreContractTests {
 
     /// Runs the same ingest runs on SQLite and on the memory backend; their reports and contents
     /// must agree.
-    static func bothBackends(_ runs: [[String]], csv: TransferCSVOptions? = nil) throws -> (
-        sqlite: [[String?]], memory: [[String?]]
-    ) {
+    static func bothBackends(_ runs: [[String]], csv: TransferCSVOptions? = nil, rpc: Bool = false) throws
+        -> (
+            sqlite: [[String?]], memory: [[String?]]
+        )
+    {
         let (sqlite, _) = try Fixtures.freshStore()
         let memory = MemoryStore()
         for paths in runs {
@@ -321,6 +382,9 @@ struct TransferStoreContractTests {
             if let csv {
                 a = try TransferCSVIngest.run(store: sqlite, files: files, options: csv)
                 b = try TransferCSVIngest.run(store: memory, files: files, options: csv)
+            } else if rpc {
+                a = try EthereumRPCIngest.run(store: sqlite, files: files, progress: nil)
+                b = try EthereumRPCIngest.run(store: memory, files: files, progress: nil)
             } else {
                 a = try EthereumETLIngest.run(store: sqlite, files: files, progress: nil)
                 b = try EthereumETLIngest.run(store: memory, files: files, progress: nil)
@@ -350,6 +414,16 @@ struct TransferStoreContractTests {
         ])
         #expect(sqlite.count > 20)
         #expect(memory == sqlite)
+    }
+
+    @Test("ethereum-etl logs with swaps, and a node's receipts: the same logs, transfers and conversions")
+    func logsAndConversions() throws {
+        let (sqlite, memory) = try Self.bothBackends([DefiStore.block19528783, DefiStore.block19528783])
+        #expect(sqlite.count > 40 && memory == sqlite)
+        let (a, b) = try Self.bothBackends(
+            [["06", "08"].map { DefiStore.sample("erigon-misc/eth_getTransactionReceipt_test_\($0).json") }],
+            rpc: true)
+        #expect(a.count > 20 && a == b)
     }
 
     @Test(

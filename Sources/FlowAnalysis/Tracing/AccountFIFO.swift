@@ -124,6 +124,10 @@ extension AccountTracer {
                 result.fees = result.fees + amount
                 continue
             }
+            if let link = legs.legs[p] {
+                convert(p, amount, link: link)
+                continue
+            }
             let y = g.to[k]
             if y == 0 {
                 add(.burned, .transfer(g.ids[k]), address: 0, amount: amount, hops: hopOf[Int(p)], route: p)
@@ -178,6 +182,10 @@ extension AccountTracer {
                     add(.hopLimit, .address(y), address: y, amount: amount, hops: h - 1, route: route)
                     continue
                 }
+            }
+            if let link = legs.legs[p] {
+                convert(p, amount, link: link)
+                continue
             }
             let x = g.from[k]
             if x == 0 {

@@ -74,6 +74,13 @@ public struct AccountTracer {
 
     // FIFO maps of the reached addresses.
     var fifo: [UInt32: AccountFIFO.Map] = [:]
+
+    // Seeds carrying part of their transfer, from a hop and a route before this asset, and the
+    // conversions' legs.
+    var seedAmount: [Int32: UInt256] = [:]
+    var seedHops: [Int32: Int32] = [:]
+    var prefix: [Int32: [Int64]] = [:]
+    var legs = ConversionLegs()
     var ranges: [Int32: TraceRanges<UInt256>] = [:]
     var contribution: [Int32: (hop: Int32, amount: UInt256)] = [:]
 
@@ -84,6 +91,26 @@ public struct AccountTracer {
     ) -> TraceResult {
         var tracer = AccountTracer(graph, policy: policy, direction: direction, limits: limits)
         return tracer.run(seeds)
+    }
+
+    /// Traces seeds that carry part of their transfer (`AccountSeed`: the value a conversion
+    /// brought into this asset), stopping at the legs of `conversions`: value reaching one is a
+    /// `conversion` cut, or, when `conversions.follow` is set, a `converted` endpoint with a
+    /// `ConversionHit` the caller follows in the other asset (`CrossAssetTrace`).
+    public static func trace(
+        _ graph: AccountTraceGraph, seeds: [AccountSeed], policy: TracePolicy, direction: TraceDirection,
+        limits: TraceLimits, conversions: ConversionLegs
+    ) -> TraceResult {
+        var tracer = AccountTracer(graph, policy: policy, direction: direction, limits: limits)
+        tracer.legs = conversions
+        for s in seeds {
+            if tracer.seedAmount[s.position] == nil {
+                tracer.seedAmount[s.position] = min(s.amount, graph.amount[Int(s.position)])
+                tracer.seedHops[s.position] = Int32(clamping: s.hops)
+                tracer.prefix[s.position] = s.prefix
+            }
+        }
+        return tracer.run(seeds.map(\.position))
     }
 
     init(_ graph: AccountTraceGraph, policy: TracePolicy, direction: TraceDirection, limits: TraceLimits) {
@@ -117,10 +144,10 @@ public struct AccountTracer {
         }
         unique.sort()
         for p in unique {
-            hopOf[Int(p)] = 0
+            hopOf[Int(p)] = seedHops[p] ?? 0
             setParent(p, -1)
-            carried[Int(p)] = g.amount[Int(p)]
-            if policy == .fifo { ranges[p] = TraceRanges(lower: .zero, upper: g.amount[Int(p)]) }
+            carried[Int(p)] = seedValue(p)
+            if policy == .fifo { ranges[p] = TraceRanges(lower: .zero, upper: seedValue(p)) }
         }
         switch (policy, direction) {
         case (.fifo, .forward): fifoForward(unique)
@@ -132,7 +159,7 @@ public struct AccountTracer {
         var counted = Set<Int32>()
         result.seedAmounts = seedList.map { p in
             guard seeds[p] != nil, counted.insert(p).inserted else { return .zero }
-            return g.amount[Int(p)].minus(min(g.amount[Int(p)], absorbed[p] ?? .zero))
+            return seedValue(p).minus(min(seedValue(p), absorbed[p] ?? .zero))
         }
         result.seedTotal = result.seedAmounts.reduce(.zero, +)
         return result
@@ -140,16 +167,37 @@ public struct AccountTracer {
 
     // MARK: Shared
 
-    /// The route of transfer `p`, seed first (store ids).
+    /// What seed transfer `p` carries: its amount, or the part a conversion brought.
+    func seedValue(_ p: Int32) -> UInt256 { seedAmount[p] ?? g.amount[Int(p)] }
+
+    /// The route of transfer `p`, seed first (store ids), after the route that brought the seed
+    /// (a conversion's, from another asset).
     func path(_ p: Int32) -> [Int64] {
         var out: [Int64] = []
         var x = p
+        var first = p
         while x >= 0 {
             out.append(g.ids[Int(x)])
+            first = x
             x = parentOf(x)
         }
         out.reverse()
-        return out
+        return (prefix[first] ?? []) + out
+    }
+
+    /// Value reaching a conversion's leg `p` (forward: the payment into the pool; backward: the
+    /// pool's payment out): a `conversion` cut, or a `converted` endpoint and a hit to follow.
+    mutating func convert(_ p: Int32, _ amount: UInt256, link: Int) {
+        let k = Int(p)
+        let pool = direction == .forward ? g.to[k] : g.from[k]
+        let hops = hopOf[Int(p)]
+        add(
+            legs.follow ? .converted : .conversion, .transfer(g.ids[k]), address: pool, amount: amount,
+            hops: hops, route: p)
+        if legs.follow, amount != .zero {
+            result.conversionHits.append(
+                ConversionHit(link: link, amount: amount, hops: Int(hops), path: path(p), time: g.time[k]))
+        }
     }
 
     /// Records a contribution at an endpoint or cut, reached by transfer `route`; its time is
@@ -254,6 +302,10 @@ public struct AccountTracer {
         let k = Int(p)
         if g.isFee[k] {
             result.fees = result.fees + amount
+            return
+        }
+        if let link = legs.legs[p] {
+            convert(p, amount, link: link)
             return
         }
         let y = g.to[k]
@@ -429,6 +481,10 @@ public struct AccountTracer {
     /// Demand `amount` on transfer `p`, to be explained by its payer's earlier inflows.
     mutating func departBack(_ p: Int32, _ amount: UInt256, seed: Bool) {
         let k = Int(p)
+        if let link = legs.legs[p] {
+            convert(p, amount, link: link)
+            return
+        }
         let x = g.from[k]
         if x == 0 {
             add(.minted, .transfer(g.ids[k]), address: 0, amount: amount, hops: hopOf[Int(p)], route: p)

@@ -51,9 +51,15 @@ public enum TraceEndpointKind: String, Sendable, CaseIterable, Codable, Comparab
     case hopLimit = "hop_limit"
     /// Cut by the time window.
     case timeLimit = "time_limit"
+    /// Cut at a conversion (a swap or wrap): the value went into a pool and came out as another
+    /// asset, which the trace does not follow (`trace --through-conversions` does).
+    case conversion
+    /// Followed through a conversion: the value left this asset into the other one (the trace of
+    /// that asset continues from the conversion's output).
+    case converted
 
     /// Whether the kind is a cut by limits rather than an endpoint.
-    public var isCut: Bool { self == .hopLimit || self == .timeLimit }
+    public var isCut: Bool { self == .hopLimit || self == .timeLimit || self == .conversion }
 
     public static func < (a: Self, b: Self) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -134,6 +140,8 @@ public struct TraceResult: Sendable, Equatable {
     public var belowThresholdBranches: Int = 0
     /// Transactions (UTXO) or transfers (accounts) the trace went through.
     public var steps: Int = 0
+    /// Value that reached conversions the trace follows (`converted` endpoints), per arrival.
+    public var conversionHits: [ConversionHit] = []
 
     public init(policy: TracePolicy, direction: TraceDirection) {
         self.policy = policy
@@ -223,4 +231,45 @@ struct TraceCollector {
         result.endpoints = endpoints.sorted(by: order)
         result.cuts = cuts.sorted(by: order)
     }
+}
+
+/// A seed carrying part of its transfer: the value a conversion brought into an asset, from `hops`
+/// transfers and the route `prefix` (store ids) in the asset it came from.
+public struct AccountSeed: Sendable, Equatable {
+    public var position: Int32
+    public var amount: UInt256
+    public var hops: Int
+    public var prefix: [Int64]
+
+    public init(position: Int32, amount: UInt256, hops: Int = 0, prefix: [Int64] = []) {
+        self.position = position
+        self.amount = amount
+        self.hops = hops
+        self.prefix = prefix
+    }
+}
+
+/// The conversion legs of one asset's graph where a trace stops: positions of the transfers that
+/// pay a pool (forward) or that a pool pays out (backward), with the index of their conversion.
+public struct ConversionLegs: Sendable, Equatable {
+    public var legs: [Int32: Int]
+    /// true: value reaching a leg is followed (a `converted` endpoint and a `ConversionHit`);
+    /// false: it is a `conversion` cut.
+    public var follow: Bool
+
+    public init(legs: [Int32: Int] = [:], follow: Bool = false) {
+        self.legs = legs
+        self.follow = follow
+    }
+}
+
+/// Traced value that reached a conversion's leg: how much, after how many hops, by which route.
+public struct ConversionHit: Sendable, Equatable {
+    /// The conversion's index (`ConversionLegs.legs`).
+    public var link: Int
+    public var amount: UInt256
+    public var hops: Int
+    /// The route to the leg, the leg last (store ids).
+    public var path: [Int64]
+    public var time: Int64
 }

@@ -9,9 +9,12 @@ public enum InputFormat: String, CaseIterable, Sendable, Codable {
     case coreJSON = "core-json"
     /// bitcoin-etl JSON lines: blocks.json and transactions.json.
     case bitcoinETL = "bitcoin-etl"
-    /// ethereum-etl CSV or JSON lines: blocks, transactions, receipts, token_transfers, tokens,
-    /// traces (logs are read but carry no value).
+    /// ethereum-etl CSV or JSON lines: blocks, transactions, receipts, logs, token_transfers,
+    /// tokens, traces.
     case ethereumETL = "ethereum-etl"
+    /// Ethereum node JSON-RPC answers: blocks with full transactions, receipts, logs (a result,
+    /// a response envelope, a batch, JSON lines, or request/response captures).
+    case ethereumRPC = "ethereum-rpc"
     /// A CSV of transfers with a column mapping (`--map`) or a preset (`--preset`).
     case transfersCSV = "transfers-csv"
 
@@ -23,6 +26,8 @@ public enum InputFormat: String, CaseIterable, Sendable, Codable {
         case .bitcoinETL: "bitcoin-etl    bitcoin-etl blocks.json / transactions.json (JSON lines)"
         case .ethereumETL:
             "ethereum-etl   ethereum-etl CSV or JSON lines (blocks, transactions, receipts, token_transfers, tokens, traces)"
+        case .ethereumRPC:
+            "ethereum-rpc   Ethereum node JSON-RPC answers (eth_getBlockByNumber with transactions, eth_getBlockReceipts, eth_getTransactionReceipt, eth_getLogs)"
         case .transfersCSV:
             "transfers-csv  a CSV of transfers: --map tx=…,time=…,from=…,to=…,amount=… or --preset amlsim|amlworld"
         }
@@ -149,6 +154,15 @@ public enum FormatDetector {
         }
         if has("merkle_root") && (has("coinbase_param") || has("transaction_count")) && !has("parent_hash") {
             return DetectedFormat(.bitcoinETL, role: "blocks")
+        }
+        // Ethereum nodes write camelCase members (ethereum-etl writes snake_case).
+        if has("cumulativeGasUsed") || (has("transactionHash") && has("gasUsed")) {
+            return DetectedFormat(.ethereumRPC, role: "receipts")
+        }
+        if has("parentHash") && has("transactions") { return DetectedFormat(.ethereumRPC, role: "blocks") }
+        if has("logIndex") && has("topics") { return DetectedFormat(.ethereumRPC, role: "logs") }
+        if has("jsonrpc") {
+            return DetectedFormat(.ethereumRPC)
         }
         if has("trace_type") || has("trace_address") { return DetectedFormat(.ethereumETL, role: "traces") }
         if has("token_address") { return DetectedFormat(.ethereumETL, role: "token_transfers") }

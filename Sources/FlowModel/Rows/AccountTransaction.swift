@@ -16,10 +16,12 @@ public struct AccountTransferRow: Sendable, Equatable {
     public var status: Int64?
     /// The row of the source file, where one was recorded (ledgers).
     public var line: Int64?
+    /// The token id of an ERC-721 or ERC-1155 transfer (`asset` is its collection).
+    public var tokenId: UInt256?
 
     public init(
         kind: TransferKind, seq: Int64, from: String?, to: String?, asset: TraceAsset, amount: UInt256,
-        time: Int64, block: Int64?, status: Int64?, line: Int64? = nil
+        time: Int64, block: Int64?, status: Int64?, line: Int64? = nil, tokenId: UInt256? = nil
     ) {
         self.kind = kind
         self.seq = seq
@@ -31,6 +33,7 @@ public struct AccountTransferRow: Sendable, Equatable {
         self.block = block
         self.status = status
         self.line = line
+        self.tokenId = tokenId
     }
 
     /// Whether the row moved value: failed rows (status 0) did not; unknown counts as moved.

@@ -3,6 +3,10 @@ public struct TransferSummary: Sendable, Codable, Equatable {
     public var transfers = 0
     public var newAddresses = 0
     public var newAssets = 0
+    /// Ethereum event logs stored (ethereum-etl `logs`, node receipts).
+    public var logs = 0
+    /// DeFi conversions (swaps, wraps) decoded from those logs.
+    public var conversions = 0
     public var indexSeconds = 0.0
     public init() {}
 }

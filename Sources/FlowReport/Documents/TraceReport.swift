@@ -41,6 +41,10 @@ public struct TraceEndpointReport: Sendable, Equatable {
     /// nil for a transaction not in the store (the one a backward route ends at when it spends an
     /// output the store lacks).
     public var pathTimes: [Int64?]
+    /// The steps of `path` where the value went through a conversion (`trace --through-conversions`):
+    /// the index of the step that paid the value out in the other asset, and what converted it
+    /// (`uniswap-v3 #104: WETH → USDC`).
+    public var conversionSteps: [TraceConversionStep] = []
 
     public init(
         kind: TraceEndpointKind, address: String? = nil, location: String? = nil, prevout: String? = nil,
@@ -135,6 +139,53 @@ public struct TraceValuation: Sendable, Equatable {
     }
 }
 
+/// A step of an endpoint's path where the value went through a conversion.
+public struct TraceConversionStep: Sendable, Equatable {
+    /// Index into the path: the step that carried the value on in the other asset.
+    public var step: Int
+    /// What converted it: `uniswap-v3 #104: WETH → USDC`.
+    public var conversion: String
+
+    public init(step: Int, conversion: String) {
+        self.step = step
+        self.conversion = conversion
+    }
+}
+
+/// Traced value that went through a conversion (a swap or wrap) out of or into a trace's asset
+/// (`trace --through-conversions`; a trace without it lists the conversions it stopped at as
+/// `conversion` cuts).
+public struct TraceConversionReport: Sendable, Equatable {
+    /// `out`: the value left this trace's asset; `in`: it entered it (the trace starts there).
+    public var direction: String
+    public var conversion: Conversion
+    /// Names of the conversion's two assets.
+    public var assetIn: TraceAsset
+    public var assetOut: TraceAsset
+    /// Traced units that reached the conversion (of its input asset forward, its output asset
+    /// backward) and the units that continued in the other asset (rounded down).
+    public var reached: UInt256
+    public var continued: UInt256
+    /// Whether the continued value was traced further (its leg is in the store).
+    public var followed: Bool
+    public var hops: Int
+
+    public init(
+        direction: String, conversion: Conversion, assetIn: TraceAsset, assetOut: TraceAsset,
+        reached: UInt256,
+        continued: UInt256, followed: Bool, hops: Int
+    ) {
+        self.direction = direction
+        self.conversion = conversion
+        self.assetIn = assetIn
+        self.assetOut = assetOut
+        self.reached = reached
+        self.continued = continued
+        self.followed = followed
+        self.hops = hops
+    }
+}
+
 public struct TraceReport: Sendable {
     /// Set when the asset has prices: amounts are also shown in the currency.
     public var valuation: TraceValuation?
@@ -162,6 +213,8 @@ public struct TraceReport: Sendable {
     public var steps: Int
     /// Notes: seeds left out (not on the main chain, failed, another asset).
     public var notes: [String]
+    /// Conversions the traced value went through, out of this asset or into it.
+    public var conversions: [TraceConversionReport] = []
 
     public init(
         policy: TracePolicy, direction: TraceDirection, model: String, asset: TraceAsset, since: Int64? = nil,
@@ -196,6 +249,8 @@ public struct TraceReport: Sendable {
 /// What `chainflow trace` did.
 public struct TraceRun: Sendable {
     public var reports: [TraceReport]
+    /// The reports are one trace's assets (`trace --through-conversions`), not one per seed.
+    public var throughConversions = false
     public var runId: Int64
     public var loadSeconds: Double
     public var traceSeconds: Double

@@ -1,4 +1,4 @@
-import FlowModel
+public import FlowModel
 
 extension TransactionReport {
     /// The text `chainflow tx` prints.
@@ -38,9 +38,22 @@ extension TransactionReport {
             let label = r.kind == .token ? "token #\(r.seq - 1)" : r.kind.name
             out +=
                 "  \(label)  \(r.from ?? "(minted)") -> \(r.to ?? "(burned)")  \(amountText(r.amount, r.asset))"
+            if let id = r.tokenId { out += "  (token id \(id.decimalString))" }
             out += r.moved ? "\n" : "  (failed: moved nothing)\n"
         }
+        if !e.conversions.isEmpty {
+            out += "conversions (\(e.conversions.count))\n"
+            for c in e.conversions { out += "  " + Self.text(c) + "\n" }
+        }
         return out
+    }
+
+    /// One line of a conversion: `#12 uniswap-v2 at 0x… : 1000 of 0xa0b8…eb48 -> 5 of 0xc02a…6cc2
+    /// (trader 0x…, recipient 0x…)`; amounts in base units, assets shortened.
+    public static func text(_ c: Conversion) -> String {
+        func asset(_ a: String) -> String { a == Conversion.ether ? a : TraceAsset.shortContract(a) }
+        return
+            "#\(c.logIndex) \(c.protocolName) at \(c.pool): \(c.amountIn.decimalString) \(asset(c.assetIn)) -> \(c.amountOut.decimalString) \(asset(c.assetOut)) (base units; trader \(c.trader), recipient \(c.recipient))"
     }
 
     static func text(_ l: LedgerTransactionView) -> String {

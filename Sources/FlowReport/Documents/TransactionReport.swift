@@ -19,9 +19,12 @@ public struct EthereumTransactionView: Sendable, Equatable {
     public var fee: AccountTransferRow?
     /// Every other row: internal calls and token transfers, by kind and position.
     public var transfers: [AccountTransferRow]
+    /// The swaps and wraps decoded from its logs, by log index.
+    public var conversions: [Conversion]
 
-    public init(hash: String, rows: [AccountTransferRow]) {
+    public init(hash: String, rows: [AccountTransferRow], conversions: [Conversion] = []) {
         self.hash = hash
+        self.conversions = conversions
         self.value = rows.first { $0.kind == .value }
         self.fee = rows.first { $0.kind == .fee }
         self.transfers = rows.filter { $0.kind != .value && $0.kind != .fee }
@@ -57,12 +60,13 @@ public struct LedgerTransactionView: Sendable, Equatable {
 extension TransactionReport {
     /// Picks the view of stored account rows: ledger rows (kind 4) are a ledger transaction,
     /// on-chain rows an Ethereum one.
-    public init(account: AccountTransactionRows) {
+    public init(account: AccountTransactionRows, conversions: [Conversion] = []) {
         let onchain = account.rows.filter { $0.kind != .ledger }
         if onchain.isEmpty {
             self = .ledger(LedgerTransactionView(id: account.id, transfers: account.rows))
         } else {
-            self = .ethereum(EthereumTransactionView(hash: account.id, rows: onchain))
+            self = .ethereum(
+                EthereumTransactionView(hash: account.id, rows: onchain, conversions: conversions))
         }
     }
 

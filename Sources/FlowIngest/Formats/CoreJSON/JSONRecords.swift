@@ -252,9 +252,23 @@ public struct JSONRecordReader {
     /// first (the parser then reports what is missing).
     static func endOfValue(_ bytes: UnsafeRawBufferPointer, from start: Int) -> Int? {
         var depth = 0
-        var i = start
+        var end: Int?
+        forEachBracket(bytes, start..<bytes.count) { i, opens in
+            depth += opens ? 1 : -1
+            if depth == 0 { end = i + 1 }
+            return depth != 0
+        }
+        return end
+    }
+
+    /// Calls `body` for each `{`, `[` (`opens` true), `}` and `]` of `range` outside strings,
+    /// with its offset, until `body` returns false.
+    static func forEachBracket(
+        _ bytes: UnsafeRawBufferPointer, _ range: Range<Int>, _ body: (Int, _ opens: Bool) -> Bool
+    ) {
+        var i = range.lowerBound
         var inString = false
-        while i < bytes.count {
+        while i < range.upperBound {
             let c = bytes[i]
             if inString {
                 if c == UInt8(ascii: "\\") {
@@ -265,13 +279,11 @@ public struct JSONRecordReader {
             } else if c == UInt8(ascii: "\"") {
                 inString = true
             } else if c == UInt8(ascii: "{") || c == UInt8(ascii: "[") {
-                depth += 1
+                if !body(i, true) { return }
             } else if c == UInt8(ascii: "}") || c == UInt8(ascii: "]") {
-                depth -= 1
-                if depth == 0 { return i + 1 }
+                if !body(i, false) { return }
             }
             i += 1
         }
-        return nil
     }
 }

@@ -8,9 +8,11 @@ public enum EthereumETLRole: String, CaseIterable, Sendable, Comparable {
     case blocks
     case receipts
     case transactions
+    /// Before token_transfers: the token transfers decoded from logs (with their token ids) are
+    /// the ones stored when both files give the same event.
+    case logs
     case tokenTransfers = "token_transfers"
     case traces
-    case logs
 
     /// The role `FormatDetector` named (`DetectedFormat.role`).
     public init?(detected role: String?) {
@@ -107,7 +109,8 @@ public struct ETHTransaction: Sendable, Equatable {
     public var receipt: ETHReceipt?
 }
 
-/// An ERC-20 `Transfer` event.
+/// A token `Transfer` event as ethereum-etl decoded it: ERC-20 (upstream), and, in exports with
+/// a `token_id` column (forks that decode NFTs), ERC-721 and ERC-1155 transfers.
 public struct ETHTokenTransfer: Sendable, Equatable {
     public var token: String
     public var from: String
@@ -117,6 +120,44 @@ public struct ETHTokenTransfer: Sendable, Equatable {
     public var logIndex: Int64
     public var blockNumber: Int64
     public var blockTimestamp: Int64?
+    /// `token_id`, when the export has it.
+    public var tokenId: UInt256? = nil
+    /// `token_standard` (`ERC-20`, `ERC-721`, `ERC-1155`), when the export has it.
+    public var standard: String? = nil
+    /// `operator_address` (ERC-1155), when the export has it.
+    public var operatorAddress: String? = nil
+
+    /// Whether the row is an ERC-721 transfer: its `token_standard` says so, or (an export with
+    /// token ids but no standard) it has a token id, value 0 and no operator, as those exports
+    /// write an NFT transfer.
+    public var isNonFungible: Bool {
+        if let standard { return standard.uppercased() == "ERC-721" || standard.uppercased() == "ERC721" }
+        return tokenId != nil && value == .zero && operatorAddress == nil
+    }
+}
+
+/// A log row (`export_receipts_and_logs` logs): one event of a contract.
+public struct ETHLog: Sendable, Equatable {
+    public var transactionHash: String
+    public var logIndex: Int64
+    public var blockNumber: Int64
+    public var address: String
+    public var topics: [UInt256]
+    public var data: [UInt8]
+    public var blockTimestamp: Int64?
+
+    public init(
+        transactionHash: String, logIndex: Int64, blockNumber: Int64, address: String, topics: [UInt256],
+        data: [UInt8], blockTimestamp: Int64? = nil
+    ) {
+        self.transactionHash = transactionHash
+        self.logIndex = logIndex
+        self.blockNumber = blockNumber
+        self.address = address
+        self.topics = topics
+        self.data = data
+        self.blockTimestamp = blockTimestamp
+    }
 }
 
 /// A token contract's metadata (`export_tokens`).
@@ -183,7 +224,7 @@ public struct ETLDecoder {
                 "block_number", "transaction_hash", "from_address", "to_address", "value", "trace_type",
                 "trace_address",
             ]
-        case .logs: []
+        case .logs: ["log_index", "transaction_hash", "block_number", "address", "topics"]
         }
     }
 
@@ -203,6 +244,8 @@ public struct ETLDecoder {
     static let addressShape = "an address (0x and 40 hex digits)"
     static let hashShape = "a transaction hash (0x and 64 hex digits)"
     static let timeShape = "a time (Unix seconds or YYYY-MM-DD HH:MM:SS UTC)"
+    static let topicShape = "a topic (0x and 64 hex digits)"
+    static let dataShape = "hex data (0x and an even number of hex digits)"
 
     func optional<T>(_ row: ETLRow, _ col: ETLColumn, _ expected: String, _ parse: (String) -> T?)
         throws(IngestError) -> T?
@@ -307,6 +350,53 @@ public struct ETLDecoder {
             receipt: receipt)
     }
 
+    /// A log: `topics` as a JSON list (JSON lines) or the topics joined by commas (CSV, and
+    /// JSON lines that write them so); `data` as `0x` hex (empty: no data).
+    public func log(_ row: ETLRow) throws(IngestError) -> ETHLog {
+        let tc = c("topics")
+        var texts: [String] = []
+        if let node = try topicsNode(row, tc) {
+            guard let items = node.array else {
+                throw row.error(tc, "topics is not a list of topics")
+            }
+            for item in items {
+                guard let t = item.string else {
+                    throw row.error(
+                        tc, "topics \(quoted(String(describing: item), limit: 80)) is not a list of topics")
+                }
+                texts.append(t)
+            }
+        } else if let text = try row.text(tc) {
+            texts = text.split(separator: ",", omittingEmptySubsequences: false).map {
+                String($0.drop { $0 == " " })
+            }
+        }
+        guard texts.count <= 4 else {
+            throw row.error(tc, "topics has \(texts.count) topics; a log has at most 4")
+        }
+        var topics: [UInt256] = []
+        for t in texts {
+            guard let v = ETLValue.topic(t) else {
+                throw row.error(tc, "topic \(quoted(t)) is not \(Self.topicShape)")
+            }
+            topics.append(v)
+        }
+        return ETHLog(
+            transactionHash: try need(row, c("transaction_hash"), Self.hashShape, ETLValue.hash),
+            logIndex: try need(row, c("log_index"), Self.unsigned, ETLValue.integer),
+            blockNumber: try need(row, c("block_number"), Self.unsigned, ETLValue.integer),
+            address: try need(row, c("address"), Self.addressShape, ETLValue.address),
+            topics: topics,
+            data: try optional(row, c("data"), Self.dataShape, ETLValue.data) ?? [],
+            blockTimestamp: try optional(row, c("block_timestamp"), Self.timeShape, ETLValue.time))
+    }
+
+    /// The topics as a JSON list (JSON lines), nil when they are text.
+    private func topicsNode(_ row: ETLRow, _ col: ETLColumn) throws(IngestError) -> JSONNode? {
+        guard table.syntax == .jsonLines, let node = try row.jsonValue(col), !node.isNull else { return nil }
+        return node.string == nil ? node : nil
+    }
+
     public func tokenTransfer(_ row: ETLRow) throws(IngestError) -> ETHTokenTransfer {
         ETHTokenTransfer(
             token: try need(row, c("token_address"), Self.addressShape, ETLValue.address),
@@ -316,7 +406,10 @@ public struct ETLDecoder {
             transactionHash: try need(row, c("transaction_hash"), Self.hashShape, ETLValue.hash),
             logIndex: try need(row, c("log_index"), Self.unsigned, ETLValue.integer),
             blockNumber: try need(row, c("block_number"), Self.unsigned, ETLValue.integer),
-            blockTimestamp: try optional(row, c("block_timestamp"), Self.timeShape, ETLValue.time))
+            blockTimestamp: try optional(row, c("block_timestamp"), Self.timeShape, ETLValue.time),
+            tokenId: try optional(row, c("token_id"), Self.unsigned, ETLValue.quantity),
+            standard: try row.text(c("token_standard")),
+            operatorAddress: try optional(row, c("operator_address"), Self.addressShape, ETLValue.address))
     }
 
     public func token(_ row: ETLRow) throws(IngestError) -> ETHToken {

@@ -14,6 +14,23 @@ public enum ETLValue {
         canonicalHex(text, digits: 64)
     }
 
+    /// A log topic: `0x` and 64 hex digits, as a 256-bit number.
+    public static func topic(_ text: String) -> UInt256? {
+        guard let h = canonicalHex(text, digits: 64), let bytes = Hex.decode(h.dropFirst(2)) else {
+            return nil
+        }
+        return UInt256(bigEndianBytes: bytes)
+    }
+
+    /// `0x` and an even number of hex digits (`0x` alone: no bytes).
+    public static func data(_ text: String) -> [UInt8]? {
+        let utf8 = text.utf8
+        guard utf8.count >= 2, utf8.first == UInt8(ascii: "0"),
+            utf8.dropFirst().first == UInt8(ascii: "x") || utf8.dropFirst().first == UInt8(ascii: "X")
+        else { return nil }
+        return Hex.decode(text.dropFirst(2))
+    }
+
     /// The 20 bytes of a canonical address (as returned by `address`).
     public static func addressBytes(_ canonical: String) -> [UInt8] {
         Hex.decode(canonical.dropFirst(2)) ?? []

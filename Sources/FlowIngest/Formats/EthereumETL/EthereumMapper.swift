@@ -27,10 +27,12 @@ public struct EthereumTransfer: Sendable, Equatable {
     public var status: Bool?
     /// 1-based line of the row in its file.
     public var line: Int
+    /// The token id of an ERC-721 or ERC-1155 transfer (`token` is its collection).
+    public var tokenId: UInt256?
 
     public init(
         kind: TransferKind, tx: String, seq: Int64 = 0, from: String?, to: String?, token: String? = nil,
-        amount: UInt256, time: Int64, block: Int64, status: Bool? = true, line: Int
+        amount: UInt256, time: Int64, block: Int64, status: Bool? = true, line: Int, tokenId: UInt256? = nil
     ) {
         self.kind = kind
         self.tx = tx
@@ -43,7 +45,16 @@ public struct EthereumTransfer: Sendable, Equatable {
         self.block = block
         self.status = status
         self.line = line
+        self.tokenId = tokenId
     }
+}
+
+/// A log as stored, and the token transfers it states.
+public struct ETHLogRecords: Sendable, Equatable {
+    public var log: EventLog
+    /// ERC-20, ERC-721 and ERC-1155 transfers (`TokenEvents`): kind `token`, seq
+    /// `TokenMovement.seq`, status true.
+    public var transfers: [EthereumTransfer]
 }
 
 /// A row whose records are well formed but cannot be mapped: the field to blame (an
@@ -133,7 +144,13 @@ public struct ETHTraceTransfer: Sendable, Equatable {
 ///   minted (from nil) under ethereum-etl's `trace_id`, or `<type>_<block>_<n>` without one.
 /// - blocks: block times, and validator withdrawals minted to the withdrawal address (kind
 ///   `internal`, tx `withdrawal_<index>`).
-/// - logs: nothing (token transfers come from token_transfers).
+/// - logs: the log itself (`EventLog`), and the token transfers it states (`TokenEvents`:
+///   ERC-20 and ERC-721 `Transfer`, ERC-1155 `TransferSingle`/`TransferBatch`), stored as
+///   token_transfers rows are (kind `token`, seq log index + 1, status true), with the token id
+///   of a non-fungible transfer. The same event from a token_transfers file is the same row.
+///   WETH9's `Deposit`/`Withdrawal` (the canonical contract only) are WETH minted to the account
+///   (from the zero address) or burned from it (to the zero address), as WETH9 emits no Transfer
+///   for them: WETH balances then account for wraps (ethereum-etl's token_transfers leave them out).
 public struct EthereumMapper {
     /// The `addresses.chain` and `assets.chain` of Ethereum accounts and tokens.
     public static let chain = "ethereum"
@@ -172,8 +189,10 @@ public struct EthereumMapper {
         case .tokens, .traces: true
         case .blocks:
             roles.contains(.transactions) || roles.contains(.tokenTransfers) || roles.contains(.traces)
+                || roles.contains(.logs)
         case .receipts: roles.contains(.transactions) || roles.contains(.traces)
-        case .transactions: roles.contains(.tokenTransfers) || roles.contains(.traces)
+        case .transactions:
+            roles.contains(.tokenTransfers) || roles.contains(.traces) || roles.contains(.logs)
         case .tokenTransfers, .logs: false
         }
     }
@@ -186,6 +205,12 @@ public struct EthereumMapper {
 
     public mutating func learn(block: ETHBlock) {
         blockTimes[block.number] = block.timestamp
+    }
+
+    /// Remembers the time of `block` that a record states (a node's log `blockTimestamp`), when
+    /// none is known yet.
+    public mutating func learn(time: Int64, ofBlock block: Int64) {
+        if blockTimes[block] == nil { blockTimes[block] = time }
     }
 
     /// Keeps the receipt's facts when the run's transactions or traces need them.
@@ -273,6 +298,21 @@ public struct EthereumMapper {
         return ETHTransactionTransfers(value: value, fee: fee)
     }
 
+    /// The fee a receipt states on its own (its transaction is not in the run): gas used ×
+    /// effective gas price, paid by `from`; nil when the receipt lacks the price or the sender.
+    public mutating func receiptFee(
+        _ r: ETHReceipt, from: String?, block: Int64, line: Int, storedTime: (String) throws -> Int64?
+    ) throws -> EthereumTransfer? {
+        guard let from, let gasUsed = r.gasUsed, let price = r.effectiveGasPrice else { return nil }
+        guard let amount = Self.fee(gasUsed: gasUsed, price: price) else {
+            throw EthereumMappingError(field: "gasUsed", "gasUsed × effectiveGasPrice exceeds 2^256")
+        }
+        let time = try blockTime(block, own: nil, tx: r.transactionHash, storedTime: storedTime)
+        return EthereumTransfer(
+            kind: .fee, tx: r.transactionHash, from: from, to: nil, amount: amount, time: time, block: block,
+            status: true, line: line)
+    }
+
     /// What a receipt changes of its transaction stored by an earlier run: status, created
     /// contract, fee (when gas used and the effective price are both given).
     public func storedTransactionUpdate(_ r: ETHReceipt) throws(EthereumMappingError) -> ETHReceiptUpdate {
@@ -286,16 +326,43 @@ public struct EthereumMapper {
         return ETHReceiptUpdate(status: r.status, createdContract: r.contractAddress, fee: fee)
     }
 
-    /// An ERC-20 transfer: token contract as the asset, seq log index + 1, status true (a log
-    /// exists only when its transaction succeeded).
+    /// A token transfer: token contract as the asset, seq log index + 1, status true (a log
+    /// exists only when its transaction succeeded); an ERC-721 row (`isNonFungible`) moves 1
+    /// unit with its token id, an ERC-1155 row its value with its token id.
     public mutating func tokenTransfer(
         _ t: ETHTokenTransfer, line: Int, storedTime: (String) throws -> Int64?
     ) throws -> EthereumTransfer {
         let time = try blockTime(
             t.blockNumber, own: t.blockTimestamp, tx: t.transactionHash, storedTime: storedTime)
+        // An NFT transfer moves one unit of its collection (the export writes value 0).
         return EthereumTransfer(
             kind: .token, tx: t.transactionHash, seq: t.logIndex + 1, from: t.from, to: t.to, token: t.token,
-            amount: t.value, time: time, block: t.blockNumber, status: true, line: line)
+            amount: t.isNonFungible ? UInt256(1) : t.value, time: time, block: t.blockNumber, status: true,
+            line: line, tokenId: t.tokenId)
+    }
+
+    /// A log and the token transfers it states; its time is the row's own, else the run's or a
+    /// stored transfer's of its transaction (`blockTime`).
+    public mutating func log(_ l: ETHLog, line: Int, storedTime: (String) throws -> Int64?) throws
+        -> ETHLogRecords
+    {
+        let time = try blockTime(
+            l.blockNumber, own: l.blockTimestamp, tx: l.transactionHash, storedTime: storedTime)
+        let log = EventLog(
+            tx: l.transactionHash, logIndex: l.logIndex, block: l.blockNumber, time: time, address: l.address,
+            topics: l.topics, data: l.data, line: line)
+        return ETHLogRecords(log: log, transfers: Self.tokenTransfers(log))
+    }
+
+    /// The token transfers a log states, as stored (kind `token`, status true: a log exists only
+    /// when its transaction succeeded).
+    public static func tokenTransfers(_ log: EventLog) -> [EthereumTransfer] {
+        (TokenEvents.movements(log) + WETH9.movements(log)).map { m in
+            EthereumTransfer(
+                kind: .token, tx: log.tx, seq: m.seq, from: m.from, to: m.to, token: m.token,
+                amount: m.amount,
+                time: log.time, block: log.block, status: true, line: log.line, tokenId: m.tokenId)
+        }
     }
 
     // MARK: Traces
