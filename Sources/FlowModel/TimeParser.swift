@@ -120,6 +120,28 @@ public enum TimeParser {
         let d = doy - (153 * mp + 2) / 5 + 1
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        if (1000...9999).contains(y) {
+            // The common case, written digit by digit (reports print a time per row).
+            return String(unsafeUninitializedCapacity: 20) { buffer in
+                var i = 0
+                func put(_ value: Int64, _ width: Int, _ separator: UInt8) {
+                    var v = value
+                    for p in stride(from: i + width - 1, through: i, by: -1) {
+                        buffer[p] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
+                        v /= 10
+                    }
+                    buffer[i + width] = separator
+                    i += width + 1
+                }
+                put(y, 4, UInt8(ascii: "-"))
+                put(m, 2, UInt8(ascii: "-"))
+                put(d, 2, UInt8(ascii: "T"))
+                put(secs / 3600, 2, UInt8(ascii: ":"))
+                put(secs % 3600 / 60, 2, UInt8(ascii: ":"))
+                put(secs % 60, 2, UInt8(ascii: "Z"))
+                return i
+            }
+        }
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return "\(y)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))Z"
     }

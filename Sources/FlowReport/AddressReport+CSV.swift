@@ -11,14 +11,24 @@ extension AddressReportRender {
             "section", "asset", "time", "tx", "address", "category", "label", "received", "sent", "balance",
             "count", "currency", "received_value", "sent_value", "balance_value",
         ]
-        var rows: [[String]] = []
+        // A hub's report has a million balance rows: written cell by cell.
+        var out = CSVWriter()
+        for h in header { out.cell(h) }
+        out.endLine()
         func row(
             _ section: String, asset: String = "", time: String = "", tx: String = "", address: String = "",
             category: String = "", label: String = "", received: String = "", sent: String = "",
-            balance: String = "", count: String = "", values: [String] = ["", "", "", ""]
+            balance: String = "", count: String = "", values: [String]? = nil
         ) {
-            rows.append(
-                [section, asset, time, tx, address, category, label, received, sent, balance, count] + values)
+            for cell in [section, asset, time, tx, address, category, label, received, sent, balance, count] {
+                out.cell(cell)
+            }
+            if let values {
+                for v in values { out.cell(v) }
+            } else {
+                for _ in 0..<4 { out.cell("") }
+            }
+            out.endLine()
         }
         func text(_ v: UInt256?) -> String { v.map(PriceSeries.currencyText) ?? "" }
         let p = r.profile
@@ -34,7 +44,7 @@ extension AddressReportRender {
                         $0.currency, text($0.received), text($0.sent),
                         ($0.balance.negative ? "-" : "") + text($0.balance.magnitude),
                     ]
-                } ?? ["", "", "", ""])
+                })
         }
         for t in p.tags { row("tag", address: p.address, category: t.category, label: t.label) }
         if let c = p.cluster {
@@ -48,8 +58,7 @@ extension AddressReportRender {
                 "balance", asset: m.asset, time: Render.isoTime(m.time), tx: m.tx, address: p.address,
                 received: m.received.decimalString, sent: m.sent.decimalString, balance: m.balance.text,
                 values: m.receivedValue == nil
-                    ? ["", "", "", ""]
-                    : [p.value(m.asset)?.currency ?? "", text(m.receivedValue), text(m.sentValue), ""])
+                    ? nil : [p.value(m.asset)?.currency ?? "", text(m.receivedValue), text(m.sentValue), ""])
         }
         for c in r.counterparties {
             row(
@@ -58,7 +67,7 @@ extension AddressReportRender {
                 label: c.tags.map(\.label).joined(separator: "; "), received: c.received.decimalString,
                 sent: c.sent.decimalString, count: String(c.payments),
                 values: c.totalValue == nil
-                    ? ["", "", "", ""] : [p.value(c.asset)?.currency ?? "", "", "", text(c.totalValue)])
+                    ? nil : [p.value(c.asset)?.currency ?? "", "", "", text(c.totalValue)])
         }
         for e in r.exposure {
             row(
@@ -70,7 +79,6 @@ extension AddressReportRender {
                 "alert", asset: a.asset ?? "", time: a.windowStart, tx: String(a.id), address: p.address,
                 category: a.rule, label: a.explanation, received: a.amount ?? "", count: String(a.score))
         }
-        return ([header] + rows).map { $0.map { CSVText.cell($0) }.joined(separator: ",") }
-            .joined(separator: "\n") + "\n"
+        return out.text
     }
 }

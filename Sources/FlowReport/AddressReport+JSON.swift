@@ -11,9 +11,11 @@ extension AddressReportRender {
         fields.append(
             (
                 "balance_history",
-                .array(
-                    r.history.map { m in
-                        .object(
+                .rows(
+                    count: r.history.count,
+                    element: { k in
+                        let m = r.history[k]
+                        return .object(
                             [
                                 ("model", .string(m.model)), ("time", .int(m.time)),
                                 ("block", .optional(m.block)),
