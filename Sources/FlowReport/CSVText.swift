@@ -31,8 +31,11 @@ package enum CSVText {
 package struct CSVWriter {
     package private(set) var bytes: [UInt8] = []
     private var inLine = false
+    /// Called with what is written so far after a line, when given: it may hand the bytes on and
+    /// empty them.
+    private let flush: ((inout [UInt8]) throws -> Void)?
 
-    package init() {}
+    package init(flush: ((inout [UInt8]) throws -> Void)? = nil) { self.flush = flush }
 
     package mutating func cell(_ s: String) {
         if inLine { bytes.append(UInt8(ascii: ",")) }
@@ -47,9 +50,10 @@ package struct CSVWriter {
         }
     }
 
-    package mutating func endLine() {
+    package mutating func endLine() throws {
         bytes.append(0x0a)
         inLine = false
+        try flush?(&bytes)
     }
 
     package var text: String { String(decoding: bytes, as: UTF8.self) }

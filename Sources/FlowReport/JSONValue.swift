@@ -10,9 +10,10 @@ public enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
-    /// An array of `count` elements made one at a time while the document is written, so a
-    /// report's million rows never stand in memory as values at once.
-    case rows(count: Int, element: @Sendable (Int) -> JSONValue)
+    /// An array of `count` objects, each written field by field (`JSONFields`) while the
+    /// document is written: a report's million rows never stand in memory as values, and cost
+    /// no value per field.
+    case rows(count: Int, object: @Sendable (Int, inout JSONFields) -> Void)
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool { a.rendered() == b.rendered() }
 
@@ -25,14 +26,38 @@ public enum JSONValue: Sendable, Equatable {
     public func rendered() -> String {
         var out: [UInt8] = []
         out.reserveCapacity(1 << 12)
-        write(into: &out, indent: 0)
+        write(into: &out, indent: 0) { _ in }
         out.append(0x0a)
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// The text of `rendered()` handed to `emit` in pieces of about `chunk` bytes, so a document of
+    /// hundreds of megabytes never stands in memory whole. The first error `emit` throws stops
+    /// the writing and is thrown.
+    public func render(chunk: Int = 1 << 20, _ emit: ([UInt8]) throws -> Void) throws {
+        var failure: (any Error)?
+        var out: [UInt8] = []
+        out.reserveCapacity(chunk + (1 << 16))
+        write(into: &out, indent: 0) { buffer in
+            guard buffer.count >= chunk else { return }
+            if failure == nil {
+                do { try emit(buffer) } catch { failure = error }
+            }
+            buffer.removeAll(keepingCapacity: true)
+        }
+        if let failure { throw failure }
+        out.append(0x0a)
+        try emit(out)
+    }
+
+    fileprivate func write(into out: inout [UInt8], indent: Int) {
+        write(into: &out, indent: indent) { _ in }
+    }
+
     /// Written as UTF-8 bytes: a report of a million rows is hundreds of megabytes of JSON, and
     /// appending to a `String` piece by piece cost most of its time.
-    private func write(into out: inout [UInt8], indent: Int) {
+    /// `flush` is called between array elements with what is written so far.
+    private func write(into out: inout [UInt8], indent: Int, flush: (inout [UInt8]) -> Void) {
         switch self {
         case .null: out += "null".utf8
         case .bool(let b): out += (b ? "true" : "false").utf8
@@ -40,9 +65,17 @@ public enum JSONValue: Sendable, Equatable {
         case .double(let d): out += (d.isFinite ? String(d) : "null").utf8
         case .string(let s): JSONValue.escape(s, into: &out)
         case .array(let items):
-            Self.writeArray(count: items.count, { items[$0] }, into: &out, indent: indent)
-        case .rows(let count, let element):
-            Self.writeArray(count: count, element, into: &out, indent: indent)
+            Self.writeArray(count: items.count, into: &out, indent: indent, flush: flush) { k, out in
+                items[k].write(into: &out, indent: indent + 1, flush: flush)
+            }
+        case .rows(let count, let object):
+            Self.writeArray(count: count, into: &out, indent: indent, flush: flush) { k, out in
+                var fields = JSONFields(indent: indent + 1)
+                swap(&fields.bytes, &out)
+                object(k, &fields)
+                fields.finish()
+                swap(&fields.bytes, &out)
+            }
         case .object(let fields):
             if fields.isEmpty {
                 out += "{}".utf8
@@ -53,7 +86,7 @@ public enum JSONValue: Sendable, Equatable {
                 Self.indent(indent + 1, &out)
                 JSONValue.escape(key, into: &out)
                 out += ": ".utf8
-                value.write(into: &out, indent: indent + 1)
+                value.write(into: &out, indent: indent + 1, flush: flush)
                 out += (i + 1 < fields.count ? ",\n" : "\n").utf8
             }
             Self.indent(indent, &out)
@@ -62,7 +95,8 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     private static func writeArray(
-        count: Int, _ element: (Int) -> JSONValue, into out: inout [UInt8], indent: Int
+        count: Int, into out: inout [UInt8], indent: Int, flush: (inout [UInt8]) -> Void,
+        _ element: (Int, inout [UInt8]) -> Void
     ) {
         if count == 0 {
             out += "[]".utf8
@@ -71,38 +105,93 @@ public enum JSONValue: Sendable, Equatable {
         out += "[\n".utf8
         for i in 0..<count {
             Self.indent(indent + 1, &out)
-            element(i).write(into: &out, indent: indent + 1)
+            element(i, &out)
             out += (i + 1 < count ? ",\n" : "\n").utf8
+            flush(&out)
         }
         Self.indent(indent, &out)
         out.append(UInt8(ascii: "]"))
     }
 
-    private static func indent(_ level: Int, _ out: inout [UInt8]) {
-        out.append(contentsOf: repeatElement(UInt8(ascii: " "), count: 2 * level))
+    fileprivate static let spaces = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
+    fileprivate static func indent(_ level: Int, _ out: inout [UInt8]) {
+        var n = 2 * level
+        while n > 0 {
+            let k = Swift.min(n, spaces.count)
+            out.append(contentsOf: spaces[0..<k])
+            n -= k
+        }
     }
 
-    /// `s` as a JSON string: quotes, backslashes and control characters escaped.
+    /// `s` as a JSON string: quotes, backslashes and control characters escaped; the runs
+    /// between them copied whole.
     package static func escape(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            out += s.utf8
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in s.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += "\\\"".utf8
-            case UInt8(ascii: "\\"): out += "\\\\".utf8
-            case 0x0a: out += "\\n".utf8
-            case 0x0d: out += "\\r".utf8
-            case 0x09: out += "\\t".utf8
-            case 0..<0x20:
-                let hex = String(byte, radix: 16)
-                out += ("\\u" + String(repeating: "0", count: 4 - hex.count) + hex).utf8
-            default: out.append(byte)
+        var s = s
+        s.withUTF8 { utf8 in
+            var start = 0
+            for (i, byte) in utf8.enumerated() {
+                let escaped: String
+                switch byte {
+                case UInt8(ascii: "\""): escaped = "\\\""
+                case UInt8(ascii: "\\"): escaped = "\\\\"
+                case 0x0a: escaped = "\\n"
+                case 0x0d: escaped = "\\r"
+                case 0x09: escaped = "\\t"
+                case 0..<0x20:
+                    let hex = String(byte, radix: 16)
+                    escaped = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                default: continue
+                }
+                out.append(contentsOf: utf8[start..<i])
+                out += escaped.utf8
+                start = i + 1
             }
+            out.append(contentsOf: utf8[start...])
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// One object of `JSONValue.rows`, written field by field in the layout of `JSONValue.object`.
+public struct JSONFields {
+    fileprivate var bytes: [UInt8] = []
+    fileprivate let indent: Int
+    private var count = 0
+
+    fileprivate init(indent: Int) { self.indent = indent }
+
+    private mutating func key(_ key: String) {
+        bytes += (count == 0 ? "{\n" : ",\n").utf8
+        count += 1
+        JSONValue.indent(indent + 1, &bytes)
+        JSONValue.escape(key, into: &bytes)
+        bytes += ": ".utf8
+    }
+
+    package mutating func string(_ key: String, _ value: String) {
+        self.key(key)
+        JSONValue.escape(value, into: &bytes)
+    }
+
+    package mutating func int(_ key: String, _ value: Int64) {
+        self.key(key)
+        bytes += String(value).utf8
+    }
+
+    package mutating func value(_ key: String, _ value: JSONValue) {
+        self.key(key)
+        value.write(into: &bytes, indent: indent + 1)
+    }
+
+    fileprivate mutating func finish() {
+        if count == 0 {
+            bytes += "{}".utf8
+            return
+        }
+        bytes.append(0x0a)
+        JSONValue.indent(indent, &bytes)
+        bytes.append(UInt8(ascii: "}"))
     }
 }
