@@ -5,6 +5,15 @@ public import FlowStore
 extension AddressProfile {
     /// The profile of `address`; nil when neither the graph nor the tags know it.
     public static func load(store: any CaseReadStore, address: String) throws(StoreError) -> AddressProfile? {
+        try load(store: store, address: address) { text throws(StoreError) in try store.assetActivity(text) }
+    }
+
+    /// The profile with the activity and fees per asset `activity` reads for the address's text
+    /// as stored.
+    static func load(
+        store: any CaseReadStore, address: String,
+        activity: (String) throws(StoreError) -> (assets: [AssetActivity], fees: [AssetActivity])
+    ) throws(StoreError) -> AddressProfile? {
         var text = address
         var summary = try store.address(text)
         if summary == nil, address.lowercased() != address,
@@ -13,7 +22,7 @@ extension AddressProfile {
             text = address.lowercased()
             summary = try store.address(text)
         }
-        let (assets, fees) = try store.assetActivity(text)
+        let (assets, fees) = try activity(text)
         let tags = try store.tags(of: text)
         guard summary != nil || !assets.isEmpty || !fees.isEmpty || !tags.isEmpty else { return nil }
         var bitcoin: AddressSummary?

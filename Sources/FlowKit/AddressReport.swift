@@ -7,10 +7,27 @@ extension AddressReport {
     public static func load(store: any CaseReadStore, address: String, counterparties limit: Int = 10) throws
         -> AddressReport?
     {
-        guard let profile = try AddressProfile.load(store: store, address: address) else { return nil }
-        let history = try store.addressHistory(profile.address)
-        let counterparties = try store.addressCounterparties(profile.address, limit: limit)
-        let exposure = try store.addressExposure(profile.address)
+        // One read of the address's rows for the profile and the report.
+        var read: (text: String, rows: AddressReportRows)?
+        let profile = try AddressProfile.load(store: store, address: address) { text throws(StoreError) in
+            do {
+                let rows = try store.addressReportRows(text, counterparties: limit)
+                read = (text, rows)
+                return (rows.assets, rows.fees)
+            } catch let error as StoreError {
+                throw error
+            } catch {
+                throw StoreError(.io, "reading the address's rows failed: \(error)", path: store.path)
+            }
+        }
+        guard let profile else { return nil }
+        let rows: AddressReportRows
+        if let read, read.text == profile.address {
+            rows = read.rows
+        } else {
+            rows = try store.addressReportRows(profile.address, counterparties: limit)
+        }
+        let (history, counterparties, exposure) = (rows.history, rows.counterparties, rows.exposure)
         var byCategory: [CategoryExposure] = []
         var seen = Set<[String]>()
         for e in exposure where seen.insert([e.category, e.asset, e.counterparty]).inserted {

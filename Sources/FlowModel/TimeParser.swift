@@ -121,28 +121,25 @@ public enum TimeParser {
         let m = mp < 10 ? mp + 3 : mp - 9
         let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
         if (1000...9999).contains(y) {
-            // The common case in 20 bytes, without building a string per field.
-            return String(unsafeUninitializedCapacity: 20) { b in
-                func put(_ v: Int64, _ at: Int, _ digits: Int) {
-                    var v = v
-                    for k in stride(from: at + digits - 1, through: at, by: -1) {
-                        b[k] = UInt8(truncatingIfNeeded: 48 + v % 10)
+            // The common case, written digit by digit (reports print a time per row).
+            return String(unsafeUninitializedCapacity: 20) { buffer in
+                var i = 0
+                func put(_ value: Int64, _ width: Int, _ separator: UInt8) {
+                    var v = value
+                    for p in stride(from: i + width - 1, through: i, by: -1) {
+                        buffer[p] = UInt8(truncatingIfNeeded: 0x30 + v % 10)
                         v /= 10
                     }
+                    buffer[i + width] = separator
+                    i += width + 1
                 }
-                put(y, 0, 4)
-                b[4] = 45  // -
-                put(m, 5, 2)
-                b[7] = 45
-                put(d, 8, 2)
-                b[10] = 84  // T
-                put(secs / 3600, 11, 2)
-                b[13] = 58  // :
-                put(secs % 3600 / 60, 14, 2)
-                b[16] = 58
-                put(secs % 60, 17, 2)
-                b[19] = 90  // Z
-                return 20
+                put(y, 4, UInt8(ascii: "-"))
+                put(m, 2, UInt8(ascii: "-"))
+                put(d, 2, UInt8(ascii: "T"))
+                put(secs / 3600, 2, UInt8(ascii: ":"))
+                put(secs % 3600 / 60, 2, UInt8(ascii: ":"))
+                put(secs % 60, 2, UInt8(ascii: "Z"))
+                return i
             }
         }
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }

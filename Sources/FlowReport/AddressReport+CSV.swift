@@ -7,24 +7,54 @@ extension AddressReportRender {
     /// `asset` (totals per asset), `tag`, `cluster`, `balance` (one per movement), `counterparty`,
     /// `exposure`, `alert`. Amounts in base units.
     public static func csv(_ r: AddressReport) -> String {
+        var text: [UInt8] = []
+        // Appending to memory cannot fail.
+        try? csv(r) { text += $0 }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    /// The CSV handed to `emit` in pieces of about `chunk` bytes (a hub's report is a million
+    /// lines); the first error `emit` throws stops the writing and is thrown.
+    public static func csv(_ r: AddressReport, chunk: Int = 1 << 20, _ emit: ([UInt8]) throws -> Void) throws
+    {
+        try withoutActuallyEscaping(emit) { emit in try csv(r, chunk: chunk, escaping: emit) }
+    }
+
+    private static func csv(_ r: AddressReport, chunk: Int, escaping emit: @escaping ([UInt8]) throws -> Void)
+        throws
+    {
         let header = [
             "section", "asset", "time", "tx", "address", "category", "label", "received", "sent", "balance",
             "count", "currency", "received_value", "sent_value", "balance_value",
         ]
-        var rows: [[String]] = []
+        // A hub's report has a million balance rows: written cell by cell.
+        var out = CSVWriter { bytes in
+            guard bytes.count >= chunk else { return }
+            try emit(bytes)
+            bytes.removeAll(keepingCapacity: true)
+        }
+        for h in header { out.cell(h) }
+        try out.endLine()
         func row(
             _ section: String, asset: String = "", time: String = "", tx: String = "", address: String = "",
             category: String = "", label: String = "", received: String = "", sent: String = "",
-            balance: String = "", count: String = "", values: [String] = ["", "", "", ""]
-        ) {
-            rows.append(
-                [section, asset, time, tx, address, category, label, received, sent, balance, count] + values)
+            balance: String = "", count: String = "", values: [String]? = nil
+        ) throws {
+            for cell in [section, asset, time, tx, address, category, label, received, sent, balance, count] {
+                out.cell(cell)
+            }
+            if let values {
+                for v in values { out.cell(v) }
+            } else {
+                for _ in 0..<4 { out.cell("") }
+            }
+            try out.endLine()
         }
         func text(_ v: UInt256?) -> String { v.map(PriceSeries.currencyText) ?? "" }
         let p = r.profile
         for a in p.assets {
             let b = a.balance
-            row(
+            try row(
                 "asset", asset: a.asset, time: a.lastTime.map(Render.isoTime) ?? "", address: p.address,
                 received: a.received.decimalString, sent: a.sent.decimalString,
                 balance: SignedAmount(negative: b.negative, magnitude: b.magnitude).text,
@@ -34,43 +64,57 @@ extension AddressReportRender {
                         $0.currency, text($0.received), text($0.sent),
                         ($0.balance.negative ? "-" : "") + text($0.balance.magnitude),
                     ]
-                } ?? ["", "", "", ""])
+                })
         }
-        for t in p.tags { row("tag", address: p.address, category: t.category, label: t.label) }
+        for t in p.tags { try row("tag", address: p.address, category: t.category, label: t.label) }
         if let c = p.cluster {
-            row("cluster", address: c.clusterAddress, label: "cluster \(c.clusterId)", count: String(c.size))
+            try row(
+                "cluster", address: c.clusterAddress, label: "cluster \(c.clusterId)", count: String(c.size))
             for t in p.clusterTags {
-                row("cluster", address: t.address, category: t.category, label: t.label)
+                try row("cluster", address: t.address, category: t.category, label: t.label)
             }
         }
         for m in r.history {
-            row(
-                "balance", asset: m.asset, time: Render.isoTime(m.time), tx: m.tx, address: p.address,
-                received: m.received.decimalString, sent: m.sent.decimalString, balance: m.balance.text,
-                values: m.receivedValue == nil
-                    ? ["", "", "", ""]
-                    : [p.value(m.asset)?.currency ?? "", text(m.receivedValue), text(m.sentValue), ""])
+            // row("balance", …) cell by cell: a million of them.
+            out.cell("balance")
+            out.cell(m.asset)
+            out.cell(Render.isoTime(m.time))
+            out.cell(m.tx)
+            out.cell(p.address)
+            out.cell("")
+            out.cell("")
+            out.cell(m.received.decimalString)
+            out.cell(m.sent.decimalString)
+            out.cell(m.balance.text)
+            out.cell("")
+            if m.receivedValue == nil {
+                for _ in 0..<4 { out.cell("") }
+            } else {
+                for v in [p.value(m.asset)?.currency ?? "", text(m.receivedValue), text(m.sentValue), ""] {
+                    out.cell(v)
+                }
+            }
+            try out.endLine()
         }
         for c in r.counterparties {
-            row(
+            try row(
                 "counterparty", asset: c.asset, address: c.address,
                 category: c.tags.map(\.category).joined(separator: "; "),
                 label: c.tags.map(\.label).joined(separator: "; "), received: c.received.decimalString,
                 sent: c.sent.decimalString, count: String(c.payments),
                 values: c.totalValue == nil
-                    ? ["", "", "", ""] : [p.value(c.asset)?.currency ?? "", "", "", text(c.totalValue)])
+                    ? nil : [p.value(c.asset)?.currency ?? "", "", "", text(c.totalValue)])
         }
         for e in r.exposure {
-            row(
+            try row(
                 "exposure", asset: e.asset, address: e.counterparty, category: e.category, label: e.label,
                 received: e.received.decimalString, sent: e.sent.decimalString, count: String(e.payments))
         }
         for a in r.alerts {
-            row(
+            try row(
                 "alert", asset: a.asset ?? "", time: a.windowStart, tx: String(a.id), address: p.address,
                 category: a.rule, label: a.explanation, received: a.amount ?? "", count: String(a.score))
         }
-        return ([header] + rows).map { $0.map { CSVText.cell($0) }.joined(separator: ",") }
-            .joined(separator: "\n") + "\n"
+        try emit(out.bytes)
     }
 }

@@ -11,17 +11,19 @@ extension AddressReportRender {
         fields.append(
             (
                 "balance_history",
-                .array(
-                    r.history.map { m in
-                        .object(
-                            [
-                                ("model", .string(m.model)), ("time", .int(m.time)),
-                                ("block", .optional(m.block)),
-                                ("tx", .string(m.tx)), ("asset", .string(m.asset)),
-                                ("received", .string(m.received.decimalString)),
-                                ("sent", .string(m.sent.decimalString)),
-                                ("balance", .string(m.balance.text)),
-                            ] + movementValueJSON(m, r))
+                .rows(
+                    count: r.history.count,
+                    object: { k, o in
+                        let m = r.history[k]
+                        o.string("model", m.model)
+                        o.int("time", m.time)
+                        o.value("block", .optional(m.block))
+                        o.string("tx", m.tx)
+                        o.string("asset", m.asset)
+                        o.string("received", m.received.decimalString)
+                        o.string("sent", m.sent.decimalString)
+                        o.string("balance", m.balance.text)
+                        for (key, value) in movementValueJSON(m, r) { o.value(key, value) }
                     })
             ))
         fields.append(

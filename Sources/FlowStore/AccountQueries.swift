@@ -3,7 +3,8 @@ import GRDB
 
 extension GraphStore {
     /// Per-asset totals of an address's account-model transfers (failed ones move nothing), and
-    /// the fees it paid per asset.
+    /// the fees it paid per asset: its transfers read once and summed in Swift
+    /// (`AddressTransfers`).
     public func assetActivity(_ text: String) throws(StoreError) -> (
         assets: [AssetActivity], fees: [AssetActivity]
     ) {
@@ -12,47 +13,7 @@ extension GraphStore {
                 let id = try Int64.fetchOne(
                     db, sql: "SELECT id FROM addresses WHERE address = ?", arguments: [text])
             else { return ([], []) }
-            let fee = TransferKind.fee.rawValue
-            let rows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT a.id, asset_name(a.symbol, a.contract, a.id), a.chain, NULLIF(a.contract, ''), a.decimals,
-                      x.received, x.sent, x.n, x.first, x.last
-                    FROM (
-                      SELECT asset_id,
-                        amount_sum(CASE WHEN to_id = ?1 AND kind != ?2 THEN amount END) AS received,
-                        amount_sum(CASE WHEN from_id = ?1 AND kind != ?2 THEN amount END) AS sent,
-                        SUM(kind != ?2) AS n, MIN(time) AS first, MAX(time) AS last
-                      FROM (
-                        SELECT * FROM transfers WHERE to_id = ?1 AND status IS NOT 0
-                        UNION ALL
-                        SELECT * FROM transfers WHERE from_id = ?1 AND (status IS NOT 0 OR kind = ?2)
-                          AND to_id IS NOT ?1
-                      ) GROUP BY asset_id
-                    ) x JOIN assets a ON a.id = x.asset_id ORDER BY a.id
-                    """, arguments: [id, fee])
-            let feeRows = try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT asset_name(a.symbol, a.contract, a.id), a.chain, a.decimals, amount_sum(t.amount), COUNT(*)
-                    FROM transfers t JOIN assets a ON a.id = t.asset_id
-                    WHERE t.from_id = ? AND t.kind = ? GROUP BY t.asset_id ORDER BY t.asset_id
-                    """, arguments: [id, fee])
-            var assets: [AssetActivity] = []
-            for r in rows where (r[7] as Int? ?? 0) > 0 {
-                assets.append(
-                    AssetActivity(
-                        asset: r[1], chain: r[2], contract: r[3], decimals: r[4],
-                        received: AmountSQL.amount(r[5]) ?? .zero, sent: AmountSQL.amount(r[6]) ?? .zero,
-                        transfers: r[7], firstTime: r[8], lastTime: r[9]))
-            }
-            let fees = feeRows.map { r in
-                AssetActivity(
-                    asset: r[0], chain: r[1], decimals: r[2], received: .zero,
-                    sent: AmountSQL.amount(r[3]) ?? .zero,
-                    transfers: r[4])
-            }
-            return (assets, fees)
+            return try activityRows(db, AddressTransfers.load(db, me: id, path: path))
         }
     }
 

@@ -76,18 +76,30 @@ enum SQLiteAmountFunctions {
 
         var isNegative: Bool { limbs.4 >> 63 == 1 }
 
+        /// The absolute value (two's complement negation when negative: invert, add one).
+        var magnitude: Accumulator {
+            guard isNegative else { return self }
+            var m = self
+            var carry: UInt64 = 1
+            for i in 0..<5 {
+                let (s, o) = (~m[i]).addingReportingOverflow(carry)
+                m[i] = s
+                carry = o ? 1 : 0
+            }
+            return m
+        }
+
+        /// The sign and magnitude; nil when the magnitude is 2^256 or more.
+        var signedAmount: SignedAmount? {
+            let m = magnitude
+            guard m.limbs.4 == 0 else { return nil }
+            return SignedAmount(
+                negative: isNegative, magnitude: UInt256(limbs: (m.limbs.0, m.limbs.1, m.limbs.2, m.limbs.3)))
+        }
+
         /// The value as decimal digits, with a leading `-` when negative.
         var decimalText: String {
-            var magnitude = self
-            if isNegative {
-                // Two's complement negation: invert and add one.
-                var carry: UInt64 = 1
-                for i in 0..<5 {
-                    let (s, o) = (~magnitude[i]).addingReportingOverflow(carry)
-                    magnitude[i] = s
-                    carry = o ? 1 : 0
-                }
-            }
+            var magnitude = self.magnitude
             let sign = isNegative ? "-" : ""
             if magnitude.limbs.4 == 0 {
                 let small = UInt256(

@@ -1,3 +1,4 @@
+import FlowModel
 import GRDB
 import GRDBSQLite
 
@@ -20,6 +21,49 @@ struct SQLiteScan {
         let n = Int(sqlite3_column_bytes(statement, i))
         guard n > 0, let p = sqlite3_column_blob(statement, i) else { return [] }
         return [UInt8](UnsafeRawBufferPointer(start: p, count: n))
+    }
+
+    /// Column `i` as text, nil for NULL.
+    func optionalText(_ i: Int32) -> String? {
+        guard sqlite3_column_type(statement, i) != SQLITE_NULL, let c = sqlite3_column_text(statement, i)
+        else {
+            return nil
+        }
+        return String(cString: c)
+    }
+
+    /// Column `i` as an amount as chainflow stores them (`AmountSQL`: INTEGER below 2^63, a 32-byte
+    /// big-endian BLOB above, decimal text): `.none` for NULL, `.invalid` for anything else.
+    func amount(_ i: Int32) -> StoredAmount {
+        switch sqlite3_column_type(statement, i) {
+        case SQLITE_NULL:
+            return .none
+        case SQLITE_INTEGER:
+            let v = sqlite3_column_int64(statement, i)
+            return v >= 0 ? .value(UInt256(UInt64(v))) : .invalid
+        case SQLITE_BLOB:
+            let n = Int(sqlite3_column_bytes(statement, i))
+            guard n == 32, let p = sqlite3_column_blob(statement, i) else { return .invalid }
+            let bytes = UnsafeRawBufferPointer(start: p, count: 32)
+            func limb(_ k: Int) -> UInt64 {  // limb k, least significant first
+                var v: UInt64 = 0
+                for b in (24 - 8 * k)..<(32 - 8 * k) { v = v << 8 | UInt64(bytes[b]) }
+                return v
+            }
+            return .value(UInt256(limbs: (limb(0), limb(1), limb(2), limb(3))))
+        case SQLITE_TEXT:
+            guard let text = optionalText(i), let v = UInt256(decimal: text) else { return .invalid }
+            return .value(v)
+        default:
+            return .invalid
+        }
+    }
+
+    /// What an amount column held.
+    enum StoredAmount {
+        case none
+        case value(UInt256)
+        case invalid
     }
 
     /// Whether column `i` holds a BLOB.

@@ -243,6 +243,10 @@ public protocol CaseReadStore: RunRecorder, CaseReader, QueryLibraryReader, Grap
     var path: String { get }
     /// Opened without write access: runs are not recorded.
     var readOnly: Bool { get }
+    /// What the address report reads of `address`: `assetActivity`, `addressHistory`,
+    /// `addressCounterparties` (`limit` per asset) and `addressExposure` at once (one read of
+    /// the address's transfers where the backend can; by default the four calls).
+    func addressReportRows(_ address: String, counterparties limit: Int) throws -> AddressReportRows
 }
 
 // The defaults GraphStore's declarations give, for every backend.
@@ -258,6 +262,16 @@ extension TraceReader {
         -> TraceAddressOutflows?
     {
         try traceAddressOutflows(text, since: since, until: until, examples: 3)
+    }
+}
+
+extension CaseReadStore {
+    public func addressReportRows(_ address: String, counterparties limit: Int) throws -> AddressReportRows {
+        let (assets, fees) = try assetActivity(address)
+        return AddressReportRows(
+            assets: assets, fees: fees, history: try addressHistory(address),
+            counterparties: try addressCounterparties(address, limit: limit),
+            exposure: try addressExposure(address))
     }
 }
 

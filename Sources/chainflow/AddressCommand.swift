@@ -41,6 +41,7 @@ struct AddressCommand: ParsableCommand {
 
     func run() throws {
         do {
+            try ReportOutput.check(out, database: database.db)
             let db = try CaseDatabase.open(database.db, for: .read)
             let format = self.format ?? (output.json ? .json : .text)
             let text: String
@@ -50,12 +51,18 @@ struct AddressCommand: ParsableCommand {
                 let report = try db.addressReport(address, counterparties: limit)
                 switch format {
                 case .md: text = AddressReportRender.markdown(report)
-                case .csv: text = AddressReportRender.csv(report)
+                case .csv:
+                    try ReportOutput.write(to: out, database: database.db) { emit in
+                        try AddressReportRender.csv(report, emit)
+                    }
+                    return
                 case .html: text = AddressReportRender.html(report).html
-                case .json, .text: text = AddressReportRender.json(report).rendered()
+                case .json, .text:
+                    try ReportOutput.write(AddressReportRender.json(report), to: out, database: database.db)
+                    return
                 }
             }
-            try ReportOutput.write(text, to: out)
+            try ReportOutput.write(text, to: out, database: database.db)
         } catch {
             throw fail(error)
         }

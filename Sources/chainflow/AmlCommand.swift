@@ -92,6 +92,8 @@ struct AmlCommand: ParsableCommand {
                 let db = try CaseDatabase.open(database.db, for: dryRun ? .read : .write)
                 let format = self.format
                 let out = self.out
+                let database = self.database.db
+                try ReportOutput.check(out, database: database)
                 // The output is written before the run is recorded: an output that cannot be
                 // written (full disk, closed pipe) leaves the alerts to be delivered next time.
                 let result = try db.amlRun(
@@ -109,7 +111,7 @@ struct AmlCommand: ParsableCommand {
                         case .md: text = AmlRender.markdown(result)
                         case .csv: text = AmlRender.csv(result)
                         }
-                        try ReportOutput.write(text, to: out)
+                        try ReportOutput.write(text, to: out, database: database)
                     })
                 var summary = "aml: \(Render.count(result.alerts.count, "alert"))"
                 if let id = result.runId { summary += " (\(result.newAlerts) new, run \(id))" }
@@ -128,7 +130,7 @@ struct AmlCommand: ParsableCommand {
                 }
             } catch let e as ExitCode {
                 throw e
-            } catch let e as OutputError {
+            } catch let e as OutputError where e.exitCode == ExitStatus.ioError {
                 printError(
                     "\(e.target): error: cannot write the output (\(e.reason)); the run is not recorded, so the next run delivers these alerts again"
                 )
@@ -149,11 +151,11 @@ struct AmlCommand: ParsableCommand {
 
         func run() throws {
             guard let check else {
-                print(AmlRules.defaultText, terminator: "")
+                try emit(AmlRules.defaultText, terminator: "")
                 return
             }
             do {
-                print(try AmlRules.load(check).checkText(file: check))
+                try emit(try AmlRules.load(check).checkText(file: check))
             } catch {
                 throw AmlCommand.failure(error)
             }
@@ -207,7 +209,7 @@ struct AmlCommand: ParsableCommand {
                 let window = try TimeWindow(since: since, until: until, command: "aml evaluate")
                 let e = try CaseDatabase.open(database.db, for: .read).amlEvaluate(
                     labels: labels, rules: rules, threads: threads, since: window.since, until: window.until)
-                print(json.json ? AmlEvaluate.json(e).rendered() : AmlEvaluate.table(e), terminator: "")
+                try emit(json.json ? AmlEvaluate.json(e).rendered() : AmlEvaluate.table(e), terminator: "")
             } catch {
                 throw AmlCommand.failure(error)
             }
@@ -266,12 +268,14 @@ extension AmlCommand {
 
         func run() throws {
             do {
+                try ReportOutput.check(out, database: database.db)
                 let rules = try AmlRules.load(rules)
                 let until = try TimeWindow(since: nil, until: until, command: "aml tune").until
                 let report = try CaseDatabase.open(database.db, for: .read).amlTune(
                     labels: labels, base: rules, objective: try objectiveValue(), until: until,
                     threads: threads, progress: { printError("aml tune: \($0)") })
-                try ReportOutput.write(AmlTune.ruleFile(report, labelsPath: labels), to: out)
+                try ReportOutput.write(
+                    AmlTune.ruleFile(report, labelsPath: labels), to: out, database: database.db)
                 printError(
                     String(
                         format: "aml tune: wrote %@ (%d rules, %.1fs)", out, report.ruleCount,
@@ -336,13 +340,14 @@ extension AmlCommand {
                             ("at", .string(h.at)),
                         ])
                     }
-                    print(
+                    try emit(
                         JSONValue.object([("alert", .string(id)), ("history", .array(entries))]).rendered(),
                         terminator: "")
                 } else {
-                    print("alert \(id): \(status)")
+                    try emit("alert \(id): \(status)")
                     for h in history {
-                        print("  \(h.at)  \(h.status)  \(h.reviewer)" + (h.note.isEmpty ? "" : ": \(h.note)"))
+                        try emit(
+                            "  \(h.at)  \(h.status)  \(h.reviewer)" + (h.note.isEmpty ? "" : ": \(h.note)"))
                     }
                 }
             } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowKit
+import Foundation
 
 @main
 struct Chainflow: ParsableCommand {
@@ -12,4 +13,16 @@ struct Chainflow: ParsableCommand {
             GenerateCommand.self, TagsCommand.self, ClusterCommand.self, AmlCommand.self, TraceCommand.self,
             QueryCommand.self, PricesCommand.self,
         ])
+
+    /// A closed pipe (`| head`) is a write error each command reports (exit 74), not a signal
+    /// that kills it midway.
+    static func main() {
+        signal(SIGPIPE, SIG_IGN)
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

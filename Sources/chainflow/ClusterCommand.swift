@@ -118,7 +118,7 @@ struct ClusterCommand: ParsableCommand {
                     threads: threads,
                     full: full)
                 let report = try CaseDatabase.open(database.db, for: .write).clusterRun(options)
-                print(
+                try emit(
                     json ? ClusterRender.runJSON(report).rendered() : ClusterRender.runText(report),
                     terminator: "")
             } catch {
@@ -170,6 +170,7 @@ struct ClusterCommand: ParsableCommand {
 
         func run() throws {
             do {
+                try ReportOutput.check(out, database: database.db)
                 let db = try CaseDatabase.open(database.db, for: .read)
                 if let format = format ?? (output.json ? .json : nil), format != .text {
                     let report = try db.clusterReport(address: address, members: limit, flows: flows)
@@ -180,11 +181,11 @@ struct ClusterCommand: ParsableCommand {
                     case .html: text = ClusterReportRender.html(report).html
                     default: text = ClusterReportRender.json(report).rendered()
                     }
-                    try ReportOutput.write(text, to: out)
+                    try ReportOutput.write(text, to: out, database: database.db)
                     return
                 }
                 let profile = try db.clusterShow(address: address, limit: limit, offset: offset)
-                print(
+                try emit(
                     output.json
                         ? ClusterRender.showJSON(profile).rendered() : ClusterRender.showText(profile),
                     terminator: "")
@@ -212,7 +213,7 @@ struct ClusterCommand: ParsableCommand {
         func run() throws {
             do {
                 let x = try CaseDatabase.open(database.db, for: .read).clusterExplain(a, b)
-                print(
+                try emit(
                     output.json ? ClusterRender.explainJSON(x).rendered() : ClusterRender.explainText(x),
                     terminator: "")
                 if !x.sameCluster { throw ExitCode(1) }
@@ -245,7 +246,7 @@ struct ClusterCommand: ParsableCommand {
                     address: address, transactions: transactions)
                 // 0 lists all, as for trace and cluster show.
                 let shown = limit == 0 ? Int.max : limit
-                print(
+                try emit(
                     output.json
                         ? ClusterRender.flowsJSON(f, limit: shown).rendered()
                         : ClusterRender.flowsText(f, limit: shown),
@@ -267,10 +268,11 @@ struct ClusterCommand: ParsableCommand {
             do {
                 let runs = try CaseDatabase.open(database.db, for: .read).clusterRuns()
                 if output.json {
-                    print(JSONValue.array(runs.map(ClusterRender.runRecordJSON)).rendered(), terminator: "")
+                    try emit(
+                        JSONValue.array(runs.map(ClusterRender.runRecordJSON)).rendered(), terminator: "")
                 } else {
-                    if runs.isEmpty { print("no clustering runs") }
-                    for r in runs { print(ClusterRender.runRecordText(r), terminator: "") }
+                    if runs.isEmpty { try emit("no clustering runs") }
+                    for r in runs { try emit(ClusterRender.runRecordText(r), terminator: "") }
                 }
             } catch {
                 throw fail(error)

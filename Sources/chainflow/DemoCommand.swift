@@ -22,7 +22,13 @@ struct DemoCommand: ParsableCommand {
             throw ExitCode(66)
         }
         do {
-            try Demo.run(samples: samples, workdir: workdir) { print($0, terminator: "") }
+            // The first output that cannot be written stops the demo with its error.
+            var failure: (any Error)?
+            try Demo.run(samples: samples, workdir: workdir) { text in
+                guard failure == nil else { return }
+                do { try emit(text, terminator: "") } catch { failure = error }
+            }
+            if let failure { throw failure }
         } catch {
             throw fail(error)
         }

@@ -1,4 +1,5 @@
 public import ArgumentParser
+import FlowKit
 import FlowModel
 import FlowReport
 import Foundation
@@ -33,6 +34,16 @@ func fail(_ error: any Error) -> ExitCode {
     }
     FileHandle.standardError.write(Data((line + "\n").utf8))
     return ExitCode(code)
+}
+
+/// Writes `text` and `terminator` to standard output, as `print` would but through
+/// `ReportOutput`: a full disk or a closed pipe is reported and exit 74, never lost silently.
+func emit(_ text: String, terminator: String = "\n") throws {
+    do {
+        try ReportOutput.write(text + terminator, to: nil)
+    } catch {
+        throw fail(error)
+    }
 }
 
 func printError(_ text: String) {

@@ -45,7 +45,7 @@ struct GenerateBitcoinCommand: ParsableCommand {
 
     func run() throws {
         do {
-            print(
+            try emit(
                 try Generate.bitcoin(
                     transactions: txs, seed: seed, network: network, peelChains: peelChains, out: out),
                 terminator: "")
@@ -105,7 +105,7 @@ struct GenerateLedgerCommand: ParsableCommand {
 
     func run() throws {
         do {
-            print(
+            try emit(
                 try Generate.ledger(
                     accounts: accounts, days: days, typologies: typologies, instances: instances, seed: seed,
                     out: out, ingest: !noIngest),

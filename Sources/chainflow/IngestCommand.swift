@@ -105,14 +105,6 @@ struct IngestCommand: ParsableCommand {
             let interactive = isatty(STDERR_FILENO) != 0
             let records = rowProgress(interactive)
             var outcomes: [IngestOutcome] = []
-            // Reports of the readers that finished are printed even when a later one fails.
-            defer {
-                if json {
-                    print(IngestOutcome.json(outcomes).rendered(), terminator: "")
-                } else {
-                    for o in outcomes { print(o.text, terminator: "") }
-                }
-            }
             var progress: (@Sendable (IngestActivity) -> Void)?
             if !quiet {
                 progress = { activity in
@@ -124,9 +116,26 @@ struct IngestCommand: ParsableCommand {
                     }
                 }
             }
-            _ = try Ingest.run(
-                request, into: database.db, progress: progress, finished: { outcomes.append($0) },
-                note: { printError($0) })
+            var failure: (any Error)?
+            do {
+                _ = try Ingest.run(
+                    request, into: database.db, progress: progress, finished: { outcomes.append($0) },
+                    note: { printError($0) })
+            } catch {
+                failure = error
+            }
+            // Reports of the readers that finished are printed even when a later one fails; the
+            // ingest's own error comes first.
+            do {
+                if json {
+                    try emit(IngestOutcome.json(outcomes).rendered(), terminator: "")
+                } else {
+                    for o in outcomes { try emit(o.text, terminator: "") }
+                }
+            } catch {
+                if failure == nil { failure = error }
+            }
+            if let failure { throw failure }
         } catch {
             throw fail(error)
         }

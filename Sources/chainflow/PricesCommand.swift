@@ -44,10 +44,10 @@ struct PricesCommand: ParsableCommand {
                     for file in files {
                         let report = try db.importPrices(file: file, asset: asset, currency: currency)
                         reports.append(report.json)
-                        if !json { print(report.text) }
+                        if !json { try emit(report.text) }
                     }
                 }
-                if json { print(JSONValue.array(reports).rendered(), terminator: "") }
+                if json { try emit(JSONValue.array(reports).rendered(), terminator: "") }
             } catch {
                 throw fail(error)
             }
@@ -62,9 +62,9 @@ struct PricesCommand: ParsableCommand {
         func run() throws {
             do {
                 let rows = try CaseDatabase.open(database.db, for: .read).priceSummary()
-                if rows.isEmpty { print("no prices; import some with `chainflow prices import`") }
+                if rows.isEmpty { try emit("no prices; import some with `chainflow prices import`") }
                 for r in rows {
-                    print(
+                    try emit(
                         "\(r.asset) in \(r.currency): \(r.days) days, \(Render.isoTime(r.first * 86_400).prefix(10)) to \(Render.isoTime(r.last * 86_400).prefix(10))"
                     )
                 }

@@ -60,23 +60,23 @@ struct QueryCommand: ParsableCommand {
     func run() throws {
         do {
             if list {
-                print(LibraryQuery.listText(try Queries.all()), terminator: "")
+                try emit(LibraryQuery.listText(try Queries.all()), terminator: "")
                 return
             }
             let query = try file.map(Queries.file) ?? Queries.named(name ?? "")
             if sql {
-                print(query.sql, terminator: query.sql.hasSuffix("\n") ? "" : "\n")
+                try emit(query.sql, terminator: query.sql.hasSuffix("\n") ? "" : "\n")
                 return
             }
             if describe {
-                print(LibraryQuery.describeText(query), terminator: "")
+                try emit(LibraryQuery.describeText(query), terminator: "")
                 return
             }
             let answer = try CaseDatabase.open(db ?? "", for: .read).query(query, params: param)
             switch format {
-            case .table: print(answer.tableText(), terminator: "")
-            case .csv: print(answer.csvText(), terminator: "")
-            case .json: print(answer.json().rendered(), terminator: "")
+            case .table: try emit(answer.tableText(), terminator: "")
+            case .csv: try emit(answer.csvText(), terminator: "")
+            case .json: try emit(answer.json().rendered(), terminator: "")
             }
         } catch {
             throw fail(error)

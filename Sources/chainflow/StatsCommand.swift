@@ -21,11 +21,11 @@ struct StatsCommand: ParsableCommand {
         do {
             let (stats, sums) = try CaseDatabase.open(database.db, for: .read).stats(checksums: checksums)
             if output.json {
-                print(Render.statsJSON(stats, checksums: sums).rendered(), terminator: "")
+                try emit(Render.statsJSON(stats, checksums: sums).rendered(), terminator: "")
             } else {
-                print(Render.statsText(stats), terminator: "")
+                try emit(Render.statsText(stats), terminator: "")
                 for (table, sum) in (sums ?? [:]).sorted(by: { $0.key < $1.key }) {
-                    print("checksum  \(table): \(sum)")
+                    try emit("checksum  \(table): \(sum)")
                 }
             }
         } catch {

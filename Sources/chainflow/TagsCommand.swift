@@ -50,9 +50,9 @@ struct TagsCommand: ParsableCommand {
                             category: category, source: source, label: label, replace: replace))
                 }
                 if json {
-                    print(JSONValue.array(reports.map(TagImport.json)).rendered(), terminator: "")
+                    try emit(JSONValue.array(reports.map(TagImport.json)).rendered(), terminator: "")
                 } else {
-                    for r in reports { print(TagImport.text(r), terminator: "") }
+                    for r in reports { try emit(TagImport.text(r), terminator: "") }
                 }
             } catch {
                 throw fail(error)
@@ -70,7 +70,7 @@ struct TagsCommand: ParsableCommand {
             do {
                 let rows = try CaseDatabase.open(database.db, for: .read).tagSummary()
                 if output.json {
-                    print(
+                    try emit(
                         JSONValue.array(
                             rows.map {
                                 .object([
@@ -80,7 +80,7 @@ struct TagsCommand: ParsableCommand {
                             }
                         ).rendered(), terminator: "")
                 } else {
-                    for r in rows { print("\(r.category)\t\(r.source)\t\(r.count)") }
+                    for r in rows { try emit("\(r.category)\t\(r.source)\t\(r.count)") }
                 }
             } catch {
                 throw fail(error)

@@ -103,6 +103,7 @@ struct TraceCommand: ParsableCommand {
 
     func run() throws {
         do {
+            try ReportOutput.check(out, database: database.db)
             let window = try TimeWindow(since: since, until: until, command: "trace")
             var options = TraceOptions(
                 from: from, fromFile: fromFile, policy: policy, maxHops: hops,
@@ -118,7 +119,7 @@ struct TraceCommand: ParsableCommand {
                 case .csv: TraceRender.csv(result)
                 case .md: TraceRender.markdown(result)
                 }
-            try ReportOutput.write(text, to: out)
+            try ReportOutput.write(text, to: out, database: database.db)
             if timings {
                 printError(
                     "trace run \(result.runId): load \(String(format: "%.3f", result.loadSeconds)) s, trace \(String(format: "%.3f", result.traceSeconds * 1000)) ms on \(result.threads) threads"

@@ -30,7 +30,7 @@ struct TxCommand: ParsableCommand {
     func run() throws {
         do {
             let report = try CaseDatabase.open(database.db, for: .read).transaction(id)
-            print(output.json ? report.json.rendered() : report.text, terminator: "")
+            try emit(output.json ? report.json.rendered() : report.text, terminator: "")
         } catch {
             throw fail(error)
         }

@@ -30,9 +30,19 @@ package enum CLIProcess {
             sourceLocation: sourceLocation)
     }
 
-    /// Starts `chainflow arguments…`; output goes to files in `folder`.
+    /// Where standard output goes instead of a file in the folder.
+    package enum Stdout {
+        /// A file or device such as `/dev/full`, opened for writing.
+        case path(String)
+        /// A pipe whose reading end is closed before the command starts (`| head` done reading).
+        case closedPipe
+    }
+
+    /// Starts `chainflow arguments…`; output goes to files in `folder` (standard output to
+    /// `stdout` when given).
     package static func start(
-        _ arguments: [String], in folder: String, label: String, environment: [String: String] = [:]
+        _ arguments: [String], in folder: String, label: String, environment: [String: String] = [:],
+        stdout: Stdout? = nil
     ) throws -> (Process, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try requireBinary())
@@ -44,7 +54,15 @@ package enum CLIProcess {
         let err = folder + "/\(label).stderr"
         _ = FileManager.default.createFile(atPath: out, contents: nil)
         _ = FileManager.default.createFile(atPath: err, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        switch stdout {
+        case nil: process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: out))
+        case .path(let path):
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        case .closedPipe:
+            let pipe = Pipe()
+            try pipe.fileHandleForReading.close()
+            process.standardOutput = pipe
+        }
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: err))
         process.standardInput = FileHandle.nullDevice
         try process.run()
@@ -53,12 +71,18 @@ package enum CLIProcess {
 
     /// Runs `chainflow arguments…` to the end.
     package static func run(
-        _ arguments: [String], in folder: String, label: String = "run", environment: [String: String] = [:]
+        _ arguments: [String], in folder: String, label: String = "run", environment: [String: String] = [:],
+        stdout: Stdout? = nil
     ) throws -> Result {
-        let (process, out, err) = try start(arguments, in: folder, label: label, environment: environment)
+        let (process, out, err) = try start(
+            arguments, in: folder, label: label, environment: environment, stdout: stdout)
         process.waitUntilExit()
+        // Killed by a signal (SIGPIPE, a crash): the shell's 128 + signal.
+        let status =
+            process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
         return Result(
-            status: process.terminationStatus,
+            status: status,
             stdout: (try? String(contentsOfFile: out, encoding: .utf8)) ?? "",
             stderr: (try? String(contentsOfFile: err, encoding: .utf8)) ?? "")
     }

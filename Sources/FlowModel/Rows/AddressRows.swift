@@ -140,3 +140,24 @@ public struct AddressAlert: Sendable, Equatable {
         self.explanation = explanation
     }
 }
+
+/// What an address report reads of the store: the profile's activity and fees per asset, the
+/// balance history, the largest counterparties and the tagged ones.
+public struct AddressReportRows: Sendable, Equatable {
+    public var assets: [AssetActivity]
+    public var fees: [AssetActivity]
+    public var history: [AddressMovement]
+    public var counterparties: [AddressCounterparty]
+    public var exposure: [AddressExposure]
+
+    public init(
+        assets: [AssetActivity], fees: [AssetActivity], history: [AddressMovement],
+        counterparties: [AddressCounterparty], exposure: [AddressExposure]
+    ) {
+        self.assets = assets
+        self.fees = fees
+        self.history = history
+        self.counterparties = counterparties
+        self.exposure = exposure
+    }
+}

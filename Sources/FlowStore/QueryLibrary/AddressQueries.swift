@@ -50,8 +50,15 @@ extension GraphStore {
         return r.rows.map { QueryRow(columns: columns, values: $0) }
     }
 
-    /// Every movement in or out of `address` with the balance after it (`balance-history`).
+    /// Every movement in or out of `address` with the balance after it (`balance-history`); an
+    /// account-model address's from one read of its transfers (`AddressTransfers`).
     public func addressHistory(_ address: String) throws -> [AddressMovement] {
+        if let account = try accountReportRows(address, limit: 0).account { return account.history }
+        return try libraryHistory(address)
+    }
+
+    /// `addressHistory` from the library query `balance-history` (any address).
+    func libraryHistory(_ address: String) throws -> [AddressMovement] {
         try libraryRows("balance-history", ["address=\(address)"]).map { r in
             AddressMovement(
                 model: r.text("model"), time: TimeParser.parse(r.text("time")) ?? 0, block: r.int("block"),
@@ -64,24 +71,59 @@ extension GraphStore {
     /// The largest counterparties of `address`, `limit` per asset (`top-counterparties`), with
     /// their tags.
     public func addressCounterparties(_ address: String, limit: Int) throws -> [AddressCounterparty] {
-        var out = try libraryRows("top-counterparties", ["address=\(address)", "limit=\(limit)"]).map { r in
+        if let account = try accountReportRows(address, limit: limit).account {
+            return try tagged(account.counterparties)
+        }
+        return try tagged(libraryCounterparties(address, limit: limit))
+    }
+
+    /// `addressCounterparties` from the library query `top-counterparties` (any address; tags
+    /// not filled in).
+    func libraryCounterparties(_ address: String, limit: Int) throws -> [AddressCounterparty] {
+        try libraryRows("top-counterparties", ["address=\(address)", "limit=\(limit)"]).map { r in
             AddressCounterparty(
                 address: r.text("counterparty"), asset: r.text("asset"), received: r.amount("received"),
                 sent: r.amount("sent"), total: r.amount("total"), payments: Int(r.int("payments") ?? 0),
                 tags: [])
         }
+    }
+
+    private func tagged(_ counterparties: [AddressCounterparty]) throws -> [AddressCounterparty] {
+        var out = counterparties
         for k in out.indices { out[k].tags = try tags(of: out[k].address) }
         return out
     }
 
     /// The direct counterparties of `address` that carry a tag, a row per tag (`tag-exposure`).
     public func addressExposure(_ address: String) throws -> [AddressExposure] {
+        if let account = try accountReportRows(address, limit: 0).account { return account.exposure }
+        return try libraryExposure(address)
+    }
+
+    /// `addressExposure` from the library query `tag-exposure` (any address).
+    func libraryExposure(_ address: String) throws -> [AddressExposure] {
         try libraryRows("tag-exposure", ["address=\(address)"]).map { r in
             AddressExposure(
                 category: r.text("category"), label: r.text("label"), counterparty: r.text("counterparty"),
                 asset: r.text("asset"), received: r.amount("received"), sent: r.amount("sent"),
                 payments: Int(r.int("payments") ?? 0))
         }
+    }
+
+    /// Everything the address report reads, from one read of an account-model address's
+    /// transfers (a Bitcoin address's history, counterparties and exposure from the library
+    /// queries).
+    public func addressReportRows(_ address: String, counterparties limit: Int) throws -> AddressReportRows {
+        let rows = try accountReportRows(address, limit: limit)
+        guard let account = rows.account else {
+            return AddressReportRows(
+                assets: rows.activity.assets, fees: rows.activity.fees, history: try libraryHistory(address),
+                counterparties: try tagged(libraryCounterparties(address, limit: limit)),
+                exposure: try libraryExposure(address))
+        }
+        return AddressReportRows(
+            assets: rows.activity.assets, fees: rows.activity.fees, history: account.history,
+            counterparties: try tagged(account.counterparties), exposure: account.exposure)
     }
 
     /// The AML alerts `address` is part of (`address-alerts`); none in a database made before
