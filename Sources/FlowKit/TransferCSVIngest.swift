@@ -52,6 +52,8 @@ public enum TransferCSVIngest {
         var rows: LedgerChunk
         var endOffset: Int
         var rowsEnd: Int
+        /// SHA-256 of the file's first `endOffset` bytes.
+        var prefixHash: [UInt8]?
         var error: IngestError?
     }
 
@@ -138,7 +140,6 @@ public enum TransferCSVIngest {
                 parser.start()
                 defer { chunks.cancel() }
                 var assetIds: [Int64] = []
-                var hasher = PrefixHasher()
                 var lastOffset = resumeOffset
                 while let chunk = chunks.pop() {
                     // Assets named by this chunk's rows (a handful per ledger).
@@ -150,12 +151,11 @@ public enum TransferCSVIngest {
                                 decimals: mapping.decimals(ofAsset: name), name: nil))
                     }
                     try writer.write(chunk.rows, assetIds: assetIds, chain: options.chain, source: sourceId)
-                    data.withUnsafeBytes { hasher.advance(to: chunk.endOffset, in: $0) }
                     let complete = chunk.error == nil && chunk.endOffset >= data.count
                     try writer.commit(
                         source: sourceId, bytesDone: chunk.endOffset, rowsDone: chunk.rowsEnd,
                         complete: complete,
-                        prefixHash: hasher.digest)
+                        prefixHash: chunk.prefixHash)
                     report.records += chunk.rows.rows.count
                     report.added += chunk.rows.rows.count
                     rowsSoFar += chunk.rows.rows.count
@@ -179,61 +179,82 @@ public enum TransferCSVIngest {
             files: reports, summary: summary, seconds: BitcoinIngest.seconds(since: start))
     }
 
-    /// Parses rows into chunks of `chunkRows`, interning addresses; a bad row ends the file with
-    /// a chunk holding the rows before it and the error.
+    /// Parses rows into chunks of `chunkRows`, interning addresses, and hashes the file's prefix
+    /// up to each chunk's end (the resume check's `prefix_hash`), so the writer's thread only
+    /// writes; a bad row ends the file with a chunk holding the rows before it and the error.
     static func produce(
         path: String, bytes: UnsafeRawBufferPointer, mapping: TransferCSVMapping, resumeOffset: Int,
         firstRow: Int,
         chunkRows: Int, interner: LedgerInterner, into queue: BatchQueue<Chunk>
     ) {
+        var hasher = PrefixHasher()
+        func chunkEnd(_ rows: LedgerChunk, _ end: Int, _ rowsEnd: Int, _ error: IngestError?) -> Chunk {
+            hasher.advance(to: end, in: bytes)
+            return Chunk(
+                rows: rows, endOffset: end, rowsEnd: rowsEnd, prefixHash: hasher.digest, error: error)
+        }
         var parser: TransferCSVParser
         do {
             parser = try TransferCSVParser(
                 file: path, bytes: bytes, mapping: mapping, resumeOffset: resumeOffset, firstRow: firstRow)
         } catch {
-            queue.push(Chunk(rows: LedgerChunk(), endOffset: resumeOffset, rowsEnd: firstRow, error: error))
+            queue.push(chunkEnd(LedgerChunk(), resumeOffset, firstRow, error))
             return
         }
-        var defaultAsset: Int32?
+        var assets = AssetCache(interner: interner)
         var chunk = LedgerChunk()
-        chunk.rows.reserveCapacity(chunkRows)
+        chunk.reserve(rows: chunkRows)
         var endOffset = max(resumeOffset, parser.offset)
+        var raw = RawTransfer()
         while true {
-            let parsed: ParsedTransfer?
             do {
-                parsed = try parser.next()
+                guard try parser.next(into: &raw) else { break }
             } catch {
-                queue.push(Chunk(rows: chunk, endOffset: endOffset, rowsEnd: parser.rows, error: error))
+                queue.push(chunkEnd(chunk, endOffset, parser.rows, error))
                 return
             }
-            guard let t = parsed else { break }
-            let from = interner.address(t.from, into: &chunk)
-            let to = interner.address(t.to, into: &chunk)
-            let asset: Int32
-            if let name = t.asset {
-                asset = interner.asset(name)
-            } else if let d = defaultAsset {
-                asset = d
-            } else {
-                asset = interner.asset(mapping.defaultAsset)
-                defaultAsset = asset
-            }
-            chunk.rows.append(
-                LedgerRow(
-                    from: from, to: to, asset: asset, amount: t.amount, time: t.time, tx: t.tx, seq: t.seq,
-                    line: Int64(t.line)))
+            let from = interner.address(utf8: raw.from, into: &chunk)
+            let to = interner.address(utf8: raw.to, into: &chunk)
+            let asset = raw.asset.map { assets.index($0) } ?? assets.index(named: mapping.defaultAsset)
+            chunk.append(
+                from: from, to: to, asset: asset, amount: raw.amount, time: raw.time, tx: raw.tx,
+                seq: raw.seq,
+                line: Int64(raw.line))
             endOffset = parser.offset
             if chunk.rows.count >= chunkRows {
-                guard queue.push(Chunk(rows: chunk, endOffset: endOffset, rowsEnd: parser.rows, error: nil))
-                else {
-                    return
-                }
+                guard queue.push(chunkEnd(chunk, endOffset, parser.rows, nil)) else { return }
                 chunk = LedgerChunk()
-                chunk.rows.reserveCapacity(chunkRows)
+                chunk.reserve(rows: chunkRows)
             }
         }
         if !chunk.rows.isEmpty || endOffset < bytes.count {
-            queue.push(Chunk(rows: chunk, endOffset: bytes.count, rowsEnd: parser.rows, error: nil))
+            queue.push(chunkEnd(chunk, bytes.count, parser.rows, nil))
         }
+    }
+}
+
+/// The interner's asset indexes by the asset's bytes: a ledger names a handful of assets, so
+/// the last few are compared byte for byte before a name is made.
+struct AssetCache {
+    let interner: LedgerInterner
+    private var recent: [(bytes: [UInt8], index: Int32)] = []
+    private var named: Int32?
+
+    init(interner: LedgerInterner) { self.interner = interner }
+
+    mutating func index(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+        for entry in recent where entry.bytes.count == bytes.count && entry.bytes.elementsEqual(bytes) {
+            return entry.index
+        }
+        let index = interner.asset(String(decoding: bytes, as: UTF8.self))
+        if recent.count < 8 { recent.append((Array(bytes), index)) }
+        return index
+    }
+
+    mutating func index(named name: String) -> Int32 {
+        if let named { return named }
+        let index = interner.asset(name)
+        named = index
+        return index
     }
 }

@@ -44,6 +44,16 @@ final class BulkStatement {
         }
     }
 
+    /// Binds UTF-8 text that stays valid and unchanged until the statement's next step ends
+    /// (no copy).
+    @inline(__always) func bindInPlace(_ i: Int32, text: UnsafeRawBufferPointer) {
+        guard let base = text.baseAddress, text.count > 0 else {
+            _ = sqlite3_bind_text(stmt, i, "", 0, Self.transient)
+            return
+        }
+        _ = sqlite3_bind_text(stmt, i, base.assumingMemoryBound(to: CChar.self), Int32(text.count), nil)
+    }
+
     func bind(_ i: Int32, blob: UnsafeRawBufferPointer) {
         _ = sqlite3_bind_blob(stmt, i, blob.baseAddress, Int32(blob.count), Self.transient)
     }

@@ -367,7 +367,8 @@ extension GraphStore {
     }
 }
 
-/// One ledger transfer with interned addresses, planned off the writer thread.
+/// One ledger transfer with interned addresses, planned off the writer thread. Its transaction
+/// text lives in the chunk's text arena (`LedgerChunk.tx(of:)`).
 public struct LedgerRow: Sendable {
     public var from: Int64
     public var to: Int64
@@ -375,55 +376,115 @@ public struct LedgerRow: Sendable {
     public var asset: Int32
     public var amount: UInt256
     public var time: Int64
-    public var tx: String?
     public var seq: Int64
     public var line: Int64
-
-    public init(
-        from: Int64, to: Int64, asset: Int32, amount: UInt256, time: Int64, tx: String?, seq: Int64,
-        line: Int64
-    ) {
-        self.from = from
-        self.to = to
-        self.asset = asset
-        self.amount = amount
-        self.time = time
-        self.tx = tx
-        self.seq = seq
-        self.line = line
-    }
+    /// Where the row's transaction text starts in `LedgerChunk.text`; -1 when the row has none.
+    public var txOffset: Int32
+    public var txLength: Int32
 }
 
 /// A chunk of ledger rows and the addresses they introduce, committed as one unit.
 public struct LedgerChunk: Sendable {
     public var newAddresses: [(id: Int64, text: String)] = []
-    public var rows: [LedgerRow] = []
+    public private(set) var rows: [LedgerRow] = []
+    /// The rows' transaction texts, back to back (UTF-8).
+    public private(set) var text: [UInt8] = []
     public init() {}
+
+    public mutating func reserve(rows count: Int) {
+        rows.reserveCapacity(count)
+        text.reserveCapacity(count * 66)
+    }
+
+    /// Adds a row; `tx` is its transaction text as UTF-8 (nil: none).
+    public mutating func append(
+        from: Int64, to: Int64, asset: Int32, amount: UInt256, time: Int64, tx: UnsafeRawBufferPointer?,
+        seq: Int64, line: Int64
+    ) {
+        var offset: Int32 = -1
+        var length: Int32 = 0
+        if let tx {
+            offset = Int32(text.count)
+            length = Int32(tx.count)
+            text.append(contentsOf: tx)
+        }
+        rows.append(
+            LedgerRow(
+                from: from, to: to, asset: asset, amount: amount, time: time, seq: seq, line: line,
+                txOffset: offset, txLength: length))
+    }
+
+    /// Adds a row with its transaction text as a `String`.
+    public mutating func append(
+        from: Int64, to: Int64, asset: Int32, amount: UInt256, time: Int64, tx: String?, seq: Int64,
+        line: Int64
+    ) {
+        guard var tx else {
+            append(
+                from: from, to: to, asset: asset, amount: amount, time: time,
+                tx: UnsafeRawBufferPointer?.none,
+                seq: seq, line: line)
+            return
+        }
+        tx.withUTF8 {
+            append(
+                from: from, to: to, asset: asset, amount: amount, time: time, tx: UnsafeRawBufferPointer($0),
+                seq: seq, line: line)
+        }
+    }
+
+    /// The row's transaction text.
+    public func tx(of row: LedgerRow) -> String? {
+        guard row.txOffset >= 0 else { return nil }
+        let start = Int(row.txOffset)
+        return String(decoding: text[start..<start + Int(row.txLength)], as: UTF8.self)
+    }
 }
 
 /// Interns ledger addresses and asset names on the parsing thread: ids are planned here, rows
 /// are inserted by `TransferWriter.write(_:)`. Made by `TransferWriter.ledgerInterner()`, which
-/// loads every stored address so that a ledger naming a known address reuses its id.
+/// loads every stored address so that a ledger naming a known address reuses its id. Keys are
+/// looked up by their UTF-8 bytes (`ByteInterner`): a known address costs no allocation.
 public final class LedgerInterner: @unchecked Sendable {
-    private var ids: [String: Int64]
+    private var table: ByteInterner
     private var nextId: Int64
     private var assetIndex: [String: Int32] = [:]
     public private(set) var assetNames: [String] = []
 
     /// An interner that knows the stored addresses `ids` and gives new ones ids from `nextId` on
     /// (a backend's `TransferSink.ledgerInterner()` makes one from its tables).
-    public init(ids: [String: Int64], nextId: Int64) {
-        self.ids = ids
+    public convenience init(ids: [String: Int64], nextId: Int64) {
+        self.init(nextId: nextId, capacity: ids.count)
+        for (text, id) in ids { add(text, id: id) }
+    }
+
+    /// An interner that knows no address yet; `add(_:id:)` tells it the stored ones.
+    public init(nextId: Int64, capacity: Int = 1 << 12) {
+        table = ByteInterner(capacity: max(capacity, 1 << 12))
         self.nextId = nextId
     }
 
-    @inline(__always)
+    /// Records a stored address and its id.
+    public func add(_ text: String, id: Int64) {
+        var text = text
+        text.withUTF8 { table.insert(UnsafeRawBufferPointer($0), id: id) }
+    }
+
     public func address(_ text: String, into chunk: inout LedgerChunk) -> Int64 {
-        if let id = ids[text] { return id }
-        let id = nextId
-        nextId += 1
-        ids[text] = id
-        chunk.newAddresses.append((id, text))
+        var text = text
+        return text.withUTF8 { address(utf8: UnsafeRawBufferPointer($0), into: &chunk) }
+    }
+
+    /// The id of the address whose UTF-8 text is `utf8` (valid UTF-8), planning a new id when it
+    /// is new.
+    @inline(__always)
+    public func address(utf8: UnsafeRawBufferPointer, into chunk: inout LedgerChunk) -> Int64 {
+        var isNew = false
+        let id = table.intern(utf8, isNew: &isNew) {
+            defer { nextId += 1 }
+            return nextId
+        }
+        if isNew { chunk.newAddresses.append((id, String(decoding: utf8, as: UTF8.self))) }
         return id
     }
 
@@ -447,10 +508,11 @@ extension TransferWriter {
     /// An interner for a ledger bulk load. Use it for all addresses of the run (do not mix with
     /// `address(_:chain:kind:program:)`).
     public func ledgerInterner() throws -> LedgerInterner {
-        var ids: [String: Int64] = [:]
+        let count = try Int.fetchOne(db, sql: "SELECT count(*) FROM addresses") ?? 0
+        let interner = LedgerInterner(nextId: nextAddressId, capacity: count)
         let cursor = try Row.fetchCursor(db, sql: "SELECT id, address FROM addresses")
-        while let row = try cursor.next() { ids[row[1]] = row[0] }
-        return LedgerInterner(ids: ids, nextId: nextAddressId)
+        while let row = try cursor.next() { interner.add(row[1], id: row[0]) }
+        return interner
     }
 
     /// Inserts a planned chunk into the open SQLite transaction (commit with `commit(source:…)`).
@@ -469,25 +531,37 @@ extension TransferWriter {
         summary.newAddresses += chunk.newAddresses.count
         let k = Self.ledgerRowsPerInsert
         let rows = chunk.rows
-        var i = 0
-        while i + k <= rows.count {
-            let s = ledgerMulti
-            for r in 0..<k { bindLedger(s, Int32(r * 12), rows[i + r], assetIds, source) }
-            try s.run()
-            i += k
-        }
-        while i < rows.count {
-            bindLedger(ledgerSingle, 0, rows[i], assetIds, source)
-            try ledgerSingle.run()
-            i += 1
+        // The transaction texts are bound in place (SQLite reads them during the step).
+        try chunk.text.withUnsafeBytes { text in
+            var i = 0
+            while i + k <= rows.count {
+                let s = ledgerMulti
+                for r in 0..<k { bindLedger(s, Int32(r * 12), rows[i + r], text, assetIds, source) }
+                try s.run()
+                i += k
+            }
+            while i < rows.count {
+                bindLedger(ledgerSingle, 0, rows[i], text, assetIds, source)
+                try ledgerSingle.run()
+                i += 1
+            }
         }
         summary.transfers += rows.count
     }
 
     @inline(__always)
-    func bindLedger(_ s: BulkStatement, _ o: Int32, _ t: LedgerRow, _ assetIds: [Int64], _ source: Int64) {
+    func bindLedger(
+        _ s: BulkStatement, _ o: Int32, _ t: LedgerRow, _ text: UnsafeRawBufferPointer, _ assetIds: [Int64],
+        _ source: Int64
+    ) {
         s.bind(o + 1, TransferKind.ledger.rawValue)
-        if let tx = t.tx { s.bind(o + 2, text: tx) } else { s.bindNull(o + 2) }
+        if t.txOffset >= 0 {
+            s.bindInPlace(
+                o + 2,
+                text: UnsafeRawBufferPointer(rebasing: text[Int(t.txOffset)..<Int(t.txOffset + t.txLength)]))
+        } else {
+            s.bindNull(o + 2)
+        }
         s.bind(o + 3, t.seq)
         s.bind(o + 4, t.from)
         s.bind(o + 5, t.to)

@@ -320,6 +320,40 @@ struct TransferCSVTests {
         #expect(rows.map(\.tx) == [nil, nil, nil])
     }
 
+    @Test("quoted names with doubled quotes, commas and non-ASCII letters are read whole, row after row")
+    func quotedTexts() throws {
+        let csv =
+            Self.header + "\"t \"\"1\"\"\",2022-09-01T00:20:00Z,\"Müller, \"\"A\"\"\",bob,1\n"
+            + "t2,2022-09-01T00:21:00Z,\"Ünal\",\"x\"\"y\",2\n" + "\"\",2022-09-01T00:22:00Z,bob,Ünal,3\n"
+        let rows = try Self.transfers(csv, Self.simple)
+        #expect(rows.map(\.tx) == ["t \"1\"", "t2", nil])
+        #expect(rows.map(\.from) == ["Müller, \"A\"", "Ünal", "bob"])
+        #expect(rows.map(\.to) == ["bob", "x\"y", "Ünal"])
+        #expect(rows.map(\.seq) == [1, 2, 3])
+    }
+
+    @Test("text that is not UTF-8 in a name or a transaction column names its field and line")
+    func notUTF8() throws {
+        for (row, column, field) in [
+            ("t2,2022-09-01T00:21:00Z,b\u{FF}b,carol,1\n", 3, "from (src)"),
+            ("t2,2022-09-01T00:21:00Z,bob,\"c\u{FF}\"\"\",1\n", 4, "to (dst)"),
+            ("t\u{FF},2022-09-01T00:21:00Z,bob,carol,1\n", 1, "tx (id)"),
+        ] {
+            // U+00FF stands for the byte 0xFF, which no UTF-8 text holds.
+            var bytes = Array((Self.header + Self.goodRow + row).utf8)
+            while let i = bytes.firstIndex(of: 0xC3), bytes[i + 1] == 0xBF {
+                bytes.replaceSubrange(i...i + 1, with: [0xFF])
+            }
+            let e = try bytes.withUnsafeBytes { raw in
+                var parser = try TransferCSVParser(file: "t.csv", bytes: raw, mapping: Self.simple)
+                #expect(try parser.next() != nil)
+                return try #require(throws: IngestError.self) { try parser.next() }
+            }
+            #expect(e.line == 3 && e.column == column && e.field == field, "\(e)")
+            #expect(e.description.contains("not UTF-8 text"))
+        }
+    }
+
     @Test("a non-numeric amount names file, line, column, field and the quoted value")
     func badAmount() throws {
         let e = try Self.rowError(Self.header + Self.goodRow + "t2,2022-09-01T00:21:00Z,bob,carol,1e5\n")

@@ -204,7 +204,7 @@ struct TransferStoreContractTests {
             for r in chunk.rows {
                 open.transfers.append(
                     TransferRecord(
-                        kind: .ledger, tx: r.tx, seq: r.seq, from: r.from, to: r.to,
+                        kind: .ledger, tx: chunk.tx(of: r), seq: r.seq, from: r.from, to: r.to,
                         asset: assetIds[Int(r.asset)],
                         amount: r.amount, time: r.time, block: nil, status: true, line: r.line))
             }

@@ -26,6 +26,7 @@ public struct TransferCSVParser {
     /// Data rows read so far, counting the `firstRow` rows before the resume point.
     public private(set) var rows: Int
     private var fields: [CSVField] = []
+    private let scratch = ParserScratch()
 
     /// Reads the header (always at the start of `bytes`) and positions the reader at
     /// `resumeOffset` (the first data row when 0), after which `firstRow` data rows lie.
@@ -90,8 +91,20 @@ public struct TransferCSVParser {
 
     /// The next transfer; nil at the end of the file.
     public mutating func next() throws(IngestError) -> ParsedTransfer? {
+        var raw = RawTransfer()
+        guard try next(into: &raw) else { return nil }
+        return ParsedTransfer(
+            tx: raw.tx.map { String(decoding: $0, as: UTF8.self) }, time: raw.time,
+            from: String(decoding: raw.from, as: UTF8.self), to: String(decoding: raw.to, as: UTF8.self),
+            amount: raw.amount, asset: raw.asset.map { String(decoding: $0, as: UTF8.self) }, line: raw.line,
+            seq: raw.seq)
+    }
+
+    /// Reads the next transfer into `row` without making strings: its texts point into the input
+    /// or into the parser's own buffers (valid until the next call). False at the end of the file.
+    public mutating func next(into row: inout RawTransfer) throws(IngestError) -> Bool {
         do {
-            guard try reader.next(into: &fields) else { return nil }
+            guard try reader.next(into: &fields) else { return false }
         } catch {
             throw IngestError(.badValue, error.message, file: file, line: error.line, column: error.column)
         }
@@ -102,62 +115,38 @@ public struct TransferCSVParser {
                 "expected \(columns.width) columns (as in the header), found \(fields.count)",
                 file: file, line: line)
         }
-        func fail(_ index: Int, _ key: String, _ why: String) -> IngestError {
-            let f = fields[index]
-            return IngestError(
-                .badValue, "\(why): \(quoted(reader.lossyString(f)))", file: file, line: line,
-                column: index + 1,
-                field: "\(key) (\(columns.names[index]))")
-        }
-        func text(_ index: Int, _ key: String) throws(IngestError) -> String {
-            guard let s = reader.string(fields[index]) else { throw fail(index, key, "not UTF-8 text") }
-            return s
-        }
-        func address(_ indexes: [Int], _ key: String) throws(IngestError) -> String {
-            if indexes.count == 1 {
-                let s = try text(indexes[0], key)
-                if s.isEmpty { throw fail(indexes[0], key, "empty address") }
-                return s
-            }
-            var parts: [String] = []
-            for i in indexes {
-                let s = try text(i, key)
-                if s.isEmpty { throw fail(i, key, "empty address part") }
-                parts.append(s)
-            }
-            return parts.joined(separator: ":")
-        }
         let timeField = fields[columns.time]
         let time: Int64
         if let unit = mapping.timeUnit {
             guard let step = Self.step(reader.raw(timeField)) else {
-                throw fail(columns.time, "time", "not a whole number of \(unit.name) steps")
+                throw fail(columns.time, "time", "not a whole number of \(unit.name) steps", line)
             }
             let (scaled, o1) = step.multipliedReportingOverflow(by: unit.rawValue)
             let (t, o2) = mapping.epoch.addingReportingOverflow(scaled)
-            guard !o1, !o2 else { throw fail(columns.time, "time", "step too large") }
+            guard !o1, !o2 else { throw fail(columns.time, "time", "step too large", line) }
             time = t
         } else {
             guard let t = TimeParser.parse(reader.raw(timeField)) else {
-                throw fail(columns.time, "time", "not a time (ISO-8601, YYYY/MM/DD HH:MM or Unix seconds)")
+                throw fail(
+                    columns.time, "time", "not a time (ISO-8601, YYYY/MM/DD HH:MM or Unix seconds)", line)
             }
             time = t
         }
-        let from = try address(columns.from, "from")
-        let to = try address(columns.to, "to")
-        var asset: String?
+        row.from = try address(columns.from, "from", line, into: scratch.from)
+        row.to = try address(columns.to, "to", line, into: scratch.to)
+        row.asset = nil
         var decimals = mapping.decimals
         if let a = columns.asset {
-            let s = try text(a, "asset")
-            if s.isEmpty { throw fail(a, "asset", "empty asset") }
-            asset = s
-            decimals = mapping.decimals(ofAsset: s)
+            let bytes = try text(a, "asset", line, into: scratch.asset)
+            if bytes.isEmpty { throw fail(a, "asset", "empty asset", line) }
+            row.asset = bytes
+            if !mapping.assetDecimals.isEmpty {
+                decimals = mapping.decimals(ofAsset: String(decoding: bytes, as: UTF8.self))
+            }
         }
         let amountField = fields[columns.amount]
-        let raw = reader.raw(amountField)
-        let amount: UInt256
-        switch UInt256.parseAmount(utf8: raw, decimals: decimals) {
-        case .success(let v): amount = v
+        switch UInt256.parseAmount(utf8: reader.raw(amountField), decimals: decimals) {
+        case .success(let v): row.amount = v
         case .failure(let why):
             let reason: String
             switch why {
@@ -167,16 +156,143 @@ public struct TransferCSVParser {
             case .tooPrecise(let d): reason = "more than \(d) decimals (use --decimals to declare more)"
             case .overflow: reason = "amount too large (beyond 2^256 base units)"
             }
-            throw fail(columns.amount, "amount", reason)
+            throw fail(columns.amount, "amount", reason, line)
         }
-        var tx: String?
+        row.tx = nil
         if let t = columns.tx {
-            let s = try text(t, "tx")
-            tx = s.isEmpty ? nil : s
+            let bytes = try text(t, "tx", line, into: scratch.tx)
+            if !bytes.isEmpty { row.tx = bytes }
         }
         rows += 1
-        return ParsedTransfer(
-            tx: tx, time: time, from: from, to: to, amount: amount, asset: asset, line: line, seq: Int64(rows)
-        )
+        row.time = time
+        row.line = line
+        row.seq = Int64(rows)
+        return true
+    }
+
+    private func fail(_ index: Int, _ key: String, _ why: String, _ line: Int) -> IngestError {
+        let f = fields[index]
+        return IngestError(
+            .badValue, "\(why): \(quoted(reader.lossyString(f)))", file: file, line: line,
+            column: index + 1,
+            field: "\(key) (\(columns.names[index]))")
+    }
+
+    /// The field's bytes (unescaped into `buffer` when it holds doubled quotes), checked UTF-8.
+    @inline(__always)
+    private func text(_ index: Int, _ key: String, _ line: Int, into buffer: ScratchBuffer)
+        throws(IngestError)
+        -> UnsafeRawBufferPointer
+    {
+        let f = fields[index]
+        let bytes: UnsafeRawBufferPointer
+        if f.escaped {
+            buffer.clear()
+            var i = f.start
+            while i < f.end {
+                buffer.append(reader.bytes[i])
+                i += reader.bytes[i] == UInt8(ascii: "\"") ? 2 : 1
+            }
+            bytes = buffer.bytes
+        } else {
+            bytes = reader.raw(f)
+        }
+        guard UTF8Check.isValid(bytes) else { throw fail(index, key, "not UTF-8 text", line) }
+        return bytes
+    }
+
+    private func address(_ indexes: [Int], _ key: String, _ line: Int, into buffer: ScratchBuffer)
+        throws(IngestError) -> UnsafeRawBufferPointer
+    {
+        if indexes.count == 1 {
+            let bytes = try text(indexes[0], key, line, into: buffer)
+            if bytes.isEmpty { throw fail(indexes[0], key, "empty address", line) }
+            return bytes
+        }
+        // Several columns name the account: their texts joined with ":".
+        var joined: [UInt8] = []
+        for (n, i) in indexes.enumerated() {
+            let part = try text(i, key, line, into: scratch.part)
+            if part.isEmpty { throw fail(i, key, "empty address part", line) }
+            if n > 0 { joined.append(UInt8(ascii: ":")) }
+            joined.append(contentsOf: part)
+        }
+        buffer.clear()
+        for b in joined { buffer.append(b) }
+        return buffer.bytes
+    }
+}
+
+/// A transfer row as read, before interning: texts as UTF-8 bytes that are valid until the
+/// parser reads the next row.
+public struct RawTransfer {
+    public var tx: UnsafeRawBufferPointer?
+    public var time: Int64 = 0
+    public var from = UnsafeRawBufferPointer(start: nil, count: 0)
+    public var to = UnsafeRawBufferPointer(start: nil, count: 0)
+    public var amount = UInt256.zero
+    /// The asset text of the row (nil: the mapping's default asset).
+    public var asset: UnsafeRawBufferPointer?
+    /// 1-based line where the row starts.
+    public var line = 0
+    /// The row's place among the file's data rows (see `ParsedTransfer.seq`).
+    public var seq: Int64 = 0
+
+    public init() {}
+}
+
+/// A growable byte buffer the parser reuses for fields it has to rebuild.
+final class ScratchBuffer {
+    private var storage: UnsafeMutableRawPointer
+    private var capacity = 256
+    private var count = 0
+
+    init() { storage = .allocate(byteCount: 256, alignment: 8) }
+    deinit { storage.deallocate() }
+
+    func clear() { count = 0 }
+
+    func append(_ byte: UInt8) {
+        if count == capacity {
+            let grown = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 8)
+            grown.copyMemory(from: storage, byteCount: count)
+            storage.deallocate()
+            storage = grown
+            capacity *= 2
+        }
+        storage.storeBytes(of: byte, toByteOffset: count, as: UInt8.self)
+        count += 1
+    }
+
+    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: storage, count: count) }
+}
+
+/// The parser's reusable buffers, one per text it may rebuild.
+final class ParserScratch {
+    let from = ScratchBuffer()
+    let to = ScratchBuffer()
+    let tx = ScratchBuffer()
+    let asset = ScratchBuffer()
+    let part = ScratchBuffer()
+}
+
+/// UTF-8 validity with an ASCII fast path (eight bytes at a time).
+enum UTF8Check {
+    @inline(__always)
+    static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let n = bytes.count
+        var i = 0
+        var high: UInt64 = 0
+        while i + 8 <= n {
+            high |= base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < n {
+            high |= UInt64(base.load(fromByteOffset: i, as: UInt8.self))
+            i += 1
+        }
+        if high & 0x8080_8080_8080_8080 == 0 { return true }
+        return String(validating: bytes, as: UTF8.self) != nil
     }
 }
