@@ -23,6 +23,10 @@ Pairs:
           from the busiest sender (graph open included) vs DuckDB's recursive CTE 6-hop
           earliest-arrival reachability over the same transfers (trace_duckdb.py, CSV load
           included; its query time alone is shown too).
+  bitcoin `chainflow ingest` of a generated chain of --n-tx transactions (blk files, `chainflow
+          generate bitcoin`) beside `sqlite_insert synth-int` (the C floor of SQLite's per-row cost:
+          as many integer rows as transactions): chainflow's tx/s, the C baseline's rows/s, and
+          their quotient (tx per C row), which stays comparable between machines of different speed.
 """
 import argparse
 import json
@@ -131,7 +135,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", default="/tmp/chainflow-peers")
     ap.add_argument("--chainflow", default=os.path.join(ROOT, ".build", "release", "chainflow"))
-    ap.add_argument("--only", default="ingest,trace")
+    ap.add_argument("--only", default="ingest,trace", help="comma-separated: ingest, trace, bitcoin")
     a = ap.parse_args()
     only = set(a.only.split(","))
     if not os.path.isdir(PEERS):
@@ -185,6 +189,33 @@ def main():
     if "trace" in only:
         results["trace"] = run_pairs("6-hop trace from the hub, end to end", [
             ("chainflow trace (poison, ETH)", chainflow_trace), ("DuckDB recursive CTE", duck_trace)], a.runs)
+    if "bitcoin" in only:
+        chain = os.path.join(a.work, f"chain-{a.n_tx}")
+        if not os.path.exists(os.path.join(chain, "truth.json")):
+            log(f"generating a {a.n_tx}-transaction chain into {chain} …")
+            subprocess.run([a.chainflow, "generate", "bitcoin", "--txs", str(a.n_tx), "--out", chain], check=True,
+                           stdout=subprocess.DEVNULL)
+        btc_db = os.path.join(a.work, "bitcoin.db")
+        int_db = os.path.join(a.work, "synth-int.db")
+
+        def chainflow_bitcoin():
+            remove(btc_db)
+            seconds, _ = timed([a.chainflow, "ingest", "--db", btc_db, chain])
+            return seconds, f"{a.n_tx / seconds:,.0f} tx/s"
+
+        def c_synth():
+            remove(int_db)
+            seconds, record = timed([loader, "synth-int", int_db, str(a.n_tx)], stdout=None)
+            return seconds, f"{record['rate_per_s']:,.0f} rows/s by its own timer" if record else None
+
+        times = run_pairs("Bitcoin ingest of a generated chain beside SQLite's integer-row floor", [
+            ("chainflow ingest (blk files)", chainflow_bitcoin), ("C SQLite API (sqlite_insert synth-int)", c_synth)],
+            a.runs)
+        results["bitcoin"] = times
+        tx_per_s = a.n_tx / statistics.median(times["chainflow ingest (blk files)"])
+        rows_per_s = a.n_tx / statistics.median(times["C SQLite API (sqlite_insert synth-int)"])
+        log(f"  chainflow {tx_per_s:,.0f} tx/s, C {rows_per_s:,.0f} integer rows/s (whole process): "
+            f"{tx_per_s / rows_per_s:.3f} tx per C row")
     with open(os.path.join(a.work, "results.jsonl"), "a") as fh:
         fh.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "n_tx": a.n_tx,
                              "seconds": results}) + "\n")

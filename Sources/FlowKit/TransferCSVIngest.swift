@@ -96,6 +96,32 @@ public enum TransferCSVIngest {
                 let data = try InputFile.map(file.path)
                 let mapping = mappings[index]
                 let format = TransferCSVMapper.sourceFormat(mapping)
+                let chunkRows = options.chunkRows
+                func startParsing(_ ledger: LedgerInterner, at offset: Int, after rows: Int) -> BatchQueue<
+                    Chunk
+                > {
+                    ledger.resetAssets()
+                    let chunks = BatchQueue<Chunk>(capacity: 2)
+                    let parser = Thread {
+                        defer { chunks.close() }
+                        data.withUnsafeBytes { bytes in
+                            produce(
+                                path: file.path, bytes: bytes, mapping: mapping, resumeOffset: offset,
+                                firstRow: rows, chunkRows: chunkRows, interner: ledger, into: chunks)
+                        }
+                    }
+                    parser.stackSize = 8 << 20
+                    parser.start()
+                    return chunks
+                }
+                // A file no earlier run can have read will be fresh: its rows are read from the
+                // start while its fingerprint is computed here.
+                var early: BatchQueue<Chunk>?
+                if try !writer.mayKnow(path: file.path, format: format, size: data.count) {
+                    if interner == nil { interner = try writer.ledgerInterner() }
+                    early = startParsing(interner!, at: 0, after: 0)
+                }
+                defer { early?.cancel() }
                 let state = try data.withUnsafeBytes { bytes in
                     try writer.source(
                         path: file.path, format: format, fingerprint: SourceFingerprint.sha256(bytes),
@@ -113,6 +139,8 @@ public enum TransferCSVIngest {
                 case .complete:
                     report.alreadyIngested = true
                     reports.append(report)
+                    // An early reader (not what `mayKnow` promised) planned ids for nothing.
+                    if early != nil { interner = nil }
                     continue
                 case .fresh(let id): sourceId = id
                 case .partial(let id, let bytesDone, let done):
@@ -121,23 +149,16 @@ public enum TransferCSVIngest {
                     rowsDone = done
                     if done > 0 { report.resumedAfter = done }
                 }
+                if early != nil, resumeOffset > 0 || rowsDone > 0 {
+                    // Not what `mayKnow` promised: drop the early reader and its interner (it
+                    // planned ids for rows that will not be written) and read from the resume point.
+                    early?.cancel()
+                    early = nil
+                    interner = try writer.ledgerInterner()
+                }
                 if interner == nil { interner = try writer.ledgerInterner() }
                 let ledger = interner!
-                ledger.resetAssets()
-                let chunks = BatchQueue<Chunk>(capacity: 2)
-                let firstRow = rowsDone
-                let startOffset = resumeOffset
-                let chunkRows = options.chunkRows
-                let parser = Thread {
-                    defer { chunks.close() }
-                    data.withUnsafeBytes { bytes in
-                        produce(
-                            path: file.path, bytes: bytes, mapping: mapping, resumeOffset: startOffset,
-                            firstRow: firstRow, chunkRows: chunkRows, interner: ledger, into: chunks)
-                    }
-                }
-                parser.stackSize = 8 << 20
-                parser.start()
+                let chunks = early ?? startParsing(ledger, at: resumeOffset, after: rowsDone)
                 defer { chunks.cancel() }
                 var assetIds: [Int64] = []
                 var lastOffset = resumeOffset
@@ -169,7 +190,7 @@ public enum TransferCSVIngest {
                 if lastOffset < data.count {
                     // Nothing left but blank lines or a header: mark the file done.
                     try writer.commit(
-                        source: sourceId, bytesDone: data.count, rowsDone: firstRow + report.records,
+                        source: sourceId, bytesDone: data.count, rowsDone: rowsDone + report.records,
                         complete: true, prefixHash: nil)
                 }
                 reports.append(report)

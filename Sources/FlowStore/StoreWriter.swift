@@ -39,6 +39,15 @@ public protocol SourceProgressWriter: AnyObject {
     /// Commits the rows written since the last commit with the source's progress; `prefixHash`
     /// is the SHA-256 of the file's first `bytesDone` bytes.
     func commit(source: Int64, bytesDone: Int, rowsDone: Int, complete: Bool, prefixHash: [UInt8]?) throws
+    /// False only when no earlier run can have read a file of this path, format and size (no
+    /// source of `format` has its size, none under `path` is unfinished): `source(…)` will call it
+    /// fresh, so reading may start before its fingerprint is known.
+    func mayKnow(path: String, format: String, size: Int) throws -> Bool
+}
+
+extension SourceProgressWriter {
+    /// A backend that cannot tell says every file may be known (reading waits for the fingerprint).
+    public func mayKnow(path: String, format: String, size: Int) throws -> Bool { true }
 }
 
 /// Interning addresses and assets and inserting account-model transfers, one writer at a time.

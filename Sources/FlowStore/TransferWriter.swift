@@ -168,6 +168,15 @@ public final class TransferWriter {
         return .fresh(id: id)
     }
 
+    public func mayKnow(path: String, format: String, size: Int) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM sources WHERE format = ?
+                  AND (size = ? OR (path = ? AND status = 'partial')))
+                """, arguments: [format, size, path]) ?? true
+    }
+
     static func now() -> String {
         ISO8601DateFormatter().string(from: Date())
     }

@@ -217,6 +217,52 @@ struct TransferCSVStoreTests {
                 ])
     }
 
+    @Test(
+        "only a file no run can have read is read before its fingerprint is known; the ids are those of a run that waits"
+    )
+    func earlyReading() throws {
+        let (store, dir) = try Fixtures.freshStore()
+        let a = dir + "/transactions.csv"
+        let b = dir + "/more.csv"
+        try Self.write(Self.amlsimCSV, to: a)
+        // The second file names accounts of the first and new ones, in a size no source has.
+        let more =
+            Self.amlsimCSV.replacingOccurrences(of: "2017-01-0", with: "2017-02-0")
+            + "9,9069,77,TRANSFER,1.00,2017-02-09T00:00:00Z,False,-1\n"
+        try Self.write(more, to: b)
+        let format = TransferCSVMapper.sourceFormat(TransferCSVMapping.amlsim)
+        let sizeA = try Data(contentsOf: URL(fileURLWithPath: a)).count
+        var known: [Bool] = []
+        _ = try store.withTransferWriter { w in
+            known.append(try w.mayKnow(path: a, format: format, size: sizeA))
+        }
+        try Self.ingest(store, [a, b])
+        _ = try store.withTransferWriter { w in
+            // The same size (the same bytes under another name); another size; another format.
+            known.append(try w.mayKnow(path: dir + "/copy.csv", format: format, size: sizeA))
+            known.append(try w.mayKnow(path: dir + "/copy.csv", format: format, size: sizeA + 1))
+            known.append(try w.mayKnow(path: a, format: format + "-other", size: sizeA))
+        }
+        #expect(known == [false, true, false, false])
+        // A run that must wait for the fingerprint (a partial source under the path) makes the same ids.
+        let (waiting, dir2) = try Fixtures.freshStore()
+        try Self.write(Self.amlsimCSV, to: dir2 + "/transactions.csv")
+        try Self.write(more, to: dir2 + "/more.csv")
+        _ = try waiting.withTransferWriter { w in
+            for p in ["/transactions.csv", "/more.csv"] {
+                _ = try w.source(
+                    path: dir2 + p, format: format,
+                    fingerprint: Array(repeating: 7, count: 32) + Array(p.utf8),
+                    size: 1, options: nil, prefixHash: nil)
+            }
+        }
+        try Self.ingest(waiting, [dir2 + "/transactions.csv", dir2 + "/more.csv"])
+        let ids = "SELECT a.id, a.address FROM addresses a ORDER BY a.id"
+        #expect(try Self.query(store, ids) == Self.query(waiting, ids))
+        #expect(try Self.dump(store) == Self.dump(waiting))
+        #expect(try Self.count(store, "addresses") == 5)
+    }
+
     @Test("re-ingesting a finished file changes nothing and says already_ingested")
     func reingest() throws {
         let (store, dir) = try Fixtures.freshStore()
