@@ -89,15 +89,26 @@ public final class TransferWriter {
         insertTransfer = try BulkStatement(db, "INSERT INTO transfers (\(columns)) \(values)")
         insertTransferIgnore = try BulkStatement(
             db, "INSERT OR IGNORE INTO transfers (\(columns), token_id) VALUES (\(Self.placeholders(13)))")
-        ledgerSingle = insertTransfer
-        ledgerMulti = try BulkStatement(
-            db,
-            BitcoinWriter.multiRow(
-                "INSERT INTO transfers (\(columns))", columns: 12, rows: Self.ledgerRowsPerInsert))
+        ledgerSingle = try BulkStatement(db, Self.ledgerInsert(columns, rows: 1))
+        ledgerMulti = try BulkStatement(db, Self.ledgerInsert(columns, rows: Self.ledgerRowsPerInsert))
         insertAddress = try BulkStatement(
             db, "INSERT INTO addresses (id, address, chain, kind, program) VALUES (?1, ?2, ?3, ?4, ?5)")
         findAddress = try db.makeStatement(sql: "SELECT id FROM addresses WHERE address = ?")
     }
+
+    /// A multi-row INSERT of ledger rows: the kind, block and status every ledger row has are
+    /// literals and the source one shared parameter (bound once per chunk: bindings outlive a
+    /// reset), so a row binds its 8 own values.
+    static func ledgerInsert(_ columns: String, rows: Int) -> String {
+        let source = rows * ledgerParameters + 1
+        return "INSERT INTO transfers (\(columns)) VALUES "
+            + (0..<rows).map { r in
+                let p = (1...ledgerParameters).map { "?\(r * ledgerParameters + $0)" }
+                return
+                    "(\(TransferKind.ledger.rawValue), \(p[0]), \(p[1]), \(p[2]), \(p[3]), \(p[4]), \(p[5]), \(p[6]), NULL, 1, ?\(source), \(p[7]))"
+            }.joined(separator: ", ")
+    }
+    static let ledgerParameters = 8
 
     func begin() throws {
         if !inTransaction {
@@ -343,7 +354,12 @@ public final class TransferWriter {
             inTransaction = false
         }
         let start = ContinuousClock.now
-        try Schema.buildMissing(Schema.transferIndexes, in: db)
+        // SQLite's sorter threads only where cores are spare: on 1,000,000 gen_traffic transfers
+        // with the 2 cores shared, worker threads made these index builds 1.5x costlier in CPU
+        // time and up to 3x slower in wall time (the parser thread and other processes compete
+        // for the same cores); 4 cores and more get 2-4 of them.
+        let threads = max(0, min(4, ProcessInfo.processInfo.activeProcessorCount - 2))
+        try Schema.buildMissing(Schema.transferIndexes, in: db, threads: threads)
         let d = ContinuousClock.now - start
         summary.indexSeconds = Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
@@ -540,17 +556,20 @@ extension TransferWriter {
         summary.newAddresses += chunk.newAddresses.count
         let k = Self.ledgerRowsPerInsert
         let rows = chunk.rows
+        let width = Int32(Self.ledgerParameters)
+        ledgerMulti.bind(Int32(k) * width + 1, source)
+        ledgerSingle.bind(width + 1, source)
         // The transaction texts are bound in place (SQLite reads them during the step).
         try chunk.text.withUnsafeBytes { text in
             var i = 0
             while i + k <= rows.count {
                 let s = ledgerMulti
-                for r in 0..<k { bindLedger(s, Int32(r * 12), rows[i + r], text, assetIds, source) }
+                for r in 0..<k { bindLedger(s, Int32(r) * width, rows[i + r], text, assetIds) }
                 try s.run()
                 i += k
             }
             while i < rows.count {
-                bindLedger(ledgerSingle, 0, rows[i], text, assetIds, source)
+                bindLedger(ledgerSingle, 0, rows[i], text, assetIds)
                 try ledgerSingle.run()
                 i += 1
             }
@@ -558,33 +577,29 @@ extension TransferWriter {
         summary.transfers += rows.count
     }
 
+    /// Binds one row's own values at `o + 1 … o + 8` (see `ledgerInsert`).
     @inline(__always)
     func bindLedger(
-        _ s: BulkStatement, _ o: Int32, _ t: LedgerRow, _ text: UnsafeRawBufferPointer, _ assetIds: [Int64],
-        _ source: Int64
+        _ s: BulkStatement, _ o: Int32, _ t: LedgerRow, _ text: UnsafeRawBufferPointer, _ assetIds: [Int64]
     ) {
-        s.bind(o + 1, TransferKind.ledger.rawValue)
         if t.txOffset >= 0 {
             s.bindInPlace(
-                o + 2,
+                o + 1,
                 text: UnsafeRawBufferPointer(rebasing: text[Int(t.txOffset)..<Int(t.txOffset + t.txLength)]))
         } else {
-            s.bindNull(o + 2)
+            s.bindNull(o + 1)
         }
-        s.bind(o + 3, t.seq)
-        s.bind(o + 4, t.from)
-        s.bind(o + 5, t.to)
-        s.bind(o + 6, assetIds[Int(t.asset)])
+        s.bind(o + 2, t.seq)
+        s.bind(o + 3, t.from)
+        s.bind(o + 4, t.to)
+        s.bind(o + 5, assetIds[Int(t.asset)])
         if let small = t.amount.uint64, small <= UInt64(Int64.max) {
-            s.bind(o + 7, Int64(small))
+            s.bind(o + 6, Int64(small))
         } else {
-            s.bind(o + 7, blob: t.amount.bigEndianBytes)
+            s.bind(o + 6, blob: t.amount.bigEndianBytes)
         }
-        s.bind(o + 8, t.time)
-        s.bindNull(o + 9)
-        s.bind(o + 10, Int64(1))
-        s.bind(o + 11, source)
-        s.bind(o + 12, t.line)
+        s.bind(o + 7, t.time)
+        s.bind(o + 8, t.line)
     }
 }
 
