@@ -1,7 +1,8 @@
--- The alerts inbox, most severe first: AML alerts of the stored rule runs with their review
--- status (the latest `chainflow aml review` of each, else open), highest score first within a
--- severity, filtered by severity, status and rule. `chainflow serve` lists it at /api/v1/alerts.
--- Needs a stored rule run (`chainflow aml run`).
+-- The alerts inbox, most severe first.
+--
+-- AML alerts of the stored rule runs with their review status (the latest `chainflow aml review`
+-- of each, else open), highest score first within a severity, filtered by severity, status and
+-- rule. `chainflow serve` lists it at /api/v1/alerts. Needs a stored rule run (`chainflow aml run`).
 --
 -- Parameters:
 --   :severity  text     low, medium, high, critical, or any; default any; e.g. high

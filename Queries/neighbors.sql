@@ -1,8 +1,10 @@
--- The neighbours of an address, per asset and direction: one row per neighbour, asset and
--- direction, the addresses it received from (`in`) and paid to (`out`), largest amount first. The graph of
--- `chainflow serve` expands a node with it. Counterparties are found as in
--- top-counterparties.sql (Bitcoin main chain: payers of what the address received, payees of what
--- it spent other than its change; account model: transfers that moved value).
+-- The neighbours of an address, per asset and direction.
+--
+-- One row per neighbour, asset and direction: the addresses it received from (`in`) and paid to
+-- (`out`), largest amount first. The graph of `chainflow serve` expands a node with it.
+-- Counterparties are found as in top-counterparties.sql (Bitcoin main chain: payers of what the
+-- address received, payees of what it spent other than its change; account model: transfers that
+-- moved value).
 --
 -- Parameters:
 --   :address    text     the address, as stored (Ethereum lowercase); e.g. 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S

@@ -1,5 +1,6 @@
--- Find an address, a tag or a transaction by what an investigator types: addresses that start
--- with the text, tags whose label starts with it (ignoring case), and the transaction whose id
+-- Find an address, a tag or a transaction by what an investigator types.
+--
+-- Addresses that start with the text, tags whose label starts with it (ignoring case), and the transaction whose id
 -- it is (a Bitcoin txid of 64 hex digits, an Ethereum hash or a ledger transaction id). The
 -- search box of `chainflow serve`.
 -- A transaction is found by a scan of the transactions or transfers (no index on ids as text).

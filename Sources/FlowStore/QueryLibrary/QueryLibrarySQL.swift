@@ -131,10 +131,11 @@ ORDER BY al.severity DESC, al.score DESC, al.id
         (
             "alerts",
             #"""
--- The alerts inbox, most severe first: AML alerts of the stored rule runs with their review
--- status (the latest `chainflow aml review` of each, else open), highest score first within a
--- severity, filtered by severity, status and rule. `chainflow serve` lists it at /api/v1/alerts.
--- Needs a stored rule run (`chainflow aml run`).
+-- The alerts inbox, most severe first.
+--
+-- AML alerts of the stored rule runs with their review status (the latest `chainflow aml review`
+-- of each, else open), highest score first within a severity, filtered by severity, status and
+-- rule. `chainflow serve` lists it at /api/v1/alerts. Needs a stored rule run (`chainflow aml run`).
 --
 -- Parameters:
 --   :severity  text     low, medium, high, critical, or any; default any; e.g. high
@@ -791,11 +792,13 @@ LIMIT :limit
         (
             "neighbors",
             #"""
--- The neighbours of an address, per asset and direction: one row per neighbour, asset and
--- direction, the addresses it received from (`in`) and paid to (`out`), largest amount first. The graph of
--- `chainflow serve` expands a node with it. Counterparties are found as in
--- top-counterparties.sql (Bitcoin main chain: payers of what the address received, payees of what
--- it spent other than its change; account model: transfers that moved value).
+-- The neighbours of an address, per asset and direction.
+--
+-- One row per neighbour, asset and direction: the addresses it received from (`in`) and paid to
+-- (`out`), largest amount first. The graph of `chainflow serve` expands a node with it.
+-- Counterparties are found as in top-counterparties.sql (Bitcoin main chain: payers of what the
+-- address received, payees of what it spent other than its change; account model: transfers that
+-- moved value).
 --
 -- Parameters:
 --   :address    text     the address, as stored (Ethereum lowercase); e.g. 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S
@@ -838,8 +841,9 @@ ORDER BY o.asset_id, o.direction, o.n
         (
             "search",
             #"""
--- Find an address, a tag or a transaction by what an investigator types: addresses that start
--- with the text, tags whose label starts with it (ignoring case), and the transaction whose id
+-- Find an address, a tag or a transaction by what an investigator types.
+--
+-- Addresses that start with the text, tags whose label starts with it (ignoring case), and the transaction whose id
 -- it is (a Bitcoin txid of 64 hex digits, an Ethereum hash or a ledger transaction id). The
 -- search box of `chainflow serve`.
 -- A transaction is found by a scan of the transactions or transfers (no index on ids as text).
