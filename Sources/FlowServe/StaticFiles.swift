@@ -177,7 +177,7 @@ form.review { display: flex; gap: 4px; }
         if (!a || !b || !visible(e)) continue;
         const x1 = a.x + 220, y1 = a.y + h / 2, x2 = b.x, y2 = b.y + h / 2;
         s.appendChild(svg("path", { class: "gedge edge", d: "M" + x1 + "," + y1 + " C" + (x1 + 40) + "," + y1 + " " + (x2 - 40) + "," + y2 + " " + x2 + "," + y2 }));
-        s.appendChild(svg("text", { class: "gedge-label", x: (x1 + x2) / 2 - 30, y: (y1 + y2) / 2 - 4 }, (e.units !== null ? e.units : e.amount) + " " + e.asset));
+        s.appendChild(svg("text", { class: "gedge-label", x: x1 < x2 ? x2 - 72 : x2 + 6, y: y2 - 4 }, (e.units !== null ? e.units : e.amount) + " " + e.asset));
       }
       for (const n of nodes.values()) {
         const g = svg("g", { class: "gnode node" + (n.address === selected ? " selected" : "") + (n.pinned ? " pinned" : ""), "data-address": n.address, tabindex: "0" });
@@ -280,7 +280,7 @@ form.review { display: flex; gap: 4px; }
         out.textContent = "";
         out.appendChild(el("p", {}, "Exported to " + doc.folder));
         const ul = el("ul", {});
-        for (const f of doc.files) ul.appendChild(el("li", { "data-sha256": f.sha256 }, f.name + "  sha256 " + f.sha256));
+        for (const f of doc.files) ul.appendChild(el("li", { "data-name": f.name, "data-sha256": f.sha256 }, f.name + " sha256 " + f.sha256));
         out.appendChild(ul);
       }, function (e) { say(e.message); });
     });

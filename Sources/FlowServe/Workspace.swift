@@ -19,7 +19,7 @@ enum Workspace {
     static func dress(_ page: String, token: String?, extra: String = "") -> String {
         var out = page
         var head =
-            "<link rel=\"stylesheet\" href=\"/static/app.css\">\n<script src=\"/static/app.js\" defer></script>\n"
+            "<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/static/app.css\">\n<script src=\"/static/app.js\" defer></script>\n"
         if let token { head += "<meta name=\"chainflow-token\" content=\"\(HTMLPage.escape(token))\">\n" }
         if let range = out.range(of: reportPolicy) {
             out.replaceSubrange(range, with: head)
@@ -220,7 +220,7 @@ enum Workspace {
                 "<form method=\"get\" action=\"/alerts\" class=\"filters\">\(select("severity", ["low", "medium", "high", "critical"])) \(select("status", statuses)) <label>rule <input name=\"rule\" value=\"\(HTMLPage.escape(((try? q.one("rule")) ?? nil) ?? ""))\"></label> <button>Filter</button></form>\n"
         )
         let table = HTMLTable(
-            caption: "\(rows.count) alerts",
+            caption: rows.count == 1 ? "1 alert" : "\(rows.count) alerts",
             columns: [
                 .init("severity"), .init("score", numeric: true), .init("rule"), .init("typology"),
                 .init("subjects"),
