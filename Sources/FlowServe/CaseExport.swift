@@ -54,10 +54,12 @@ enum CaseExport {
                 ]
             })
         let notes = HTMLTable(
-            caption: c.notes.count == 1 ? "1 note" : "\(c.notes.count) notes", columns: [.init("at"), .init("subject"), .init("note")],
+            caption: c.notes.count == 1 ? "1 note" : "\(c.notes.count) notes",
+            columns: [.init("at"), .init("subject"), .init("note")],
             rows: c.notes.map { [.text($0.at), .code($0.subject), .text($0.text)] }, cssClass: "case-notes")
         let log = HTMLTable(
-            caption: c.log.count == 1 ? "1 step" : "\(c.log.count) steps", columns: [.init("at"), .init("step"), .init("detail")],
+            caption: c.log.count == 1 ? "1 step" : "\(c.log.count) steps",
+            columns: [.init("at"), .init("step"), .init("detail")],
             rows: c.log.map { [.text($0.at), .text($0.kind), .text($0.detail)] }, cssClass: "case-log")
         let form = HTML(
             raw: """
