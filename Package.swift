@@ -109,7 +109,11 @@ let package = Package(
             swiftSettings: strict),
         // The server on a free port: API documents against the CLI's, the token, the pages.
         .testTarget(
-            name: "FlowServeTests", dependencies: ["FlowServe", "FlowKit", "FlowModel", "FlowTestSupport"],
+            name: "FlowServeTests",
+            dependencies: [
+                "FlowServe", "FlowKit", "FlowModel", "FlowTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: checked),
         .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"], swiftSettings: checked),
         // The store alone (no FlowKit): query library files and parameters, binding, writers and readers.
