@@ -130,7 +130,7 @@ struct Guard<Context: RequestContext>: RouterMiddleware {
                 Answer.error(
                     ServeError(
                         message:
-                            "this server needs `Authorization: Bearer TOKEN` (the --token it was started with)",
+                            "this server needs `Authorization: Bearer TOKEN` (the --token it was started with); a browser opens /login?token=TOKEN once",
                         exitCode: ExitStatus.usage)
                 ).with(status: 401).response
             response.headers[.wwwAuthenticate] = "Bearer realm=\"chainflow\""

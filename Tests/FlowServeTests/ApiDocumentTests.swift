@@ -156,5 +156,11 @@ struct ServeAccessTests {
         let right = try await server.call(path, headers: ["Authorization": "Bearer \(token)"])
         #expect(right.status == 200)
         #expect(right.text.contains(SampleCaseDB.satoshi))
+        // Pages take the cookie /login sets; the API does not.
+        let page = try await server.call("/", headers: ["Cookie": "chainflow_token=\(token)"])
+        #expect(page.status == 200)
+        #expect(try await server.call("/").status == 401)
+        #expect(try await server.call(path, headers: ["Cookie": "chainflow_token=\(token)"]).status == 401)
+        #expect(try await server.call("/static/app.js").status == 200)
     }
 }
