@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        // `chainflow serve` (FlowServe); without swift-configuration, which the server does not use.
+        .package(
+            url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1",
+            traits: ["FullFoundation"]),
     ],
     targets: [
         // Value types and in-memory structures; no dependencies.
@@ -74,11 +78,20 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // `chainflow serve`: the JSON API and the browser workspace over HTTP (Hummingbird stays behind it).
+        .target(
+            name: "FlowServe",
+            dependencies: [
+                "FlowKit", "FlowReport", "FlowModel", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
         // The executable: options in, one FlowKit call, a FlowReport renderer, errors to exit codes.
         .executableTarget(
             name: "chainflow",
             dependencies: [
-                "FlowKit", "FlowReport", "FlowModel",
+                "FlowKit", "FlowReport", "FlowModel", "FlowServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict + [.enableUpcomingFeature("MemberImportVisibility")]
@@ -94,6 +107,14 @@ let package = Package(
         .target(
             name: "FlowTestSupport", dependencies: ["FlowStore", "FlowModel"], path: "Tests/FlowTestSupport",
             swiftSettings: strict),
+        // The server on a free port: API documents against the CLI's, the token, the pages.
+        .testTarget(
+            name: "FlowServeTests",
+            dependencies: [
+                "FlowServe", "FlowKit", "FlowModel", "FlowTestSupport",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: checked),
         .testTarget(name: "FlowModelTests", dependencies: ["FlowModel"], swiftSettings: checked),
         // The store alone (no FlowKit): query library files and parameters, binding, writers and readers.
         .testTarget(

@@ -35,7 +35,8 @@ allowed FlowSim FlowModel FlowBitcoin
 allowed FlowStore FlowModel FlowBitcoin GRDB GRDBSQLite
 allowed FlowReport FlowModel FlowAnalysis
 allowed FlowRules FlowModel FlowAnalysis Yams
-allowed chainflow FlowKit FlowReport FlowModel ArgumentParser
+allowed FlowServe FlowKit FlowReport FlowModel Hummingbird Crypto
+allowed chainflow FlowKit FlowReport FlowModel FlowServe ArgumentParser
 
 # SQL statements in Swift string literals outside the store.
 grep -rnE '"[^"]*\b(SELECT [^"]*FROM|INSERT INTO|CREATE (TABLE|INDEX|VIEW)|DELETE FROM|UPDATE [a-z_]+ SET)\b' \

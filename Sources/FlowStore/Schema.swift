@@ -29,6 +29,9 @@ enum Schema {
         migrator.registerMigration("v8-conversions") { db in
             try db.execute(sql: v8Conversions)
         }
+        migrator.registerMigration("v9-workspace") { db in
+            try db.execute(sql: v9Workspace)
+        }
         return migrator
     }
 

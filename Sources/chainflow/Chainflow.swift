@@ -11,7 +11,7 @@ struct Chainflow: ParsableCommand {
         subcommands: [
             IngestCommand.self, StatsCommand.self, TxCommand.self, AddressCommand.self, DemoCommand.self,
             GenerateCommand.self, TagsCommand.self, ClusterCommand.self, AmlCommand.self, TraceCommand.self,
-            QueryCommand.self, PricesCommand.self,
+            QueryCommand.self, PricesCommand.self, ServeCommand.self,
         ])
 
     /// A closed pipe (`| head`) is a write error each command reports (exit 74), not a signal

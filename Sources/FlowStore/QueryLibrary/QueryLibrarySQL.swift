@@ -129,6 +129,74 @@ ORDER BY al.severity DESC, al.score DESC, al.id
 """#
         ),
         (
+            "alerts",
+            #"""
+-- The alerts inbox, most severe first.
+--
+-- AML alerts of the stored rule runs with their review status (the latest `chainflow aml review`
+-- of each, else open), highest score first within a severity, filtered by severity, status and
+-- rule. `chainflow serve` lists it at /api/v1/alerts. Needs a stored rule run (`chainflow aml run`).
+--
+-- Parameters:
+--   :severity  text     low, medium, high, critical, or any; default any; e.g. high
+--   :status    text     open, escalated, closed-true, closed-false, or any; default any; e.g. open
+--   :rule      text     a rule's name, or any; default any; e.g. structuring
+--   :limit     integer  most alerts listed; default 500; e.g. 20
+--
+-- Columns:
+--   alert         the alert's id (alerts.id)
+--   fingerprint   its stable id, which `chainflow aml review` takes (a unique prefix will do)
+--   rule          the rule that raised it
+--   typology      the pattern it matches
+--   severity      low, medium, high or critical
+--   score         1–100 (50 at the rule's threshold)
+--   status        open, escalated, closed-true or closed-false (open when never reviewed)
+--   reviewer      who reviewed it last; NULL when never reviewed
+--   note          the last review's note; NULL when never reviewed
+--   reviewed_at   when it was reviewed last; NULL when never reviewed
+--   window_start  time of its first evidence transfer, ISO-8601 UTC
+--   window_end    time of its last evidence transfer
+--   subjects      its subject addresses, comma-separated in text order
+--   asset         the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`; NULL when the alert has none
+--   amount        amount the rule measured, base units (exact decimal text)
+--   explanation   the rule's one-line explanation
+--   decimals      the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown
+--   amount_units  amount in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
+WITH latest AS (
+    SELECT r.alert_id, r.status, r.note, r.reviewer, r.at
+    FROM alert_reviews r
+    WHERE r.id = (SELECT MAX(r2.id) FROM alert_reviews r2 WHERE r2.alert_id = r.alert_id)
+),
+listed AS (
+    SELECT al.*, COALESCE(l.status, 'open') AS review_status, l.note AS review_note,
+        l.reviewer AS review_by, l.at AS review_at,
+        CASE al.severity WHEN 1 THEN 'low' WHEN 2 THEN 'medium' WHEN 3 THEN 'high'
+            WHEN 4 THEN 'critical' ELSE CAST(al.severity AS TEXT) END AS severity_name
+    FROM alerts al
+    LEFT JOIN latest l ON l.alert_id = al.id
+)
+SELECT x.id AS alert, x.fingerprint, x.rule, x.typology, x.severity_name AS severity, x.score,
+    x.review_status AS status, x.review_by AS reviewer, x.review_note AS note, x.review_at AS reviewed_at,
+    strftime('%Y-%m-%dT%H:%M:%SZ', x.window_start, 'unixepoch') AS window_start,
+    strftime('%Y-%m-%dT%H:%M:%SZ', x.window_end, 'unixepoch') AS window_end,
+    (SELECT group_concat(address, ',') FROM (
+        SELECT a.address FROM alert_addresses aa JOIN addresses a ON a.id = aa.address_id
+        WHERE aa.alert_id = x.id AND aa.subject = 1 ORDER BY a.address)) AS subjects,
+    CASE WHEN s.id IS NOT NULL THEN asset_name(s.symbol, s.contract, s.id) END AS asset,
+    amount_text(x.amount) AS amount, x.explanation, s.decimals AS decimals,
+    amount_units(x.amount, s.decimals) AS amount_units
+FROM listed x
+LEFT JOIN assets s ON s.id = x.asset_id
+WHERE (:severity = 'any' OR x.severity_name = :severity)
+  AND (:status = 'any' OR x.review_status = :status)
+  AND (:rule = 'any' OR x.rule = :rule)
+ORDER BY x.severity DESC, x.score DESC, x.id
+LIMIT :limit
+"""#
+        ),
+        (
             "balance-history",
             #"""
 -- Balance history of an address: every movement in or out, in time order, with the balance after
@@ -719,6 +787,108 @@ WHERE o.value > 0
       WHERE i.spent_output_id = o.id)
 ORDER BY o.value DESC, o.id
 LIMIT :limit
+"""#
+        ),
+        (
+            "neighbors",
+            #"""
+-- The neighbours of an address, per asset and direction.
+--
+-- One row per neighbour, asset and direction: the addresses it received from (`in`) and paid to
+-- (`out`), largest amount first. The graph of `chainflow serve` expands a node with it.
+-- Counterparties are found as in top-counterparties.sql (Bitcoin main chain: payers of what the
+-- address received, payees of what it spent other than its change; account model: transfers that
+-- moved value).
+--
+-- Parameters:
+--   :address    text     the address, as stored (Ethereum lowercase); e.g. 12cbQLTFMXRnSzktFkuoG3eHoMeFtpTu3S
+--   :direction  text     in, out or both; default both; e.g. out
+--   :limit      integer  neighbours per asset and direction; default 50; e.g. 5
+--
+-- Columns:
+--   neighbor      the other address
+--   direction     in (value came from it) or out (value went to it)
+--   asset         the asset's name: its symbol, else its contract shortened (`0xf4ec…95dd`), else
+--     `asset #ID`
+--   amount        base units moved that way (exact decimal text)
+--   payments      Bitcoin transactions or account transfers between the two, both ways
+--   decimals      the asset's decimals (BTC 8, ETH 18, a ledger's cents 2); NULL when unknown
+--   amount_units  amount in units of the asset (base units ÷ 10^decimals, exact decimal text);
+--     NULL when the decimals are unknown
+-- include: _counterparty-totals
+,
+sides AS (
+    SELECT cp, asset_id, 'in' AS direction, received AS amount, payments FROM totals
+    WHERE received IS NOT NULL AND amount_text(received) <> '0' AND :direction IN ('in', 'both')
+    UNION ALL
+    SELECT cp, asset_id, 'out' AS direction, sent AS amount, payments FROM totals
+    WHERE sent IS NOT NULL AND amount_text(sent) <> '0' AND :direction IN ('out', 'both')
+),
+ordered AS (
+    SELECT sides.*, ROW_NUMBER() OVER (PARTITION BY asset_id, direction ORDER BY amount DESC, cp) AS n
+    FROM sides
+)
+SELECT a.address AS neighbor, o.direction, asset_name(s.symbol, s.contract, s.id) AS asset,
+    amount_text(o.amount) AS amount, o.payments, s.decimals AS decimals,
+    amount_units(o.amount, s.decimals) AS amount_units
+FROM ordered o
+JOIN addresses a ON a.id = o.cp
+JOIN assets s ON s.id = o.asset_id
+WHERE o.n <= :limit
+ORDER BY o.asset_id, o.direction, o.n
+"""#
+        ),
+        (
+            "search",
+            #"""
+-- Find an address, a tag or a transaction by what an investigator types.
+--
+-- Addresses that start with the text, tags whose label starts with it (ignoring case), and the transaction whose id
+-- it is (a Bitcoin txid of 64 hex digits, an Ethereum hash or a ledger transaction id). The
+-- search box of `chainflow serve`.
+-- A transaction is found by a scan of the transactions or transfers (no index on ids as text).
+--
+-- Parameters:
+--   :q      text     the text (addresses as stored: Ethereum lowercase); e.g. 12cbQ
+--   :limit  integer  most rows of each kind; default 20; e.g. 5
+--
+-- Columns:
+--   kind      address, tag or transaction
+--   value     the address (address and tag rows) or the transaction id
+--   label     the tag's label on tag rows; NULL on the others
+--   category  the tag's category on tag rows; NULL on the others
+--   chain     the address's chain (bitcoin, ethereum, ledger) on address rows; the chain of the
+--     transaction on transaction rows; NULL on tag rows
+SELECT * FROM (
+    SELECT 'address' AS kind, a.address AS value, NULL AS label, NULL AS category, a.chain AS chain
+    FROM addresses a
+    WHERE a.address >= :q AND a.address < :q || char(1114111)
+    ORDER BY a.address
+    LIMIT :limit
+)
+UNION ALL
+SELECT * FROM (
+    SELECT 'tag', t.address, t.label, t.category, NULL
+    FROM tags t
+    WHERE length(:q) > 0 AND lower(substr(t.label, 1, length(:q))) = lower(:q)
+    ORDER BY t.label, t.address, t.category
+    LIMIT :limit
+)
+UNION ALL
+SELECT * FROM (
+    SELECT 'transaction', lower(hex(t.txid)), NULL, NULL, 'bitcoin'
+    FROM transactions t
+    WHERE length(:q) = 64 AND lower(hex(t.txid)) = lower(:q)
+    LIMIT 1
+)
+UNION ALL
+SELECT * FROM (
+    SELECT DISTINCT 'transaction', tr.tx, NULL, NULL, sr.chain
+    FROM transfers tr
+    JOIN assets sr ON sr.id = tr.asset_id
+    WHERE length(:q) > 0 AND tr.tx = :q
+    LIMIT 1
+)
 """#
         ),
         (
