@@ -110,7 +110,7 @@ extension Render {
         }
         for a in p.assets where a.asset != "BTC" || p.bitcoin == nil {
             let balance = a.balance
-            out += "  \(a.asset)\n"
+            out += "  \(TerminalText.field(a.asset))\n"
             out += "    received  \(units(a.received, a))\n"
             out += "    sent      \(units(a.sent, a))\n"
             out += "    balance   \(balance.negative ? "-" : "")\(units(balance.magnitude, a))\n"
@@ -130,12 +130,16 @@ extension Render {
         if let c = p.cluster, c.size > 1 {
             out +=
                 "  cluster   \(c.clusterAddress) (\(Render.count(c.size, "address", "addresses")); `chainflow cluster show` for more)\n"
-            for t in p.clusterTags { out += "    member tag  \(t.category): \(t.label) on \(t.address)\n" }
+            for t in p.clusterTags {
+                out +=
+                    "    member tag  \(TerminalText.field(t.category)): \(TerminalText.field(t.label)) on \(t.address)\n"
+            }
         }
         if !p.tags.isEmpty {
             out += "  tags\n"
             for t in p.tags {
-                out += "    \(t.category): \(t.label) (source \(t.source)"
+                out +=
+                    "    \(TerminalText.field(t.category)): \(TerminalText.field(t.label)) (source \(TerminalText.field(t.source))"
                 if let c = t.confidence { out += ", confidence \(c)" }
                 out += ")\n"
             }

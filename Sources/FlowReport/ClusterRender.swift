@@ -224,14 +224,16 @@ public enum ClusterRender {
         }
         for a in p.assets {
             let balance = a.balance
-            out += "  \(a.asset) in \(Render.units(a.received, a)), out \(Render.units(a.sent, a)), "
+            out +=
+                "  \(TerminalText.field(a.asset)) in \(Render.units(a.received, a)), out \(Render.units(a.sent, a)), "
             out +=
                 "net \(balance.negative ? "-" : "")\(Render.units(balance.magnitude, a)) in \(Render.count(a.transfers, "transfer")) with other clusters\n"
         }
         if !p.tags.isEmpty {
             out += "  tags\n"
             for t in p.tags {
-                out += "    \(t.category): \(t.label) on \(t.address) (source \(t.source))\n"
+                out +=
+                    "    \(TerminalText.field(t.category)): \(TerminalText.field(t.label)) on \(t.address) (source \(TerminalText.field(t.source)))\n"
             }
         }
         let last = p.offset + p.members.count

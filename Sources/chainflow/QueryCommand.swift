@@ -75,7 +75,7 @@ struct QueryCommand: ParsableCommand {
             let answer = try CaseDatabase.open(db ?? "", for: .read).query(query, params: param)
             switch format {
             case .table: try emit(answer.tableText(), terminator: "")
-            case .csv: try emit(answer.csvText(), terminator: "")
+            case .csv: try emitData(answer.csvText(), terminator: "")
             case .json: try emit(answer.json().rendered(), terminator: "")
             }
         } catch {
