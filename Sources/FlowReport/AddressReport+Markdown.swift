@@ -21,9 +21,13 @@ extension AddressReportRender {
         out += "\n## Activity\n\n| asset | received | sent | balance | transfers | first | last |\n"
         out += "| --- | ---: | ---: | ---: | ---: | --- | --- |\n"
         for a in p.assets {
-            let b = a.balance
+            let cell = { (c: ActivityColumn) in MarkdownText.text(Render.activityUnits(a, c)) }
             out +=
-                "| \(MarkdownText.text(a.asset)) | \(mdUnits(a.received, a.asset, r)) | \(mdUnits(a.sent, a.asset, r)) | \(mdUnits(SignedAmount(negative: b.negative, magnitude: b.magnitude), a.asset, r)) | \(a.transfers) | \(a.firstTime.map(Render.isoTime) ?? "") | \(a.lastTime.map(Render.isoTime) ?? "") |\n"
+                "| \(MarkdownText.text(a.asset)) | \(cell(.received)) | \(cell(.sent)) | \(cell(.balance)) | \(a.transfers) | \(a.firstTime.map(Render.isoTime) ?? "") | \(a.lastTime.map(Render.isoTime) ?? "") |\n"
+        }
+        for a in p.assets where a.overflow != nil {
+            out +=
+                "\n\(MarkdownText.text(a.asset)): \(MarkdownText.text(AmountOverflow.note)); its movements and counterparties are left out of the tables below.\n"
         }
         for f in p.fees {
             out +=

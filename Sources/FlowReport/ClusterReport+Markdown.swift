@@ -14,7 +14,7 @@ extension ClusterReportRender {
         }
         for a in p.assets {
             out +=
-                "- \(MarkdownText.text(a.asset)) with other clusters: in \(MarkdownText.text(Render.units(a.received, a))), out \(MarkdownText.text(Render.units(a.sent, a))) in \(Render.count(a.transfers, "transfer"))\n"
+                "- \(MarkdownText.text(a.asset)) with other clusters: in \(MarkdownText.text(Render.activityUnits(a, .received))), out \(MarkdownText.text(Render.activityUnits(a, .sent))) in \(Render.count(a.transfers, "transfer"))\n"
         }
         out += "\n## Tags\n\n"
         if p.tags.isEmpty {
