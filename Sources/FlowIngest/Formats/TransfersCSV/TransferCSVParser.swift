@@ -113,15 +113,27 @@ public struct TransferCSVParser {
             guard let s = reader.string(fields[index]) else { throw fail(index, key, "not UTF-8 text") }
             return s
         }
+        /// An account, asset or transaction name: text without control characters or bidi
+        /// overrides (`ACC-2001\0evil` would show as `ACC-2001`, `\u{1B}[2K` would erase a line).
+        func identifier(_ index: Int, _ key: String) throws(IngestError) -> String {
+            let s = try text(index, key)
+            if let u = s.unicodeScalars.first(where: TerminalText.isActive) {
+                throw fail(
+                    index, key,
+                    "control character \(TerminalText.visible(u)) in an identifier (names must show as they are stored)"
+                )
+            }
+            return s
+        }
         func address(_ indexes: [Int], _ key: String) throws(IngestError) -> String {
             if indexes.count == 1 {
-                let s = try text(indexes[0], key)
+                let s = try identifier(indexes[0], key)
                 if s.isEmpty { throw fail(indexes[0], key, "empty address") }
                 return s
             }
             var parts: [String] = []
             for i in indexes {
-                let s = try text(i, key)
+                let s = try identifier(i, key)
                 if s.isEmpty { throw fail(i, key, "empty address part") }
                 parts.append(s)
             }
@@ -148,7 +160,7 @@ public struct TransferCSVParser {
         var asset: String?
         var decimals = mapping.decimals
         if let a = columns.asset {
-            let s = try text(a, "asset")
+            let s = try identifier(a, "asset")
             if s.isEmpty { throw fail(a, "asset", "empty asset") }
             asset = s
             decimals = mapping.decimals(ofAsset: s)
@@ -171,7 +183,7 @@ public struct TransferCSVParser {
         }
         var tx: String?
         if let t = columns.tx {
-            let s = try text(t, "tx")
+            let s = try identifier(t, "tx")
             tx = s.isEmpty ? nil : s
         }
         rows += 1
