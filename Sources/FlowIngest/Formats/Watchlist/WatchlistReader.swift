@@ -21,21 +21,18 @@ public struct WatchlistEntry: Sendable, Equatable {
 public enum WatchlistReader {
     public enum Kind: String, Sendable { case lines, csv, json }
 
+    /// The longest line a watchlist or label file may have (a JSON watchlist on one line too).
+    public static let maxLineBytes = 64 << 20
+
     public static func read(path: String) throws(IngestError) -> (kind: Kind, entries: [WatchlistEntry]) {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw IngestError(
                 .badValue, "is a folder; give the watchlist files in it (e.g. \(path)/*.txt)", file: path)
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            let missing = !FileManager.default.fileExists(atPath: path)
-            throw IngestError(
-                missing ? .missingFile : .io, FileProblem.describe(error, path: path, writing: false),
-                file: path)
-        }
+        let data = try InputFile.map(path)
+        // A watchlist line is an address with a label: at most `maxLineBytes`.
+        try InputFile.checkLineLengths(data, limit: maxLineBytes, path: path, what: "watchlist entry")
         return try parse(path: path, bytes: [UInt8](data))
     }
 
