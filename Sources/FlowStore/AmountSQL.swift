@@ -79,7 +79,17 @@ public enum AmountSQL {
         return negative && magnitude != AmountTotal() ? "-" + text : text
     }
 
+    /// `fts3_tokenizer` replaced on every connection: with one argument SQLite's returns a
+    /// tokenizer's memory address, with two it installs a pointer given as a BLOB (a query file
+    /// could run native code). chainflow has no full-text tables; the function is refused.
+    static let noTokenizer: [DatabaseFunction] = [1, 2].map { (n: Int) in
+        DatabaseFunction("fts3_tokenizer", argumentCount: n, pure: false) { _ -> DatabaseValue in
+            throw DatabaseError(message: "fts3_tokenizer is disabled in chainflow databases")
+        }
+    }
+
     static func register(_ db: Database) {
+        for f in noTokenizer { db.add(function: f) }
         db.add(function: diff)
         db.add(function: assetName)
         db.add(function: units)

@@ -1,0 +1,43 @@
+import FlowTestSupport
+import Foundation
+import Testing
+
+@testable import FlowStore
+
+/// The low items of issue 15: the writer lock of a database reached through a symbolic link is
+/// the lock of the file it names, and a query file cannot call `fts3_tokenizer`.
+@Suite("Writer lock by real path; fts3_tokenizer refused")
+struct LowRiskHardeningTests {
+    @Test("a symbolic link and a relative path to one database share one lock file")
+    func lockByRealPath() throws {
+        let dir = try Fixtures.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let real = dir + "/case.db"
+        _ = FileManager.default.createFile(atPath: real, contents: nil)
+        try FileManager.default.createSymbolicLink(atPath: dir + "/link.db", withDestinationPath: real)
+        let viaLink = WriterLock.lockPath(database: dir + "/link.db")
+        #expect(viaLink == WriterLock.lockPath(database: real))
+        #expect(viaLink == WriterLock.lockPath(database: dir + "/./sub/../case.db"))
+        // Held through the link, the lock is the one of the real path too (one per file).
+        let held = try WriterLock.acquire(database: dir + "/link.db", wait: 0)
+        #expect(try WriterLock.acquire(database: real, wait: 0) === held)
+    }
+
+    @Test("query --file cannot call fts3_tokenizer")
+    func tokenizerRefused() throws {
+        let dir = try Fixtures.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/case.db"
+        let ledger = Fixtures.packageRoot.path + "/SampleData/transfers/ledger.csv"
+        try #require(try CLIProcess.run(["ingest", "--quiet", "--db", db, ledger], in: dir).status == 0)
+        for sql in [
+            "SELECT hex(fts3_tokenizer('simple'))", "SELECT fts3_tokenizer('x', x'0000000000000000')",
+        ] {
+            try "-- A probe.\n--\n-- Columns:\n--   t  the answer\n\(sql) AS t;\n".write(
+                toFile: dir + "/probe.sql", atomically: true, encoding: .utf8)
+            let r = try CLIProcess.run(["query", "--db", db, "--file", dir + "/probe.sql"], in: dir)
+            #expect(r.status != 0, "\(sql): \(r.stdout)")
+            #expect(r.stderr.contains("fts3_tokenizer is disabled"), "\(sql): \(r.stderr)")
+        }
+    }
+}
