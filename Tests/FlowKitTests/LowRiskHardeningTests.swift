@@ -40,4 +40,27 @@ struct LowRiskHardeningTests {
             #expect(r.stderr.contains("fts3_tokenizer is disabled"), "\(sql): \(r.stderr)")
         }
     }
+
+    @Test("--map or --preset with no transfers CSV among the files is a usage error, not ignored")
+    func mappingWithoutLedger() throws {
+        let dir = try Fixtures.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let eth =
+            Fixtures.packageRoot.path
+            + "/SampleData/ethereum-etl/blocks_with_transactions/expected_transactions.csv"
+        for option in [
+            ["--map", "tx=hash,time=block_timestamp,from=from_address,to=to_address,amount=value"],
+            ["--preset", "amlsim"],
+        ] {
+            let r = try CLIProcess.run(
+                ["ingest", "--quiet", "--db", dir + "/case.db"] + option + [eth], in: dir)
+            #expect(r.status == 64, "\(option): \(r.stderr)")
+            #expect(
+                r.stderr.contains(
+                    "applies to transfers CSVs, but no file is one (expected_transactions.csv is ethereum-etl)"
+                ),
+                "\(option): \(r.stderr)")
+            #expect(!FileManager.default.fileExists(atPath: dir + "/case.db"), "a database was created")
+        }
+    }
 }
