@@ -63,4 +63,28 @@ struct LowRiskHardeningTests {
             #expect(!FileManager.default.fileExists(atPath: dir + "/case.db"), "a database was created")
         }
     }
+
+    @Test("query --timeout stops a long query file with exit 74 and says so")
+    func queryTimeout() throws {
+        let dir = try Fixtures.tempDir()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let db = dir + "/case.db"
+        let ledger = Fixtures.packageRoot.path + "/SampleData/transfers/ledger.csv"
+        try #require(try CLIProcess.run(["ingest", "--quiet", "--db", db, ledger], in: dir).status == 0)
+        // About 10^12 steps: hours without a limit.
+        let sql = """
+            -- A runaway.
+            --
+            -- Columns:
+            --   n  a count
+            WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1000000000000)
+            SELECT count(*) AS n FROM c;
+
+            """
+        try sql.write(toFile: dir + "/runaway.sql", atomically: true, encoding: .utf8)
+        let r = try CLIProcess.run(
+            ["query", "--db", db, "--file", dir + "/runaway.sql", "--timeout", "0.5"], in: dir)
+        #expect(r.status == 74, "\(r.stderr)")
+        #expect(r.stderr.contains("ran longer than --timeout 0.5 s"), "\(r.stderr)")
+    }
 }
