@@ -8,6 +8,15 @@ import Testing
 /// the lock of the file it names, and a query file cannot call `fts3_tokenizer`.
 @Suite("Writer lock by real path; fts3_tokenizer refused")
 struct LowRiskHardeningTests {
+    /// A folder with `case.db` holding the sample ledger.
+    static func ledgerCase() throws -> (dir: String, db: String) {
+        let dir = try Fixtures.tempDir()
+        let db = dir + "/case.db"
+        let ledger = Fixtures.packageRoot.path + "/SampleData/transfers/ledger.csv"
+        try #require(try CLIProcess.run(["ingest", "--quiet", "--db", db, ledger], in: dir).status == 0)
+        return (dir, db)
+    }
+
     @Test("a symbolic link and a relative path to one database share one lock file")
     func lockByRealPath() throws {
         let dir = try Fixtures.tempDir()
@@ -25,11 +34,8 @@ struct LowRiskHardeningTests {
 
     @Test("query --file cannot call fts3_tokenizer")
     func tokenizerRefused() throws {
-        let dir = try Fixtures.tempDir()
+        let (dir, db) = try Self.ledgerCase()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let db = dir + "/case.db"
-        let ledger = Fixtures.packageRoot.path + "/SampleData/transfers/ledger.csv"
-        try #require(try CLIProcess.run(["ingest", "--quiet", "--db", db, ledger], in: dir).status == 0)
         for sql in [
             "SELECT hex(fts3_tokenizer('simple'))", "SELECT fts3_tokenizer('x', x'0000000000000000')",
         ] {
@@ -66,11 +72,8 @@ struct LowRiskHardeningTests {
 
     @Test("query --timeout stops a long query file with exit 74 and says so")
     func queryTimeout() throws {
-        let dir = try Fixtures.tempDir()
+        let (dir, db) = try Self.ledgerCase()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let db = dir + "/case.db"
-        let ledger = Fixtures.packageRoot.path + "/SampleData/transfers/ledger.csv"
-        try #require(try CLIProcess.run(["ingest", "--quiet", "--db", db, ledger], in: dir).status == 0)
         // About 10^12 steps: hours without a limit.
         let sql = """
             -- A runaway.
