@@ -325,7 +325,7 @@ public enum Queries {
 
 extension CaseDatabase {
     /// Runs `query` with `--param` texts (bound by SQLite, read-only).
-    public func query(_ query: LibraryQuery, params: [String]) throws -> QueryAnswer {
-        try QueryLibrary.run(store: store, query: query, params: params)
+    public func query(_ query: LibraryQuery, params: [String], timeout: Double? = nil) throws -> QueryAnswer {
+        try QueryLibrary.run(store: store, query: query, params: params, timeout: timeout)
     }
 }

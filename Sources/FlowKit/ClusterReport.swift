@@ -17,7 +17,9 @@ extension ClusterReport {
                 received: UInt256(UInt64(max(0, c.received))), sent: UInt256(UInt64(max(0, c.sent))),
                 payments: c.transactions, categories: [])
         }
-        all += f.transfers.map { t in
+        // A flow whose sums pass 2^256 (spam amounts) is left out of the tables: the profile's
+        // asset row carries its exact totals and says so.
+        all += f.transfers.filter { $0.flow.overflow == nil }.map { t in
             Flow(
                 cluster: Int64(t.flow.counterpart), address: t.counterpart, asset: t.flow.asset,
                 decimals: t.flow.decimals, received: t.flow.incoming, sent: t.flow.outgoing,

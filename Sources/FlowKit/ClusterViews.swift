@@ -33,6 +33,7 @@ public enum ClusterView {
         let tags = try store.clusterTags(m.clusterId)
         let btc = try store.clusterBitcoinTotals(m.clusterId)
         var assets: [String: AssetActivity] = [:]
+        var totals: [String: (received: AmountTotal, sent: AmountTotal)] = [:]
         var order: [String] = []
         for f in try store.clusterTransferFlows(m.clusterId) {
             var a =
@@ -41,8 +42,14 @@ public enum ClusterView {
                     asset: f.asset, chain: "", decimals: f.decimals, received: .zero, sent: .zero,
                     transfers: 0)
             if assets[f.asset] == nil { order.append(f.asset) }
-            a.received = a.received.addingReportingOverflow(f.incoming) ?? .max
-            a.sent = a.sent.addingReportingOverflow(f.outgoing) ?? .max
+            // Exact past 2^256 (spam amounts): the activity then carries the totals as an overflow.
+            var t = totals[f.asset] ?? (AmountTotal(), AmountTotal())
+            t.received.add(f.overflow?.received ?? AmountTotal(f.incoming))
+            t.sent.add(f.overflow?.sent ?? AmountTotal(f.outgoing))
+            totals[f.asset] = t
+            a.received = t.received.clamped
+            a.sent = t.sent.clamped
+            a.overflow = AmountOverflow(checking: t.received, t.sent)
             a.transfers += f.transfers
             assets[f.asset] = a
         }

@@ -202,6 +202,7 @@ public enum EthereumETLIngest {
         func readBlocks(_ input: Input, _ d: ETLDecoder, _ state: SourceState, _ w: W) throws {
             try process(input, state, w, lookups: mapper.needsLookups(.blocks)) { row, write in
                 let block = try d.block(row)
+                try mapped(row, d) { try mapper.checkBlockHash(block.hash, of: block.number, field: "hash") }
                 mapper.learn(block: block)
                 guard write else { return }
                 let withdrawals = try mapped(row, d) { try mapper.withdrawals(of: block, line: row.line) }
@@ -230,12 +231,15 @@ public enum EthereumETLIngest {
         func readTransactions(_ input: Input, _ d: ETLDecoder, _ state: SourceState, _ w: W) throws {
             try process(input, state, w, lookups: mapper.needsLookups(.transactions)) { row, write in
                 let tx = try d.transaction(row)
+                try mapped(row, d) {
+                    try mapper.checkBlockHash(tx.blockHash, of: tx.blockNumber, field: "block_hash")
+                }
                 mapper.learn(transaction: tx)
                 guard write else { return }
                 let m = try mapped(row, d) {
                     try mapper.transaction(tx, line: row.line) { try w.transferTime(tx: $0) }
                 }
-                try put(m, w, source: sourceId(state))
+                try mapped(row, d) { try put(m, w, source: sourceId(state)) }
             }
         }
 
@@ -246,7 +250,9 @@ public enum EthereumETLIngest {
                 let transfer = try mapped(row, d) {
                     try mapper.tokenTransfer(t, line: row.line) { try w.transferTime(tx: $0) }
                 }
-                try put(transfer, w, source: sourceId(state))
+                _ = try mapped(row, d) {
+                    try put(transfer, w, source: sourceId(state), field: "transaction_hash")
+                }
             }
         }
 
@@ -342,12 +348,17 @@ class EthereumWriting<W: TransferSink & StoredTransferAmender & EventLogSink> {
     }
 
     /// Interns `t`'s addresses (from, then to) and asset and appends it; returns the sender's id.
+    /// A transfer stored before with other content is an error blaming `field` (the row's hash).
     @discardableResult
-    func put(_ t: EthereumTransfer, _ w: W, source: Int64) throws -> Int64? {
+    func put(_ t: EthereumTransfer, _ w: W, source: Int64, field: String = "hash") throws -> Int64? {
         let from = try t.from.map { try address($0, w) }
         let to = try t.to.map { try address($0, w) }
         let asset = try t.token.map { try tokenAsset($0, w) } ?? BuiltinAsset.eth
-        try w.append(Self.record(t, from: from, to: to, asset: asset), source: source)
+        do {
+            try w.append(Self.record(t, from: from, to: to, asset: asset), source: source)
+        } catch let e as TransferConflict {
+            throw EthereumMappingError(field: field, e.message)
+        }
         return from
     }
 

@@ -146,6 +146,17 @@ public enum Ingest {
         let plan = try IngestPlan.classify(
             paths: request.paths, override: request.format.flatMap(InputFormat.init(name:)))
         for line in plan.notes { note?(line) }
+        // A mapping for transfers CSVs with none among the files is a mistake to say, not to
+        // ignore (the files would be read as what they were detected as).
+        if request.map != nil || request.preset != nil, !plan.files.isEmpty, plan.files(.transfersCSV).isEmpty
+        {
+            let detected = plan.files.prefix(3).map {
+                "\(URL(fileURLWithPath: $0.path).lastPathComponent) is \($0.detected.format.rawValue)"
+            }
+            throw UsageError(
+                "\(request.map != nil ? "--map" : "--preset") applies to transfers CSVs, but no file is one (\(detected.joined(separator: ", "))); give --format transfers-csv to read them as a ledger, or leave the option out",
+                command: "ingest")
+        }
         let total = plan.files.count + plan.skipped.count
         if plan.files.isEmpty && plan.skipped.isEmpty {
             throw IngestError(

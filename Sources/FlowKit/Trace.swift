@@ -478,6 +478,17 @@ public enum Trace {
         blockTime: (Int64) -> Int64?, minAmount: UInt256, seeds: [TraceSeedReport], notes: [String],
         conversionLegs: [Int64: String] = [:]
     ) throws -> TraceReport {
+        // Every total of a trace is a part of the seeds' sum: past 2^256 it would be clamped and the
+        // conservation the report states would not hold. Refused, with what to trace instead.
+        var seedSum = AmountTotal()
+        for a in r.seedAmounts { seedSum.add(a) }
+        guard seedSum.exact != nil else {
+            throw TraceSeedError(
+                "the seeds carry \(seedSum.decimalString) base units of \(asset.name), beyond 2^256 − 1: "
+                    + "a trace that large cannot conserve value exactly (\(AmountOverflow.note)); "
+                    + "trace fewer seeds, e.g. one transfer with --from tx:ID",
+                location: "chainflow trace", exitCode: ExitStatus.dataError)
+        }
         let total = r.seedTotal
         func share(_ a: UInt256) -> UInt64 {
             guard total != .zero else { return 0 }

@@ -75,6 +75,12 @@ extension UInt256 {
             chunks.append(r)
             v = q
         }
+        return Self.joinDecimal(chunks)
+    }
+
+    /// Decimal digits from 19-digit chunks, least significant first (not empty).
+    static func joinDecimal(_ chunks: [UInt64]) -> String {
+        var chunks = chunks
         var text = String(chunks.removeLast())
         for chunk in chunks.reversed() {
             let digits = String(chunk)
@@ -85,8 +91,11 @@ extension UInt256 {
 
     /// Formats base units as a decimal number with `decimals` fraction digits, trailing zeros
     /// removed ("1.5" for 150 with 2 decimals).
-    public func decimalString(decimals: Int) -> String {
-        let digits = decimalString
+    public func decimalString(decimals: Int) -> String { Self.withDecimals(decimalString, decimals) }
+
+    /// Decimal digits of base units as whole units with `decimals` fraction digits, trailing
+    /// zeros removed (`withDecimals("150", 2)` is "1.5"): the one formatting of every amount.
+    public static func withDecimals(_ digits: String, _ decimals: Int) -> String {
         guard decimals > 0 else { return digits }
         let padded =
             digits.count <= decimals

@@ -48,14 +48,17 @@ public enum TimeParser {
             }
             return v
         }
-        // Unix seconds: all digits, at most 12 (up to the year 33658), so that milliseconds
-        // (1661991600000) and basic-format date-times (20220901002000) are errors, not far-future
-        // times. An 8-digit basic date (20220901) cannot be told apart and reads as seconds.
+        // Unix seconds: all digits, at most 12, so that milliseconds (1661991600000) and
+        // basic-format date-times (20220901002000) are errors, not far-future times; and no
+        // later than the last second of the year 9999, the last an ISO-8601 time here can name
+        // (`latest`), so both forms accept the same times. An 8-digit basic date (20220901)
+        // cannot be told apart and reads as seconds.
         if (s..<e).allSatisfy({ digit($0) != nil }) {
-            guard e - s <= 12, let v = number(s, e - s) else { return nil }
+            guard e - s <= 12, let v = number(s, e - s), Int64(v) <= latest else { return nil }
             return Int64(v)
         }
-        guard let year = number(s, 4), s + 4 < e else { return nil }
+        // Years 0001 to 9999.
+        guard let year = number(s, 4), year >= 1, s + 4 < e else { return nil }
         let sep = b[s + 4]
         guard sep == UInt8(ascii: "-") || sep == UInt8(ascii: "/"), let month = number(s + 5, 2),
             s + 7 < e, b[s + 7] == sep, let day = number(s + 8, 2)
@@ -108,6 +111,11 @@ public enum TimeParser {
 
     /// Unix seconds as ISO-8601 UTC (`2024-03-01T09:15:00Z`), computed without locale or time
     /// zone dependence (civil-from-days, proleptic Gregorian): the inverse of `parse` for such text.
+    /// 9999-12-31T23:59:59Z: the latest time chainflow reads, in either form.
+    public static let latest: Int64 = 253_402_300_799
+
+    /// ISO-8601 UTC with a four-digit year (`0001-01-01T00:00:00Z`); a year past 9999 or before
+    /// 1 (no input gives one) with all its digits and sign.
     public static func isoString(_ t: Int64) -> String {
         let days = t >= 0 ? t / 86_400 : (t - 86_399) / 86_400
         let secs = t - days * 86_400
@@ -143,7 +151,9 @@ public enum TimeParser {
             }
         }
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
-        return "\(y)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))Z"
+        let digits = String(y.magnitude)
+        let year = (y < 0 ? "-" : "") + String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        return "\(year)-\(two(m))-\(two(d))T\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))Z"
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's civil algorithm).

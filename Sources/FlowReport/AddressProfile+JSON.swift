@@ -13,18 +13,12 @@ extension Render {
                 "assets",
                 .array(
                     p.assets.map { a in
-                        let balance = a.balance
-                        return .object(
+                        .object(
                             [
                                 ("asset", .string(a.asset)), ("chain", .string(a.chain)),
                                 ("contract", a.contract.map { .string($0) } ?? .null),
                                 ("decimals", .optional(a.decimals)),
-                                ("received", .string(a.received.decimalString)),
-                                ("sent", .string(a.sent.decimalString)),
-                                (
-                                    "balance",
-                                    .string((balance.negative ? "-" : "") + balance.magnitude.decimalString)
-                                ),
+                            ] + activityJSON(a) + [
                                 ("transfers", .int(a.transfers)),
                                 ("first_time", .optional(a.firstTime)), ("last_time", .optional(a.lastTime)),
                             ] + (p.value(a.asset).map { [("value", valueJSON($0))] } ?? []))
@@ -109,11 +103,14 @@ extension Render {
             out += "address   \(p.address)\(p.chain.map { " (\($0))" } ?? "")\n"
         }
         for a in p.assets where a.asset != "BTC" || p.bitcoin == nil {
-            let balance = a.balance
-            out += "  \(a.asset)\n"
-            out += "    received  \(units(a.received, a))\n"
-            out += "    sent      \(units(a.sent, a))\n"
-            out += "    balance   \(balance.negative ? "-" : "")\(units(balance.magnitude, a))\n"
+            out += "  \(TerminalText.field(a.asset))\n"
+            out += "    received  \(activityUnits(a, .received))\n"
+            out += "    sent      \(activityUnits(a, .sent))\n"
+            out += "    balance   \(activityUnits(a, .balance))\n"
+            if a.overflow != nil {
+                out +=
+                    "    note      \(AmountOverflow.note); its movements are left out of the report's tables\n"
+            }
             if let v = p.value(a.asset) {
                 out += "    value     \(v.balanceText) (balance at the price of \(isoDay(v.day)))\n"
             }
@@ -130,12 +127,16 @@ extension Render {
         if let c = p.cluster, c.size > 1 {
             out +=
                 "  cluster   \(c.clusterAddress) (\(Render.count(c.size, "address", "addresses")); `chainflow cluster show` for more)\n"
-            for t in p.clusterTags { out += "    member tag  \(t.category): \(t.label) on \(t.address)\n" }
+            for t in p.clusterTags {
+                out +=
+                    "    member tag  \(TerminalText.field(t.category)): \(TerminalText.field(t.label)) on \(t.address)\n"
+            }
         }
         if !p.tags.isEmpty {
             out += "  tags\n"
             for t in p.tags {
-                out += "    \(t.category): \(t.label) (source \(t.source)"
+                out +=
+                    "    \(TerminalText.field(t.category)): \(TerminalText.field(t.label)) (source \(TerminalText.field(t.source))"
                 if let c = t.confidence { out += ", confidence \(c)" }
                 out += ")\n"
             }

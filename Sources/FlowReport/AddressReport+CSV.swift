@@ -4,7 +4,7 @@ extension AddressReportRender {
     // MARK: CSV
 
     /// One table for the whole report, a `section` column saying what each row is:
-    /// `asset` (totals per asset), `tag`, `cluster`, `balance` (one per movement), `counterparty`,
+    /// `asset` (totals per asset), `sum_overflow` (an asset whose sums pass 2^256), `tag`, `cluster`, `balance` (one per movement), `counterparty`,
     /// `exposure`, `alert`. Amounts in base units.
     public static func csv(_ r: AddressReport) -> String {
         var text: [UInt8] = []
@@ -53,11 +53,10 @@ extension AddressReportRender {
         func text(_ v: UInt256?) -> String { v.map(PriceSeries.currencyText) ?? "" }
         let p = r.profile
         for a in p.assets {
-            let b = a.balance
             try row(
                 "asset", asset: a.asset, time: a.lastTime.map(Render.isoTime) ?? "", address: p.address,
-                received: a.received.decimalString, sent: a.sent.decimalString,
-                balance: SignedAmount(negative: b.negative, magnitude: b.magnitude).text,
+                received: Render.baseUnits(a, .received), sent: Render.baseUnits(a, .sent),
+                balance: Render.baseUnits(a, .balance),
                 count: String(a.transfers),
                 values: p.value(a.asset).map {
                     [
@@ -65,6 +64,8 @@ extension AddressReportRender {
                         ($0.balance.negative ? "-" : "") + text($0.balance.magnitude),
                     ]
                 })
+            // Sums past 2^256: exact above, said here; the asset's movements are not listed.
+            if a.overflow != nil { try row("sum_overflow", asset: a.asset, label: AmountOverflow.note) }
         }
         for t in p.tags { try row("tag", address: p.address, category: t.category, label: t.label) }
         if let c = p.cluster {

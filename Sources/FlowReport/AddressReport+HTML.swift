@@ -100,20 +100,24 @@ extension AddressReportRender {
                     .init("last"),
                 ],
                 rows: p.assets.map { a in
-                    let b = a.balance
                     // A long asset name (a token symbol, a contract) is cut with an ellipsis,
                     // whole in its tooltip; amounts of an asset whose decimals are unknown are
-                    // base units, which the asset cell says.
-                    let amount = { (v: SignedAmount) -> HTML in
-                        .text(v.text(decimals: a.decimals) + (a.decimals == nil ? " base units of " : " "))
-                            + .clipped(a.asset)
+                    // base units, which the asset cell says. Sums past 2^256 are exact and say so.
+                    let amount = { (column: ActivityColumn) -> HTML in
+                        let digits = Render.baseUnits(a, column)
+                        let negative = digits.hasPrefix("-")
+                        let magnitude = negative ? String(digits.dropFirst()) : digits
+                        let text =
+                            (negative ? "-" : "")
+                            + (a.decimals.map { UInt256.withDecimals(magnitude, $0) } ?? magnitude)
+                        return .text(text + (a.decimals == nil ? " base units of " : " "))
+                            + .clipped(a.asset) + .text(a.overflow == nil ? "" : " (beyond 2^256)")
                     }
                     return [
                         .clipped(a.asset)
                             + (a.decimals == nil
                                 ? HTML(raw: "<br><span class=\"note\">decimals unknown</span>") : .text("")),
-                        amount(SignedAmount(magnitude: a.received)), amount(SignedAmount(magnitude: a.sent)),
-                        amount(SignedAmount(negative: b.negative, magnitude: b.magnitude)),
+                        amount(.received), amount(.sent), amount(.balance),
                         .text(String(a.transfers)), .text(a.firstTime.map(Render.isoTime) ?? ""),
                         .text(a.lastTime.map(Render.isoTime) ?? ""),
                     ]
@@ -125,6 +129,12 @@ extension AddressReportRender {
                 .paragraph(
                     "Fees paid: \(units(f.sent, f.asset, r)) in \(Render.count(f.transfers, "transaction")).")
             )
+        }
+        for a in p.assets where a.overflow != nil {
+            activity.append(
+                .paragraph(
+                    "\(a.asset): \(AmountOverflow.note); its movements and counterparties are left out of the tables below."
+                ))
         }
         if let note = valuesNote(r) {
             activity.append(

@@ -21,22 +21,26 @@ extension AddressReportRender {
         out += "\n## Activity\n\n| asset | received | sent | balance | transfers | first | last |\n"
         out += "| --- | ---: | ---: | ---: | ---: | --- | --- |\n"
         for a in p.assets {
-            let b = a.balance
+            let cell = { (c: ActivityColumn) in MarkdownText.text(Render.activityUnits(a, c)) }
             out +=
-                "| \(MarkdownText.text(a.asset)) | \(units(a.received, a.asset, r)) | \(units(a.sent, a.asset, r)) | \(units(SignedAmount(negative: b.negative, magnitude: b.magnitude), a.asset, r)) | \(a.transfers) | \(a.firstTime.map(Render.isoTime) ?? "") | \(a.lastTime.map(Render.isoTime) ?? "") |\n"
+                "| \(MarkdownText.text(a.asset)) | \(cell(.received)) | \(cell(.sent)) | \(cell(.balance)) | \(a.transfers) | \(a.firstTime.map(Render.isoTime) ?? "") | \(a.lastTime.map(Render.isoTime) ?? "") |\n"
+        }
+        for a in p.assets where a.overflow != nil {
+            out +=
+                "\n\(MarkdownText.text(a.asset)): \(MarkdownText.text(AmountOverflow.note)); its movements and counterparties are left out of the tables below.\n"
         }
         for f in p.fees {
             out +=
-                "\nFees paid: \(units(f.sent, f.asset, r)) in \(Render.count(f.transfers, "transaction")).\n"
+                "\nFees paid: \(mdUnits(f.sent, f.asset, r)) in \(Render.count(f.transfers, "transaction")).\n"
         }
         if let note = valuesNote(r) {
             out += "\n| asset | received | sent | balance | price | price day |\n"
             out += "| --- | ---: | ---: | ---: | ---: | --- |\n"
             for v in p.values {
                 out +=
-                    "| \(MarkdownText.text(v.asset)) | \(v.received.map(v.text) ?? "") | \(v.sent.map(v.text) ?? "") | \(v.balanceText) | \(v.priceText) | \(Render.isoDay(v.day)) |\n"
+                    "| \(MarkdownText.text(v.asset)) | \(MarkdownText.text(v.received.map(v.text) ?? "")) | \(MarkdownText.text(v.sent.map(v.text) ?? "")) | \(MarkdownText.text(v.balanceText)) | \(MarkdownText.text(v.priceText)) | \(Render.isoDay(v.day)) |\n"
             }
-            out += "\n\(note)\n"
+            out += "\n\(MarkdownText.text(note))\n"
         }
         out += "\n## Balance over time\n\n"
         if r.history.isEmpty { out += "No movements.\n" }
@@ -50,7 +54,7 @@ extension AddressReportRender {
             out += "| time | tx | in | out | balance |\n| --- | --- | ---: | ---: | ---: |\n"
             for m in moves.suffix(recentMovements) {
                 out +=
-                    "| \(Render.isoTime(m.time)) | \(MarkdownText.code(m.tx)) | \(m.received == .zero ? "" : units(m.received, asset, r) + valueSuffix(m.receivedValue, asset, r)) | \(m.sent == .zero ? "" : units(m.sent, asset, r) + valueSuffix(m.sentValue, asset, r)) | \(units(m.balance, asset, r)) |\n"
+                    "| \(Render.isoTime(m.time)) | \(MarkdownText.code(m.tx)) | \(m.received == .zero ? "" : mdUnits(m.received, asset, r) + mdValueSuffix(m.receivedValue, asset, r)) | \(m.sent == .zero ? "" : mdUnits(m.sent, asset, r) + mdValueSuffix(m.sentValue, asset, r)) | \(mdUnits(m.balance, asset, r)) |\n"
             }
             out += "\n"
         }
@@ -68,9 +72,10 @@ extension AddressReportRender {
                     .joined(separator: "; ")
                 let value =
                     valued
-                    ? " \(c.totalValue.flatMap { t in r.profile.value(c.asset)?.text(t) } ?? "") |" : ""
+                    ? " \(c.totalValue.flatMap { t in r.profile.value(c.asset)?.text(t) }.map(MarkdownText.text) ?? "") |"
+                    : ""
                 out +=
-                    "| \(MarkdownText.code(c.address)) | \(tags) | \(MarkdownText.text(c.asset)) | \(nonZero(c.received, c.asset, r)) | \(nonZero(c.sent, c.asset, r)) | \(c.payments) |\(value)\n"
+                    "| \(MarkdownText.code(c.address)) | \(tags) | \(MarkdownText.text(c.asset)) | \(mdNonZero(c.received, c.asset, r)) | \(mdNonZero(c.sent, c.asset, r)) | \(c.payments) |\(value)\n"
             }
             out += "\n"
         }
@@ -82,13 +87,13 @@ extension AddressReportRender {
                 "| category | asset | received from | sent to | counterparties |\n| --- | --- | ---: | ---: | ---: |\n"
             for e in r.exposureByCategory {
                 out +=
-                    "| \(MarkdownText.text(e.category)) | \(MarkdownText.text(e.asset)) | \(nonZero(e.received, e.asset, r)) | \(nonZero(e.sent, e.asset, r)) | \(e.counterparties) |\n"
+                    "| \(MarkdownText.text(e.category)) | \(MarkdownText.text(e.asset)) | \(mdNonZero(e.received, e.asset, r)) | \(mdNonZero(e.sent, e.asset, r)) | \(e.counterparties) |\n"
             }
             out += "\n| category | label | counterparty | asset | received from | sent to | payments |\n"
             out += "| --- | --- | --- | --- | ---: | ---: | ---: |\n"
             for e in r.exposure {
                 out +=
-                    "| \(MarkdownText.text(e.category)) | \(MarkdownText.text(e.label)) | \(MarkdownText.code(e.counterparty)) | \(MarkdownText.text(e.asset)) | \(nonZero(e.received, e.asset, r)) | \(nonZero(e.sent, e.asset, r)) | \(e.payments) |\n"
+                    "| \(MarkdownText.text(e.category)) | \(MarkdownText.text(e.label)) | \(MarkdownText.code(e.counterparty)) | \(MarkdownText.text(e.asset)) | \(mdNonZero(e.received, e.asset, r)) | \(mdNonZero(e.sent, e.asset, r)) | \(e.payments) |\n"
             }
             out += "\n"
         }
@@ -110,5 +115,24 @@ extension AddressReportRender {
             out += "\n"
         }
         return out
+    }
+}
+
+extension AddressReportRender {
+    /// An amount with its asset's symbol, as Markdown text (a token names its own symbol).
+    fileprivate static func mdUnits(_ v: UInt256, _ asset: String, _ r: AddressReport) -> String {
+        MarkdownText.text(units(v, asset, r))
+    }
+
+    fileprivate static func mdUnits(_ v: SignedAmount, _ asset: String, _ r: AddressReport) -> String {
+        MarkdownText.text(units(v, asset, r))
+    }
+
+    fileprivate static func mdNonZero(_ v: UInt256, _ asset: String, _ r: AddressReport) -> String {
+        MarkdownText.text(nonZero(v, asset, r))
+    }
+
+    fileprivate static func mdValueSuffix(_ scaled: UInt256?, _ asset: String, _ r: AddressReport) -> String {
+        MarkdownText.text(valueSuffix(scaled, asset, r))
     }
 }

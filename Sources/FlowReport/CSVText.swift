@@ -15,14 +15,35 @@ package enum CSVText {
     /// trace, AML, query, address and cluster CSVs.
     package static func cell(_ s: String) -> String { field(defused(s)) }
 
-    /// Untrusted text that a spreadsheet would evaluate as a formula, prefixed with `'`.
-    package static func defused(_ s: String) -> String {
-        guard let byte = s.utf8.first, "=+@\t\r-".utf8.contains(byte), let first = s.first else { return s }
-        if first == "=" || first == "+" || first == "@" || first == "\t" || first == "\r" {
-            return "'" + s
+    /// The formula guard of every CSV the project writes (address, query, AML, trace and cluster
+    /// reports): a cell a spreadsheet would evaluate — one whose first character, after any
+    /// leading whitespace, is `=`, `+`, `-`, `@`, a tab or a carriage return, or their full-width
+    /// forms `＝ ＋ － ＠` — is prefixed with `'`. A plain decimal number (`-12`, `-0.5`) is left as
+    /// it is: a spreadsheet reads it as the number it is, and amounts stay amounts.
+    package static func defused(_ s: String) -> String { isFormulaLike(s) ? "'" + s : s }
+
+    /// Whether `defused` prefixes the cell.
+    package static func isFormulaLike(_ s: String) -> Bool {
+        guard let lead = s.unicodeScalars.first(where: { !($0.properties.isWhitespace && !triggers($0)) }),
+            triggers(lead)
+        else { return false }
+        return !isPlainNumber(s)
+    }
+
+    private static func triggers(_ u: Unicode.Scalar) -> Bool {
+        switch u {
+        case "=", "+", "-", "@", "\t", "\r", "\u{FF1D}", "\u{FF0B}", "\u{FF0D}", "\u{FF20}": return true
+        default: return false
         }
-        if first == "-", let second = s.dropFirst().first, !second.isNumber { return "'" + s }
-        return s
+    }
+
+    /// `-`? digits, optionally `.` digits: nothing else.
+    private static func isPlainNumber(_ s: String) -> Bool {
+        var bytes = s.utf8[...]
+        if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
+        let parts = bytes.split(separator: UInt8(ascii: "."), maxSplits: 1, omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.count <= 2 else { return false }
+        return parts.allSatisfy { !$0.isEmpty && $0.allSatisfy { (0x30...0x39).contains($0) } }
     }
 }
 
@@ -43,7 +64,8 @@ package struct CSVWriter {
         let plain = !s.utf8.contains { b in
             b == 0x2c || b == 0x22 || b == 0x0a || b == 0x0d
         }
-        if plain, let first = s.utf8.first, !"=+-@\t\r".utf8.contains(first) {
+        // The fast path takes cells that start with a letter or a digit (most of them) whole.
+        if plain, let first = s.utf8.first, first.isASCIIAlphanumeric {
             bytes += s.utf8
         } else if !s.isEmpty {
             bytes += CSVText.cell(s).utf8
@@ -57,4 +79,10 @@ package struct CSVWriter {
     }
 
     package var text: String { String(decoding: bytes, as: UTF8.self) }
+}
+
+extension UInt8 {
+    fileprivate var isASCIIAlphanumeric: Bool {
+        (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
+    }
 }

@@ -174,17 +174,10 @@ public enum ClusterRender {
                 "assets",
                 .array(
                     p.assets.map { a in
-                        let balance = a.balance
-                        return .object([
-                            ("asset", .string(a.asset)), ("decimals", .optional(a.decimals)),
-                            ("received", .string(a.received.decimalString)),
-                            ("sent", .string(a.sent.decimalString)),
-                            (
-                                "balance",
-                                .string((balance.negative ? "-" : "") + balance.magnitude.decimalString)
-                            ),
-                            ("transfers", .int(a.transfers)),
-                        ])
+                        .object(
+                            [("asset", .string(a.asset)), ("decimals", .optional(a.decimals))]
+                                + Render.activityJSON(a)
+                                + [("transfers", .int(a.transfers))])
                     })
             ))
         fields.append(
@@ -223,15 +216,17 @@ public enum ClusterRender {
                 "balance \(Render.btc(b.received - b.sent)) (\(Render.count(b.transactions, "transaction")) paying members)\n"
         }
         for a in p.assets {
-            let balance = a.balance
-            out += "  \(a.asset) in \(Render.units(a.received, a)), out \(Render.units(a.sent, a)), "
             out +=
-                "net \(balance.negative ? "-" : "")\(Render.units(balance.magnitude, a)) in \(Render.count(a.transfers, "transfer")) with other clusters\n"
+                "  \(TerminalText.field(a.asset)) in \(Render.activityUnits(a, .received)), out \(Render.activityUnits(a, .sent)), "
+            out +=
+                "net \(Render.activityUnits(a, .balance)) in \(Render.count(a.transfers, "transfer")) with other clusters\n"
+            if a.overflow != nil { out += "    (\(AmountOverflow.note))\n" }
         }
         if !p.tags.isEmpty {
             out += "  tags\n"
             for t in p.tags {
-                out += "    \(t.category): \(t.label) on \(t.address) (source \(t.source))\n"
+                out +=
+                    "    \(TerminalText.field(t.category)): \(TerminalText.field(t.label)) on \(t.address) (source \(TerminalText.field(t.source)))\n"
             }
         }
         let last = p.offset + p.members.count
@@ -349,11 +344,12 @@ public enum ClusterRender {
             }
         }
         for t in f.transfers.prefix(limit) {
-            let a = AssetActivity(
-                asset: t.flow.asset, chain: "", decimals: t.flow.decimals, received: .zero, sent: .zero,
-                transfers: 0)
+            var a = AssetActivity(
+                asset: t.flow.asset, chain: "", decimals: t.flow.decimals, received: t.flow.incoming,
+                sent: t.flow.outgoing, transfers: 0)
+            a.overflow = t.flow.overflow
             out +=
-                "  \(t.counterpart): received \(Render.units(t.flow.incoming, a)), sent \(Render.units(t.flow.outgoing, a)) in \(Render.count(t.flow.transfers, "transfer"))\n"
+                "  \(t.counterpart): received \(Render.activityUnits(a, .received)), sent \(Render.activityUnits(a, .sent)) in \(Render.count(t.flow.transfers, "transfer"))\n"
         }
         return out
     }

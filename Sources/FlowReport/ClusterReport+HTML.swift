@@ -76,10 +76,10 @@ extension ClusterReportRender {
             ])
         }
         for a in p.assets {
-            let bal = a.balance
             totals.append([
-                .text(a.asset), .text(Render.units(a.received, a)), .text(Render.units(a.sent, a)),
-                .text((bal.negative ? "-" : "") + Render.units(bal.magnitude, a)),
+                .text(a.asset), .text(Render.activityUnits(a, .received)),
+                .text(Render.activityUnits(a, .sent)),
+                .text(Render.activityUnits(a, .balance)),
                 .text("\(Render.count(a.transfers, "transfer"))"),
             ])
         }

@@ -14,7 +14,7 @@ extension ClusterReportRender {
         }
         for a in p.assets {
             out +=
-                "- \(MarkdownText.text(a.asset)) with other clusters: in \(Render.units(a.received, a)), out \(Render.units(a.sent, a)) in \(Render.count(a.transfers, "transfer"))\n"
+                "- \(MarkdownText.text(a.asset)) with other clusters: in \(MarkdownText.text(Render.activityUnits(a, .received))), out \(MarkdownText.text(Render.activityUnits(a, .sent))) in \(Render.count(a.transfers, "transfer"))\n"
         }
         out += "\n## Tags\n\n"
         if p.tags.isEmpty {
@@ -42,7 +42,7 @@ extension ClusterReportRender {
             out += "| --- | --- | --- | ---: | ---: |\n"
             for f in list {
                 out +=
-                    "| \(MarkdownText.code(f.address)) (id \(f.cluster)) | \(f.categories.map(MarkdownText.text).joined(separator: ", ")) | \(MarkdownText.text(f.asset)) | \(units(isIn ? f.received : f.sent, f)) | \(f.payments) |\n"
+                    "| \(MarkdownText.code(f.address)) (id \(f.cluster)) | \(f.categories.map(MarkdownText.text).joined(separator: ", ")) | \(MarkdownText.text(f.asset)) | \(MarkdownText.text(units(isIn ? f.received : f.sent, f))) | \(f.payments) |\n"
             }
         }
         if r.incomplete > 0 {

@@ -125,32 +125,62 @@ public enum JSONValue: Sendable, Equatable {
     }
 
     /// `s` as a JSON string: quotes, backslashes and control characters escaped; the runs
-    /// between them copied whole.
+    /// between them copied whole. DEL, the C1 controls, the bidi overrides and isolates, U+2028,
+    /// U+2029 and U+FEFF (`TerminalText.isActive`) are written as `\uXXXX` too: the same string to
+    /// a JSON reader, inert on a terminal.
     package static func escape(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
         s.withUTF8 { utf8 in
             var start = 0
-            for (i, byte) in utf8.enumerated() {
+            var i = 0
+            while i < utf8.count {
+                let byte = utf8[i]
                 let escaped: String
+                var width = 1
                 switch byte {
                 case UInt8(ascii: "\""): escaped = "\\\""
                 case UInt8(ascii: "\\"): escaped = "\\\\"
                 case 0x0a: escaped = "\\n"
                 case 0x0d: escaped = "\\r"
                 case 0x09: escaped = "\\t"
-                case 0..<0x20:
-                    let hex = String(byte, radix: 16)
-                    escaped = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                default: continue
+                case 0..<0x20, 0x7f: escaped = unicodeEscape(UInt32(byte))
+                case 0xc2, 0xe2, 0xef:
+                    // A multi-byte scalar: only the active ones are escaped.
+                    let scalar = activeScalar(utf8, at: i)
+                    guard let scalar else {
+                        i += 1
+                        continue
+                    }
+                    escaped = unicodeEscape(scalar.value)
+                    width = scalar.value < 0x800 ? 2 : 3
+                default:
+                    i += 1
+                    continue
                 }
                 out.append(contentsOf: utf8[start..<i])
                 out += escaped.utf8
-                start = i + 1
+                i += width
+                start = i
             }
             out.append(contentsOf: utf8[start...])
         }
         out.append(UInt8(ascii: "\""))
+    }
+
+    private static func unicodeEscape(_ v: UInt32) -> String {
+        let hex = String(v, radix: 16)
+        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+
+    /// The scalar whose UTF-8 starts at `i` when it is one `TerminalText.isActive` names.
+    private static func activeScalar(_ utf8: UnsafeBufferPointer<UInt8>, at i: Int) -> Unicode.Scalar? {
+        let n = utf8[i] == 0xc2 ? 2 : 3
+        guard i + n <= utf8.count else { return nil }
+        var v = UInt32(utf8[i] & (n == 2 ? 0x1f : 0x0f))
+        for k in 1..<n { v = v << 6 | UInt32(utf8[i + k] & 0x3f) }
+        guard let u = Unicode.Scalar(v), TerminalText.isActive(u) else { return nil }
+        return u
     }
 }
 

@@ -119,7 +119,7 @@ extension QueryAnswer {
     /// RFC 4180 CSV with a header row. A text cell that a spreadsheet would run as a formula
     /// (starting with `=`, `+`, `@`, or `-` not followed by a digit) gets a leading `'`.
     public func csvText() -> String {
-        var out = result.columns.map(CSVText.field).joined(separator: ",") + "\n"
+        var out = result.columns.map(CSVText.cell).joined(separator: ",") + "\n"
         for row in result.rows {
             out +=
                 row.map { v -> String in

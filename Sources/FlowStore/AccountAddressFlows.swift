@@ -88,28 +88,24 @@ struct AddressTransfers {
     /// Moved value: not failed (`COALESCE(status, 1) = 1`) and not zero.
     func moved(_ k: Int) -> Bool { (status[k] ?? 1) == 1 && amount[k] != .zero }
 
-    /// `amount_sum`'s addition: an error past 2^256.
-    static func adding(_ a: UInt256, _ b: UInt256, path: String) throws -> UInt256 {
-        guard let sum = a.addingReportingOverflow(b) else {
-            throw StoreError(.io, "amount_sum: the sum exceeds 2^256", path: path)
-        }
-        return sum
-    }
-
     /// The profile's totals per asset (`GraphStore.assetActivity`), by asset id: received and
     /// sent by transfers that did not fail (fees left out), their count and first and last time
     /// (a fee's time counts), and the fees the address paid (failed transactions' too).
+    /// Sums are exact past 2^256 (a spam token's amounts: `AmountTotal`).
     struct Activity {
-        var received = UInt256.zero
-        var sent = UInt256.zero
+        var received = AmountTotal()
+        var sent = AmountTotal()
         var transfers = 0
         var first: Int64?
         var last: Int64?
-        var fees = UInt256.zero
+        var fees = AmountTotal()
         var feeCount = 0
+
+        /// Whether a sum passed 2^256 − 1.
+        var overflows: Bool { received.exact == nil || sent.exact == nil || fees.exact == nil }
     }
 
-    func activity(path: String) throws -> [(asset: Int64, Activity)] {
+    func activity() -> [(asset: Int64, Activity)] {
         var byAsset: [Int64: Activity] = [:]
         for k in 0..<count {
             let paidTo = to[k] == me
@@ -117,13 +113,13 @@ struct AddressTransfers {
             let succeeded = status[k] != 0
             var t = byAsset[asset[k]] ?? Activity()
             if paidBy && kind[k] == Self.fee {
-                t.fees = try Self.adding(t.fees, amount[k], path: path)
+                t.fees.add(amount[k])
                 t.feeCount += 1
             }
             if succeeded || (!paidTo && kind[k] == Self.fee) {
                 if kind[k] != Self.fee {
-                    if paidTo { t.received = try Self.adding(t.received, amount[k], path: path) }
-                    if paidBy { t.sent = try Self.adding(t.sent, amount[k], path: path) }
+                    if paidTo { t.received.add(amount[k]) }
+                    if paidBy { t.sent.add(amount[k]) }
                     t.transfers += 1
                 }
                 t.first = Swift.min(t.first ?? time[k], time[k])
@@ -183,7 +179,27 @@ struct AddressTransfers {
 
     /// `top-counterparties`' `totals`: transfers that moved value to or from another address,
     /// fees left out; by asset, then largest total first, then counterparty id.
-    func counterpartyTotals(path: String) throws -> [CounterpartyTotals] {
+    /// The transfers without those of `assets` (whose sums pass 2^256: left out of the history,
+    /// counterparties and exposure, which the activity row's overflow stands for).
+    func without(assets: Set<Int64>) -> AddressTransfers {
+        guard !assets.isEmpty else { return self }
+        var out = AddressTransfers(me: me)
+        for k in 0..<count where !assets.contains(asset[k]) {
+            out.id.append(id[k])
+            out.time.append(time[k])
+            out.block.append(block[k])
+            out.tx.append(tx[k])
+            out.asset.append(asset[k])
+            out.amount.append(amount[k])
+            out.kind.append(kind[k])
+            out.status.append(status[k])
+            out.from.append(from[k])
+            out.to.append(to[k])
+        }
+        return out
+    }
+
+    func counterpartyTotals() -> [CounterpartyTotals] {
         var index: [SIMD2<Int64>: Int] = [:]
         var totals: [CounterpartyTotals] = []
         for k in 0..<count where kind[k] != Self.fee && moved(k) && from[k] != to[k] {
@@ -198,12 +214,14 @@ struct AddressTransfers {
                 index[key] = n
                 totals.append(CounterpartyTotals(counterparty: counterparty, asset: asset[k]))
             }
+            // Below 2^256 each: the address's own totals of the asset are (`without(assets:)`).
             if paidTo {
-                totals[n].received = try Self.adding(totals[n].received, amount[k], path: path)
+                totals[n].received = totals[n].received + amount[k]
             } else {
-                totals[n].sent = try Self.adding(totals[n].sent, amount[k], path: path)
+                totals[n].sent = totals[n].sent + amount[k]
             }
-            totals[n].total = try Self.adding(totals[n].total, amount[k], path: path)
+            // received + sent, the order of the rows only: 2^256 − 1 at most.
+            totals[n].total = totals[n].total + amount[k]
             totals[n].payments += 1
         }
         totals.sort { a, b in
@@ -251,8 +269,9 @@ extension GraphStore {
     }
 
     /// The profile's activity and fee rows from `rows` (`assetActivity`).
+    /// Also the assets whose sums pass 2^256 − 1.
     func activityRows(_ db: Database, _ rows: AddressTransfers) throws -> (
-        assets: [AssetActivity], fees: [AssetActivity]
+        assets: [AssetActivity], fees: [AssetActivity], overflowed: Set<Int64>
     ) {
         var assets: [AssetActivity] = []
         var fees: [AssetActivity] = []
@@ -261,22 +280,26 @@ extension GraphStore {
                 SELECT asset_name(symbol, contract, id), chain, NULLIF(contract, ''), decimals
                 FROM assets WHERE id = ?
                 """)
-        for (asset, t) in try rows.activity(path: path) {
+        var overflowed = Set<Int64>()
+        for (asset, t) in rows.activity() {
             guard let r = try Row.fetchOne(describe, arguments: [asset]) else { continue }
+            if t.overflows { overflowed.insert(asset) }
             if t.transfers > 0 {
-                assets.append(
-                    AssetActivity(
-                        asset: r[0], chain: r[1], contract: r[2], decimals: r[3], received: t.received,
-                        sent: t.sent, transfers: t.transfers, firstTime: t.first, lastTime: t.last))
+                var a = AssetActivity(
+                    asset: r[0], chain: r[1], contract: r[2], decimals: r[3], received: t.received.clamped,
+                    sent: t.sent.clamped, transfers: t.transfers, firstTime: t.first, lastTime: t.last)
+                a.overflow = AmountOverflow(checking: t.received, t.sent)
+                assets.append(a)
             }
             if t.feeCount > 0 {
-                fees.append(
-                    AssetActivity(
-                        asset: r[0], chain: r[1], decimals: r[3], received: .zero, sent: t.fees,
-                        transfers: t.feeCount))
+                var f = AssetActivity(
+                    asset: r[0], chain: r[1], decimals: r[3], received: .zero, sent: t.fees.clamped,
+                    transfers: t.feeCount)
+                f.overflow = AmountOverflow(checking: AmountTotal(), t.fees)
+                fees.append(f)
             }
         }
-        return (assets, fees)
+        return (assets, fees, overflowed)
     }
 
     /// `top-counterparties`' rows from `totals`: the `limit` largest per asset (tags not yet
@@ -384,11 +407,13 @@ extension GraphStore {
                 id = i
                 account = true
             }
-            let rows = try AddressTransfers.load(db, me: id, path: path)
-            let activity = try activityRows(db, rows)
+            let all = try AddressTransfers.load(db, me: id, path: path)
+            let (assets, fees, overflowed) = try activityRows(db, all)
+            let activity = (assets, fees)
             guard account else { return (activity, nil) }
             let names = try assetNames(db)
-            let totals = try rows.counterpartyTotals(path: path)
+            let rows = all.without(assets: overflowed)
+            let totals = rows.counterpartyTotals()
             return (
                 activity,
                 (

@@ -13,7 +13,8 @@ extension GraphStore {
                 let id = try Int64.fetchOne(
                     db, sql: "SELECT id FROM addresses WHERE address = ?", arguments: [text])
             else { return ([], []) }
-            return try activityRows(db, AddressTransfers.load(db, me: id, path: path))
+            let rows = try activityRows(db, AddressTransfers.load(db, me: id, path: path))
+            return (rows.assets, rows.fees)
         }
     }
 

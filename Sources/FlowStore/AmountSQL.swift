@@ -31,13 +31,19 @@ public enum AmountSQL {
         }
     }
 
+    /// An amount or a sum of amounts past 2^256 (`amount_sum`'s decimal text); nil for NULL or
+    /// anything else.
+    static func total(_ value: DatabaseValue) -> AmountTotal? {
+        if case .string(let text) = value.storage { return AmountTotal(decimal: text) }
+        return amount(value).map(AmountTotal.init)
+    }
+
     /// x − y as decimal digits, with a leading `-` when negative; NULL counts as 0.
     static let diff = DatabaseFunction("amount_diff", argumentCount: 2, pure: true) { values in
-        let x = values[0].isNull ? UInt256.zero : amount(values[0])
-        let y = values[1].isNull ? UInt256.zero : amount(values[1])
+        let x = values[0].isNull ? AmountTotal() : total(values[0])
+        let y = values[1].isNull ? AmountTotal() : total(values[1])
         guard let x, let y else { throw DatabaseError(message: "amount_diff: not an amount") }
-        if let d = x.subtractingReportingOverflow(y) { return d.decimalString }
-        return "-" + (y.subtractingReportingOverflow(x) ?? .zero).decimalString
+        return AmountTotal.difference(x, y)
     }
 
     /// `asset_name(symbol, contract, id)`: the asset as every report names it
@@ -56,23 +62,34 @@ public enum AmountSQL {
             return nil as String?
         }
         var negative = false
-        var magnitude: UInt256?
+        var magnitude: AmountTotal?
         switch values[0].storage {
         case .int64(let v):
             negative = v < 0
-            magnitude = UInt256(v.magnitude)
+            magnitude = AmountTotal(UInt256(v.magnitude))
         case .string(let text):
+            // Signed decimal text (a balance), of any size (a sum past 2^256).
             negative = text.hasPrefix("-")
-            magnitude = UInt256(decimal: negative ? String(text.dropFirst()) : text)
+            magnitude = AmountTotal(decimal: negative ? text.dropFirst() : Substring(text))
         default:
-            magnitude = amount(values[0])
+            magnitude = amount(values[0]).map(AmountTotal.init)
         }
         guard let magnitude else { throw DatabaseError(message: "amount_units: not an amount") }
         let text = magnitude.decimalString(decimals: decimals)
-        return negative && magnitude != .zero ? "-" + text : text
+        return negative && magnitude != AmountTotal() ? "-" + text : text
+    }
+
+    /// `fts3_tokenizer` replaced on every connection: with one argument SQLite's returns a
+    /// tokenizer's memory address, with two it installs a pointer given as a BLOB (a query file
+    /// could run native code). chainflow has no full-text tables; the function is refused.
+    static let noTokenizer: [DatabaseFunction] = [1, 2].map { (n: Int) in
+        DatabaseFunction("fts3_tokenizer", argumentCount: n, pure: false) { _ -> DatabaseValue in
+            throw DatabaseError(message: "fts3_tokenizer is disabled in chainflow databases")
+        }
     }
 
     static func register(_ db: Database) {
+        for f in noTokenizer { db.add(function: f) }
         db.add(function: diff)
         db.add(function: assetName)
         db.add(function: units)

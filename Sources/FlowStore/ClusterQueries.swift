@@ -361,10 +361,14 @@ extension GraphStore {
                     GROUP BY x.other, a.id ORDER BY x.other, a.id
                     """, arguments: [clusterId, TransferKind.fee.rawValue])
             return rows.map { r in
-                ClusterTransferFlow(
+                // A sum past 2^256 (spam amounts) comes back exact as decimal text.
+                let incoming = AmountSQL.total(r[4]) ?? AmountTotal()
+                let outgoing = AmountSQL.total(r[5]) ?? AmountTotal()
+                var flow = ClusterTransferFlow(
                     counterpart: UInt32(truncatingIfNeeded: r[0] as Int64), asset: r[2], decimals: r[3],
-                    incoming: AmountSQL.amount(r[4]) ?? .zero, outgoing: AmountSQL.amount(r[5]) ?? .zero,
-                    transfers: r[6])
+                    incoming: incoming.clamped, outgoing: outgoing.clamped, transfers: r[6])
+                flow.overflow = AmountOverflow(checking: incoming, outgoing)
+                return flow
             }
         }
     }

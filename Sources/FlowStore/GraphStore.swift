@@ -54,6 +54,14 @@ public final class GraphStore: Sendable {
             if !readOnly, let problem = GraphStore.writeProblem(path) {
                 throw StoreError(.io, problem, path: path)
             }
+            // Before anything writes to it (tables, WAL): another program's database is refused.
+            if let foreign = GraphStore.foreignTables(path) {
+                let shown = foreign.prefix(8).joined(separator: ", ") + (foreign.count > 8 ? ", …" : "")
+                throw StoreError(
+                    .io,
+                    "not a chainflow database: an SQLite database of another program (\(foreign.count) table\(foreign.count == 1 ? "" : "s"): \(shown)); chainflow adds its tables only to a new or empty file or its own database, so it is left as it is: give another --db",
+                    path: path)
+            }
             queue = try DatabaseQueue(
                 path: sealed == .immutable ? GraphStore.immutableURI(path) : path, configuration: config)
             if !readOnly {
@@ -64,6 +72,37 @@ public final class GraphStore: Sendable {
         } catch {
             throw StoreError.wrap(error, path: path, doing: "opening the database")
         }
+    }
+
+    /// The tables of the SQLite database at `path` when it holds some and none of chainflow's
+    /// migrations (another program's database); nil for a missing or empty file, a chainflow
+    /// database, or a file that cannot be read here (opening it the usual way reports that).
+    /// Read through a read-only connection that changes nothing.
+    static func foreignTables(_ path: String) -> [String]? {
+        guard let size = (try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int, size > 0
+        else { return nil }
+        var config = Configuration()
+        config.readonly = true
+        guard let queue = try? DatabaseQueue(path: path, configuration: config),
+            let tables = try? queue.read({ db in
+                try String.fetchAll(
+                    db,
+                    sql:
+                        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+                )
+            }), !tables.isEmpty
+        else { return nil }
+        if tables.contains("grdb_migrations"),
+            (try? queue.read({ db in
+                try Bool.fetchOne(
+                    db,
+                    sql: "SELECT EXISTS (SELECT 1 FROM grdb_migrations WHERE identifier = 'v1-bitcoin-graph')"
+                )
+            })) == true
+        {
+            return nil
+        }
+        return tables
     }
 
     /// Runs `body` with the database, mapping SQLite errors to `StoreError`.

@@ -30,7 +30,52 @@ extension GraphStore {
     /// statement does not use are an error too. The connection is read-only for the query, so
     /// a statement that writes fails.
     public func runQuery(_ sql: String, arguments: [String: SQLValue]) throws(StoreError) -> SQLResult {
-        try read("running the query") { db in
+        try runQuery(sql, arguments: arguments, timeout: nil)
+    }
+
+    /// `runQuery`, stopped after `timeout` seconds when given (a query file that joins a large
+    /// table with itself would otherwise run for hours): an error saying so, exit 74.
+    public func runQuery(_ sql: String, arguments: [String: SQLValue], timeout: Double?) throws(StoreError)
+        -> SQLResult
+    {
+        guard let timeout else { return try runQueryNow(sql, arguments: arguments) }
+        let deadline = QueryDeadline(at: Date().addingTimeInterval(timeout))
+        do {
+            return try read("running the query") { db in
+                let connection = db.sqliteConnection
+                let context = Unmanaged.passUnretained(deadline).toOpaque()
+                // Every 10,000 virtual-machine steps: nonzero stops the statement (SQLITE_INTERRUPT).
+                sqlite3_progress_handler(
+                    connection, 10_000,
+                    { pointer in
+                        guard let pointer else { return 0 }
+                        let d = Unmanaged<QueryDeadline>.fromOpaque(pointer).takeUnretainedValue()
+                        if Date() >= d.at {
+                            d.passed = true
+                            return 1
+                        }
+                        return 0
+                    }, context)
+                defer { sqlite3_progress_handler(connection, 0, nil, nil) }
+                return try runStatement(db, sql, arguments)
+            }
+        } catch {
+            if deadline.passed {
+                throw StoreError(
+                    .io, "the query ran longer than --timeout \(timeout) s and was stopped", path: path)
+            }
+            throw error
+        }
+    }
+
+    private func runQueryNow(_ sql: String, arguments: [String: SQLValue]) throws(StoreError) -> SQLResult {
+        try read("running the query") { db in try runStatement(db, sql, arguments) }
+    }
+
+    private func runStatement(_ db: Database, _ sql: String, _ arguments: [String: SQLValue]) throws
+        -> SQLResult
+    {
+        do {
             let statement = try db.makeStatement(sql: sql)
             let names = Self.parameterNames(statement)
             let missing = names.filter { arguments[$0] == nil }
@@ -78,4 +123,11 @@ extension GraphStore {
             return SQLResult(columns: columns, rows: rows)
         }
     }
+}
+
+/// When a query must stop; set once the progress handler stopped it.
+final class QueryDeadline: @unchecked Sendable {
+    let at: Date
+    var passed = false
+    init(at: Date) { self.at = at }
 }

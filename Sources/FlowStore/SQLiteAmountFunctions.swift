@@ -8,7 +8,9 @@ import GRDBSQLite
 ///
 /// - `amount_text(x)`: the amount as decimal digits; NULL for NULL or a value that is no amount.
 /// - `amount_sum(x)`: the exact sum as chainflow stores amounts (INTEGER below 2^63, else a 32-byte
-///   big-endian BLOB); 0 for no rows; an error for a value that is no amount or a sum past 2^256.
+///   big-endian BLOB); 0 for no rows; an error for a value that is no amount. A sum past 2^256 − 1
+///   (a spam token's transfers) is exact decimal TEXT, which `amount_text`, `amount_units` and
+///   `amount_diff` read (it sorts after the INTEGER sums and before the BLOB ones).
 /// - `amount_balance(received, sent)`: the running balance `Σ received − Σ sent` over a window,
 ///   as signed decimal text ("-12", "0", "340282366920938463463374607431768211456"), exact at any
 ///   size. An aggregate window function (GRDB's aggregates cannot be window functions): with an
@@ -99,30 +101,9 @@ enum SQLiteAmountFunctions {
 
         /// The value as decimal digits, with a leading `-` when negative.
         var decimalText: String {
-            var magnitude = self.magnitude
-            let sign = isNegative ? "-" : ""
-            if magnitude.limbs.4 == 0 {
-                let small = UInt256(
-                    limbs: (magnitude.limbs.0, magnitude.limbs.1, magnitude.limbs.2, magnitude.limbs.3))
-                return sign + small.decimalString
-            }
-            // Beyond 2^256: 19 digits at a time.
-            var chunks: [UInt64] = []
-            while (0..<5).contains(where: { magnitude[$0] != 0 }) {
-                var rem: UInt64 = 0
-                for i in stride(from: 4, through: 0, by: -1) {
-                    let (q, r) = UInt64(10_000_000_000_000_000_000).dividingFullWidth((rem, magnitude[i]))
-                    magnitude[i] = q
-                    rem = r
-                }
-                chunks.append(rem)
-            }
-            var text = String(chunks.removeLast())
-            for chunk in chunks.reversed() {
-                let digits = String(chunk)
-                text += String(repeating: "0", count: 19 - digits.count) + digits
-            }
-            return sign + text
+            let m = magnitude
+            let low = UInt256(limbs: (m.limbs.0, m.limbs.1, m.limbs.2, m.limbs.3))
+            return (isNegative ? "-" : "") + AmountTotal(low: low, high: m.limbs.4).decimalString
         }
     }
 
@@ -177,17 +158,28 @@ enum SQLiteAmountFunctions {
     static func text(
         _ context: OpaquePointer?, _ count: Int32, _ values: UnsafeMutablePointer<OpaquePointer?>?
     ) {
-        guard count == 1, let values, case .success(let value?) = amount(values[0]) else {
+        guard count == 1, let values else {
             sqlite3_result_null(context)
             return
         }
-        value.decimalString.withCString { sqlite3_result_text(context, $0, -1, transient) }
+        let digits: String
+        if case .success(let value?) = amount(values[0]) {
+            digits = value.decimalString
+        } else if sqlite3_value_type(values[0]) == SQLITE_TEXT, let c = sqlite3_value_text(values[0]),
+            let wide = AmountTotal(decimal: String(cString: c))
+        {
+            // A sum past 2^256 (`amount_sum`).
+            digits = wide.decimalString
+        } else {
+            sqlite3_result_null(context)
+            return
+        }
+        digits.withCString { sqlite3_result_text(context, $0, -1, transient) }
     }
 
-    /// `amount_sum`'s state: the sum so far and whether it passed 2^256 (zeroed memory: 0, no).
+    /// `amount_sum`'s state: the sum so far (zeroed memory: 0).
     struct Sum {
-        var total = UInt256.zero
-        var overflow = false
+        var total = AmountTotal()
     }
 
     static func sumStep(
@@ -204,22 +196,22 @@ enum SQLiteAmountFunctions {
         }
         let state = raw.bindMemory(to: Sum.self, capacity: 1)
         guard let value else { return }
-        if let t = state.pointee.total.addingReportingOverflow(value) {
-            state.pointee.total = t
-        } else {
-            state.pointee.overflow = true
-        }
+        state.pointee.total.add(value)
     }
 
     static func sumFinal(_ context: OpaquePointer?) {
         let raw = sqlite3_aggregate_context(context, 0)
         let state = raw.map { $0.bindMemory(to: Sum.self, capacity: 1).pointee } ?? Sum()
-        if state.overflow {
-            sqlite3_result_error(context, "amount_sum: the sum exceeds 2^256", -1)
-        } else if let small = state.total.uint64, small <= UInt64(Int64.max) {
+        guard let total = state.total.exact else {
+            // Beyond 2^256 (a spam token's amounts): exact decimal text, which the other amount
+            // functions read.
+            state.total.decimalString.withCString { sqlite3_result_text(context, $0, -1, transient) }
+            return
+        }
+        if let small = total.uint64, small <= UInt64(Int64.max) {
             sqlite3_result_int64(context, Int64(small))
         } else {
-            let bytes = state.total.bigEndianBytes
+            let bytes = total.bigEndianBytes
             bytes.withUnsafeBytes { sqlite3_result_blob(context, $0.baseAddress, Int32($0.count), transient) }
         }
     }

@@ -3,6 +3,12 @@ import Foundation
 import GRDB
 
 /// One account-model transfer, ready to store (addresses and asset already interned).
+/// A transfer whose (tx, kind, seq) is stored with other content (`TransferWriter.append`); the
+/// ingest that wrote it names the file, line and field.
+public struct TransferConflict: Error, Sendable {
+    public var message: String
+}
+
 public struct TransferRecord: Sendable, Equatable {
     public var kind: TransferKind
     /// Transaction hash (on-chain) or the ledger's transaction id; nil when the source has none.
@@ -295,7 +301,40 @@ public final class TransferWriter {
             }
         }
         try s.run()
-        summary.transfers += db.changesCount
+        let added = db.changesCount
+        summary.transfers += added
+        if added == 0 && t.kind != .ledger && t.kind != .fee { try checkSame(t) }
+    }
+
+    /// An on-chain transfer already stored under the same (tx, kind, seq) must be the same
+    /// transfer: an overlapping export adds nothing, but the same transaction hash with another
+    /// sender, recipient, asset, amount or block is a forged or inconsistent export, not a row to
+    /// drop silently. (Fees are left out: an earlier run may have stored one a receipt amended.)
+    func checkSame(_ t: TransferRecord) throws {
+        guard let tx = t.tx,
+            let row = try Row.fetchOne(
+                db,
+                sql:
+                    "SELECT from_id, to_id, asset_id, amount, block FROM transfers WHERE tx = ? AND kind = ? AND seq = ?",
+                arguments: [tx, t.kind.rawValue, t.seq])
+        else { return }
+        var differs: [String] = []
+        if (row[0] as Int64?) != t.from { differs.append("sender") }
+        if let to = t.to, let stored = row[1] as Int64?, stored != to { differs.append("recipient") }
+        if (row[2] as Int64) != t.asset { differs.append("asset") }
+        if AmountSQL.amount(row[3]) != t.amount {
+            differs.append(
+                "amount (stored \(AmountSQL.amount(row[3])?.decimalString ?? "?"), here \(t.amount.decimalString))"
+            )
+        }
+        if (row[4] as Int64?) != t.block {
+            differs.append("block (stored \(row[4] as Int64? ?? -1), here \(t.block ?? -1))")
+        }
+        guard !differs.isEmpty else { return }
+        throw TransferConflict(
+            message:
+                "transaction \(tx) is already stored with other content: \(differs.joined(separator: ", ")) differ (\(t.kind.name) #\(t.seq)); the same hash cannot name two transactions: one of the exports is forged or from another chain"
+        )
     }
 
     /// `?1, ?2, … ?n`.

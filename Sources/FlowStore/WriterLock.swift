@@ -52,8 +52,12 @@ public final class WriterLock: @unchecked Sendable {
     /// Live locks of this process by lock-file path.
     private static let registry = Registry()
 
-    /// The lock file of the database at `path`.
-    static func lockPath(database path: String) -> String { path + ".lock" }
+    /// The lock file of the database at `path`: beside the file the path resolves to (symbolic
+    /// links followed, relative paths made absolute), so that every name of one database takes
+    /// one lock.
+    static func lockPath(database path: String) -> String {
+        URL(fileURLWithPath: path).resolvingSymlinksInPath().path + ".lock"
+    }
 
     /// Takes the writer lock of the database at `path`, waiting up to `wait` seconds for another
     /// process to release it; `notice` hears once that it is waiting.

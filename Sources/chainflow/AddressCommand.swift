@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowKit
+import FlowModel
 import FlowReport
 import Foundation
 
@@ -46,7 +47,7 @@ struct AddressCommand: ParsableCommand {
             let format = self.format ?? (output.json ? .json : .text)
             let text: String
             if format == .text {
-                text = Render.addressText(try db.addressProfile(address))
+                text = TerminalText.output(Render.addressText(try db.addressProfile(address)))
             } else {
                 let report = try db.addressReport(address, counterparties: limit)
                 switch format {

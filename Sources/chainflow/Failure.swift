@@ -32,13 +32,23 @@ func fail(_ error: any Error) -> ExitCode {
         line = "chainflow: internal error: \(error)"
         code = ExitStatus.software
     }
-    FileHandle.standardError.write(Data((line + "\n").utf8))
+    // Messages quote labels, names and file contents: a control character in them must not redraw
+    // the terminal (`TerminalText`).
+    FileHandle.standardError.write(Data((TerminalText.output(line) + "\n").utf8))
     return ExitCode(code)
 }
 
 /// Writes `text` and `terminator` to standard output, as `print` would but through
 /// `ReportOutput`: a full disk or a closed pipe is reported and exit 74, never lost silently.
+/// Control characters and bidi overrides in the text (labels, names and symbols it quotes) are
+/// shown as escapes (`TerminalText.output`); JSON has none left to change (`JSONValue` escapes
+/// them). CSV goes through `emitData`, unchanged.
 func emit(_ text: String, terminator: String = "\n") throws {
+    try emitData(TerminalText.output(text), terminator: terminator)
+}
+
+/// Writes `text` to standard output as it is (CSV cells keep their bytes).
+func emitData(_ text: String, terminator: String = "\n") throws {
     do {
         try ReportOutput.write(text + terminator, to: nil)
     } catch {
@@ -47,7 +57,7 @@ func emit(_ text: String, terminator: String = "\n") throws {
 }
 
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    FileHandle.standardError.write(Data((TerminalText.output(text) + "\n").utf8))
 }
 
 /// The `--db` option every database command takes.

@@ -38,10 +38,17 @@ struct QueryCommand: ParsableCommand {
     @Flag(name: .long, help: "Describe the query: what it answers, its parameters and columns.")
     var describe = false
 
+    @Option(
+        name: .long, help: "Stop the query after this many seconds (exit 74), e.g. for a --file of your own.")
+    var timeout: Double?
+
     @Flag(name: .long, help: "Print the query's SQL file.")
     var sql = false
 
     func validate() throws {
+        if let timeout, !(timeout > 0) {
+            throw ValidationError("--timeout must be a positive number of seconds, got \(timeout)")
+        }
         if list {
             guard name == nil, file == nil else {
                 throw ValidationError("--list takes no query name or --file")
@@ -72,10 +79,11 @@ struct QueryCommand: ParsableCommand {
                 try emit(LibraryQuery.describeText(query), terminator: "")
                 return
             }
-            let answer = try CaseDatabase.open(db ?? "", for: .read).query(query, params: param)
+            let answer = try CaseDatabase.open(db ?? "", for: .read).query(
+                query, params: param, timeout: timeout)
             switch format {
             case .table: try emit(answer.tableText(), terminator: "")
-            case .csv: try emit(answer.csvText(), terminator: "")
+            case .csv: try emitData(answer.csvText(), terminator: "")
             case .json: try emit(answer.json().rendered(), terminator: "")
             }
         } catch {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import FlowKit
+import FlowModel
 import FlowReport
 
 struct TagsCommand: ParsableCommand {
@@ -80,7 +81,10 @@ struct TagsCommand: ParsableCommand {
                             }
                         ).rendered(), terminator: "")
                 } else {
-                    for r in rows { try emit("\(r.category)\t\(r.source)\t\(r.count)") }
+                    for r in rows {
+                        try emit(
+                            "\(TerminalText.field(r.category))\t\(TerminalText.field(r.source))\t\(r.count)")
+                    }
                 }
             } catch {
                 throw fail(error)

@@ -212,3 +212,19 @@ write("folders/notes-only/README.md", "Case notes: the exports are on the eviden
 
 # --- A UTF-16 copy of the ledger (Excel's "Unicode Text"): named as such, not read as blocks.
 write("unknown/utf16.csv", b"\xff\xfe" + ("\r\n".join([header] + good) + "\r\n").encode("utf-16-le"))
+
+# --- Hostile: files an attacker shaped (issue 15). Names with control characters or bidi
+# overrides would display as other names; a transaction hash repeated with other content and a
+# block number with two hashes would be counted twice. The ledger cases keep rows 1-3.
+def hostile_csv(name, bad_row):
+    write("hostile/" + name, "\n".join([header] + good + [bad_row] + rows[7:9]) + "\n")
+
+
+hostile_csv("nul-account.csv", row_with(1, "ACC-2001\x00evil"))
+hostile_csv("ansi-account.csv", row_with(2, "\"ACC-2001\x1b[2K\rsanctions: none\""))
+hostile_csv("bidi-account.csv", row_with(2, "ACC-\u202e1002"))
+forged = tx[1].replace(",110000000000000000000,", ",1100000000000000000000,")
+write("hostile/etl-duplicate-tx.csv", "\n".join([tx[0], tx[1], forged]) + "\n")
+blocks = sample("ethereum-etl/blocks_with_transactions/expected_blocks.csv").decode().strip().split("\n")
+orphan = blocks[1].replace(blocks[1].split(",")[1], "0x" + "ab" * 32)
+write("hostile/etl-reorg-blocks.csv", "\n".join(blocks + [orphan]) + "\n")

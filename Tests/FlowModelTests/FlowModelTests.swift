@@ -93,8 +93,10 @@ struct IsoTimeTests {
             m += 1
         }
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        // Four-digit years (0999), as ISO-8601 and SQLite's strftime write them.
+        let year = String(repeating: "0", count: max(0, 4 - String(y).count)) + String(y)
         return
-            "\(y)-\(two(Int64(m + 1)))-\(two(rest + 1))T\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))Z"
+            "\(year)-\(two(Int64(m + 1)))-\(two(rest + 1))T\(two(secs / 3600)):\(two(secs % 3600 / 60)):\(two(secs % 60))Z"
     }
 
     @Test("times from year 1000 to 9999 and around them equal a day-by-day civil calendar")

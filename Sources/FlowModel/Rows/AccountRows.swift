@@ -44,6 +44,10 @@ public struct AssetActivity: Sendable, Equatable {
         self.lastTime = lastTime
     }
 
+    /// The exact totals when received or sent passes 2^256 − 1 (a spam token's amounts); then
+    /// `received` and `sent` hold 2^256 − 1 where they pass it and reports show these instead.
+    public var overflow: AmountOverflow?
+
     /// received - sent; negative when a ledger's export starts after the account was funded.
     public var balance: (negative: Bool, magnitude: UInt256) {
         received < sent

@@ -62,10 +62,20 @@ extension TraceAsset {
     /// shortened (`shortContract`: `0xf4ec…95dd`), else `asset #ID`. The one rule, so that a token
     /// without a tokens export has the same name everywhere (FlowStore's SQL function
     /// `asset_name(symbol, contract, id)` calls this).
+    /// A token whose symbol is a native asset's (a contract calling itself `ETH`) is named with
+    /// its contract, `ETH (token 0xe7e7…e7e7)`, so that it never reads as the chain's own asset.
     public static func displayName(symbol: String?, contract: String, id: Int64) -> String {
-        if let symbol, !symbol.isEmpty { return symbol }
+        if let symbol, !symbol.isEmpty {
+            if !contract.isEmpty, nativeSymbols.contains(symbol.uppercased()) {
+                return "\(symbol) (token \(shortContract(contract)))"
+            }
+            return symbol
+        }
         return contract.isEmpty ? "asset #\(id)" : shortContract(contract)
     }
+
+    /// The symbols of the chains' own assets (ether, bitcoin).
+    static let nativeSymbols: Set<String> = ["ETH", "BTC"]
 
     /// `0x` + the first and last 4 hex digits of a contract (`0xf4ec…95dd`); shorter text as is.
     public static func shortContract(_ contract: String) -> String {

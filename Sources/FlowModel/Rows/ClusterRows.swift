@@ -48,6 +48,8 @@ public struct ClusterTransferFlow: Sendable, Equatable {
     public var incoming: UInt256
     public var outgoing: UInt256
     public var transfers: Int
+    /// The exact totals when one passes 2^256 − 1 (`incoming`/`outgoing` then hold 2^256 − 1).
+    public var overflow: AmountOverflow?
 
     public init(
         counterpart: UInt32, asset: String, decimals: Int? = nil, incoming: UInt256, outgoing: UInt256,

@@ -68,10 +68,13 @@ public enum QueryLibrary {
         return x.isEmpty ? y.count : previous[y.count]
     }
 
-    /// Runs `query` with `--param` values against `store` (read-only).
-    public static func run(store: GraphStore, query: LibraryQuery, params: [String]) throws -> QueryAnswer {
+    /// Runs `query` with `--param` values against `store` (read-only), stopped after `timeout`
+    /// seconds when given.
+    public static func run(store: GraphStore, query: LibraryQuery, params: [String], timeout: Double? = nil)
+        throws -> QueryAnswer
+    {
         let arguments = try query.arguments(params)
-        let result = try store.runQuery(query.sql, arguments: arguments)
+        let result = try store.runQuery(query.sql, arguments: arguments, timeout: timeout)
         return QueryAnswer(
             query: query,
             arguments: query.parameters.compactMap { p in arguments[p.name].map { (p.name, $0) } },

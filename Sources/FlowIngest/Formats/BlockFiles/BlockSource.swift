@@ -104,12 +104,16 @@ public struct BlockSource: Sendable {
             var frames = [BlockFrame]()
             var lines = [Int]()
             var failure: IngestError?
-            do {
-                try decodeHexLines(
-                    path: path, text: [UInt8](bytes), network: network, out: &decoded, frames: &frames,
-                    lines: &lines)
-            } catch {
-                failure = error
+            // Read in place (the file is mapped): a 1 GB line costs no copy.
+            failure = bytes.withUnsafeBytes { text in
+                do {
+                    try decodeHexLines(
+                        path: path, text: text, network: network, out: &decoded, frames: &frames,
+                        lines: &lines)
+                    return nil
+                } catch {
+                    return error as? IngestError
+                }
             }
             return BlockSource(
                 path: path, kind: .hex, bytes: Data(decoded), frames: frames, lines: lines,
@@ -201,7 +205,7 @@ public struct BlockSource: Sendable {
             let length = Int(
                 UInt32(bytes[offset + 4]) | UInt32(bytes[offset + 5]) << 8 | UInt32(bytes[offset + 6]) << 16
                     | UInt32(bytes[offset + 7]) << 24)
-            guard length >= 81, length <= 4_000_000 else {
+            guard length >= 81, length <= maxBlockBytes else {
                 throw IngestError(
                     .badLength, "impossible block length \(length): expected 81...4000000 bytes",
                     file: path, offset: offset + 4, blockIndex: frames.count)
@@ -217,6 +221,10 @@ public struct BlockSource: Sendable {
             offset += 8 + length
         }
     }
+
+    /// The largest block a file may hold: 4,000,000 bytes (the block weight limit makes a block
+    /// at most 4 MB serialized).
+    static let maxBlockBytes = 4_000_000
 
     static func isHexOrSpace(_ c: UInt8) -> Bool {
         Hex.nibble(c) != nil || c == 0x20 || c == 0x0a || c == 0x0d || c == 0x09
@@ -235,11 +243,13 @@ public struct BlockSource: Sendable {
 
     /// Decodes hex text, one block per non-empty line (LF or CRLF; a leading byte-order mark is
     /// skipped); errors name the line and column.
+    /// A line holds one block, so it is stopped as soon as it passes `maxBlockBytes` (a 1 GB
+    /// line fails after its first 8 MB, not after decoding 512 MB).
     static func decodeHexLines(
-        path: String, text: [UInt8], network: Network, out: inout [UInt8], frames: inout [BlockFrame],
-        lines: inout [Int]
+        path: String, text: UnsafeRawBufferPointer, network: Network, out: inout [UInt8],
+        frames: inout [BlockFrame], lines: inout [Int]
     ) throws(IngestError) {
-        out.reserveCapacity(text.count / 2)
+        out.reserveCapacity(min(text.count / 2, 64 << 20))
         var line = 1
         // A UTF-8 byte-order mark (Windows editors write one) is not part of the text; columns
         // count from after it.
@@ -272,6 +282,12 @@ public struct BlockSource: Sendable {
                 if let h = high {
                     out.append(h << 4 | v)
                     high = nil
+                    if out.count - blockStart > maxBlockBytes {
+                        throw IngestError(
+                            .badLength,
+                            "line longer than a block can be: more than \(maxBlockBytes) bytes (\(2 * maxBlockBytes) hex digits) by column \(i - lineStart + 1); a block is at most \(maxBlockBytes) bytes, one block per line",
+                            file: path, offset: i, line: line, blockIndex: frames.count)
+                    }
                 } else {
                     high = v
                 }

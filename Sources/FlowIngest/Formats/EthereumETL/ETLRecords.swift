@@ -53,6 +53,8 @@ public struct ETHBlock: Sendable, Equatable {
     public var timestamp: Int64
     public var miner: String?
     public var withdrawals: [ETHWithdrawal]
+    /// The block hash, when the export has it (lowercase `0x…`).
+    public var hash: String? = nil
 }
 
 /// A consensus-layer withdrawal credited to an address (amount in Gwei, as the block says).
@@ -107,6 +109,8 @@ public struct ETHTransaction: Sendable, Equatable {
     /// Receipt fields carried in the transaction row (`receipt_status`, `receipt_gas_used`…,
     /// as BigQuery's table and ethereum-etl's streaming output have them).
     public var receipt: ETHReceipt?
+    /// The hash of its block, when the export has it.
+    public var blockHash: String? = nil
 }
 
 /// A token `Transfer` event as ethereum-etl decoded it: ERC-20 (upstream), and, in exports with
@@ -305,7 +309,10 @@ public struct ETLDecoder {
                         index: index, validatorIndex: validator, address: address, amountGwei: amount))
             }
         }
-        return ETHBlock(number: number, timestamp: timestamp, miner: miner, withdrawals: withdrawals)
+        var block = ETHBlock(number: number, timestamp: timestamp, miner: miner, withdrawals: withdrawals)
+        // Compared, never decoded: any text names the block (test exports shorten it).
+        block.hash = try row.text(c("hash"))?.lowercased()
+        return block
     }
 
     public func receipt(_ row: ETLRow) throws(IngestError) -> ETHReceipt {
@@ -338,7 +345,7 @@ public struct ETLDecoder {
                     row, c("receipt_contract_address"), Self.addressShape, ETLValue.address),
                 status: try flag(row, c("receipt_status")))
         }
-        return ETHTransaction(
+        var tx = ETHTransaction(
             hash: hash,
             blockNumber: try need(row, c("block_number"), Self.unsigned, ETLValue.integer),
             transactionIndex: try optional(row, c("transaction_index"), Self.unsigned, ETLValue.integer),
@@ -348,6 +355,8 @@ public struct ETLDecoder {
             gasPrice: try optional(row, c("gas_price"), Self.baseUnits, ETLValue.quantity),
             blockTimestamp: try optional(row, c("block_timestamp"), Self.timeShape, ETLValue.time),
             receipt: receipt)
+        tx.blockHash = try row.text(c("block_hash"))?.lowercased()
+        return tx
     }
 
     /// A log: `topics` as a JSON list (JSON lines) or the topics joined by commas (CSV, and

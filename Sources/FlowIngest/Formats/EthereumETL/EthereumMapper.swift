@@ -207,6 +207,27 @@ public struct EthereumMapper {
         blockTimes[block.number] = block.timestamp
     }
 
+    /// Block hashes by number, as this run's blocks and transactions state them.
+    var blockHashes: [Int64: String] = [:]
+
+    /// Checks that block `number` has one hash in the run: two hashes for one number are two
+    /// chains (a reorganisation, or exports of different networks), whose transfers would be
+    /// counted both. The run is refused (`field` blamed) instead; the store keeps one chain.
+    public mutating func checkBlockHash(_ hash: String?, of number: Int64, field: String)
+        throws(EthereumMappingError)
+    {
+        guard let hash else { return }
+        guard let known = blockHashes[number] else {
+            blockHashes[number] = hash
+            return
+        }
+        guard known != hash else { return }
+        throw EthereumMappingError(
+            field: field,
+            "block \(number) is \(hash) here but \(known) earlier in this run: two chains (a reorganisation, or another network's export); ingest the blocks of one chain, the canonical one"
+        )
+    }
+
     /// Remembers the time of `block` that a record states (a node's log `blockTimestamp`), when
     /// none is known yet.
     public mutating func learn(time: Int64, ofBlock block: Int64) {

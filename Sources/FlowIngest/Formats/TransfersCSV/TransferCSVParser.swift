@@ -197,8 +197,17 @@ public struct TransferCSVParser {
         } else {
             bytes = reader.raw(f)
         }
-        guard UTF8Check.isValid(bytes) else { throw fail(index, key, "not UTF-8 text", line) }
-        return bytes
+        switch UTF8Check.identifierProblem(bytes) {
+        case nil: return bytes
+        case .notUTF8: throw fail(index, key, "not UTF-8 text", line)
+        case .active(let u):
+            // An account, asset or transaction name: `ACC-2001\0evil` would show as `ACC-2001`,
+            // `\u{1B}[2K` would erase a line.
+            throw fail(
+                index, key,
+                "control character \(TerminalText.visible(u)) in an identifier (names must show as they are stored)",
+                line)
+        }
     }
 
     private func address(_ indexes: [Int], _ key: String, _ line: Int, into buffer: ScratchBuffer)
@@ -276,23 +285,38 @@ final class ParserScratch {
     let part = ScratchBuffer()
 }
 
-/// UTF-8 validity with an ASCII fast path (eight bytes at a time).
+/// What keeps bytes from being an identifier: not UTF-8, or a scalar that acts on a terminal
+/// (`TerminalText.isActive`: controls, bidi overrides). Printable ASCII is recognised eight bytes
+/// at a time.
 enum UTF8Check {
+    enum Problem: Equatable {
+        case notUTF8
+        case active(Unicode.Scalar)
+    }
+
     @inline(__always)
-    static func isValid(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
+    static func identifierProblem(_ bytes: UnsafeRawBufferPointer) -> Problem? {
+        guard let base = bytes.baseAddress else { return nil }
         let n = bytes.count
         var i = 0
-        var high: UInt64 = 0
+        var flags: UInt64 = 0
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let high: UInt64 = 0x8080_8080_8080_8080
         while i + 8 <= n {
-            high |= base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            // A byte >= 0x80, below 0x20, or 0x7F (DEL) sets its high bit in `flags`.
+            let del = w ^ (ones &* 0x7F)
+            flags |= w | ((w &- ones &* 0x20) & ~w) | ((del &- ones) & ~del)
             i += 8
         }
         while i < n {
-            high |= UInt64(base.load(fromByteOffset: i, as: UInt8.self))
+            let b = base.load(fromByteOffset: i, as: UInt8.self)
+            if b < 0x20 || b >= 0x7F { flags |= high }
             i += 1
         }
-        if high & 0x8080_8080_8080_8080 == 0 { return true }
-        return String(validating: bytes, as: UTF8.self) != nil
+        if flags & high == 0 { return nil }
+        guard let text = String(validating: bytes, as: UTF8.self) else { return .notUTF8 }
+        if let u = text.unicodeScalars.first(where: TerminalText.isActive) { return .active(u) }
+        return nil
     }
 }

@@ -21,21 +21,18 @@ public struct WatchlistEntry: Sendable, Equatable {
 public enum WatchlistReader {
     public enum Kind: String, Sendable { case lines, csv, json }
 
+    /// The longest line a watchlist or label file may have (a JSON watchlist on one line too).
+    public static let maxLineBytes = 64 << 20
+
     public static func read(path: String) throws(IngestError) -> (kind: Kind, entries: [WatchlistEntry]) {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue {
             throw IngestError(
                 .badValue, "is a folder; give the watchlist files in it (e.g. \(path)/*.txt)", file: path)
         }
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
-        } catch {
-            let missing = !FileManager.default.fileExists(atPath: path)
-            throw IngestError(
-                missing ? .missingFile : .io, FileProblem.describe(error, path: path, writing: false),
-                file: path)
-        }
+        let data = try InputFile.map(path)
+        // A watchlist line is an address with a label: at most `maxLineBytes`.
+        try InputFile.checkLineLengths(data, limit: maxLineBytes, path: path, what: "watchlist entry")
         return try parse(path: path, bytes: [UInt8](data))
     }
 
@@ -55,31 +52,60 @@ public enum WatchlistReader {
         if trimmed.first == "[" || trimmed.first == "{" {
             return (.json, try parseJSON(path: path, bytes: Array(bytes)))
         }
+        let all = Array(bytes)
+        let read: Result<(Kind, [WatchlistEntry]), IngestError> = all.withUnsafeBytes { raw in
+            do {
+                return .success(try records(path: path, raw: raw))
+            } catch let e as IngestError {
+                return .failure(e)
+            } catch {
+                return .failure(IngestError(.badValue, "\(error)", file: path))
+            }
+        }
+        let (kind, entries) = try read.get()
+        if entries.isEmpty {
+            throw IngestError(
+                .truncated,
+                "no addresses in this file: expected one address per line, CSV address[,label,category[,confidence]] or a JSON array",
+                file: path, line: 1)
+        }
+        return (kind, entries)
+    }
+
+    /// The entries of a lines or CSV watchlist: RFC 4180 records read by the project's
+    /// `CSVReader` over the whole file, so a quoted field keeps its commas (`"Hal, Finney"`) and
+    /// line breaks; a line that starts with `#` (a comment) or is blank is skipped.
+    static func records(path: String, raw: UnsafeRawBufferPointer) throws -> (Kind, [WatchlistEntry]) {
         var entries: [WatchlistEntry] = []
         var kind = Kind.lines
         var fieldBuffer: [CSVField] = []
-        // Lines end in LF or CRLF; each line is one RFC 4180 record ("Hal, Finney" is one field).
-        for (i, rawBytes) in bytes.split(separator: 0x0a, omittingEmptySubsequences: false).enumerated() {
-            var lineBytes = rawBytes
-            while lineBytes.last == 0x0d { lineBytes = lineBytes.dropLast() }
-            let line = String(decoding: lineBytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            var fields: [String] = []
-            var syntax: CSVSyntaxError?
-            Array(line.utf8).withUnsafeBytes { raw in
-                var reader = CSVReader(bytes: raw)
-                do throws(CSVSyntaxError) {
-                    _ = try reader.next(into: &fieldBuffer)
-                    fields = fieldBuffer.map {
-                        (reader.string($0) ?? reader.lossyString($0)).trimmingCharacters(in: .whitespaces)
-                    }
-                } catch {
-                    syntax = error
-                }
+        var offset = 0
+        var lineNumber = 1
+        while offset < raw.count {
+            var lineEnd = offset
+            while lineEnd < raw.count && raw[lineEnd] != 0x0a { lineEnd += 1 }
+            let lineText = String(
+                decoding: UnsafeRawBufferPointer(rebasing: raw[offset..<lineEnd]), as: UTF8.self
+            )
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+            if lineText.isEmpty || lineText.hasPrefix("#") {
+                offset = lineEnd + 1
+                lineNumber += 1
+                continue
             }
-            if let error = syntax {
-                throw IngestError(.badValue, error.message, file: path, line: i + 1, column: error.column)
+            var reader = CSVReader(bytes: raw, offset: offset, line: lineNumber)
+            do throws(CSVSyntaxError) {
+                guard try reader.next(into: &fieldBuffer) else { break }
+            } catch {
+                throw IngestError(
+                    .badValue, error.message, file: path, line: error.line, column: error.column)
             }
+            let fields = fieldBuffer.map {
+                (reader.string($0) ?? reader.lossyString($0)).trimmingCharacters(in: .whitespaces)
+            }
+            let line = reader.recordLine
+            offset = reader.offset
+            lineNumber = reader.line
             if fields.isEmpty { continue }
             if fields.count > 1 { kind = .csv }
             if fields[0].lowercased() == "address" && entries.isEmpty { continue }  // header
@@ -87,15 +113,15 @@ public enum WatchlistReader {
                 throw IngestError(
                     .badValue,
                     "expected address[,label,category[,confidence]], found \(fields.count) columns",
-                    file: path, line: i + 1)
+                    file: path, line: line)
             }
-            let address = try checkAddress(fields[0], path: path, line: i + 1, column: 1)
+            let address = try checkAddress(fields[0], path: path, line: line, column: 1)
             var confidence: Double?
             if fields.count == 4, !fields[3].isEmpty {
                 guard let c = Double(fields[3]), c >= 0, c <= 1 else {
                     throw IngestError(
                         .badValue, "confidence must be a number from 0 to 1, found \(quoted(fields[3]))",
-                        file: path, line: i + 1, column: 4, field: "confidence")
+                        file: path, line: line, column: 4, field: "confidence")
                 }
                 confidence = c
             }
@@ -103,14 +129,7 @@ public enum WatchlistReader {
                 WatchlistEntry(
                     address: address, label: fields.count > 1 && !fields[1].isEmpty ? fields[1] : nil,
                     category: fields.count > 2 && !fields[2].isEmpty ? fields[2] : nil,
-                    confidence: confidence,
-                    line: i + 1))
-        }
-        if entries.isEmpty {
-            throw IngestError(
-                .truncated,
-                "no addresses in this file: expected one address per line, CSV address[,label,category[,confidence]] or a JSON array",
-                file: path, line: 1)
+                    confidence: confidence, line: line))
         }
         return (kind, entries)
     }
