@@ -152,19 +152,13 @@ final class PostgresSession: @unchecked Sendable {
         }
     }
 
-    /// Runs one statement and hands each row to `body` as it arrives (on NIO's thread, while the
-    /// calling thread waits): big reads without holding every row at once.
+    /// Runs one statement and hands each row to `body`, on the calling thread.
     func forEach(
         _ sql: String, _ binds: [PGBind] = [], doing: String, _ body: (PostgresRow) throws -> Void
     ) throws(StoreError) {
-        lock.lock()
-        defer { lock.unlock() }
+        let rows = try query(sql, binds, doing: doing)
         do {
-            let q = PostgresQuery(unsafeSQL: sql, binds: Self.bindings(binds))
-            try withoutActuallyEscaping(body) { body in
-                let box = UncheckedRowBody(body)
-                _ = try connection.query(q, logger: logger) { row in try box.body(row) }.wait()
-            }
+            for row in rows { try body(row) }
         } catch {
             throw storeError(error, doing: doing)
         }
@@ -211,12 +205,6 @@ final class PostgresSession: @unchecked Sendable {
         done.wait()
         if let error = box.get() { throw storeError(error, doing: doing) }
     }
-}
-
-/// A row callback the waiting thread lends to NIO's thread for one query.
-struct UncheckedRowBody: @unchecked Sendable {
-    let body: (PostgresRow) throws -> Void
-    init(_ body: @escaping (PostgresRow) throws -> Void) { self.body = body }
 }
 
 /// The error a detached task hands back to the thread waiting for it.

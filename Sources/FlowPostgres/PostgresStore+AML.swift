@@ -76,11 +76,16 @@ extension PostgresSchema {
                 status TEXT NOT NULL,
                 worker TEXT,
                 run_id BIGINT,
-                attempts INTEGER NOT NULL DEFAULT 0,
-                claimed_at TEXT,
                 finished_at TEXT,
-                error TEXT,
                 PRIMARY KEY (job, k)
+            )
+            """,
+            // One row per claim, written outside the claim's transaction (the claimed row stays
+            // locked by it), so an attempt whose worker dies still counts.
+            """
+            CREATE TABLE aml_partition_attempts (
+                job TEXT NOT NULL, k INTEGER NOT NULL, worker TEXT NOT NULL, claimed_at TEXT NOT NULL,
+                error TEXT
             )
             """,
         ]

@@ -21,14 +21,16 @@ public final class AmlPartitionClaim: @unchecked Sendable {
     public let job: String
     public let k: Int
     public let n: Int
+    let worker: String
     let session: PostgresSession
     let store: PostgresStore
     private var open = true
 
-    init(job: String, k: Int, n: Int, session: PostgresSession, store: PostgresStore) {
+    init(job: String, k: Int, n: Int, worker: String, session: PostgresSession, store: PostgresStore) {
         self.job = job
         self.k = k
         self.n = n
+        self.worker = worker
         self.session = session
         self.store = store
     }
@@ -36,8 +38,8 @@ public final class AmlPartitionClaim: @unchecked Sendable {
     /// Marks the partition done with the run that checked it, and releases the claim.
     public func finish(runId: Int64?) throws(StoreError) {
         try session.execute(
-            "UPDATE aml_partitions SET status = 'done', run_id = $1, finished_at = $2, error = NULL WHERE job = $3 AND k = $4",
-            [.int(runId), .text(PostgresStore.now()), .text(job), .int(Int64(k))],
+            "UPDATE aml_partitions SET status = 'done', run_id = $1, finished_at = $2, worker = $5 WHERE job = $3 AND k = $4",
+            [.int(runId), .text(PostgresStore.now()), .text(job), .int(Int64(k)), .text(worker)],
             doing: "finishing a partition")
         try session.execute("COMMIT", doing: "finishing a partition")
         open = false
@@ -48,8 +50,9 @@ public final class AmlPartitionClaim: @unchecked Sendable {
         _ = try? session.execute("ROLLBACK", doing: "releasing a partition")
         open = false
         _ = try? store.session.execute(
-            "UPDATE aml_partitions SET error = $1 WHERE job = $2 AND k = $3",
-            [.text(String(message.prefix(2000))), .text(job), .int(Int64(k))],
+            // The attempt's own row: the partition's row may already be claimed by another worker.
+            "UPDATE aml_partition_attempts SET error = $1 WHERE job = $2 AND k = $3 AND worker = $4 AND error IS NULL",
+            [.text(String(message.prefix(2000))), .text(job), .int(Int64(k)), .text(worker)],
             doing: "recording a failed partition")
     }
 
@@ -82,9 +85,10 @@ extension PostgresStore {
         guard
             let row = try claimSession.query(
                 """
-                SELECT k, n FROM aml_partitions
-                WHERE job = $1 AND status <> 'done' AND attempts < $2
-                ORDER BY k LIMIT 1 FOR UPDATE SKIP LOCKED
+                SELECT p.k, p.n FROM aml_partitions p
+                WHERE p.job = $1 AND p.status <> 'done'
+                  AND (SELECT COUNT(*) FROM aml_partition_attempts a WHERE a.job = p.job AND a.k = p.k) < $2
+                ORDER BY p.k LIMIT 1 FOR UPDATE SKIP LOCKED
                 """, [.text(job), .int(Int64(Self.maxPartitionAttempts))], doing: doing
             ).first
         else {
@@ -94,11 +98,12 @@ extension PostgresStore {
         var c = PGColumns(row, doing: doing, path: path)
         let k = Int(try c.next(Int32.self))
         let n = Int(try c.next(Int32.self))
-        // Counted outside the claim's transaction, so an attempt whose worker dies still counts.
+        // Counted outside the claim's transaction (on this store's own session, which must not
+        // touch the row the claim holds locked), so an attempt whose worker dies still counts.
         try session.execute(
-            "UPDATE aml_partitions SET attempts = attempts + 1, worker = $1, claimed_at = $2 WHERE job = $3 AND k = $4",
-            [.text(worker), .text(Self.now()), .text(job), .int(Int64(k))], doing: doing)
-        return AmlPartitionClaim(job: job, k: k, n: n, session: claimSession, store: self)
+            "INSERT INTO aml_partition_attempts (job, k, worker, claimed_at) VALUES ($1, $2, $3, $4)",
+            [.text(job), .int(Int64(k)), .text(worker), .text(Self.now())], doing: doing)
+        return AmlPartitionClaim(job: job, k: k, n: n, worker: worker, session: claimSession, store: self)
     }
 
     /// The partitions of `job`, by K.
@@ -106,7 +111,14 @@ extension PostgresStore {
         let doing = "reading the AML job"
         var out: [AmlPartitionRecord] = []
         for row in try session.query(
-            "SELECT k, n, status, attempts, run_id, worker, error FROM aml_partitions WHERE job = $1 ORDER BY k",
+            """
+            SELECT p.k, p.n, p.status,
+              (SELECT COUNT(*) FROM aml_partition_attempts a WHERE a.job = p.job AND a.k = p.k)::integer,
+              p.run_id, p.worker,
+              (SELECT a.error FROM aml_partition_attempts a WHERE a.job = p.job AND a.k = p.k AND a.error IS NOT NULL
+               ORDER BY a.claimed_at DESC LIMIT 1)
+            FROM aml_partitions p WHERE p.job = $1 ORDER BY p.k
+            """,
             [.text(job)], doing: doing)
         {
             var c = PGColumns(row, doing: doing, path: path)

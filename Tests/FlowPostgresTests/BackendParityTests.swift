@@ -216,7 +216,11 @@ struct PostgresAmlTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("\"status\": \"done\""))
         let statuses = try PostgresServer.psql(
-            jobbed, "SELECT k || ':' || status || ':' || attempts FROM aml_partitions ORDER BY k")
+            jobbed,
+            """
+            SELECT p.k || ':' || p.status || ':' || (SELECT COUNT(*) FROM aml_partition_attempts a WHERE a.k = p.k)
+            FROM aml_partitions p ORDER BY p.k
+            """)
         #expect(statuses.stdout.split(separator: "\n") == ["1:done:1", "2:done:1", "3:done:1"])
         let stored = try PostgresServer.psql(jobbed, "SELECT fingerprint FROM alerts ORDER BY fingerprint")
             .stdout
