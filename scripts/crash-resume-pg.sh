@@ -15,7 +15,7 @@ WORK=$(mktemp -d /tmp/chainflow-crash-pg.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 
 "$BIN" generate ledger --accounts "$ACCOUNTS" --days 365 --out "$WORK/gen" --no-ingest >/dev/null
-LEDGER=$(ls "$WORK"/gen/*.csv | grep -v -i label | head -1)
+LEDGER=$WORK/gen/transactions.csv
 suffix=$(date +%s)_$$
 database() { # NAME -> URL of a new database NAME beside BASE
     psql -X -q -d "$BASE" -c "CREATE DATABASE $1"
