@@ -27,6 +27,7 @@ let package = Package(
         .package(
             url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1",
             traits: ["FullFoundation"]),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Value types and in-memory structures; no dependencies.
@@ -56,6 +57,16 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The PostgreSQL store: the store contract on a server (`--db postgresql://…`); its SQL
+        // stays in this target, postgres-nio behind its API.
+        .target(
+            name: "FlowPostgres",
+            dependencies: [
+                "FlowModel", "FlowStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            swiftSettings: strict
+        ),
         // Pure analyzers over in-memory arrays (no SQL): clustering heuristics, union-find.
         .target(name: "FlowAnalysis", dependencies: ["FlowModel"], swiftSettings: strict),
         // Synthetic data: a valid Bitcoin-like chain.
@@ -75,6 +86,7 @@ let package = Package(
                 "FlowModel", "FlowBitcoin", "FlowIngest", "FlowStore", "FlowSim", "FlowAnalysis",
                 "FlowReport",
                 "FlowRules",
+                "FlowPostgres",
             ],
             swiftSettings: strict
         ),
@@ -122,6 +134,12 @@ let package = Package(
             swiftSettings: checked),
         // The command line in-process: exit codes and messages of `chainflow` commands.
         .testTarget(name: "ChainflowCLITests", dependencies: ["chainflow"], swiftSettings: checked),
+        // The PostgreSQL backend: URL forms without a server; with CHAINFLOW_TEST_POSTGRES_URL, the
+        // same commands on SQLite and PostgreSQL compared byte for byte.
+        .testTarget(
+            name: "FlowPostgresTests",
+            dependencies: ["FlowPostgres", "FlowStore", "FlowTestSupport", "chainflow"],
+            swiftSettings: checked),
         .testTarget(
             name: "FlowIngestTests", dependencies: ["FlowIngest", "FlowBitcoin", "FlowModel"],
             swiftSettings: checked),

@@ -33,14 +33,15 @@ allowed FlowAnalysis FlowModel
 allowed FlowIngest FlowModel FlowBitcoin Crypto
 allowed FlowSim FlowModel FlowBitcoin
 allowed FlowStore FlowModel FlowBitcoin GRDB GRDBSQLite
+allowed FlowPostgres FlowModel FlowStore PostgresNIO NIOCore NIOPosix Logging
 allowed FlowReport FlowModel FlowAnalysis
 allowed FlowRules FlowModel FlowAnalysis Yams
 allowed FlowServe FlowKit FlowReport FlowModel Hummingbird Crypto
 allowed chainflow FlowKit FlowReport FlowModel FlowServe ArgumentParser
 
-# SQL statements in Swift string literals outside the store.
+# SQL statements in Swift string literals outside the store targets (FlowStore: SQLite, FlowPostgres).
 grep -rnE '"[^"]*\b(SELECT [^"]*FROM|INSERT INTO|CREATE (TABLE|INDEX|VIEW)|DELETE FROM|UPDATE [a-z_]+ SET)\b' \
-    --include='*.swift' Sources | grep -v '^Sources/FlowStore/' | while IFS= read -r line; do
+    --include='*.swift' Sources | grep -v -e '^Sources/FlowStore/' -e '^Sources/FlowPostgres/' | while IFS= read -r line; do
     echo "${line%%:*}:$(printf '%s' "$line" | cut -d: -f2): SQL outside FlowStore"
     echo breach >> "$tmp"
 done
@@ -49,4 +50,4 @@ if [ -s "$tmp" ]; then
     echo "layering: $(wc -l < "$tmp") breach(es)"
     exit 1
 fi
-echo "layering: every target imports only what docs/architecture.md allows; no SQL outside FlowStore"
+echo "layering: every target imports only what docs/architecture.md allows; no SQL outside FlowStore and FlowPostgres"

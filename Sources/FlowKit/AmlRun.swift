@@ -19,12 +19,16 @@ public struct AmlRunOptions: Sendable {
     public var threads: Int?
     /// Store the alerts and record the run (the default); false for a dry run or an evaluation.
     public var store: Bool
+    /// Report only this partition's alerts (`--partition K/N`); such a run checks the whole range
+    /// (not only what is new) and does not move the incremental high-water mark.
+    public var partition: AmlPartition? = nil
 
     public init(
         rules: AmlRuleSet = .standard, rulesSource: String = "default", since: Int64? = nil,
         until: Int64? = nil,
-        threads: Int? = nil, store: Bool = true
+        threads: Int? = nil, store: Bool = true, partition: AmlPartition? = nil
     ) {
+        self.partition = partition
         self.rules = rules
         self.rulesSource = rulesSource
         self.since = since
@@ -56,7 +60,9 @@ public enum AmlRun {
         var incremental = false
         let signatures = AmlRuleFile.signatures(options.rules)
         var changed = Set<String>()
-        if options.since == nil && options.until == nil, options.store, let last = try store.lastAmlRun() {
+        if options.since == nil && options.until == nil, options.store, options.partition == nil,
+            let last = try store.lastAmlRun()
+        {
             incremental = true
             for r in options.rules.rules where r.enabled {
                 let before = last.ruleSignatures.isEmpty ? nil : last.ruleSignatures[r.name]
@@ -80,11 +86,13 @@ public enum AmlRun {
                 )
             }
         }
-        let parameters = JSONValue.object([
+        var parameterFields: [(String, JSONValue)] = [
             ("rules", .string(options.rulesSource)), ("since", .optional(options.since)),
             ("until", .optional(options.until)), ("threads", .int(threads)),
             ("rule_signatures", .object(signatures.keys.sorted().map { ($0, .string(signatures[$0]!)) })),
-        ])
+        ]
+        if let p = options.partition { parameterFields.append(("partition", .string(p.description))) }
+        let parameters = JSONValue.object(parameterFields)
         let body = { () throws -> AmlRunResult in
             let clock = ContinuousClock()
             let t0 = clock.now
@@ -178,6 +186,7 @@ public enum AmlRun {
                     )
                 }
             }
+            if let p = options.partition { documents.removeAll { !p.keeps(subjects: $0.ids.subjects) } }
             let statuses = try store.alertStatuses(documents.map(\.id))
             for k in documents.indices { documents[k].status = statuses[documents[k].id] }
             progress?("\(documents.count) alerts")

@@ -1,6 +1,7 @@
 public import FlowAnalysis
 import FlowIngest
 public import FlowModel
+import FlowPostgres
 public import FlowReport
 import FlowRules
 import FlowSim
@@ -186,12 +187,20 @@ extension CaseDatabase {
         _ options: AmlRunOptions, progress: ((String) -> Void)? = nil,
         deliver: ((AmlRunResult) throws -> Void)? = nil
     ) throws -> AmlRunResult {
-        try AmlRun.run(store: store, options: options, progress: progress, deliver: deliver)
+        if let p = options.partition {
+            guard case .postgres(let server) = backend else {
+                throw UsageError(
+                    "--partition needs a PostgreSQL database (--db postgresql://…): partitions are run by processes sharing one server",
+                    command: "aml run")
+            }
+            server.amlPartition = options.store ? (p.k, p.n) : nil
+        }
+        return try AmlRun.run(store: reader, options: options, progress: progress, deliver: deliver)
     }
 
     /// The tag categories of the alerts' subjects, for the HTML report's colours.
     public func tagCategories(of alerts: [AmlAlertDocument]) throws -> [String: [String]] {
-        try AmlRun.tagCategories(store: store, alerts: alerts)
+        try AmlRun.tagCategories(store: reader, alerts: alerts)
     }
 
     public func amlEvaluate(labels: String, rules: AmlRules, threads: Int?, since: Int64?, until: Int64?)

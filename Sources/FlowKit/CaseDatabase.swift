@@ -1,4 +1,5 @@
 import FlowModel
+import FlowPostgres
 public import FlowStore
 import Foundation
 
@@ -22,19 +23,54 @@ public struct CaseDatabase: Sendable {
         case create
     }
 
-    /// The `--db` text: a SQLite file path.
+    /// The `--db` text: a SQLite file path, or a `postgresql://` URL (shown without its password).
     public let location: String
-    package let store: GraphStore
+    let backend: Backend
+
+    /// The store behind a `CaseDatabase`: a SQLite file, or a PostgreSQL server (FlowPostgres,
+    /// docs/postgresql.md), which serves the commands it lists and says so for the others.
+    enum Backend: Sendable {
+        case sqlite(GraphStore)
+        case postgres(PostgresStore)
+    }
+
+    /// The SQLite store; on PostgreSQL, an error that the command is not served there yet.
+    package var store: GraphStore {
+        get throws(StoreError) {
+            switch backend {
+            case .sqlite(let store): return store
+            case .postgres(let store):
+                throw StoreError(
+                    .unsupported,
+                    "this command does not run on PostgreSQL yet (docs/postgresql.md lists those that do); use a SQLite case database for it",
+                    path: store.path)
+            }
+        }
+    }
+
+    /// The read side of the store contract, whatever the backend.
+    package var reader: any CaseReadStore {
+        switch backend {
+        case .sqlite(let store): store
+        case .postgres(let store): store
+        }
+    }
 
     /// Opened without write access: runs are not recorded.
-    public var readOnly: Bool { store.readOnly }
+    public var readOnly: Bool { reader.readOnly }
 
     package init(store: GraphStore) {
         self.location = store.path
-        self.store = store
+        self.backend = .sqlite(store)
     }
 
     public static func open(_ location: String, for access: Access) throws(StoreError) -> CaseDatabase {
+        if PostgresURL.isPostgres(location) {
+            let url = try PostgresURL.parse(location)
+            let store = try PostgresStore(
+                url: url, readOnly: access == .read, create: access == .create)
+            return CaseDatabase(location: store.path, backend: .postgres(store))
+        }
         guard !location.isEmpty else {
             throw StoreError(.cannotOpen, "--db is empty; give a database file such as case.db", path: "--db")
         }
@@ -64,6 +100,7 @@ public struct CaseDatabase: Sendable {
     /// on it. When `body` fails and the database was created here and still holds no data, it is
     /// removed again with its lock file: a failed first ingest or import leaves nothing behind.
     public static func creating<T>(_ location: String, _ body: (CaseDatabase) throws -> T) throws -> T {
+        if PostgresURL.isPostgres(location) { return try body(try open(location, for: .create)) }
         let created = !FileManager.default.fileExists(atPath: location)
         do {
             return try body(try open(location, for: .create))
@@ -76,6 +113,11 @@ public struct CaseDatabase: Sendable {
             }
             throw error
         }
+    }
+
+    private init(location: String, backend: Backend) {
+        self.location = location
+        self.backend = backend
     }
 
     /// The error for an address the database does not hold.

@@ -1,5 +1,6 @@
 import FlowIngest
 public import FlowModel
+import FlowPostgres
 public import FlowReport
 import FlowStore
 import Foundation
@@ -171,7 +172,11 @@ public enum Ingest {
         let outcomes: [IngestOutcome]
         do {
             outcomes = try CaseDatabase.creating(location) { db in
-                try run(plan, request, into: db.store, progress: progress, finished: finished)
+                if case .postgres(let server) = db.backend {
+                    return try runPostgres(
+                        plan, request, into: server, progress: progress, finished: finished)
+                }
+                return try run(plan, request, into: db.store, progress: progress, finished: finished)
             }
         } catch {
             guard !plan.skipped.isEmpty else { throw error }
@@ -179,6 +184,35 @@ public enum Ingest {
         }
         if !plan.skipped.isEmpty { throw IngestBatchError(skipped: plan.skipped, failure: nil, total: total) }
         return outcomes
+    }
+
+    /// Ingest into a PostgreSQL database: transfers CSVs (ledgers, AMLSim, AMLworld) so far; a
+    /// plan with any other format is refused before anything is written.
+    static func runPostgres(
+        _ plan: IngestPlan, _ request: IngestRequest, into store: PostgresStore,
+        progress: (@Sendable (IngestActivity) -> Void)?,
+        finished: ((IngestOutcome) -> Void)?
+    ) throws -> [IngestOutcome] {
+        let others = plan.files.filter { $0.detected.format != .transfersCSV }
+        if let first = others.first {
+            throw StoreError(
+                .unsupported,
+                "\(first.path): \(first.detected.format.rawValue) ingest does not write to PostgreSQL yet; only transfers CSVs do (docs/postgresql.md)",
+                path: store.path)
+        }
+        let options = TransferCSVOptions(
+            mapping: try request.csvMapping(), decimals: request.decimals, asset: request.asset,
+            chain: request.chain,
+            timeUnit: request.timeUnit.flatMap(TransferCSVMapping.TimeStep.init(name:)),
+            epoch: request.epoch.flatMap { TimeParser.parse($0) })
+        var records: (@Sendable (Int) -> Void)?
+        if let progress { records = { n in progress(.records(n)) } }
+        let report = try TransferCSVIngest.run(
+            store: store, files: plan.files(.transfersCSV), options: options, progress: records)
+        progress?(.readerDone)
+        let outcome = IngestOutcome.account(report)
+        finished?(outcome)
+        return [outcome]
     }
 
     static func run(

@@ -51,12 +51,12 @@ public enum TransactionLookup {
 extension CaseDatabase {
     /// `chainflow tx`: the transaction `id` names, whatever its chain (see `TransactionLookup`).
     public func transaction(_ id: String) throws -> TransactionReport {
-        try TransactionLookup.load(store: store, id: id)
+        try TransactionLookup.load(store: reader, id: id)
     }
 
     /// `chainflow stats`: the counts, and with `checksums` each table's content checksum.
     public func stats(checksums: Bool) throws(StoreError) -> (stats: StoreStats, checksums: [String: String]?)
     {
-        (try store.stats(), checksums ? try store.contentFingerprint() : nil)
+        (try reader.stats(), checksums ? try reader.contentFingerprint() : nil)
     }
 }

@@ -111,6 +111,17 @@ public struct AmlRunMark: Sendable, Equatable {
     /// Each enabled rule's signature (its parameters and the shared settings) in that run; empty
     /// for runs recorded before signatures were.
     public var ruleSignatures: [String: String] = [:]
+
+    public init(
+        runId: Int64, maxTransferId: Int64, reportUntil: Int64?, rules: String = "",
+        ruleSignatures: [String: String] = [:]
+    ) {
+        self.runId = runId
+        self.maxTransferId = maxTransferId
+        self.reportUntil = reportUntil
+        self.rules = rules
+        self.ruleSignatures = ruleSignatures
+    }
 }
 
 /// One account-model transfer's identity, for evidence.
@@ -119,6 +130,13 @@ public struct TransferIdentity: Sendable, Equatable {
     public var seq: Int64
     public var line: Int64?
     public var kind: Int64
+
+    public init(tx: String?, seq: Int64, line: Int64?, kind: Int64) {
+        self.tx = tx
+        self.seq = seq
+        self.line = line
+        self.kind = kind
+    }
 }
 
 extension GraphStore {

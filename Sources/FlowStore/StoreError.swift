@@ -14,6 +14,8 @@ public struct StoreError: ChainflowError {
         case notFound
         /// Input contradicts what is stored (e.g. an asset's decimals): bad input data.
         case conflict
+        /// The backend cannot do this yet (a PostgreSQL database and a command it does not serve).
+        case unsupported
     }
 
     public var code: Code
@@ -36,6 +38,7 @@ public struct StoreError: ChainflowError {
         switch code {
         case .notFound, .cannotOpen: ExitStatus.noInput
         case .conflict: ExitStatus.dataError
+        case .unsupported: ExitStatus.usage
         default: ExitStatus.ioError
         }
     }

@@ -75,18 +75,98 @@ struct AmlCommand: ParsableCommand {
         @Flag(name: .long, help: "Do not store the alerts or record the run.")
         var dryRun = false
 
+        @Option(
+            name: .long,
+            help:
+                "Check only partition K of N (subjects by address id mod N; PostgreSQL): N runs at once store the alerts of one whole run."
+        )
+        var partition: String?
+
+        @Option(
+            name: .long,
+            help:
+                "Split the run into N partitions run by N local worker processes that claim them through the database (PostgreSQL); prints the job's summary."
+        )
+        var workers: Int?
+
+        @Option(
+            name: .long,
+            help: "Work on AML job JOB: claim its pending partitions one by one and run them (PostgreSQL).")
+        var claim: String?
+
         func validate() throws {
             if let f = failOn, AmlSeverity(name: f) == nil {
                 throw ValidationError(
                     "--fail-on: unknown severity '\(f.prefix(20))'; give low, medium, high or critical")
             }
             if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1, got \(t)") }
+            if let w = workers, !(1...256).contains(w) {
+                throw ValidationError("--workers must be from 1 to 256, got \(w)")
+            }
+            let modes = [partition != nil, workers != nil, claim != nil].filter { $0 }.count
+            if modes > 1 { throw ValidationError("give one of --partition, --workers and --claim") }
+            if modes == 1 && dryRun {
+                throw ValidationError(
+                    "--partition, --workers and --claim store alerts; they cannot be a --dry-run")
+            }
+        }
+
+        /// `--workers N`: the coordinator; `--claim JOB`: one worker.
+        func runJob(window: TimeWindow, rules: AmlRules) throws {
+            let db = try CaseDatabase.open(database.db, for: .write)
+            if let job = claim {
+                let options = AmlRunOptions(
+                    rules: rules.set, rulesSource: rules.source, since: window.since, until: window.until,
+                    threads: threads)
+                let done = try AmlWorkers.work(db: db, job: job, options: options) {
+                    printError("aml: \($0)")
+                }
+                printError("aml: job \(job): this worker finished \(Render.count(done, "partition"))")
+                return
+            }
+            let n = workers ?? 1
+            let perWorker = threads ?? max(1, ProcessInfo.processInfo.activeProcessorCount / n)
+            var passed: [String] = []
+            if let r = self.rules { passed += ["--rules", r] }
+            if let s = since { passed += ["--since", s] }
+            if let u = until { passed += ["--until", u] }
+            passed += ["--threads", String(perWorker)]
+            let location = db.location
+            let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+            let report = try AmlWorkers.coordinate(
+                db: db, workers: n, executable: executable,
+                arguments: { job in ["aml", "run", "--db", location, "--claim", job] + passed },
+                progress: { printError("aml: \($0)") })
+            let json = JSONValue.object([
+                ("job", .string(report.job)),
+                (
+                    "partitions",
+                    .array(
+                        report.partitions.map { p in
+                            .object([
+                                ("partition", .string("\(p.k)/\(p.n)")), ("status", .string(p.status)),
+                                ("attempts", .int(Int64(p.attempts))),
+                                ("run_id", p.runId.map { .int($0) } ?? .null),
+                            ])
+                        })
+                ),
+                ("alerts", .int(Int64(report.alerts))), ("new_alerts", .int(Int64(report.newAlerts))),
+            ])
+            try ReportOutput.write(json.rendered(), to: out, database: database.db)
+            printError(
+                "aml: job \(report.job): \(Render.count(n, "partition")) done, \(report.alerts) alerts (\(report.newAlerts) new)"
+            )
         }
 
         func run() throws {
             do {
                 let window = try TimeWindow(since: since, until: until, command: "aml run")
+                let partition = try self.partition.map { try AmlPartition(parsing: $0) }
                 let rules = try AmlRules.load(rules)
+                if workers != nil || claim != nil {
+                    try runJob(window: window, rules: rules)
+                    return
+                }
                 // A closed pipe (`| head`) is an error to report, not a signal that kills the run.
                 signal(SIGPIPE, SIG_IGN)
                 let db = try CaseDatabase.open(database.db, for: dryRun ? .read : .write)
@@ -100,7 +180,7 @@ struct AmlCommand: ParsableCommand {
                     AmlRunOptions(
                         rules: rules.set, rulesSource: rules.source, since: window.since, until: window.until,
                         threads: threads,
-                        store: !dryRun),
+                        store: !dryRun, partition: partition),
                     progress: { printError("aml: \($0)") },
                     deliver: { result in
                         let text: String

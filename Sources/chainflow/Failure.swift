@@ -62,7 +62,10 @@ func printError(_ text: String) {
 
 /// The `--db` option every database command takes.
 struct DatabaseOption: ParsableArguments {
-    @Option(name: .long, help: "The chainflow database file (SQLite).")
+    @Option(
+        name: .long,
+        help:
+            "The case database: a SQLite file, or a PostgreSQL server as postgresql://USER@HOST:PORT/DBNAME.")
     var db: String
 }
 
