@@ -278,7 +278,7 @@ extension PostgresTransferWriter: TransferSink {
         for r in chunk.rows {
             text.field(id)
             text.raw(kind)
-            if let tx = r.tx { text.field(tx) } else { text.null() }
+            if let tx = chunk.tx(of: r) { text.field(tx) } else { text.null() }
             text.field(r.seq)
             text.field(r.from)
             text.field(r.to)
