@@ -1,3 +1,5 @@
+import Foundation
+
 /// Gives byte strings (addresses, account names) dense ids without making a `String` per lookup:
 /// an open-addressing table over one arena of key bytes. A lookup hashes the bytes once and
 /// compares them only against keys whose full 64-bit hash matches, so a known key costs one hash
@@ -40,13 +42,8 @@ public struct ByteInterner: ~Copyable {
 
     /// The id of `key`, or nil when it has none.
     public func id(_ key: UnsafeRawBufferPointer) -> Int64? {
-        let h = hash(key)
-        var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i].length >= 0 {
-            if slots[i].hash == h && equal(slots[i], key) { return slots[i].id }
-            i = (i + 1) & mask
-        }
-        return nil
+        let (slot, found) = probe(key, hash(key))
+        return found ? slots[slot].id : nil
     }
 
     /// The id of `key`, inserting it with `id()` when new; `isNew` tells which.
@@ -55,26 +52,29 @@ public struct ByteInterner: ~Copyable {
         -> Int64
     {
         let h = hash(key)
-        var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i].length >= 0 {
-            if slots[i].hash == h && equal(slots[i], key) {
-                isNew = false
-                return slots[i].id
-            }
-            i = (i + 1) & mask
-        }
-        isNew = true
+        let (slot, found) = probe(key, h)
+        isNew = !found
+        if found { return slots[slot].id }
         let id = newId()
-        insert(key, hash: h, at: i, id: id)
+        insert(key, hash: h, at: slot, id: id)
         return id
     }
 
     /// Stores `key` with `id` (the caller knows it is not stored yet).
     public mutating func insert(_ key: UnsafeRawBufferPointer, id: Int64) {
         let h = hash(key)
+        insert(key, hash: h, at: probe(key, h).slot, id: id)
+    }
+
+    /// The slot holding `key`, or the empty slot where it would go.
+    @inline(__always)
+    private func probe(_ key: UnsafeRawBufferPointer, _ h: UInt64) -> (slot: Int, found: Bool) {
         var i = Int(truncatingIfNeeded: h) & mask
-        while slots[i].length >= 0 { i = (i + 1) & mask }
-        insert(key, hash: h, at: i, id: id)
+        while slots[i].length >= 0 {
+            if slots[i].hash == h && equal(slots[i], key) { return (i, true) }
+            i = (i + 1) & mask
+        }
+        return (i, false)
     }
 
     private mutating func insert(_ key: UnsafeRawBufferPointer, hash h: UInt64, at slot: Int, id: Int64) {
@@ -113,7 +113,7 @@ public struct ByteInterner: ~Copyable {
     private func equal(_ slot: Slot, _ key: UnsafeRawBufferPointer) -> Bool {
         guard slot.length == key.count else { return false }
         guard let base = key.baseAddress, key.count > 0 else { return true }
-        return memoryEqual(arena + slot.offset, base, key.count)
+        return memcmp(arena + slot.offset, base, key.count) == 0
     }
 
     /// A 64-bit hash of the bytes: 8-byte words folded by full-width multiplication with the
@@ -147,24 +147,4 @@ public struct ByteInterner: ~Copyable {
         let (high, low) = a.multipliedFullWidth(by: b)
         return high ^ low
     }
-}
-
-@inline(__always)
-func memoryEqual(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, _ count: Int) -> Bool {
-    var i = 0
-    while i + 8 <= count {
-        if a.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            != b.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-        {
-            return false
-        }
-        i += 8
-    }
-    while i < count {
-        if a.load(fromByteOffset: i, as: UInt8.self) != b.load(fromByteOffset: i, as: UInt8.self) {
-            return false
-        }
-        i += 1
-    }
-    return true
 }

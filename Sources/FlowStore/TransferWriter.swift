@@ -478,25 +478,6 @@ public struct LedgerChunk: Sendable {
                 txOffset: offset, txLength: length))
     }
 
-    /// Adds a row with its transaction text as a `String`.
-    public mutating func append(
-        from: Int64, to: Int64, asset: Int32, amount: UInt256, time: Int64, tx: String?, seq: Int64,
-        line: Int64
-    ) {
-        guard var tx else {
-            append(
-                from: from, to: to, asset: asset, amount: amount, time: time,
-                tx: UnsafeRawBufferPointer?.none,
-                seq: seq, line: line)
-            return
-        }
-        tx.withUTF8 {
-            append(
-                from: from, to: to, asset: asset, amount: amount, time: time, tx: UnsafeRawBufferPointer($0),
-                seq: seq, line: line)
-        }
-    }
-
     /// The row's transaction text.
     public func tx(of row: LedgerRow) -> String? {
         guard row.txOffset >= 0 else { return nil }

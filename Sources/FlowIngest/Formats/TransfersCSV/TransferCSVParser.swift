@@ -219,15 +219,13 @@ public struct TransferCSVParser {
             return bytes
         }
         // Several columns name the account: their texts joined with ":".
-        var joined: [UInt8] = []
+        buffer.clear()
         for (n, i) in indexes.enumerated() {
             let part = try text(i, key, line, into: scratch.part)
             if part.isEmpty { throw fail(i, key, "empty address part", line) }
-            if n > 0 { joined.append(UInt8(ascii: ":")) }
-            joined.append(contentsOf: part)
+            if n > 0 { buffer.append(UInt8(ascii: ":")) }
+            for b in part { buffer.append(b) }
         }
-        buffer.clear()
-        for b in joined { buffer.append(b) }
         return buffer.bytes
     }
 }
