@@ -20,6 +20,7 @@ public final class BitcoinWriter {
     private var feeCandidates: [Int64] = []
 
     private let insertBlock: BulkStatement
+    private let addBlockCounts: BulkStatement
     private let insertTx: BulkStatement
     private let insertInput: BulkStatement
     private let insertOutput: BulkStatement
@@ -49,9 +50,13 @@ public final class BitcoinWriter {
             """
             INSERT INTO blocks (id, hash, prev_hash, network, version, merkle_root, time, bits, nonce, size,
               stripped_size, weight, tx_count, first_tx_id, coinbase_height, work, source_file, source_offset,
-              height)
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19)
+              height, input_count, output_count)
+            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)
             """)
+        addBlockCounts = try BulkStatement(
+            db,
+            "UPDATE blocks SET input_count = input_count + ?1, output_count = output_count + ?2 WHERE id = ?3"
+        )
         insertTx = try BulkStatement(
             db,
             """
@@ -136,9 +141,19 @@ public final class BitcoinWriter {
             try db.execute(sql: "BEGIN IMMEDIATE")
             inTransaction = true
         }
+        // Each block's input and output count, from its transactions in this batch (a block's
+        // transactions planned in a later batch than the block row are added to the stored row).
+        var counts: [Int64: (inputs: Int64, outputs: Int64)] = [:]
+        for t in batch.transactions {
+            counts[t.blockId, default: (0, 0)].inputs += Int64(t.inputCount)
+            counts[t.blockId, default: (0, 0)].outputs += Int64(t.outputCount)
+        }
         for row in batch.blocks {
             let b = row.block
             let s = insertBlock
+            let io = counts.removeValue(forKey: row.id) ?? (0, 0)
+            s.bind(20, io.inputs)
+            s.bind(21, io.outputs)
             s.bind(1, row.id)
             bindHash(s, 2, b.hash)
             bindHash(s, 3, b.header.prevHash)
@@ -159,6 +174,12 @@ public final class BitcoinWriter {
             s.bind(18, row.sourceOffset)
             s.bind(19, b.declaredHeight.map(Int64.init))
             try s.run()
+        }
+        for (blockId, io) in counts.sorted(by: { $0.key < $1.key }) {
+            addBlockCounts.bind(1, io.inputs)
+            addBlockCounts.bind(2, io.outputs)
+            addBlockCounts.bind(3, blockId)
+            try addBlockCounts.run()
         }
         // Rows of these tables take SQLite's next rowid, which is the id the planner assigned
         // (dense, from MAX(id) + 1): inserting without the id skips a uniqueness seek per row.

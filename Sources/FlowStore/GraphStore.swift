@@ -149,3 +149,11 @@ extension StoreError {
         return StoreError(.io, "\(doing) failed: \(error)", path: path)
     }
 }
+
+extension GraphStore {
+    /// Runs SQL that changes the file outside any writer; for tests that turn a database back into
+    /// what an older schema left.
+    package func executeForTesting(_ sql: String) throws(StoreError) {
+        try write("changing the schema") { db in try db.execute(sql: sql) }
+    }
+}

@@ -13,19 +13,31 @@ extension GraphStore {
                     """)
             let orphaned =
                 try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM blocks WHERE in_main_chain = 0") ?? 0
+            // No count here scans a table of the chain: inputs and outputs are summed per block
+            // (written with each block), and address ids are dense (never deleted, each new one
+            // MAX(id) + 1), so the largest id is the count. Unresolved inputs are the entries of
+            // a partial index.
+            // A database opened read-only before its migration to per-block counts is scanned.
+            let perBlock = try db.columns(in: "blocks").contains { $0.name == "input_count" }
             let io = try Row.fetchOne(
                 db,
-                sql: """
+                sql: perBlock
+                    ? """
+                    SELECT COALESCE(SUM(input_count), 0), COALESCE(SUM(output_count), 0) FROM blocks
+                    WHERE in_main_chain = 1
+                    """
+                    : """
                     SELECT COALESCE(SUM(t.input_count), 0), COALESCE(SUM(t.output_count), 0)
                     FROM blocks b JOIN transactions t ON t.id BETWEEN b.first_tx_id AND b.first_tx_id + b.tx_count - 1
                     WHERE b.in_main_chain = 1
                     """)
-            let addresses = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM addresses") ?? 0
+            let addresses = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM addresses") ?? 0
             let unresolved =
                 try Int.fetchOne(
                     db,
                     sql: """
-                        SELECT COUNT(*) FROM inputs i WHERE i.spent_output_id IS NULL AND i.prev_txid IS NOT NULL
+                        SELECT COUNT(*) FROM inputs i INDEXED BY inputs_unresolved
+                        WHERE i.spent_output_id IS NULL AND i.prev_txid IS NOT NULL
                           AND NOT EXISTS (SELECT 1 FROM prevouts p WHERE p.input_id = i.id)
                         """
                 ) ?? 0
@@ -37,7 +49,7 @@ extension GraphStore {
                 inputs: io?[0] ?? 0,
                 outputs: io?[1] ?? 0, addresses: addresses, minHeight: main?[2], maxHeight: main?[3],
                 unresolvedInputs: unresolved, networks: networks, knownPrevoutInputs: known)
-            stats.transfers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM transfers") ?? 0
+            stats.transfers = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM transfers") ?? 0
             // Assets in use (BTC and ETH exist in every database).
             stats.assets =
                 try Int.fetchOne(

@@ -32,8 +32,31 @@ enum Schema {
         migrator.registerMigration("v9-workspace") { db in
             try db.execute(sql: v9Workspace)
         }
+        migrator.registerMigration("v10-block-io-counts") { db in
+            try db.execute(sql: v10BlockCounts)
+        }
+        migrator.registerMigration("v11-store-identity") { db in
+            try db.execute(sql: v11Identity)
+        }
         return migrator
     }
+
+    /// Each block's input and output count, written with the block, so that `stats` sums blocks
+    /// instead of scanning transactions; blocks stored before this migration are counted once here.
+    static let v10BlockCounts = """
+        ALTER TABLE blocks ADD COLUMN input_count INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE blocks ADD COLUMN output_count INTEGER NOT NULL DEFAULT 0;
+        UPDATE blocks SET (input_count, output_count) = (
+            SELECT COALESCE(SUM(t.input_count), 0), COALESCE(SUM(t.output_count), 0) FROM transactions t
+            WHERE t.id BETWEEN blocks.first_tx_id AND blocks.first_tx_id + blocks.tx_count - 1);
+        """
+
+    /// A random identity of this database, written once: graph snapshots beside the file name the
+    /// database they were built from (a file rebuilt at the same path is another database).
+    static let v11Identity = """
+        CREATE TABLE store_identity (id TEXT NOT NULL);
+        INSERT INTO store_identity (id) VALUES (lower(hex(randomblob(16))));
+        """
 
     /// Secondary indexes, built after a bulk load (`CREATE INDEX IF NOT EXISTS`, so a run that
     /// was interrupted before building them builds them next time).
