@@ -63,7 +63,7 @@ extension GraphStore {
     /// read-only connections (up to `threads`), then joined in chain order in memory.
     ///
     /// Read while no ingest runs (an ingest committing meanwhile can leave its newest rows out).
-    public func loadUTXOTraceGraph(threads: Int) throws(StoreError) -> UTXOTraceGraph {
+    public func buildUTXOTraceGraph(threads: Int) throws(StoreError) -> UTXOTraceGraph {
         struct Blocks: Sendable {
             var first: [Int64] = []
             var count: [Int64] = []
@@ -145,7 +145,7 @@ extension GraphStore {
     /// Loads the transfers of asset `asset` that moved value (and the fees, which draw on
     /// balances) as an `AccountTraceGraph`, in (time, id) order. Zero amounts and
     /// self-transfers are left out: they move nothing.
-    public func loadAccountTraceGraph(asset: Int64) throws(StoreError) -> AccountTraceGraph {
+    public func buildAccountTraceGraph(asset: Int64) throws(StoreError) -> AccountTraceGraph {
         struct Row: Sendable {
             var id: Int64
             var time: Int64
